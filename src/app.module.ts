@@ -1,0 +1,45 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ClsModule } from 'nestjs-cls';
+import { TenantContext } from './common/context/tenant-context.service.js';
+import { EnvelopeInterceptor } from './common/http/envelope.interceptor.js';
+import { ApiExceptionFilter } from './common/http/exception.filter.js';
+import { RouteTable } from './common/http/route-table.js';
+import { ApiValidationPipe } from './common/http/validation.pipe.js';
+import { JobsModule } from './common/jobs/jobs.module.js';
+import { LoggingModule } from './common/logging/logging.module.js';
+import { RedisModule } from './common/redis/redis.module.js';
+import { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './modules/health/health.module.js';
+import { SystemModule } from './modules/system/system.module.js';
+
+/** Composition only: cross-cutting infrastructure first, then the domain modules. */
+@Module({})
+export class AppModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        ConfigModule.register(config),
+        ClsModule.forRoot({ global: true }),
+        LoggingModule,
+        RedisModule,
+        DatabaseModule,
+        JobsModule.register(config),
+        HealthModule,
+        SystemModule,
+      ],
+      providers: [
+        TenantContext,
+        RouteTable,
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        { provide: APP_PIPE, useClass: ApiValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
+      ],
+      exports: [TenantContext, RouteTable],
+    };
+  }
+}

@@ -1,0 +1,116 @@
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ClsService } from 'nestjs-cls';
+import secureJson from 'secure-json-parse';
+import { type AppConfig } from '../../config/app-config.js';
+import { type RequestContextStore } from '../context/request-context.js';
+import { ApiError } from './error-codes.js';
+import { requestIdFor } from './request-id.js';
+import { RouteTable } from './route-table.js';
+
+export const JSON_BODY_LIMIT = 5 * 1024 * 1024;
+export const MULTIPART_LIMIT = 10 * 1024 * 1024;
+
+export const CORS_ALLOWED_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'X-IGNY8-API-KEY',
+  'X-Request-ID',
+  'X-Debug-Resource-Tracking',
+  'Idempotency-Key',
+];
+export const CORS_EXPOSED_HEADERS = [
+  'X-Request-ID',
+  'X-Resource-Tracking-ID',
+  'X-Throttle-Limit',
+  'X-Throttle-Remaining',
+  'X-Throttle-Reset',
+  'Retry-After',
+  'Content-Disposition',
+  'Idempotent-Replayed',
+];
+
+const LOCAL_DEV_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/;
+
+export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: JSON_BODY_LIMIT,
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+    trustProxy: config.http.trustedProxies.length > 0 ? config.http.trustedProxies : false,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+    logger: false,
+  });
+}
+
+export function isAllowedOrigin(config: AppConfig, origin: string): boolean {
+  const normalized = origin.replace(/\/+$/, '');
+  return (
+    config.corsOrigins.includes(normalized) || (config.isDevelopment && LOCAL_DEV_ORIGIN.test(normalized))
+  );
+}
+
+/** The Fastify-level part of the request path (architecture.md "A request, end to end" 1–2). */
+export async function configureHttp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  const cls = app.get<ClsService<RequestContextStore>>(ClsService);
+  const routes = app.get(RouteTable);
+
+  fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
+
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header('X-Request-ID', request.id);
+    cls.run(() => {
+      cls.set('requestId', request.id);
+      done();
+    });
+  });
+
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser(
+    /^application\/([\w.+-]*\+)?json$/,
+    { parseAs: 'string', bodyLimit: JSON_BODY_LIMIT },
+    (_request, body: string | Buffer, done) => {
+      const text = body.toString().trim();
+      if (text === '') return done(null, {});
+      try {
+        done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+      } catch (error) {
+        done(new ApiError('parse_error', `JSON parse error - ${(error as Error).message}`), undefined);
+      }
+    },
+  );
+
+  await app.register(multipart, {
+    limits: { fileSize: MULTIPART_LIMIT, files: 1, fields: 20, parts: 21 },
+  });
+  await app.register(cookie);
+  await app.register(helmet, {
+    frameguard: { action: 'deny' },
+    noSniff: true,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        workerSrc: ["'self'", 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+      },
+    },
+  });
+  await app.register(cors, {
+    origin: (origin, callback) => callback(null, origin === undefined || isAllowedOrigin(config, origin)),
+    credentials: true,
+    allowedHeaders: CORS_ALLOWED_HEADERS,
+    exposedHeaders: CORS_EXPOSED_HEADERS,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    optionsSuccessStatus: 204,
+    preflightContinue: false,
+  });
+}

@@ -1,0 +1,42 @@
+import { type ArgumentMetadata, Injectable, type ValidationError, ValidationPipe } from '@nestjs/common';
+import { ApiError, type FieldErrors } from './error-codes.js';
+
+/** Flattens class-validator errors into api.md's dotted-key `errors` map. */
+export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldErrors {
+  const result: FieldErrors = {};
+  for (const error of errors) {
+    const path = prefix ? `${prefix}.${error.property}` : error.property;
+    if (error.constraints) {
+      const key = error.property === '' ? 'non_field_errors' : path;
+      (result[key] ??= []).push(...Object.values(error.constraints));
+    }
+    if (error.children?.length) Object.assign(result, flattenValidationErrors(error.children, path));
+  }
+  return result;
+}
+
+/**
+ * Global pipe: strips unknown and read-only fields (whitelist), transforms to DTO classes,
+ * treats an absent body as `{}`, and reports failures as 400 `validation_error`.
+ */
+@Injectable()
+export class ApiValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: false,
+      transform: true,
+      transformOptions: { enableImplicitConversion: false },
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors) => ApiError.validation(flattenValidationErrors(errors)),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && (value === undefined || value === null || value === '')) value = {};
+    if (metadata.type === 'body' && (typeof value !== 'object' || Array.isArray(value))) {
+      throw ApiError.field('non_field_errors', 'Invalid data. Expected a dictionary.');
+    }
+    return super.transform(value, metadata);
+  }
+}

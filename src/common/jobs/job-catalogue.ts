@@ -1,0 +1,94 @@
+/** The typed job catalogue: queues with their limits, and every job with its payload and queue. */
+
+export const QUEUE_NAMES = ['ai', 'automation', 'publishing', 'billing', 'maintenance'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+export interface QueueLimits {
+  concurrency: number;
+  attempts: number;
+  backoff: { type: 'exponential' | 'fixed'; delayMs: number };
+  /** Which failures are retried: any error, or only errors marked transient. */
+  retryOn: 'any' | 'transient';
+  /** Aborts the job's AbortSignal; the job must stop and write nothing more. */
+  softLimitMs?: number;
+  /** Fails the job for good. */
+  hardLimitMs?: number;
+}
+
+const MINUTE = 60_000;
+
+export const QUEUE_LIMITS: Record<QueueName, QueueLimits> = {
+  ai: {
+    concurrency: 2,
+    attempts: 3,
+    backoff: { type: 'exponential', delayMs: 10_000 },
+    retryOn: 'transient',
+    softLimitMs: 10 * MINUTE,
+    hardLimitMs: 11 * MINUTE,
+  },
+  automation: {
+    concurrency: 1,
+    attempts: 1,
+    backoff: { type: 'fixed', delayMs: 0 },
+    retryOn: 'any',
+  },
+  publishing: {
+    concurrency: 2,
+    attempts: 5,
+    backoff: { type: 'exponential', delayMs: 30_000 },
+    retryOn: 'any',
+    softLimitMs: 2 * MINUTE,
+    hardLimitMs: 3 * MINUTE,
+  },
+  billing: {
+    concurrency: 1,
+    attempts: 5,
+    backoff: { type: 'exponential', delayMs: 30_000 },
+    retryOn: 'any',
+    softLimitMs: 1 * MINUTE,
+    hardLimitMs: 2 * MINUTE,
+  },
+  maintenance: {
+    concurrency: 1,
+    attempts: 3,
+    backoff: { type: 'fixed', delayMs: 60_000 },
+    retryOn: 'any',
+    softLimitMs: 5 * MINUTE,
+    hardLimitMs: 6 * MINUTE,
+  },
+};
+
+/** Payload of every job, by name. JSON only. */
+export interface JobPayloads {
+  /** Deletes expired idempotency records (and, as modules arrive, other expired logs). */
+  cleanup_logs: Record<string, never>;
+}
+
+export type JobName = keyof JobPayloads;
+
+export interface JobDefinition {
+  queue: QueueName;
+  /** Maintenance-style jobs run without a tenant, through runAsSystem. */
+  system: boolean;
+  /** Registered by the worker as a repeatable job (cron, UTC). */
+  cron?: string;
+}
+
+export const JOB_DEFINITIONS: Record<JobName, JobDefinition> = {
+  cleanup_logs: { queue: 'maintenance', system: true, cron: '0 4 * * *' },
+};
+
+export interface JobMeta {
+  accountId: number | null;
+  siteId?: number;
+  userId?: number;
+  requestId: string;
+  taskId?: string;
+  system: boolean;
+}
+
+/** What every job carries: who it runs for, and its payload. */
+export interface JobEnvelope<N extends JobName = JobName> {
+  meta: JobMeta;
+  payload: JobPayloads[N];
+}

@@ -1,0 +1,58 @@
+import { Global, Module } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ClsService } from 'nestjs-cls';
+import { LoggerModule } from 'nestjs-pino';
+import type { Level, Logger as PinoInstance } from 'pino';
+import { AppConfig } from '../../config/app-config.js';
+import { type RequestContextStore } from '../context/request-context.js';
+import { ChannelLogger } from './channel-logger.js';
+import { REDACT_PATHS, REDACTED } from './redaction.js';
+import { RunLogger } from './run-logger.js';
+
+type RequestWithId = IncomingMessage & { id?: string };
+
+@Global()
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [AppConfig, ClsService],
+      useFactory: (config: AppConfig, cls: ClsService<RequestContextStore>) => ({
+        pinoHttp: {
+          level: config.log.level as Level,
+          transport: config.isDevelopment
+            ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
+            : undefined,
+          genReqId: (req: IncomingMessage) => (req as RequestWithId).id ?? '',
+          customAttributeKeys: { reqId: 'reqId' },
+          quietReqLogger: true,
+          redact: { paths: REDACT_PATHS, censor: REDACTED },
+          serializers: {
+            req: (req: { method: string; url: string; remoteAddress?: string }) => ({
+              method: req.method,
+              url: req.url,
+              remoteAddress: req.remoteAddress,
+            }),
+            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+          },
+          customSuccessMessage: (req: IncomingMessage, res: ServerResponse) =>
+            `${req.method} ${req.url} ${res.statusCode}`,
+          mixin: (_merge: object, _level: number, logger: PinoInstance) => {
+            if (!cls.isActive()) return {};
+            const principal = cls.get('principal');
+            const fields: Record<string, unknown> = {};
+            if (!('reqId' in logger.bindings())) fields.reqId = cls.get('requestId');
+            if (principal) {
+              fields.accountId = principal.accountId;
+              fields.userId = principal.userId;
+            }
+            return fields;
+          },
+        },
+        forRoutes: ['{*path}'],
+      }),
+    }),
+  ],
+  providers: [ChannelLogger, RunLogger],
+  exports: [ChannelLogger, RunLogger],
+})
+export class LoggingModule {}

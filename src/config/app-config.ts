@@ -1,0 +1,170 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { envSchema, THROTTLE_SCOPES, type ThrottleScope } from './config.schema.js';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export interface ThrottleRate {
+  limit: number;
+  windowMs: number;
+}
+
+const UNIT_MS: Record<string, number> = {
+  s: 1000,
+  sec: 1000,
+  second: 1000,
+  m: 60_000,
+  min: 60_000,
+  minute: 60_000,
+  h: 3_600_000,
+  hour: 3_600_000,
+  d: 86_400_000,
+  day: 86_400_000,
+};
+
+function parseRate(rate: string): ThrottleRate {
+  const [count, unit] = rate.split('/');
+  return { limit: Number(count), windowMs: UNIT_MS[unit] };
+}
+
+function parseSize(size: string): string {
+  const match = /^(\d+)([KMG])?B?$/i.exec(size);
+  return match ? `${match[1]}${(match[2] ?? 'B').toUpperCase()}` : size;
+}
+
+function readVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    return pkg.version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** Typed, validated configuration. Built once at boot from the environment. */
+export class AppConfig {
+  readonly env: 'development' | 'test' | 'production';
+  readonly version: string;
+  readonly http: { port: number; host: string; publicBaseUrl?: string; trustedProxies: string[] };
+  readonly database: { url?: string; embeddedDir: string };
+  readonly redis: {
+    url?: string;
+    tls: boolean;
+    sentinels: { host: string; port: number }[];
+    sentinelName?: string;
+    queuePrefix: string;
+  };
+  readonly auth: {
+    jwtSecret: string;
+    jwtIssuer: string;
+    jwtAudience: string;
+    basicEnabled: boolean;
+  };
+  readonly encryptionKey: Buffer;
+  readonly corsOrigins: string[];
+  readonly throttle: { enabled: boolean; rates: Record<ThrottleScope, ThrottleRate> };
+  readonly unifiedErrors: boolean;
+  readonly log: { level: string; dir: string; rotateSize: string; rotateFiles: number };
+  readonly mediaDir: string;
+  readonly frontendUrl: string;
+  readonly mailTransport: string;
+  readonly ai: { provider: 'openai' | 'offline'; openaiApiKey?: string; openaiBaseUrl?: string };
+  readonly systemAdmin?: { email: string; password: string };
+  readonly payments: {
+    stripeSecretKey?: string;
+    stripeWebhookSecret?: string;
+    paypalClientId?: string;
+    paypalClientSecret?: string;
+    paypalWebhookId?: string;
+  };
+  readonly allowInsecureWordpressUrls: boolean;
+
+  constructor(source: NodeJS.ProcessEnv = process.env) {
+    const parsed = envSchema.safeParse(source);
+    if (!parsed.success) {
+      throw new ConfigError(
+        parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+      );
+    }
+    const e = parsed.data;
+    const flag = (value: string | undefined, fallback: boolean) =>
+      value === undefined ? fallback : value === 'true' || value === '1';
+    this.env = e.NODE_ENV;
+    this.version = readVersion();
+    this.http = {
+      port: e.PORT,
+      host: e.HOST,
+      publicBaseUrl: e.PUBLIC_BASE_URL,
+      trustedProxies: e.TRUSTED_PROXIES,
+    };
+    this.database = { url: e.DATABASE_URL, embeddedDir: e.EMBEDDED_DB_DIR };
+    this.redis = {
+      url: e.REDIS_URL,
+      tls: e.REDIS_TLS,
+      sentinels: e.REDIS_SENTINELS.map((s) => {
+        const [host, port] = s.split(':');
+        return { host, port: Number(port) };
+      }),
+      sentinelName: e.REDIS_SENTINEL_NAME,
+      queuePrefix: e.QUEUE_PREFIX,
+    };
+    this.auth = {
+      jwtSecret: e.JWT_SECRET,
+      jwtIssuer: e.JWT_ISSUER,
+      jwtAudience: e.JWT_AUDIENCE,
+      basicEnabled: flag(e.AUTH_BASIC_ENABLED, e.NODE_ENV !== 'production'),
+    };
+    this.encryptionKey = Buffer.from(e.ENCRYPTION_KEY, 'base64');
+    this.corsOrigins = e.CORS_ORIGINS;
+    this.throttle = {
+      enabled: e.THROTTLE_ENABLED,
+      rates: Object.fromEntries(
+        THROTTLE_SCOPES.map((scope) => [
+          scope,
+          parseRate(e[`THROTTLE_${scope.toUpperCase()}` as keyof typeof e] as string),
+        ]),
+      ) as Record<ThrottleScope, ThrottleRate>,
+    };
+    this.unifiedErrors = e.UNIFIED_ERRORS;
+    this.log = {
+      level: e.LOG_LEVEL,
+      dir: e.LOG_DIR,
+      rotateSize: parseSize(e.LOG_ROTATE_SIZE),
+      rotateFiles: e.LOG_ROTATE_FILES,
+    };
+    this.mediaDir = e.MEDIA_DIR;
+    this.frontendUrl = e.FRONTEND_URL;
+    this.mailTransport = e.MAIL_TRANSPORT;
+    this.ai = {
+      provider: e.AI_PROVIDER ?? (e.OPENAI_API_KEY ? 'openai' : 'offline'),
+      openaiApiKey: e.OPENAI_API_KEY,
+      openaiBaseUrl: e.OPENAI_BASE_URL,
+    };
+    this.systemAdmin =
+      e.SYSTEM_ADMIN_EMAIL && e.SYSTEM_ADMIN_PASSWORD
+        ? { email: e.SYSTEM_ADMIN_EMAIL, password: e.SYSTEM_ADMIN_PASSWORD }
+        : undefined;
+    this.payments = {
+      stripeSecretKey: e.STRIPE_SECRET_KEY,
+      stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
+      paypalClientId: e.PAYPAL_CLIENT_ID,
+      paypalClientSecret: e.PAYPAL_CLIENT_SECRET,
+      paypalWebhookId: e.PAYPAL_WEBHOOK_ID,
+    };
+    this.allowInsecureWordpressUrls = flag(e.ALLOW_INSECURE_WORDPRESS_URLS, e.NODE_ENV === 'test');
+  }
+
+  get isProduction(): boolean {
+    return this.env === 'production';
+  }
+
+  get isDevelopment(): boolean {
+    return this.env === 'development';
+  }
+}

@@ -1,0 +1,41 @@
+import { join } from 'node:path';
+import pg from 'pg';
+import type { DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities.js';
+
+// Ids and counts are bigint in PostgreSQL; they stay well below 2^53, so they are plain numbers in JS/JSON.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+
+/**
+ * Migrations live in the top-level `migrations/` folder: compiled to `dist/migrations` for the
+ * built app, loaded from source (erasable TypeScript only) when running from `src`.
+ */
+export const MIGRATION_GLOB = import.meta.filename.endsWith('.js')
+  ? join(import.meta.dirname, '..', 'migrations', '*.js')
+  : join(import.meta.dirname, '..', '..', 'migrations', '*.ts');
+
+export interface ConnectionSettings {
+  url: string;
+  poolSize: number;
+  migrationsRun?: boolean;
+}
+
+export function dataSourceOptions({
+  url,
+  poolSize,
+  migrationsRun = false,
+}: ConnectionSettings): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: [MIGRATION_GLOB],
+    migrationsTableName: 'igny8_migrations',
+    migrationsRun,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+    poolSize,
+    extra: { max: poolSize, connectionTimeoutMillis: 10_000 },
+  };
+}
