@@ -4,7 +4,7 @@ import {
   JOB_DEFINITIONS,
   type JobEnvelope,
   type JobName,
-  QUEUE_LIMITS,
+  type QueueLimitTable,
   type QueueName,
 } from './job-catalogue.js';
 import { JobDriver } from './job-driver.js';
@@ -15,13 +15,16 @@ export const KEEP_FAILED = { age: 7 * 24 * 3600 };
 /** Producer side of the Bull driver: puts jobs on the five Redis-backed queues. */
 @Injectable()
 export class BullJobDriver extends JobDriver {
-  constructor(private readonly queues: Map<QueueName, Queue>) {
+  constructor(
+    private readonly queues: Map<QueueName, Queue>,
+    private readonly limits: QueueLimitTable,
+  ) {
     super();
   }
 
   async add(name: JobName, envelope: JobEnvelope): Promise<string> {
     const queueName = JOB_DEFINITIONS[name].queue;
-    const limits = QUEUE_LIMITS[queueName];
+    const limits = this.limits[queueName];
     const job = await this.queue(queueName).add(name, envelope, {
       attempts: limits.attempts,
       backoff: { type: limits.backoff.type, delay: limits.backoff.delayMs },

@@ -1,6 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bull';
-import { JOB_DEFINITIONS, type JobEnvelope, type JobName, QUEUE_LIMITS } from './job-catalogue.js';
+import {
+  JOB_DEFINITIONS,
+  type JobEnvelope,
+  type JobName,
+  JOB_LIMITS,
+  type QueueLimitTable,
+} from './job-catalogue.js';
 import { BullJobDriver } from './bull-job.driver.js';
 import { isRetryable, JobRunner } from './job-runner.js';
 
@@ -12,11 +18,12 @@ export class BullWorker {
   constructor(
     private readonly driver: BullJobDriver,
     private readonly runner: JobRunner,
+    @Inject(JOB_LIMITS) private readonly limits: QueueLimitTable,
   ) {}
 
   start(): void {
     for (const [queueName, queue] of this.driver.allQueues()) {
-      const limits = QUEUE_LIMITS[queueName];
+      const limits = this.limits[queueName];
       void queue.process('*', limits.concurrency, async (job: Job<JobEnvelope>) => {
         try {
           return await this.runner.run(job.name, job.data, job.attemptsMade + 1, String(job.id));
@@ -45,14 +52,13 @@ export class BullWorker {
       }
     }
     for (const [name, definition] of wanted) {
-      const limits = QUEUE_LIMITS[definition.queue];
+      const limits = this.limits[definition.queue];
       const envelope: JobEnvelope = {
         meta: { accountId: null, requestId: `cron:${name}`, system: true },
         payload: {},
       };
       await this.driver.queue(definition.queue).add(name, envelope, {
         repeat: { cron: definition.cron as string, tz: 'UTC' },
-        jobId: `repeat:${name}`,
         attempts: limits.attempts,
         backoff: { type: limits.backoff.type, delay: limits.backoff.delayMs },
         removeOnComplete: true,

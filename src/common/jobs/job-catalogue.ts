@@ -17,7 +17,12 @@ export interface QueueLimits {
 
 const MINUTE = 60_000;
 
-export const QUEUE_LIMITS: Record<QueueName, QueueLimits> = {
+export type QueueLimitTable = Record<QueueName, QueueLimits>;
+
+/** DI token of the limits in force (the table below; tests inject shorter ones). */
+export const JOB_LIMITS = Symbol('JOB_LIMITS');
+
+export const QUEUE_LIMITS: QueueLimitTable = {
   ai: {
     concurrency: 2,
     attempts: 3,

@@ -22,11 +22,14 @@ export class JobRegistry implements OnModuleInit {
       for (const method of this.scanner.getAllMethodNames(prototype)) {
         const fn = instance[method] as (...args: unknown[]) => Promise<unknown>;
         const name = this.reflector.get<JobName | undefined>(JOB_HANDLER, fn);
-        if (!name) continue;
-        if (this.handlers.has(name)) throw new Error(`Two handlers for job "${name}"`);
-        this.handlers.set(name, fn.bind(instance));
+        if (name) this.register(name, fn.bind(instance));
       }
     }
+  }
+
+  register<N extends JobName>(name: N, handler: JobHandlerFn<N>): void {
+    if (this.handlers.has(name)) throw new Error(`Two handlers for job "${name}"`);
+    this.handlers.set(name, handler as JobHandlerFn<JobName>);
   }
 
   get(name: JobName): JobHandlerFn<JobName> | undefined {

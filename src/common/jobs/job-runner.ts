@@ -1,11 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TenantContext } from '../context/tenant-context.service.js';
 import {
   JOB_DEFINITIONS,
+  JOB_LIMITS,
   type JobEnvelope,
   type JobName,
-  QUEUE_LIMITS,
   type QueueLimits,
+  type QueueLimitTable,
 } from './job-catalogue.js';
 import { PermanentJobError, TransientJobError } from './job-errors.js';
 import { JobRegistry } from './job-registry.js';
@@ -38,10 +39,11 @@ export class JobRunner {
   constructor(
     private readonly registry: JobRegistry,
     private readonly context: TenantContext,
+    @Inject(JOB_LIMITS) private readonly limits: QueueLimitTable,
   ) {}
 
   limitsOf(name: string): QueueLimits {
-    return isJobName(name) ? QUEUE_LIMITS[JOB_DEFINITIONS[name].queue] : QUEUE_LIMITS.maintenance;
+    return this.limits[isJobName(name) ? JOB_DEFINITIONS[name].queue : 'maintenance'];
   }
 
   async run(name: string, data: unknown, attempt: number, jobId: string): Promise<unknown> {
@@ -49,7 +51,7 @@ export class JobRunner {
     const envelope = this.checkEnvelope(name, data);
     const handler = this.registry.get(name);
     if (!handler) throw new PermanentJobError(`No handler is registered for job "${name}"`);
-    const limits = QUEUE_LIMITS[JOB_DEFINITIONS[name].queue];
+    const limits = this.limitsOf(name);
     const { meta } = envelope;
     const controller = new AbortController();
     const timers: NodeJS.Timeout[] = [];

@@ -7,7 +7,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { redisOptions } from '../redis/redis.module.js';
 import { BullJobDriver } from './bull-job.driver.js';
 import { BullWorker } from './bull-worker.js';
-import { QUEUE_NAMES } from './job-catalogue.js';
+import { JOB_LIMITS, QUEUE_LIMITS, QUEUE_NAMES, type QueueLimitTable } from './job-catalogue.js';
 import { JobDriver } from './job-driver.js';
 import { JobRegistry } from './job-registry.js';
 import { JobRunner } from './job-runner.js';
@@ -23,7 +23,12 @@ import { JobsService } from './jobs.service.js';
 @Module({})
 export class JobsModule {
   static register(config: AppConfig): DynamicModule {
-    const common: Provider[] = [JobRegistry, JobRunner, JobsService];
+    const common: Provider[] = [
+      JobRegistry,
+      JobRunner,
+      JobsService,
+      { provide: JOB_LIMITS, useValue: QUEUE_LIMITS },
+    ];
     const redis = redisOptions(config);
     if (!redis) {
       return {
@@ -52,9 +57,9 @@ export class JobsModule {
         ...common,
         {
           provide: BullJobDriver,
-          inject: QUEUE_NAMES.map((name) => getQueueToken(name)),
-          useFactory: (...queues: Queue[]) =>
-            new BullJobDriver(new Map(QUEUE_NAMES.map((n, i) => [n, queues[i]]))),
+          inject: [JOB_LIMITS, ...QUEUE_NAMES.map((name) => getQueueToken(name))],
+          useFactory: (limits: QueueLimitTable, ...queues: Queue[]) =>
+            new BullJobDriver(new Map(QUEUE_NAMES.map((n, i) => [n, queues[i]])), limits),
         },
         { provide: JobDriver, useExisting: BullJobDriver },
         BullWorker,
