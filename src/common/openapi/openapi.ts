@@ -63,9 +63,16 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
   return finishDocument(document);
 }
 
-/** Security per operation, the shared error responses, and stable ordering. */
+/** Credentials every authenticated operation accepts; operations open to site API keys add `apiKey`. */
+const AUTHENTICATED: Record<string, string[]>[] = [{ bearerAuth: [] }, { cookieAuth: [] }, { basicAuth: [] }];
+
+/**
+ * Security (the document default is "authenticated"; public operations override it with `[]`,
+ * API-key operations list `apiKey` too), the shared error responses, and stable ordering.
+ */
 function finishDocument(document: OpenAPIObject): OpenAPIObject {
   const errorRef = { $ref: '#/components/schemas/ErrorEnvelope' };
+  document.security = AUTHENTICATED;
   for (const pathItem of Object.values(document.paths)) {
     for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
       const operation = pathItem[method];
@@ -75,14 +82,9 @@ function finishDocument(document: OpenAPIObject): OpenAPIObject {
       const keyAllowed = extensions[API_KEY_EXTENSION] === true;
       delete extensions[PUBLIC_EXTENSION];
       delete extensions[API_KEY_EXTENSION];
-      operation.security = isPublic
-        ? []
-        : [
-            { bearerAuth: [] },
-            { cookieAuth: [] },
-            { basicAuth: [] },
-            ...(keyAllowed ? [{ apiKey: [] }] : []),
-          ];
+      if (isPublic) operation.security = [];
+      else if (keyAllowed) operation.security = [...AUTHENTICATED, { apiKey: [] }];
+      else delete operation.security;
       for (const [status, description] of Object.entries(ERROR_RESPONSES)) {
         if (isPublic && (status === '401' || status === '403')) continue;
         operation.responses[status] ??= {
