@@ -1,7 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ClsModule } from 'nestjs-cls';
+import { AuthCoreModule } from './common/auth/auth-core.module.js';
 import { TenantContext } from './common/context/tenant-context.service.js';
+import { TenancyModule } from './common/tenancy/tenancy.module.js';
 import { EnvelopeInterceptor } from './common/http/envelope.interceptor.js';
 import { ApiExceptionFilter } from './common/http/exception.filter.js';
 import { RouteTable } from './common/http/route-table.js';
@@ -28,6 +30,8 @@ export class AppModule {
         LoggingModule,
         RedisModule,
         DatabaseModule,
+        AuthCoreModule,
+        TenancyModule,
         JobsModule.register(config),
         HealthModule,
         SystemModule,

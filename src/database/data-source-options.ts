@@ -34,6 +34,8 @@ export function dataSourceOptions({
     migrationsRun,
     migrationsTransactionMode: 'each',
     synchronize: false,
+    // Every where clause is bracketed, so a scope can never be widened by a caller's `OR`.
+    isolateWhereStatements: true,
     logging: false,
     poolSize,
     extra: { max: poolSize, connectionTimeoutMillis: 10_000 },

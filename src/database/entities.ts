@@ -1,4 +1,41 @@
 import { IdempotencyKey } from '../common/idempotency/idempotency-key.entity.js';
+import { Account } from '../modules/auth/entities/account.entity.js';
+import { IndustrySector } from '../modules/auth/entities/industry-sector.entity.js';
+import { Industry } from '../modules/auth/entities/industry.entity.js';
+import { PasswordResetToken } from '../modules/auth/entities/password-reset-token.entity.js';
+import { Plan } from '../modules/auth/entities/plan.entity.js';
+import { RefreshToken } from '../modules/auth/entities/refresh-token.entity.js';
+import { Sector } from '../modules/auth/entities/sector.entity.js';
+import { SeedKeyword } from '../modules/auth/entities/seed-keyword.entity.js';
+import { Session } from '../modules/auth/entities/session.entity.js';
+import { SiteUserAccess } from '../modules/auth/entities/site-user-access.entity.js';
+import { Site } from '../modules/auth/entities/site.entity.js';
+import { Subscription } from '../modules/auth/entities/subscription.entity.js';
+import { User } from '../modules/auth/entities/user.entity.js';
+import { CreditTransaction } from '../modules/billing/entities/credit-transaction.entity.js';
+import { EmailLog } from '../modules/system/entities/email-log.entity.js';
+import { EmailOutbox } from '../modules/system/entities/email-outbox.entity.js';
 
 /** Every TypeORM entity of the app: the data source, the CLI and the drift check all use this list. */
-export const ENTITIES = [IdempotencyKey];
+export const ENTITIES = [
+  // identity & tenancy (domain.md §1)
+  Plan,
+  Account,
+  User,
+  RefreshToken,
+  PasswordResetToken,
+  Subscription,
+  Industry,
+  IndustrySector,
+  SeedKeyword,
+  Site,
+  Sector,
+  SiteUserAccess,
+  Session,
+  // billing
+  CreditTransaction,
+  // system
+  EmailLog,
+  EmailOutbox,
+  IdempotencyKey,
+];

@@ -7,14 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InlineJobDriver } from '../../src/common/jobs/inline-job.driver.js';
 import { JobsService } from '../../src/common/jobs/jobs.service.js';
 import { createTestApp, testEnv, type TestApp } from '../support/app.js';
+import { seedTenant } from '../support/tenants.js';
 
 const HOUR = 3_600_000;
 
-async function seedKeys(dataSource: DataSource): Promise<void> {
-  await dataSource.query(
+async function seedKeys(t: TestApp): Promise<void> {
+  const { accountId } = await seedTenant(t.app);
+  await t.app.get(DataSource).query(
     `INSERT INTO igny8_idempotency_keys (account_id, key, request_hash, expires_at)
-     VALUES (1, 'expired-1', repeat('a', 64), $1), (1, 'expired-2', repeat('b', 64), $1), (2, 'fresh', repeat('c', 64), $2)`,
-    [new Date(Date.now() - HOUR), new Date(Date.now() + HOUR)],
+     VALUES ($3, 'expired-1', repeat('a', 64), $1), ($3, 'expired-2', repeat('b', 64), $1), ($3, 'fresh', repeat('c', 64), $2)`,
+    [new Date(Date.now() - HOUR), new Date(Date.now() + HOUR), accountId],
   );
 }
 
@@ -43,7 +45,7 @@ describe('cleanup_logs on the inline driver (no Redis)', () => {
 
   it('deletes only expired idempotency records, asynchronously after enqueue', async () => {
     const dataSource = t.app.get(DataSource);
-    await seedKeys(dataSource);
+    await seedKeys(t);
     await t.app.get(JobsService).enqueue('cleanup_logs', {});
     expect(await remainingKeys(dataSource)).toHaveLength(3);
     const [outcome] = await t.app.get(InlineJobDriver).drain();
@@ -76,7 +78,7 @@ describe.runIf(process.env.REDIS_URL)('cleanup_logs through Bull with a separate
 
   it('registers the repeatable job, runs the enqueued job in the worker and exits 0 on SIGTERM', async () => {
     const dataSource = t.app.get(DataSource);
-    await seedKeys(dataSource);
+    await seedKeys(t);
     const queue = t.app.get<Queue>(getQueueToken('maintenance'));
 
     await waitFor(

@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options.js';
 import { EmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 
-export const TEMPLATE_DB = 'igny8_test_template';
+export function templateName(): string {
+  return `igny8_tpl_${process.pid}_${randomBytes(3).toString('hex')}`;
+}
 
 export interface TestDatabase {
   url: string;
@@ -39,12 +42,13 @@ export async function migrate(url: string): Promise<void> {
 }
 
 /** Builds the migrated template database once per test run (global setup). */
-export async function prepareTemplate(serverUrl: string): Promise<void> {
-  await admin(serverUrl, async (client) => {
-    await client.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${TEMPLATE_DB}`);
-  });
-  await migrate(withDatabase(serverUrl, TEMPLATE_DB));
+export async function prepareTemplate(serverUrl: string, name: string): Promise<void> {
+  await admin(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  await migrate(withDatabase(serverUrl, name));
+}
+
+export async function dropTemplate(serverUrl: string, name: string): Promise<void> {
+  await admin(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
 
 /**
@@ -55,7 +59,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (serverUrl) {
     const name = `igny8_t_${process.pid}_${randomBytes(4).toString('hex')}`;
-    await admin(serverUrl, (client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`));
+    await admin(serverUrl, (client) =>
+      client.query(`CREATE DATABASE ${name} TEMPLATE ${inject('templateDb')}`),
+    );
     return {
       url: withDatabase(serverUrl, name),
       embedded: false,

@@ -1,4 +1,12 @@
-import { type ArgumentMetadata, Injectable, type ValidationError, ValidationPipe } from '@nestjs/common';
+import {
+  type ArgumentMetadata,
+  Body,
+  Injectable,
+  Optional,
+  type Type,
+  type ValidationError,
+  ValidationPipe,
+} from '@nestjs/common';
 import { ApiError, type FieldErrors } from './error-codes.js';
 
 /** Flattens class-validator errors into api.md's dotted-key `errors` map. */
@@ -21,8 +29,10 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
  */
 @Injectable()
 export class ApiValidationPipe extends ValidationPipe {
-  constructor() {
+  /** `expectedType` validates against that class where the parameter's own type is not known (generic routes). */
+  constructor(@Optional() expectedType?: Type<unknown>) {
     super({
+      expectedType,
       whitelist: true,
       forbidNonWhitelisted: false,
       transform: true,
@@ -40,3 +50,6 @@ export class ApiValidationPipe extends ValidationPipe {
     return super.transform(value, metadata);
   }
 }
+
+/** `@Body()` validated as `dto` (for routes built by factories, where TypeScript types are erased). */
+export const BodyAs = (dto: Type<unknown>): ParameterDecorator => Body(new ApiValidationPipe(dto));

@@ -1,4 +1,14 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
+import type { Account } from '../../modules/auth/entities/account.entity.js';
 
 /**
  * Outcome of a request sent with an `Idempotency-Key` header, replayed for 24 hours.
@@ -16,6 +26,10 @@ export class IdempotencyKey {
   @Index('igny8_idempotency_keys_account_id_idx')
   @Column({ type: 'bigint' })
   account_id: number;
+
+  @ManyToOne('Account', { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'account_id' })
+  account?: Relation<Account>;
 
   @Column({ type: 'varchar', length: 255 })
   key: string;
