@@ -10,12 +10,21 @@ import { RouteTable } from './common/http/route-table.js';
 import { ApiValidationPipe } from './common/http/validation.pipe.js';
 import { JobsModule } from './common/jobs/jobs.module.js';
 import { LoggingModule } from './common/logging/logging.module.js';
+import { MailModule } from './common/mail/mail.module.js';
 import { RedisModule } from './common/redis/redis.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { AccountModule } from './modules/account/account.module.js';
+import { AccountsModule } from './modules/accounts/accounts.module.js';
+import { AuthModule } from './modules/auth/auth.module.js';
+import { BillingModule } from './modules/billing/billing.module.js';
+import { CatalogueModule } from './modules/catalogue/catalogue.module.js';
+import { AdminModule } from './modules/admin/admin.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { SitesModule } from './modules/sites/sites.module.js';
 import { SystemModule } from './modules/system/system.module.js';
+import { UsersModule } from './modules/users/users.module.js';
 
 /** Composition only: cross-cutting infrastructure first, then the domain modules. */
 @Module({})
@@ -33,8 +42,17 @@ export class AppModule {
         AuthCoreModule,
         TenancyModule,
         JobsModule.register(config),
+        MailModule,
+        BillingModule,
+        AuthModule,
+        SitesModule,
+        UsersModule,
+        AccountsModule,
+        AccountModule,
+        CatalogueModule,
         HealthModule,
         SystemModule,
+        AdminModule,
       ],
       providers: [
         TenantContext,

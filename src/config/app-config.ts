@@ -52,7 +52,7 @@ export class AppConfig {
   readonly env: 'development' | 'test' | 'production';
   readonly version: string;
   readonly http: { port: number; host: string; publicBaseUrl?: string; trustedProxies: string[] };
-  readonly database: { url?: string; embeddedDir: string };
+  readonly database: { url?: string; embeddedDir: string; poolSize: number };
   readonly redis: {
     url?: string;
     tls: boolean;
@@ -103,7 +103,7 @@ export class AppConfig {
       publicBaseUrl: e.PUBLIC_BASE_URL,
       trustedProxies: e.TRUSTED_PROXIES,
     };
-    this.database = { url: e.DATABASE_URL, embeddedDir: e.EMBEDDED_DB_DIR };
+    this.database = { url: e.DATABASE_URL, embeddedDir: e.EMBEDDED_DB_DIR, poolSize: e.DATABASE_POOL_SIZE };
     this.redis = {
       url: e.REDIS_URL,
       tls: e.REDIS_TLS,

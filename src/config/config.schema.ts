@@ -101,6 +101,7 @@ export const envSchema = z
       .refine((list) => list.every((c) => cidr.test(c)), 'must be a comma-separated list of IPs or CIDRs'),
     DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
     EMBEDDED_DB_DIR: z.string().min(1).default('./.data/pglite'),
+    DATABASE_POOL_SIZE: positiveInt(10),
     REDIS_URL: optionalUrl(['redis:', 'rediss:']),
     REDIS_TLS: bool(false),
     REDIS_SENTINELS: optionalText

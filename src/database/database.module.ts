@@ -22,7 +22,7 @@ const logger = new Logger('Database');
       useFactory: (config: AppConfig, endpoint: DatabaseEndpoint) => ({
         ...dataSourceOptions({
           url: endpoint.url,
-          poolSize: endpoint.embedded ? 1 : 10,
+          poolSize: endpoint.embedded ? 1 : config.database.poolSize,
           // Migrations run by themselves only in the embedded default; elsewhere `npm run migration:run`.
           migrationsRun: endpoint.embedded !== undefined,
         }),

@@ -13,8 +13,17 @@ import { Site } from '../modules/auth/entities/site.entity.js';
 import { Subscription } from '../modules/auth/entities/subscription.entity.js';
 import { User } from '../modules/auth/entities/user.entity.js';
 import { CreditTransaction } from '../modules/billing/entities/credit-transaction.entity.js';
+import { Cluster } from '../modules/planner/entities/cluster.entity.js';
+import { ContentIdeaKeyword } from '../modules/planner/entities/content-idea-keyword.entity.js';
+import { ContentIdea } from '../modules/planner/entities/content-idea.entity.js';
+import { Keyword } from '../modules/planner/entities/keyword.entity.js';
 import { EmailLog } from '../modules/system/entities/email-log.entity.js';
 import { EmailOutbox } from '../modules/system/entities/email-outbox.entity.js';
+import { ContentTaxonomyRelation } from '../modules/writer/entities/content-taxonomy-relation.entity.js';
+import { ContentTaxonomy } from '../modules/writer/entities/content-taxonomy.entity.js';
+import { Content } from '../modules/writer/entities/content.entity.js';
+import { Image } from '../modules/writer/entities/image.entity.js';
+import { Task } from '../modules/writer/entities/task.entity.js';
 
 /** Every TypeORM entity of the app: the data source, the CLI and the drift check all use this list. */
 export const ENTITIES = [
@@ -32,6 +41,17 @@ export const ENTITIES = [
   Sector,
   SiteUserAccess,
   Session,
+  // planner (domain.md §2)
+  Keyword,
+  Cluster,
+  ContentIdea,
+  ContentIdeaKeyword,
+  // writer (domain.md §3)
+  Task,
+  Content,
+  ContentTaxonomy,
+  ContentTaxonomyRelation,
+  Image,
   // billing
   CreditTransaction,
   // system

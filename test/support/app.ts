@@ -31,6 +31,8 @@ export function testEnv(db: TestDatabase, tmp: string, options: TestAppOptions =
   const env: Record<string, string | undefined> = {
     NODE_ENV: 'test',
     DATABASE_URL: db.url,
+    // The embedded server serialises one connection; a pool would interleave statements.
+    DATABASE_POOL_SIZE: db.embedded ? '1' : undefined,
     REDIS_URL: options.redis === false ? undefined : process.env.REDIS_URL,
     QUEUE_PREFIX: `t${randomBytes(5).toString('hex')}`,
     LOG_LEVEL: 'silent',

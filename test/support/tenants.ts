@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { TokenService } from '../../src/common/auth/token.service.js';
 import type { Role } from '../../src/common/context/request-context.js';
+import { randomBase62, sha256Hex } from '../../src/common/crypto.js';
 
 export interface SeededUser {
   id: number;
@@ -19,6 +20,8 @@ export interface SeededTenant {
   siteIds: number[];
   /** Sector ids per site, in the order of `siteIds`. */
   sectorIds: number[][];
+  /** The site API key of each site, in the order of `siteIds`. */
+  apiKeys: string[];
   users: Record<'owner' | 'admin' | 'editor' | 'viewer', SeededUser>;
 }
 
@@ -71,6 +74,7 @@ export async function seedTenant(
   );
   const siteIds: number[] = [];
   const sectorIds: number[][] = [];
+  const apiKeys: string[] = [];
   for (let i = 0; i < (options.sites ?? 1); i++) {
     const [{ id: siteId }] = await db.query<{ id: number }[]>(
       `INSERT INTO igny8_sites (account_id, name, slug, industry_id)
@@ -78,6 +82,12 @@ export async function seedTenant(
       [accountId, `Site ${i + 1} ${tag}`, `site-${i + 1}-${tag}`],
     );
     siteIds.push(siteId);
+    const apiKey = `igny8_sk_${randomBase62(40)}`;
+    await db.query(
+      'UPDATE igny8_sites SET wp_api_key_hash = $1, api_key_last4 = $2, api_key_created_at = now() WHERE id = $3',
+      [sha256Hex(apiKey), apiKey.slice(-4), siteId],
+    );
+    apiKeys.push(apiKey);
     const sectors: number[] = [];
     for (const template of templates.slice(0, options.sectorsPerSite ?? 2)) {
       const [{ id }] = await db.query<{ id: number }[]>(
@@ -97,7 +107,7 @@ export async function seedTenant(
       ]);
     }
   }
-  return { accountId, slug: `tenant-${tag}`, siteIds, sectorIds, users };
+  return { accountId, slug: `tenant-${tag}`, siteIds, sectorIds, apiKeys, users };
 }
 
 /** Every row of the given tables, for before/after comparisons ("nothing changed"). */

@@ -50,14 +50,16 @@ export function readCredential(request: FastifyRequest): Credential | null {
   }
   const sessionId = request.cookies?.[SESSION_COOKIE];
   if (sessionId) return { kind: 'session', id: sessionId };
-  if (scheme?.toLowerCase() === 'basic') {
-    const decoded = Buffer.from(value, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon > 0)
-      return { kind: 'basic', email: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-    return { kind: 'basic', email: '', password: '' };
-  }
-  return null;
+  return readBasic(request);
+}
+
+function readBasic(request: FastifyRequest): Extract<Credential, { kind: 'basic' }> | null {
+  const [scheme, ...rest] = (request.headers.authorization?.trim() ?? '').split(/\s+/);
+  if (scheme?.toLowerCase() !== 'basic') return null;
+  const decoded = Buffer.from(rest.join(' '), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon > 0) return { kind: 'basic', email: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+  return { kind: 'basic', email: '', password: '' };
 }
 
 /**
@@ -108,8 +110,13 @@ export class AuthGuard implements CanActivate {
         return this.fromApiKey(credential.key);
       case 'jwt':
         return this.fromJwt(credential.token);
-      case 'session':
-        return this.fromSession(credential.id, request, reply);
+      case 'session': {
+        const fromCookie = await this.fromSession(credential.id, request, reply);
+        if (fromCookie) return fromCookie;
+        // A dead cookie is treated as absent: Basic credentials sent with it still count.
+        const basic = readBasic(request);
+        return basic ? this.fromBasic(basic.email, basic.password, request, reply) : null;
+      }
       case 'basic':
         return this.fromBasic(credential.email, credential.password, request, reply);
       default:

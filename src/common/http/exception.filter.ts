@@ -60,29 +60,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (reply.sent) return;
     for (const [name, value] of Object.entries(error.extra.headers ?? {})) reply.header(name, value);
     if (error.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="api"');
-    reply.status(error.status).send(this.body(error, request.id));
-  }
-
-  private body(error: ApiError, requestId: string): Record<string, unknown> {
-    if (!this.config.unifiedErrors) {
-      return {
-        statusCode: error.status,
-        message: error.message,
-        error: HttpStatus[error.status]
-          ?.toLowerCase()
-          .replace(/_/g, ' ')
-          .replace(/\b\w/g, (c) => c.toUpperCase()),
-      };
-    }
-    const body: Record<string, unknown> = {
-      success: false,
-      error: error.message,
-      code: error.code,
-    };
-    if (error.extra.errors) body.errors = error.extra.errors;
-    if (error.extra.details) body.details = error.extra.details;
-    body.request_id = requestId;
-    return body;
+    reply.status(error.status).send(errorBody(error, request.id, this.config.unifiedErrors));
   }
 
   private toApiError(exception: unknown, request: FastifyRequest): ApiError {
@@ -90,20 +68,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
       if (exception.status >= 500) return new ApiError(exception.code, DEFAULT_MESSAGES.internal_error);
       return exception;
     }
+    // Nest hands Fastify's own 4xx errors (body limit, content type, content length…) over as an
+    // HttpException whose cause is the Fastify error; they carry a `FST_…` code either way.
+    const fastifyError = asFastifyError(exception instanceof HttpException ? exception.cause : exception);
+    if (fastifyError && fastifyError.statusCode < 500) return fromFastifyError(fastifyError);
     if (exception instanceof HttpException) return this.fromHttpException(exception, request);
-    const fastifyError = exception as { code?: string; statusCode?: number; message?: string };
-    if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode < 500) {
-      const code =
-        FASTIFY_CODES[fastifyError.code ?? ''] ??
-        (fastifyError.statusCode === 413
-          ? 'payload_too_large'
-          : fastifyError.statusCode === 415
-            ? 'unsupported_media_type'
-            : 'parse_error');
-      const message =
-        code === 'parse_error' ? `JSON parse error - ${fastifyError.message ?? 'invalid body'}` : undefined;
-      return new ApiError(code, message);
-    }
     return new ApiError('internal_error');
   }
 
@@ -122,12 +91,72 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const code = STATUS_CODES[status] ?? (status >= 500 ? 'internal_error' : 'validation_error');
     if (status >= 500) return new ApiError(code);
     const response = exception.getResponse();
-    const message =
-      typeof response === 'string'
-        ? response
-        : Array.isArray((response as { message?: unknown }).message)
-          ? DEFAULT_MESSAGES[code]
-          : ((response as { message?: string }).message ?? DEFAULT_MESSAGES[code]);
-    return new ApiError(code, message);
+    const raw = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    const messages = (Array.isArray(raw) ? raw : [raw]).filter((m): m is string => typeof m === 'string');
+    // A validation error always reads "Validation failed." with an `errors` map (api.md 4): a bare
+    // BadRequestException's message concerns no single field.
+    if (code === 'validation_error') {
+      return ApiError.validation({ non_field_errors: messages.length > 0 ? messages : ['Invalid input.'] });
+    }
+    return new ApiError(code, messages.length === 1 ? messages[0] : undefined);
   }
+}
+
+/** The error envelope of api.md 4, or Nest's default body when `UNIFIED_ERRORS=false`. */
+export function errorBody(error: ApiError, requestId: string, unified: boolean): Record<string, unknown> {
+  if (!unified) {
+    // Nest's default body; field errors become its list of messages, as Nest's ValidationPipe reports them.
+    const fieldMessages = error.extra.errors
+      ? Object.entries(error.extra.errors).flatMap(([field, messages]) =>
+          messages.map((message) => (field === 'non_field_errors' ? message : `${field}: ${message}`)),
+        )
+      : undefined;
+    return {
+      statusCode: error.status,
+      message: fieldMessages ?? error.message,
+      error: HttpStatus[error.status]
+        ?.toLowerCase()
+        .replace(/_/g, ' ')
+        .replace(/\b\w/g, (c) => c.toUpperCase()),
+    };
+  }
+  const body: Record<string, unknown> = {
+    success: false,
+    error: error.message,
+    code: error.code,
+  };
+  if (error.extra.errors) body.errors = error.extra.errors;
+  if (error.extra.details) body.details = error.extra.details;
+  body.request_id = requestId;
+  return body;
+}
+
+interface FastifyError {
+  code: string;
+  statusCode: number;
+  message: string;
+}
+
+function asFastifyError(error: unknown): FastifyError | undefined {
+  const candidate = error as Partial<FastifyError> | undefined;
+  return typeof candidate?.code === 'string' &&
+    candidate.code.startsWith('FST_') &&
+    typeof candidate.statusCode === 'number'
+    ? (candidate as FastifyError)
+    : undefined;
+}
+
+function fromFastifyError(error: FastifyError): ApiError {
+  const code: ErrorCode =
+    FASTIFY_CODES[error.code] ??
+    (error.statusCode === 413
+      ? 'payload_too_large'
+      : error.statusCode === 415
+        ? 'unsupported_media_type'
+        : error.statusCode === 404
+          ? 'not_found'
+          : 'parse_error');
+  return code === 'parse_error'
+    ? new ApiError(code, `Malformed request - ${error.message}`)
+    : new ApiError(code);
 }

@@ -3,11 +3,13 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ClsService } from 'nestjs-cls';
 import secureJson from 'secure-json-parse';
 import { type AppConfig } from '../../config/app-config.js';
 import { type RequestContextStore } from '../context/request-context.js';
 import { ApiError } from './error-codes.js';
+import { errorBody } from './exception.filter.js';
 import { requestIdFor } from './request-id.js';
 import { RouteTable } from './route-table.js';
 
@@ -35,8 +37,25 @@ export const CORS_EXPOSED_HEADERS = [
 
 const LOCAL_DEV_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/;
 
+/** Headers every answer carries, also those given before any hook ran (api.md 1 and 7). */
+function baseHeaders(reply: FastifyReply, requestId: string): void {
+  reply.header('X-Request-ID', requestId);
+  if (!reply.hasHeader('X-Frame-Options')) reply.header('X-Frame-Options', 'DENY');
+  if (!reply.hasHeader('X-Content-Type-Options')) reply.header('X-Content-Type-Options', 'nosniff');
+}
+
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
+    // The router refuses a URL it cannot decode (400) or an over-long path parameter (414) before
+    // any hook or Nest handler runs: answer those in the envelope too.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const apiError =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? ApiError.notFound()
+          : new ApiError('parse_error', 'Malformed request URL.');
+      baseHeaders(reply, request.id);
+      void reply.status(apiError.status).send(errorBody(apiError, request.id, config.unifiedErrors));
+    },
     bodyLimit: JSON_BODY_LIMIT,
     genReqId: requestIdFor,
     requestIdHeader: false,
@@ -71,9 +90,26 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
     });
   });
 
+  // Graceful shutdown: once closing, every answer (also to a request that arrived before) closes its
+  // connection. Otherwise a keep-alive client would hold the server, and the exit, open until its
+  // keep-alive timeout; idle connections are closed by Fastify itself.
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    if (closing && request.raw.httpVersionMajor < 2) reply.header('Connection', 'close');
+    // Targets Nest sends to the not-found handler from its own earlier hook ("GET *x", "OPTIONS *")
+    // skip the hooks below, helmet's included.
+    baseHeaders(reply, request.id);
+    done(null, payload);
+  });
+
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(
-    /^application\/([\w.+-]*\+)?json$/,
+    // Fastify tests the whole header, parameters included: `application/json; charset=utf-8` is JSON too.
+    /^application\/([\w.+-]*\+)?json\s*(;.*)?$/i,
     { parseAs: 'string', bodyLimit: JSON_BODY_LIMIT },
     (_request, body: string | Buffer, done) => {
       const text = body.toString().trim();
@@ -105,12 +141,22 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
     },
   });
   await app.register(cors, {
-    origin: (origin, callback) => callback(null, origin === undefined || isAllowedOrigin(config, origin)),
+    // Requests without an Origin (same-origin, server to server) need no CORS headers.
+    origin: (origin, callback) => callback(null, origin !== undefined && isAllowedOrigin(config, origin)),
     credentials: true,
     allowedHeaders: CORS_ALLOWED_HEADERS,
     exposedHeaders: CORS_EXPOSED_HEADERS,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     optionsSuccessStatus: 204,
     preflightContinue: false,
+  });
+  // @fastify/cors answered the preflights of allowed origins above; any other preflight still gets
+  // 204 without a body (api.md 1), but without CORS headers, so the browser refuses the request.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
+      void reply.code(204).header('Content-Length', '0').send();
+      return;
+    }
+    done();
   });
 }

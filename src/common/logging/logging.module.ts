@@ -6,7 +6,7 @@ import type { Level, Logger as PinoInstance } from 'pino';
 import { AppConfig } from '../../config/app-config.js';
 import { type RequestContextStore } from '../context/request-context.js';
 import { ChannelLogger } from './channel-logger.js';
-import { REDACT_PATHS, REDACTED } from './redaction.js';
+import { redact, REDACT_PATHS, REDACTED } from './redaction.js';
 import { RunLogger } from './run-logger.js';
 
 type RequestWithId = IncomingMessage & { id?: string };
@@ -26,6 +26,8 @@ type RequestWithId = IncomingMessage & { id?: string };
           customAttributeKeys: { reqId: 'reqId' },
           quietReqLogger: true,
           redact: { paths: REDACT_PATHS, censor: REDACTED },
+          // Secrets nested deeper than the fixed paths above (a logged request body, say).
+          formatters: { log: (object: Record<string, unknown>) => redact(object) as Record<string, unknown> },
           serializers: {
             req: (req: { method: string; url: string; remoteAddress?: string }) => ({
               method: req.method,

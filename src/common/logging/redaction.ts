@@ -28,10 +28,20 @@ export const REDACT_PATHS = [
 
 export const REDACTED = '[REDACTED]';
 
-/** Deep copy of `value` with every secret-named key replaced (for the channel and run logs). */
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Deep copy of `value` with every secret-named key replaced, at any depth (pino's `redact` paths only
+ * reach fixed depths). Only arrays and plain objects are copied: errors, dates, buffers and requests
+ * are left to their serializers.
+ */
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
+  if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
     out[key] =

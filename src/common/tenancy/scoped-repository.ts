@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityTarget, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import {
+  DataSource,
+  type EntityManager,
+  type EntityTarget,
+  type ObjectLiteral,
+  type SelectQueryBuilder,
+} from 'typeorm';
 import { TenantContext } from '../context/tenant-context.service.js';
 import { ApiError } from '../http/error-codes.js';
 import { applyTenantScope, type ScopeOptions, type TenantShape } from './tenant-scope.js';
@@ -21,10 +27,10 @@ export class ScopedRepository<T extends ObjectLiteral> {
     readonly shape: TenantShape,
   ) {}
 
-  /** A query builder over the visible rows. */
-  query(options: ScopeOptions = {}): SelectQueryBuilder<T> {
+  /** A query builder over the visible rows; pass the transaction's manager inside a transaction. */
+  query(options: ScopeOptions = {}, manager: EntityManager = this.dataSource.manager): SelectQueryBuilder<T> {
     return applyTenantScope(
-      this.dataSource.getRepository(this.entity).createQueryBuilder(this.alias),
+      manager.getRepository(this.entity).createQueryBuilder(this.alias),
       this.context,
       this.shape,
       options,

@@ -1,0 +1,23 @@
+import { type OnModuleInit, Module } from '@nestjs/common';
+import { SoftDeleteService } from '../../common/tenancy/soft-delete.service.js';
+import { UsersModule } from '../users/users.module.js';
+import { AccountsController, OwnAccountController, SubscriptionsController } from './accounts.controllers.js';
+import { AccountsService } from './accounts.service.js';
+import { SubscriptionsService } from './subscriptions.service.js';
+
+/** Accounts (`auth/account/`, developer `auth/accounts/`) and their subscriptions (`auth/subscriptions/`). */
+@Module({
+  imports: [UsersModule],
+  controllers: [OwnAccountController, AccountsController, SubscriptionsController],
+  providers: [AccountsService, SubscriptionsService],
+  exports: [AccountsService],
+})
+export class AccountsModule implements OnModuleInit {
+  constructor(private readonly softDeletes: SoftDeleteService) {}
+
+  /** Soft-deleting an account soft-deletes its users and sites (domain.md 0.3). */
+  onModuleInit(): void {
+    this.softDeletes.registerCascade('igny8_accounts', { table: 'igny8_users', column: 'account_id' });
+    this.softDeletes.registerCascade('igny8_accounts', { table: 'igny8_sites', column: 'account_id' });
+  }
+}

@@ -1,0 +1,352 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DataSource, IsNull } from 'typeorm';
+import { clearSessionCookie, SESSION_COOKIE } from '../../common/auth/auth.guard.js';
+import { IdentityLookup } from '../../common/auth/identity-lookup.js';
+import { PasswordHasher } from '../../common/auth/password-hasher.js';
+import { ROLE_LABELS, ROLE_RANK } from '../../common/auth/roles.js';
+import { SESSION_ABSOLUTE_MS, SessionStore } from '../../common/auth/session-store.js';
+import type { TokenPair } from '../../common/auth/token.service.js';
+import type { Principal, Role } from '../../common/context/request-context.js';
+import { randomToken, sha256Hex } from '../../common/crypto.js';
+import { ApiError } from '../../common/http/error-codes.js';
+import { Mailer } from '../../common/mail/mailer.service.js';
+import { AppConfig } from '../../config/app-config.js';
+import type {
+  LoginDto,
+  LogoutDto,
+  PasswordChangeDto,
+  PasswordResetConfirmDto,
+  RegisterDto,
+  UpdateMeDto,
+} from './dto/auth-requests.dto.js';
+import { passwordProblem } from './dto/validators.js';
+import { PasswordResetToken } from './entities/password-reset-token.entity.js';
+import { USER_ROLES, User } from './entities/user.entity.js';
+import {
+  presentSubscription,
+  presentUserWithAccount,
+  type SubscriptionView,
+  type UserWithAccountView,
+} from './presenters.js';
+import { clientInfo, type ClientInfo, RefreshTokensService } from './refresh-tokens.service.js';
+import { RegistrationService, USERNAME_TAKEN, usernameTaken } from './registration.service.js';
+
+export const RESET_TOKEN_TTL_MS = 3600_000;
+export const RESET_TOKENS_PER_HOUR = 3;
+const ASSIGNABLE_ROLES: readonly Role[] = ['admin', 'editor', 'viewer'];
+
+export interface RoleGroup {
+  value: Role;
+  label: string;
+  rank: number;
+  assignable: boolean;
+}
+
+export interface RegisterResult {
+  user: UserWithAccountView;
+  tokens: TokenPair;
+  subscription: SubscriptionView;
+  invoice: null;
+  checkout_url: null;
+  payment_instructions: null;
+}
+
+function invalidCredentials(): ApiError {
+  return new ApiError('invalid_credentials', 'Invalid email or password.');
+}
+
+/** The `auth/` session endpoints: login, registration, tokens, logout, me and passwords. */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly identities: IdentityLookup,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionStore,
+    private readonly refreshTokens: RefreshTokensService,
+    private readonly registration: RegistrationService,
+    private readonly mailer: Mailer,
+  ) {}
+
+  async register(dto: RegisterDto, request: FastifyRequest, reply: FastifyReply): Promise<RegisterResult> {
+    const created = await this.registration.register(dto);
+    const user = await this.loadUser(created.user.id);
+    const tokens = await this.startLogin(user, request, reply);
+    this.mailer.send({
+      template: 'welcome',
+      to: user.email,
+      accountId: user.account_id,
+      userId: user.id,
+      variables: {
+        name: displayName(user),
+        account_name: created.account.name,
+        login_url: this.config.frontendUrl,
+      },
+    });
+    return {
+      user: presentUserWithAccount(user),
+      tokens,
+      subscription: presentSubscription(created.subscription, created.plan),
+      // Filled by the billing module (invoice, checkout session, bank instructions) once it exists.
+      invoice: null,
+      checkout_url: null,
+      payment_instructions: null,
+    };
+  }
+
+  /** Identical 401 for an unknown email, a wrong password, an inactive user and `system_bot`. */
+  async login(
+    dto: LoginDto,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<{ user: UserWithAccountView; tokens: TokenPair }> {
+    const identity = await this.identities.userByEmail(dto.email);
+    const valid = identity
+      ? await this.hasher.verify(identity.password_hash, dto.password)
+      : await this.hasher.verifyAgainstNothing(dto.password);
+    if (!identity || !valid || !identity.is_active || identity.role === 'system_bot')
+      throw invalidCredentials();
+
+    await this.dataSource.query('UPDATE igny8_users SET last_login = now() WHERE id = $1', [
+      identity.user_id,
+    ]);
+    const user = await this.loadUser(identity.user_id);
+    const tokens = await this.startLogin(user, request, reply);
+    return { user: presentUserWithAccount(user), tokens };
+  }
+
+  refresh(token: string, request: FastifyRequest): Promise<TokenPair> {
+    return this.refreshTokens.rotate(token, clientInfo(request));
+  }
+
+  async logout(
+    principal: Principal,
+    dto: LogoutDto,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<void> {
+    const userId = principal.userId;
+    if (userId !== null) {
+      if (dto.all) await this.refreshTokens.revokeAll(userId, 'logout');
+      else if (dto.refresh) {
+        const family = await this.refreshTokens.familyOf(dto.refresh, userId);
+        if (family) await this.refreshTokens.revokeFamily(family, 'logout');
+      }
+    }
+    const sessionId = request.cookies?.[SESSION_COOKIE];
+    if (sessionId) {
+      const hash = sha256Hex(sessionId);
+      const session = await this.sessions.find(hash);
+      // The cookie's login ends with it: its refresh family is revoked too.
+      if (session && session.userId === userId)
+        await this.refreshTokens.revokeFamily(session.familyId, 'logout');
+      await this.sessions.destroy(hash);
+    }
+    clearSessionCookie(reply, this.config);
+  }
+
+  async me(principal: Principal): Promise<UserWithAccountView> {
+    return presentUserWithAccount(await this.loadUser(this.userIdOf(principal)));
+  }
+
+  async updateMe(principal: Principal, dto: UpdateMeDto): Promise<UserWithAccountView> {
+    const id = this.userIdOf(principal);
+    const changes: Partial<Pick<User, 'first_name' | 'last_name' | 'username'>> = {};
+    if (typeof dto.first_name === 'string') changes.first_name = dto.first_name.trim();
+    if (typeof dto.last_name === 'string') changes.last_name = dto.last_name.trim();
+    if (typeof dto.username === 'string') {
+      if (dto.username === '') throw ApiError.field('username', 'This field may not be blank.');
+      if (await usernameTaken(this.dataSource.manager, dto.username, id)) {
+        throw ApiError.field('username', USERNAME_TAKEN);
+      }
+      changes.username = dto.username;
+    }
+    if (Object.keys(changes).length > 0) {
+      try {
+        await this.dataSource.getRepository(User).update(id, changes);
+      } catch (error) {
+        if ((error as { constraint?: string }).constraint === 'igny8_users_username_uniq') {
+          throw ApiError.field('username', USERNAME_TAKEN);
+        }
+        throw error;
+      }
+    }
+    return presentUserWithAccount(await this.loadUser(id));
+  }
+
+  /** Revokes every session of the user, then starts a new login (pair + cookie). */
+  async changePassword(
+    principal: Principal,
+    dto: PasswordChangeDto,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<{ tokens: TokenPair }> {
+    const user = await this.loadUser(this.userIdOf(principal));
+    if (!(await this.hasher.verify(user.password_hash, dto.old_password))) {
+      throw ApiError.field('old_password', 'Current password is incorrect.');
+    }
+    const problem = passwordProblem(dto.new_password, user.email);
+    if (problem) throw ApiError.field('new_password', problem);
+    const hash = await this.hasher.hash(dto.new_password);
+    await this.dataSource.getRepository(User).update(user.id, { password_hash: hash });
+    await this.refreshTokens.revokeAll(user.id, 'password_change');
+    const tokens = await this.startLogin(user, request, reply);
+    this.mailer.send({
+      template: 'password_changed',
+      to: user.email,
+      accountId: user.account_id,
+      userId: user.id,
+      variables: { name: displayName(user), reset_url: `${this.config.frontendUrl}/forgot-password` },
+    });
+    return { tokens };
+  }
+
+  /**
+   * Sends a reset link when the email names an active user, at most 3 per user per hour; earlier
+   * unused tokens are invalidated. Only the SHA-256 of the token is stored. The caller answers the
+   * same way whatever happened here.
+   */
+  async requestPasswordReset(email: string, request: FastifyRequest): Promise<void> {
+    const identity = await this.identities.userByEmail(email);
+    if (!identity || !identity.is_active || identity.role === 'system_bot') return;
+    const token = await this.issueResetToken(identity.user_id, clientInfo(request));
+    if (!token) return;
+    this.mailer.send({
+      template: 'password_reset',
+      to: identity.email,
+      accountId: identity.account_id,
+      userId: identity.user_id,
+      variables: { name: identity.email.split('@')[0] ?? '', reset_link: this.resetLink(token) },
+    });
+  }
+
+  /** `<FRONTEND_URL>/reset-password?token=…`, from configuration only (never the Host header). */
+  resetLink(token: string): string {
+    return `${this.config.frontendUrl}/reset-password?token=${encodeURIComponent(token)}`;
+  }
+
+  /** A new raw reset token for the user, or null when 3 were already issued within the hour. */
+  async issueResetToken(userId: number, client: Pick<ClientInfo, 'ip'>): Promise<string | null> {
+    return this.dataSource.transaction(async (tx) => {
+      await tx.query('SELECT id FROM igny8_users WHERE id = $1 FOR UPDATE', [userId]);
+      const recent: { n: number }[] = await tx.query(
+        `SELECT count(*)::int AS n FROM igny8_password_reset_tokens
+          WHERE user_id = $1 AND created_at > now() - interval '1 hour'`,
+        [userId],
+      );
+      if ((recent[0]?.n ?? 0) >= RESET_TOKENS_PER_HOUR) return null;
+      await tx.query(
+        `UPDATE igny8_password_reset_tokens SET expires_at = now()
+          WHERE user_id = $1 AND used_at IS NULL AND expires_at > now()`,
+        [userId],
+      );
+      const token = randomToken(32);
+      await tx.getRepository(PasswordResetToken).insert({
+        user_id: userId,
+        token_hash: sha256Hex(token),
+        expires_at: new Date(Date.now() + RESET_TOKEN_TTL_MS),
+        requested_ip: client.ip,
+      });
+      return token;
+    });
+  }
+
+  /** Sets the new password, consumes the token (single use) and revokes every session of the user. */
+  async confirmPasswordReset(dto: PasswordResetConfirmDto): Promise<void> {
+    const invalid = new ApiError('invalid_token', 'Invalid or expired reset token.');
+    const hash = sha256Hex(dto.token);
+    const rows: { id: number; user_id: number; email: string }[] = await this.dataSource.query(
+      `SELECT t.id, t.user_id, u.email
+         FROM igny8_password_reset_tokens t
+         JOIN igny8_users u ON u.id = t.user_id AND u.deleted_at IS NULL AND u.is_active
+        WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > now()`,
+      [hash],
+    );
+    const token = rows[0];
+    if (!token) throw invalid;
+    const problem = passwordProblem(dto.new_password, token.email);
+    if (problem) throw ApiError.field('new_password', problem);
+    const passwordHash = await this.hasher.hash(dto.new_password);
+    const consumed = await this.dataSource.transaction(async (tx) => {
+      const used: unknown[] = await tx.query(
+        `WITH used AS (
+           UPDATE igny8_password_reset_tokens SET used_at = now()
+            WHERE id = $1 AND used_at IS NULL AND expires_at > now() RETURNING id)
+         SELECT id FROM used`,
+        [token.id],
+      );
+      if (used.length === 0) return false;
+      await tx.query(
+        `UPDATE igny8_password_reset_tokens SET expires_at = now()
+          WHERE user_id = $1 AND used_at IS NULL AND expires_at > now()`,
+        [token.user_id],
+      );
+      await tx.getRepository(User).update(token.user_id, { password_hash: passwordHash });
+      return true;
+    });
+    if (!consumed) throw invalid;
+    await this.refreshTokens.revokeAll(token.user_id, 'password_reset');
+  }
+
+  groups(): RoleGroup[] {
+    return [...USER_ROLES]
+      .sort((a, b) => ROLE_RANK[b] - ROLE_RANK[a])
+      .map((role) => ({
+        value: role,
+        label: ROLE_LABELS[role],
+        rank: ROLE_RANK[role],
+        assignable: ASSIGNABLE_ROLES.includes(role),
+      }));
+  }
+
+  /**
+   * One login: a new refresh family, an access token, and a new cookie session bound to the family
+   * (a fresh session id every time; a session cookie the client still carried is destroyed).
+   */
+  async startLogin(user: User, request: FastifyRequest, reply: FastifyReply): Promise<TokenPair> {
+    const client = clientInfo(request);
+    const previous = request.cookies?.[SESSION_COOKIE];
+    if (previous) await this.sessions.destroy(sha256Hex(previous));
+    const { pair, familyId } = await this.refreshTokens.issuePair(user, client);
+    const sessionId = randomToken(32);
+    const now = Date.now();
+    await this.sessions.create(sha256Hex(sessionId), {
+      userId: user.id,
+      familyId,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: now + SESSION_ABSOLUTE_MS,
+      ip: client.ip,
+      userAgent: client.userAgent,
+    });
+    void reply.setCookie(SESSION_COOKIE, sessionId, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.config.isProduction,
+      maxAge: SESSION_ABSOLUTE_MS / 1000,
+    });
+    return pair;
+  }
+
+  /** A live user with its account and plan. */
+  private async loadUser(id: number): Promise<User> {
+    const user = await this.dataSource.getRepository(User).findOne({
+      where: { id, deleted_at: IsNull() },
+      relations: { account: { plan: true } },
+    });
+    if (!user?.account) throw new ApiError('authentication_required');
+    return user;
+  }
+
+  private userIdOf(principal: Principal): number {
+    if (principal.userId === null) throw new ApiError('permission_denied');
+    return principal.userId;
+  }
+}
+
+function displayName(user: Pick<User, 'first_name' | 'username'>): string {
+  return user.first_name.trim() || user.username;
+}

@@ -1,0 +1,153 @@
+import type { Account } from './entities/account.entity.js';
+import type { Plan } from './entities/plan.entity.js';
+import type { Subscription } from './entities/subscription.entity.js';
+import type { User } from './entities/user.entity.js';
+
+/*
+ * The JSON shapes of api.md 8 for identity objects: every column under its name plus the computed
+ * fields, built from explicit field lists so a new secret column never leaks by default
+ * (`password_hash` is never returned).
+ */
+
+/** The listed fields of a row, nothing else. */
+export function pick<T extends object, K extends keyof T>(row: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const key of keys) out[key] = row[key];
+  return out;
+}
+
+/** [base] columns (domain.md 0.2). */
+export const BASE_FIELDS = ['id', 'created_at', 'updated_at'] as const;
+
+/** [base] + [soft] columns. */
+export const SOFT_BASE_FIELDS = [...BASE_FIELDS, 'deleted_at', 'deleted_by', 'deleted_cascade_id'] as const;
+
+export const PLAN_FIELDS = [
+  'id',
+  'name',
+  'slug',
+  'description',
+  'price',
+  'currency',
+  'billing_cycle',
+  'included_credits',
+  'max_sites',
+  'max_users',
+  'max_keywords',
+  'max_ahrefs_queries',
+  'allow_credit_topup',
+  'extra_credit_price',
+  'features',
+  'is_active',
+  'sort_order',
+] as const satisfies readonly (keyof Plan)[];
+
+export type PlanView = Pick<Plan, (typeof PLAN_FIELDS)[number]>;
+
+/** The public Plan object (`auth/plans/`, `subscription.plan`). */
+export function presentPlan(plan: Plan): PlanView {
+  return pick(plan, PLAN_FIELDS);
+}
+
+export const ACCOUNT_FIELDS = [
+  ...SOFT_BASE_FIELDS,
+  'name',
+  'slug',
+  'owner_id',
+  'plan_id',
+  'credits',
+  'bonus_credits',
+  'held_credits',
+  'status',
+  'is_active',
+  'is_system',
+  'account_timezone',
+  'billing_email',
+  'billing_address_line1',
+  'billing_address_line2',
+  'billing_city',
+  'billing_state',
+  'billing_postal_code',
+  'billing_country',
+  'tax_id',
+  'stripe_customer_id',
+  'paypal_customer_id',
+  'usage_ahrefs_queries',
+  'usage_period_start',
+] as const satisfies readonly (keyof Account)[];
+
+export type AccountView = Pick<Account, (typeof ACCOUNT_FIELDS)[number]> & {
+  plan: { id: number; name: string; slug: string } | null;
+  total_credits: number;
+  is_system_account: boolean;
+};
+
+/** Account with `plan {id, name, slug}`, `total_credits` and `is_system_account`; `plan` must be loaded. */
+export function presentAccount(account: Account, plan: Plan | undefined = account.plan): AccountView {
+  return {
+    ...pick(account, ACCOUNT_FIELDS),
+    plan: plan ? { id: plan.id, name: plan.name, slug: plan.slug } : null,
+    total_credits: account.credits + account.bonus_credits,
+    is_system_account: account.is_system,
+  };
+}
+
+export const USER_FIELDS = [
+  ...SOFT_BASE_FIELDS,
+  'account_id',
+  'email',
+  'username',
+  'first_name',
+  'last_name',
+  'role',
+  'is_active',
+  'is_superuser',
+  'active_site_id',
+  'last_login',
+  'tokens_valid_after',
+] as const satisfies readonly (keyof User)[];
+
+export type UserView = Pick<User, (typeof USER_FIELDS)[number]> & { full_name: string };
+export type UserWithAccountView = UserView & { account: AccountView };
+
+export function fullName(user: Pick<User, 'first_name' | 'last_name'>): string {
+  return [user.first_name, user.last_name].filter((part) => part.trim() !== '').join(' ');
+}
+
+/** User with `full_name` (never `password_hash`). */
+export function presentUser(user: User): UserView {
+  return { ...pick(user, USER_FIELDS), full_name: fullName(user) };
+}
+
+/** User with `account` (login, register, `auth/me/`); `account` and `account.plan` must be loaded. */
+export function presentUserWithAccount(
+  user: User,
+  account: Account | undefined = user.account,
+): UserWithAccountView {
+  if (!account) throw new Error('presentUserWithAccount needs the account loaded');
+  return { ...presentUser(user), account: presentAccount(account) };
+}
+
+export const SUBSCRIPTION_FIELDS = [
+  ...BASE_FIELDS,
+  'account_id',
+  'plan_id',
+  'status',
+  'current_period_start',
+  'current_period_end',
+  'cancel_at_period_end',
+  'payment_provider',
+  'external_subscription_id',
+] as const satisfies readonly (keyof Subscription)[];
+
+export type SubscriptionView = Pick<Subscription, (typeof SUBSCRIPTION_FIELDS)[number]> & {
+  plan: PlanView | null;
+};
+
+/** Subscription with its `plan` (Plan object); `plan` must be loaded. */
+export function presentSubscription(
+  subscription: Subscription,
+  plan: Plan | undefined = subscription.plan,
+): SubscriptionView {
+  return { ...pick(subscription, SUBSCRIPTION_FIELDS), plan: plan ? presentPlan(plan) : null };
+}

@@ -1,0 +1,241 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { PasswordHasher } from '../../common/auth/password-hasher.js';
+import { ApiError, type FieldErrors } from '../../common/http/error-codes.js';
+import { CreditLedger } from '../billing/credit-ledger.service.js';
+import type { PaymentMethod, RegisterDto } from './dto/auth-requests.dto.js';
+import { passwordProblem } from './dto/validators.js';
+import { Account, RESERVED_ACCOUNT_SLUGS } from './entities/account.entity.js';
+import { Plan } from './entities/plan.entity.js';
+import { Subscription } from './entities/subscription.entity.js';
+import { User } from './entities/user.entity.js';
+
+export const DEFAULT_PLAN_SLUG = 'free-trial';
+const UNIQUE_VIOLATION = '23505';
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Payment-method availability per country (domain.md 7.9, seeded values of 19.4): a `(country,
+ * method)` rule decides when it exists, else the `('*', method)` rule. Until the billing module brings
+ * the PaymentMethodConfig table these are the seeded rows.
+ */
+const METHOD_RULES: Record<string, Partial<Record<PaymentMethod, boolean>>> = {
+  '*': { stripe: true, paypal: true },
+  PK: { paypal: false, bank_transfer: true },
+};
+
+export function isPaymentMethodAvailable(method: PaymentMethod, country: string | null): boolean {
+  const own = country ? METHOD_RULES[country.toUpperCase()]?.[method] : undefined;
+  return own ?? METHOD_RULES['*'][method] ?? false;
+}
+
+/** Lowercase ASCII words joined by `-` (domain.md 1.2). */
+export function slugify(name: string, fallback = 'account'): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 200)
+    .replace(/-+$/g, '');
+  return slug || fallback;
+}
+
+/**
+ * The first free slug: `base`, else `base-2`, `base-3`, … Reserved slugs (`aws-admin`, `default`,
+ * `default-account`) count as taken, so registration never hands them out.
+ */
+export async function uniqueAccountSlug(manager: EntityManager, name: string): Promise<string> {
+  const base = slugify(name);
+  const rows: { slug: string }[] = await manager.query(
+    `SELECT slug FROM igny8_accounts WHERE deleted_at IS NULL AND (slug = $1 OR slug LIKE $1 || '-%')`,
+    [base],
+  );
+  const taken = new Set<string>([...RESERVED_ACCOUNT_SLUGS, ...rows.map((row) => row.slug)]);
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+}
+
+function usernameBase(email: string): string {
+  const local = email.split('@')[0] ?? '';
+  return local.replace(/[^\w.@+-]/g, '').slice(0, 140) || 'user';
+}
+
+/** The requested username, or the email local part with `2`, `3`, … appended on collision (domain.md 1.3). */
+export async function uniqueUsername(manager: EntityManager, email: string): Promise<string> {
+  const base = usernameBase(email);
+  const rows: { username: string }[] = await manager.query(
+    `SELECT username FROM igny8_users WHERE deleted_at IS NULL AND username LIKE $1 || '%'`,
+    [base.replace(/[\\%_]/g, (c) => `\\${c}`)],
+  );
+  const taken = new Set(rows.map((row) => row.username));
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base}${n}`)) return `${base}${n}`;
+}
+
+export async function emailTaken(manager: EntityManager, email: string): Promise<boolean> {
+  const rows: unknown[] = await manager.query(
+    'SELECT 1 FROM igny8_users WHERE deleted_at IS NULL AND lower(email) = lower($1) LIMIT 1',
+    [email],
+  );
+  return rows.length > 0;
+}
+
+export async function usernameTaken(
+  manager: EntityManager,
+  username: string,
+  exceptId?: number,
+): Promise<boolean> {
+  const rows: unknown[] = await manager.query(
+    'SELECT 1 FROM igny8_users WHERE deleted_at IS NULL AND username = $1 AND id <> $2 LIMIT 1',
+    [username, exceptId ?? 0],
+  );
+  return rows.length > 0;
+}
+
+export const EMAIL_TAKEN = 'A user with this email already exists.';
+export const USERNAME_TAKEN = 'A user with that username already exists.';
+
+export interface Registration {
+  user: User;
+  account: Account;
+  subscription: Subscription;
+  plan: Plan;
+  free: boolean;
+}
+
+/**
+ * Sign-up (api.md 9.2.1, domain.md 18.1), in one transaction: account (slug per 1.2), owner user,
+ * subscription, and for a free plan the plan credits through a ledger entry (`signup:<account_id>`).
+ * A paid plan leaves account and subscription `pending_payment`; its invoice comes with billing.
+ */
+@Injectable()
+export class RegistrationService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly hasher: PasswordHasher,
+    private readonly ledger: CreditLedger,
+  ) {}
+
+  async register(dto: RegisterDto): Promise<Registration> {
+    const email = dto.email.trim().toLowerCase();
+    const plan = await this.validate(dto, email);
+    const passwordHash = await this.hasher.hash(dto.password);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction((tx) => this.create(tx, dto, email, plan, passwordHash));
+      } catch (error) {
+        const constraint =
+          (error as { code?: string; constraint?: string }).code === UNIQUE_VIOLATION
+            ? (error as { constraint?: string }).constraint
+            : undefined;
+        if (constraint === 'igny8_users_email_uniq') throw ApiError.field('email', EMAIL_TAKEN);
+        if (constraint === 'igny8_users_username_uniq' && dto.username) {
+          throw ApiError.field('username', USERNAME_TAKEN);
+        }
+        // A concurrent sign-up took the same slug or generated username: pick again.
+        if (constraint && attempt < MAX_ATTEMPTS) continue;
+        throw error;
+      }
+    }
+  }
+
+  /** Every field rule at once, so the client sees all its errors together; returns the chosen plan. */
+  private async validate(dto: RegisterDto, email: string): Promise<Plan> {
+    const errors: FieldErrors = {};
+    const add = (field: string, message: string) => (errors[field] ??= []).push(message);
+    const manager = this.dataSource.manager;
+
+    const password = passwordProblem(dto.password, email);
+    if (password) add('password', password);
+    if (
+      dto.password_confirm !== undefined &&
+      dto.password_confirm !== null &&
+      dto.password_confirm !== dto.password
+    ) {
+      add('password_confirm', 'The two password fields did not match.');
+    }
+    if (await emailTaken(manager, email)) add('email', EMAIL_TAKEN);
+    if (dto.username && (await usernameTaken(manager, dto.username))) add('username', USERNAME_TAKEN);
+
+    const slug = dto.plan_slug?.trim() || DEFAULT_PLAN_SLUG;
+    const plan = await manager.getRepository(Plan).findOneBy({ slug, is_active: true, is_internal: false });
+    if (!plan) add('plan_slug', `Select a valid plan; "${slug}" is not available.`);
+    else if (!isFree(plan)) {
+      const country = dto.billing_country?.toUpperCase() ?? null;
+      if (!dto.payment_method) add('payment_method', 'A payment method is required for a paid plan.');
+      else if (!isPaymentMethodAvailable(dto.payment_method, country)) {
+        add('payment_method', `"${dto.payment_method}" is not available in ${country ?? 'your country'}.`);
+      }
+    }
+    if (Object.keys(errors).length > 0 || !plan) throw ApiError.validation(errors);
+    return plan;
+  }
+
+  private async create(
+    tx: EntityManager,
+    dto: RegisterDto,
+    email: string,
+    plan: Plan,
+    passwordHash: string,
+  ): Promise<Registration> {
+    const free = isFree(plan);
+    const name = dto.account_name?.trim() || email.split('@')[0] || email;
+    const accounts = tx.getRepository(Account);
+    const account = await accounts.save(
+      accounts.create({
+        name: name.slice(0, 255),
+        slug: await uniqueAccountSlug(tx, name),
+        plan_id: plan.id,
+        status: free ? 'trial' : 'pending_payment',
+        credits: 0,
+        billing_country: dto.billing_country?.toUpperCase() ?? null,
+      }),
+    );
+    const users = tx.getRepository(User);
+    const user = await users.save(
+      users.create({
+        account_id: account.id,
+        email,
+        username: dto.username || (await uniqueUsername(tx, email)),
+        first_name: dto.first_name?.trim() ?? '',
+        last_name: dto.last_name?.trim() ?? '',
+        password_hash: passwordHash,
+        role: 'owner',
+      }),
+    );
+    await accounts.update(account.id, { owner_id: user.id });
+
+    const subscriptions = tx.getRepository(Subscription);
+    const subscription = await subscriptions.save(
+      subscriptions.create({
+        account_id: account.id,
+        plan_id: plan.id,
+        status: free ? 'trialing' : 'pending_payment',
+        current_period_start: free ? new Date() : null,
+        current_period_end: null,
+        payment_provider: free ? null : (dto.payment_method ?? null),
+      }),
+    );
+    if (free && plan.included_credits > 0) {
+      await this.ledger.setPlanPool(
+        account.id,
+        plan.included_credits,
+        {
+          type: 'subscription',
+          referenceId: `signup:${account.id}`,
+          description: `${plan.name} signup credits`,
+          metadata: { plan_slug: plan.slug },
+        },
+        tx,
+      );
+    }
+    const fresh = await accounts.findOneOrFail({ where: { id: account.id, deleted_at: IsNull() } });
+    return { user, account: fresh, subscription, plan, free };
+  }
+}
+
+export function isFree(plan: Pick<Plan, 'price' | 'is_internal'>): boolean {
+  return Number(plan.price) === 0 && !plan.is_internal;
+}

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { CreditTransaction, type CreditTransactionType } from './entities/credit-transaction.entity.js';
+
+export interface LedgerChange {
+  accountId: number;
+  type: CreditTransactionType;
+  /** Signed change of the plan pool. */
+  planAmount?: number;
+  /** Signed change of the bonus (purchased) pool. */
+  bonusAmount?: number;
+  description?: string;
+  /** Makes the entry idempotent per account (`signup:<id>`, an invoice number, …). */
+  referenceId?: string | null;
+  metadata?: Record<string, unknown>;
+}
+
+export class InsufficientPoolError extends Error {
+  constructor(
+    readonly pool: 'plan' | 'bonus',
+    readonly balance: number,
+    readonly change: number,
+  ) {
+    super(`The ${pool} pool (${balance}) cannot absorb ${change}`);
+  }
+}
+
+interface Pools {
+  credits: number;
+  bonus_credits: number;
+}
+
+/**
+ * The only writer of the two credit pools (domain.md 7.1, 13.5): each change locks the account row,
+ * updates the pools and appends exactly one immutable CreditTransaction, in one transaction.
+ */
+@Injectable()
+export class CreditLedger {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Applies a signed change to the pools. Inside the caller's transaction when `manager` is given,
+   * else in a transaction of its own. A `referenceId` already recorded for the account makes the
+   * call a no-op returning null (a payment or event is never credited twice).
+   */
+  async record(change: LedgerChange, manager?: EntityManager): Promise<CreditTransaction | null> {
+    if (!manager) return this.dataSource.transaction((tx) => this.record(change, tx));
+    const pools = await this.lockPools(manager, change.accountId);
+    if (change.referenceId) {
+      const existing = await manager
+        .getRepository(CreditTransaction)
+        .findOneBy({ account_id: change.accountId, reference_id: change.referenceId });
+      if (existing) return null;
+    }
+    const planAmount = change.planAmount ?? 0;
+    const bonusAmount = change.bonusAmount ?? 0;
+    const plan = pools.credits + planAmount;
+    const bonus = pools.bonus_credits + bonusAmount;
+    if (plan < 0) throw new InsufficientPoolError('plan', pools.credits, planAmount);
+    if (bonus < 0) throw new InsufficientPoolError('bonus', pools.bonus_credits, bonusAmount);
+    await manager.query(
+      'UPDATE igny8_accounts SET credits = $2, bonus_credits = $3, updated_at = now() WHERE id = $1',
+      [change.accountId, plan, bonus],
+    );
+    const repository = manager.getRepository(CreditTransaction);
+    return repository.save(
+      repository.create({
+        account_id: change.accountId,
+        transaction_type: change.type,
+        amount: planAmount + bonusAmount,
+        plan_amount: planAmount,
+        bonus_amount: bonusAmount,
+        balance_after: plan + bonus,
+        plan_balance_after: plan,
+        bonus_balance_after: bonus,
+        description: (change.description ?? '').slice(0, 500),
+        reference_id: change.referenceId ?? null,
+        metadata: change.metadata ?? {},
+      }),
+    );
+  }
+
+  /** Sets the plan pool to `value` (signup grant, paid invoice reset, expiry): the entry carries the difference. */
+  async setPlanPool(
+    accountId: number,
+    value: number,
+    entry: Omit<LedgerChange, 'accountId' | 'planAmount' | 'bonusAmount'>,
+    manager?: EntityManager,
+  ): Promise<CreditTransaction | null> {
+    if (!manager) return this.dataSource.transaction((tx) => this.setPlanPool(accountId, value, entry, tx));
+    const pools = await this.lockPools(manager, accountId);
+    return this.record({ ...entry, accountId, planAmount: value - pools.credits }, manager);
+  }
+
+  private async lockPools(manager: EntityManager, accountId: number): Promise<Pools> {
+    const rows: Pools[] = await manager.query(
+      'SELECT credits, bonus_credits FROM igny8_accounts WHERE id = $1 FOR UPDATE',
+      [accountId],
+    );
+    if (!rows[0]) throw new Error(`Account ${accountId} does not exist`);
+    return rows[0];
+  }
+}

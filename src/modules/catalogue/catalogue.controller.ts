@@ -1,0 +1,147 @@
+import { applyDecorators, Controller, Delete, Get, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { ApiBody, ApiExtension, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { ApiKeyAllowed, OptionalAuth, Roles, SkipAccountGate } from '../../common/auth/auth.decorators.js';
+import { IdPipe } from '../../common/http/id.pipe.js';
+import { DELETED, type WithMessage } from '../../common/http/responses.js';
+import { BodyAs } from '../../common/http/validation.pipe.js';
+import { ApiListQuery, type RawQuery } from '../../common/list/index.js';
+import { ApiData, ApiPaginated } from '../../common/openapi/api-responses.decorator.js';
+import { PUBLIC_EXTENSION } from '../../common/openapi/openapi.js';
+import { Throttle } from '../../common/throttling/throttle.decorator.js';
+import { PlanDto } from '../auth/dto/auth-responses.dto.js';
+import { CatalogueService } from './catalogue.service.js';
+import {
+  CreateSeedKeywordDto,
+  IndustryDto,
+  SectorStatDto,
+  SeedKeywordDto,
+  UpdateSeedKeywordDto,
+} from './dto/catalogue.dto.js';
+import { KEYWORD_LIBRARY_LIST, KeywordLibraryService } from './keyword-library.service.js';
+
+/**
+ * Public reference data: no credentials needed, but credentials that are sent are validated
+ * (api.md 2.2), and the account status gate does not apply (3.2 exempt list).
+ */
+const PublicCatalogue = () =>
+  applyDecorators(OptionalAuth(), SkipAccountGate(), ApiExtension(PUBLIC_EXTENSION, true));
+
+@ApiTags('auth')
+@Controller('api/v1/auth/plans')
+@PublicCatalogue()
+@Throttle(null)
+export class PlansController {
+  constructor(private readonly catalogue: CatalogueService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Active public plans, by sort order' })
+  @ApiData(PlanDto, { isArray: true })
+  list() {
+    return this.catalogue.plans();
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One public plan (internal and inactive plans are 404)' })
+  @ApiData(PlanDto)
+  get(@Param('id', IdPipe) id: number) {
+    return this.catalogue.plan(id);
+  }
+}
+
+@ApiTags('auth')
+@Controller('api/v1/auth/industries')
+@PublicCatalogue()
+@Throttle('default')
+export class IndustriesController {
+  constructor(private readonly catalogue: CatalogueService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Active industries with their active sectors' })
+  @ApiData(IndustryDto, { isArray: true })
+  list() {
+    return this.catalogue.industries();
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One active industry with its active sectors' })
+  @ApiData(IndustryDto)
+  get(@Param('id', IdPipe) id: number) {
+    return this.catalogue.industry(id);
+  }
+}
+
+const DevWrite = () => applyDecorators(Roles('dev'), Throttle('system_admin'));
+
+/** `auth/keywords-library/` (api.md 9.2); `auth/seed-keywords/` below is the same controller. */
+@ApiTags('auth')
+@Controller('api/v1/auth/keywords-library')
+@Throttle('default')
+export class KeywordLibraryController {
+  constructor(private readonly library: KeywordLibraryService) {}
+
+  @Get()
+  @Roles('viewer')
+  @ApiKeyAllowed()
+  @ApiOperation({
+    summary: 'Active seed keywords',
+    description: '`site_id` naming a site the caller cannot see gives an empty list.',
+  })
+  @ApiListQuery(KEYWORD_LIBRARY_LIST)
+  @ApiPaginated(SeedKeywordDto)
+  list(@Query() query: RawQuery, @Req() request: FastifyRequest) {
+    return this.library.list(query, request);
+  }
+
+  @Get('sector_stats')
+  @Roles('viewer')
+  @ApiKeyAllowed()
+  @ApiOperation({ summary: 'Seed keyword count and total volume per sector of an industry' })
+  @ApiQuery({ name: 'industry_id', required: true, schema: { type: 'integer', minimum: 1 } })
+  @ApiData(SectorStatDto, { isArray: true })
+  sectorStats(@Query() query: RawQuery) {
+    return this.library.sectorStats(query);
+  }
+
+  @Get(':id')
+  @Roles('viewer')
+  @ApiKeyAllowed()
+  @ApiOperation({ summary: 'One seed keyword' })
+  @ApiData(SeedKeywordDto)
+  get(@Param('id', IdPipe) id: number) {
+    return this.library.get(id);
+  }
+
+  @Post()
+  @DevWrite()
+  @ApiOperation({ summary: 'Create a seed keyword (developers)' })
+  @ApiBody({ type: CreateSeedKeywordDto })
+  @ApiData(SeedKeywordDto, { status: 201, description: 'Created' })
+  create(@BodyAs(CreateSeedKeywordDto) body: CreateSeedKeywordDto) {
+    return this.library.create(body);
+  }
+
+  @Patch(':id')
+  @DevWrite()
+  @ApiOperation({ summary: 'Update a seed keyword (developers)' })
+  @ApiBody({ type: UpdateSeedKeywordDto })
+  @ApiData(SeedKeywordDto)
+  update(@Param('id', IdPipe) id: number, @BodyAs(UpdateSeedKeywordDto) body: UpdateSeedKeywordDto) {
+    return this.library.update(id, body);
+  }
+
+  @Delete(':id')
+  @DevWrite()
+  @ApiOperation({
+    summary: 'Delete a seed keyword for good (developers); 409 `in_use` while keywords use it',
+  })
+  @ApiData(null, { description: 'Deleted' })
+  async remove(@Param('id', IdPipe) id: number): Promise<WithMessage<null>> {
+    await this.library.remove(id);
+    return DELETED;
+  }
+}
+
+/** The original API's name for the keyword library. */
+@Controller('api/v1/auth/seed-keywords')
+export class SeedKeywordsController extends KeywordLibraryController {}

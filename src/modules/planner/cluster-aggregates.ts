@@ -1,0 +1,92 @@
+import type { EntityManager } from 'typeorm';
+
+/*
+ * The maintained columns of clusters (domain.md §2.2): `keywords_count` (live keywords in the
+ * cluster), `volume` (their effective volume, summed) and `mapped_pages` (live content in the
+ * cluster). Every write that can change them recomputes them with one set-based statement in its
+ * own transaction. Writers lock the clusters first (ordered by id), so two transactions touching
+ * the same cluster are applied one after the other and the recomputation always sees the other's
+ * committed rows (READ COMMITTED takes a new snapshot per statement).
+ */
+
+const INT32_MAX = 2_147_483_647;
+
+function unique(ids: readonly (number | null | undefined)[]): number[] {
+  return [...new Set(ids.filter((id): id is number => id !== null && id !== undefined).map(Number))];
+}
+
+/** Locks these clusters until the transaction ends. */
+export async function lockClusters(manager: EntityManager, clusterIds: readonly (number | null)[]): Promise<void> {
+  const ids = unique(clusterIds);
+  if (ids.length === 0) return;
+  await manager.query('SELECT id FROM igny8_clusters WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [ids]);
+}
+
+/** Locks the clusters these keywords belong to; returns their ids. */
+export async function lockClustersOfKeywords(manager: EntityManager, keywordIds: readonly number[]): Promise<number[]> {
+  if (keywordIds.length === 0) return [];
+  const rows = await manager.query<{ id: number }[]>(
+    `SELECT c.id FROM igny8_clusters c
+      WHERE c.id IN (SELECT k.cluster_id FROM igny8_keywords k WHERE k.id = ANY($1::bigint[]))
+      ORDER BY c.id FOR UPDATE`,
+    [keywordIds],
+  );
+  return rows.map((row) => Number(row.id));
+}
+
+/** Recomputes `keywords_count`, `volume` and `mapped_pages` of these clusters from their live rows. */
+export async function refreshClusters(manager: EntityManager, clusterIds: readonly (number | null)[]): Promise<void> {
+  const ids = unique(clusterIds);
+  if (ids.length === 0) return;
+  await manager.query(
+    `UPDATE igny8_clusters c
+        SET keywords_count = agg.keywords_count, volume = agg.volume, mapped_pages = agg.mapped_pages
+       FROM (
+         SELECT c2.id,
+                COALESCE(kw.n, 0)::integer AS keywords_count,
+                LEAST(COALESCE(kw.volume, 0), ${INT32_MAX})::integer AS volume,
+                (SELECT count(*) FROM igny8_content ct
+                  WHERE ct.cluster_id = c2.id AND ct.deleted_at IS NULL)::integer AS mapped_pages
+           FROM igny8_clusters c2
+           LEFT JOIN LATERAL (
+             SELECT count(*) AS n, sum(COALESCE(k.volume_override, s.volume)) AS volume
+               FROM igny8_keywords k JOIN igny8_seed_keywords s ON s.id = k.seed_keyword_id
+              WHERE k.cluster_id = c2.id AND k.deleted_at IS NULL
+           ) kw ON true
+          WHERE c2.id = ANY($1::bigint[])
+       ) agg
+      WHERE c.id = agg.id
+        AND (c.keywords_count, c.volume, c.mapped_pages) IS DISTINCT FROM
+            (agg.keywords_count, agg.volume, agg.mapped_pages)`,
+    [ids],
+  );
+}
+
+/** Recomputes the clusters these keywords belong to (after a delete, restore or value change). */
+export async function refreshClustersOfKeywords(manager: EntityManager, keywordIds: readonly number[]): Promise<void> {
+  if (keywordIds.length === 0) return;
+  const rows = await manager.query<{ cluster_id: number }[]>(
+    'SELECT DISTINCT cluster_id FROM igny8_keywords WHERE id = ANY($1::bigint[]) AND cluster_id IS NOT NULL',
+    [keywordIds],
+  );
+  await refreshClusters(
+    manager,
+    rows.map((row) => row.cluster_id),
+  );
+}
+
+/**
+ * A deleted cluster lets its keywords go (domain.md §0.3): `cluster_id = NULL`, `status = 'new'` on
+ * every keyword of the clusters (trashed ones included, so a restored keyword never points at a
+ * deleted cluster), then the clusters' aggregates are recomputed. Restoring the cluster does not
+ * re-attach them.
+ */
+export async function detachKeywords(manager: EntityManager, clusterIds: readonly number[]): Promise<void> {
+  if (clusterIds.length === 0) return;
+  await manager.query(
+    `UPDATE igny8_keywords SET cluster_id = NULL, status = 'new', updated_at = now()
+      WHERE cluster_id = ANY($1::bigint[])`,
+    [clusterIds],
+  );
+  await refreshClusters(manager, clusterIds);
+}

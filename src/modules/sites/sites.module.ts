@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { SectorsController, SiteActionsController, SitesController } from './sites.controller.js';
+import { SectorsService } from './sectors.service.js';
+import { SitesService } from './sites.service.js';
+
+/** Sites and their sectors (api.md 9.2, 9.2.3): scoped CRUD, trash, API keys, sector selection, public lookup. */
+@Module({
+  controllers: [SiteActionsController, SitesController, SectorsController],
+  providers: [SitesService, SectorsService],
+  exports: [SitesService, SectorsService],
+})
+export class SitesModule {}

@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import type { DataSource, SelectQueryBuilder } from 'typeorm';
+import { ApiError } from '../../common/http/error-codes.js';
+import { defineList, filter } from '../../common/list/index.js';
+import { ScopedRepositories, type ScopedRepository } from '../../common/tenancy/scoped-repository.js';
+import { ResourceDeps, ScopedResource } from '../../common/tenancy/scoped-resource.js';
+import { EDITOR_OR_VIEWER, type ScopeOptions } from '../../common/tenancy/tenant-scope.js';
+import { SiteUserAccess } from '../auth/entities/site-user-access.entity.js';
+import { Site } from '../auth/entities/site.entity.js';
+import { User } from '../auth/entities/user.entity.js';
+import type { CreateSiteAccessDto } from './users.dto.js';
+
+export interface SiteAccessView {
+  id: number;
+  user_id: number;
+  site_id: number;
+  granted_by: number | null;
+  created_at: Date;
+  user_email: string;
+  site_name: string;
+}
+
+const DUPLICATE = 'This user already has access to this site.';
+
+const SITE_ACCESS_LIST = defineList({
+  filters: {
+    user_id: filter.relation('sa.user_id'),
+    site_id: filter.relation('sa.site_id'),
+  },
+  ordering: { fields: { created_at: 'sa.created_at' }, default: '-created_at' },
+});
+
+/**
+ * `auth/site-access/` (api.md 9.2, domain.md 1.12). A grant has no account column of its own: it
+ * is scoped through its site and user (both live, joined in every read), so a grant whose site or
+ * user is deleted or foreign is invisible. Grants go to editors and viewers only; DELETE is hard.
+ */
+@Injectable()
+export class SiteAccessService extends ScopedResource<SiteUserAccess, SiteAccessView> {
+  private readonly users: ScopedRepository<User>;
+  private readonly sites: ScopedRepository<Site>;
+
+  constructor(deps: ResourceDeps, scoped: ScopedRepositories) {
+    super(deps, {
+      entity: SiteUserAccess,
+      table: 'igny8_site_user_access',
+      alias: 'sa',
+      shape: { account: 'sa_site.account_id', site: 'sa.site_id' },
+      list: SITE_ACCESS_LIST,
+      present: (rows) => presentGrants(deps.dataSource, rows),
+      uniques: {
+        igny8_site_user_access_user_id_site_id_uniq: { field: 'non_field_errors', message: DUPLICATE },
+      },
+    });
+    this.users = scoped.for(User, 'u', { account: 'u.account_id', deletedAt: 'u.deleted_at' });
+    this.sites = scoped.for(Site, 's', { account: 's.account_id', site: 's.id', deletedAt: 's.deleted_at' });
+  }
+
+  protected override query(options: ScopeOptions = {}): SelectQueryBuilder<SiteUserAccess> {
+    return super
+      .query(options)
+      .innerJoin(Site, 'sa_site', 'sa_site.id = sa.site_id AND sa_site.deleted_at IS NULL')
+      .innerJoin(User, 'sa_user', 'sa_user.id = sa.user_id AND sa_user.deleted_at IS NULL');
+  }
+
+  /** The visible grant (404 otherwise); the joins above decide visibility, so not `repo.getVisible`. */
+  override async find(id: number, options: ScopeOptions = {}): Promise<SiteUserAccess> {
+    const row = await this.query(options).andWhere('sa.id = :grant_id', { grant_id: id }).getOne();
+    if (!row) throw ApiError.notFound();
+    return row;
+  }
+
+  async create(body: CreateSiteAccessDto): Promise<SiteAccessView> {
+    const principal = this.deps.context.requirePrincipal();
+    const user = await this.users.reference('user_id', body.user_id);
+    const site = await this.sites.reference('site_id', body.site_id);
+    if (!EDITOR_OR_VIEWER.has(user.role) || user.is_superuser) {
+      throw ApiError.field('user_id', 'Site access can only be granted to editors and viewers.');
+    }
+    if (user.account_id !== site.account_id) {
+      throw ApiError.field('site_id', 'The site and the user must belong to the same account.');
+    }
+    const id = await this.transaction(async (manager) => {
+      const existing = await manager.query<unknown[]>(
+        'SELECT 1 FROM igny8_site_user_access WHERE user_id = $1 AND site_id = $2',
+        [user.id, site.id],
+      );
+      if (existing.length > 0) throw ApiError.field('non_field_errors', DUPLICATE);
+      const saved = await this.save(
+        manager,
+        manager.create(SiteUserAccess, { user_id: user.id, site_id: site.id, granted_by: principal.userId }),
+      );
+      return saved.id;
+    });
+    return this.get(id);
+  }
+
+  /** Grants are not soft-deletable: DELETE removes the row. */
+  override async remove(id: number): Promise<void> {
+    const grant = await this.find(id);
+    await this.deps.dataSource.query('DELETE FROM igny8_site_user_access WHERE id = $1', [grant.id]);
+  }
+}
+
+/** `user_email` and `site_name` for a whole page in one query. */
+async function presentGrants(dataSource: DataSource, rows: SiteUserAccess[]): Promise<SiteAccessView[]> {
+  if (rows.length === 0) return [];
+  const labels = await dataSource.query<{ id: number; user_email: string; site_name: string }[]>(
+    `SELECT sa.id, u.email AS user_email, s.name AS site_name
+       FROM igny8_site_user_access sa
+       JOIN igny8_users u ON u.id = sa.user_id
+       JOIN igny8_sites s ON s.id = sa.site_id
+      WHERE sa.id = ANY($1::bigint[])`,
+    [rows.map((row) => row.id)],
+  );
+  const byId = new Map(labels.map((label) => [Number(label.id), label]));
+  return rows.map((row) => ({
+    id: row.id,
+    user_id: row.user_id,
+    site_id: row.site_id,
+    granted_by: row.granted_by,
+    created_at: row.created_at,
+    user_email: byId.get(row.id)?.user_email ?? '',
+    site_name: byId.get(row.id)?.site_name ?? '',
+  }));
+}

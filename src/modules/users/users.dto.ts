@@ -1,0 +1,115 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, ValidateBy } from 'class-validator';
+import { UpdateMeDto } from '../auth/dto/auth-requests.dto.js';
+import { OptionalBoolean, OptionalChoice, OptionalText, RequiredText } from '../auth/dto/validators.js';
+import { USER_ROLES } from '../auth/entities/user.entity.js';
+import { Choice, Pk } from '../sites/dto/fields.js';
+
+/** The roles `auth/users/` and `account/team/` can give a new user (api.md 9.2.2). */
+export const CREATABLE_ROLES = ['admin', 'editor', 'viewer'] as const;
+export type CreatableRole = (typeof CREATABLE_ROLES)[number];
+
+const USERNAME = {
+  regex: /^[\w.@+-]+$/,
+  message: 'Enter a valid username: letters, digits and @/./+/-/_ only.',
+};
+
+function pkListProblem(value: unknown): string | null {
+  if (!Array.isArray(value)) return `Expected a list of items but got type "${typeof value}".`;
+  if (value.length > 500) return 'Ensure this field has no more than 500 elements.';
+  const bad = (value as unknown[]).find((item) => !(Number.isSafeInteger(item) && (item as number) > 0));
+  return bad === undefined ? null : `Incorrect type. Expected pk value, received ${typeof bad}.`;
+}
+
+/** An optional list of primary keys (visibility is checked by the service, like a missing id). */
+const OptionalPkList = () =>
+  applyDecorators(
+    IsOptional(),
+    ValidateBy({
+      name: 'pkList',
+      validator: {
+        validate: (value: unknown) => pkListProblem(value) === null,
+        defaultMessage: (args) => pkListProblem(args?.value) ?? 'Invalid value.',
+      },
+    }),
+  );
+
+/** `POST account/team/`: an invitation (random password + `team_invite` email). */
+export class InviteUserDto {
+  @ApiProperty({ format: 'email', maxLength: 254 })
+  @RequiredText({ max: 254, email: true })
+  email: string;
+
+  @ApiPropertyOptional({ maxLength: 150 })
+  @OptionalText({ max: 150 })
+  first_name?: string;
+
+  @ApiPropertyOptional({ maxLength: 150 })
+  @OptionalText({ max: 150 })
+  last_name?: string;
+
+  @ApiProperty({ enum: CREATABLE_ROLES })
+  @Choice(CREATABLE_ROLES, { required: true })
+  role: CreatableRole;
+}
+
+/** `POST auth/users/`. */
+export class CreateUserDto extends InviteUserDto {
+  @ApiPropertyOptional({
+    minLength: 8,
+    maxLength: 128,
+    description: 'Without it a random password is set and a `team_invite` email with a reset link is sent.',
+  })
+  @OptionalText({ max: 128 })
+  password?: string;
+
+  @ApiPropertyOptional({ maxLength: 150, description: 'Defaults to the email local part (made unique).' })
+  @OptionalText({ max: 150, min: 1, pattern: USERNAME })
+  username?: string;
+
+  @ApiPropertyOptional({ default: true })
+  @OptionalBoolean()
+  is_active?: boolean;
+
+  @ApiPropertyOptional({ type: [Number], description: 'Sites to grant (editors and viewers only).' })
+  @OptionalPkList()
+  site_ids?: number[];
+}
+
+/** `PUT/PATCH auth/users/{id}/`: the `auth/me/` fields plus role and is_active. */
+export class UpdateUserDto extends UpdateMeDto {
+  @ApiPropertyOptional({
+    enum: USER_ROLES,
+    description:
+      'Nobody may assign `owner` or `system_bot`, only developers `developer`; nobody changes their own role (403).',
+  })
+  @OptionalChoice(USER_ROLES)
+  role?: (typeof USER_ROLES)[number];
+
+  @ApiPropertyOptional({ description: 'Deactivating revokes every session of the user; not yourself (403).' })
+  @OptionalBoolean()
+  is_active?: boolean;
+}
+
+/** `POST auth/site-access/`. */
+export class CreateSiteAccessDto {
+  @ApiProperty({ description: 'An editor or viewer of the account.' })
+  @Pk({ required: true })
+  user_id: number;
+
+  @ApiProperty()
+  @Pk({ required: true })
+  site_id: number;
+}
+
+/** A SiteUserAccess object. */
+export class SiteAccessDto {
+  @ApiProperty() id: number;
+  @ApiProperty() user_id: number;
+  @ApiProperty() site_id: number;
+  @ApiProperty({ type: 'integer', nullable: true }) granted_by: number | null;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
+  @ApiProperty({ format: 'email' }) user_email: string;
+  @ApiProperty() site_name: string;
+}

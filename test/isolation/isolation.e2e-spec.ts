@@ -1,0 +1,401 @@
+import fc from 'fast-check';
+import type { HTTPMethods, LightMyRequestResponse } from 'fastify';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasRole } from '../../src/common/auth/roles.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { listRoutes, type RouteInfo } from '../support/routes.js';
+import { seedTenant, snapshot, type SeededTenant } from '../support/tenants.js';
+
+const TENANTS = 20;
+const MISSING_ID = 2_000_000_000;
+
+/** The tenant-owned rows of one account that path ids, body references and filters can name. */
+interface Fixture {
+  tenant: SeededTenant;
+  site: number;
+  otherSite: number;
+  sector: number;
+  grant: number;
+  subscription: number;
+  trashedSite: number;
+  trashedSector: number;
+  trashedUser: number;
+}
+
+type Kind = Exclude<keyof Fixture, 'tenant' | 'otherSite'> | 'user';
+
+/** Every `:id` route is tenant-owned (with the kind of row its id names) or global; nothing is left unclassified. */
+const PATH_KINDS: [RegExp, Kind][] = [
+  [/^\/api\/v1\/auth\/sites\/:id\/restore$/, 'trashedSite'],
+  [/^\/api\/v1\/auth\/sites\/:id(\/.*)?$/, 'site'],
+  [/^\/api\/v1\/auth\/sectors\/:id\/restore$/, 'trashedSector'],
+  [/^\/api\/v1\/auth\/sectors\/:id$/, 'sector'],
+  [/^\/api\/v1\/auth\/users\/:id\/restore$/, 'trashedUser'],
+  [/^\/api\/v1\/auth\/users\/:id$/, 'user'],
+  [/^\/api\/v1\/account\/team\/:id$/, 'user'],
+  [/^\/api\/v1\/auth\/site-access\/:id$/, 'grant'],
+  [/^\/api\/v1\/auth\/subscriptions\/:id$/, 'subscription'],
+];
+
+/** Routes whose ids are global (catalogue, developer-only account administration) or proven elsewhere. */
+const GLOBAL_ID_ROUTES = [
+  /^\/api\/v1\/auth\/(plans|industries|keywords-library|seed-keywords)\/:id$/,
+  /^\/api\/v1\/auth\/accounts\/:id(\/restore)?$/,
+  /^\/api\/v1\/system\/request-metrics\/:tracking_id$/,
+];
+
+const BODIES: Partial<Record<string, Record<string, unknown>>> = {
+  'PUT /api/v1/auth/sites/:id': { name: 'Renamed' },
+  'PATCH /api/v1/auth/sites/:id': { name: 'Renamed' },
+  'PUT /api/v1/auth/sectors/:id': { name: 'Renamed' },
+  'PATCH /api/v1/auth/sectors/:id': { name: 'Renamed' },
+  'PUT /api/v1/auth/users/:id': {
+    first_name: 'Renamed',
+    last_name: 'X',
+    username: 'renamed-x',
+    role: 'viewer',
+  },
+  'PATCH /api/v1/auth/users/:id': { first_name: 'Renamed' },
+  'POST /api/v1/auth/sites/:id/select_sectors': {
+    industry_slug: 'technology',
+    sector_slugs: ['cloud-computing'],
+  },
+};
+
+const TABLES = [
+  'igny8_accounts',
+  'igny8_users',
+  'igny8_sites',
+  'igny8_sectors',
+  'igny8_site_user_access',
+  'igny8_subscriptions',
+  'igny8_refresh_tokens',
+];
+
+function kindOf(route: RouteInfo): Kind | 'global' | undefined {
+  if (GLOBAL_ID_ROUTES.some((pattern) => pattern.test(route.path))) return 'global';
+  return PATH_KINDS.find(([pattern]) => pattern.test(route.path))?.[1];
+}
+
+function idOf(fixture: Fixture, kind: Kind): number {
+  return kind === 'user' ? fixture.tenant.users.viewer.id : fixture[kind];
+}
+
+/** The body without its request id, and with a named id replaced, so two answers can be compared. */
+function comparable(response: LightMyRequestResponse, id?: number): unknown {
+  const body = response.json<Record<string, unknown>>();
+  delete body.request_id;
+  const text = JSON.stringify(body);
+  return id === undefined ? text : text.split(String(id)).join('<id>').split(String(MISSING_ID)).join('<id>');
+}
+
+const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+const roleUser = (tenant: SeededTenant, role: RouteInfo['role']) =>
+  tenant.users[
+    role === 'viewer' ? 'viewer' : role === 'editor' ? 'editor' : role === 'owner' ? 'owner' : 'admin'
+  ];
+
+describe(`tenant isolation across ${TENANTS} accounts`, () => {
+  let t: TestApp;
+  let fixtures: Fixture[];
+  let routes: RouteInfo[];
+  let db: DataSource;
+
+  const call = (method: string, url: string, headers: Record<string, string>, payload?: Record<string, unknown>) =>
+    t.request({ method: method as HTTPMethods, url, headers, ...(payload === undefined ? {} : { payload }) });
+
+  beforeAll(async () => {
+    t = await createTestApp({ redis: false });
+    db = t.app.get(DataSource);
+    routes = listRoutes(t.app);
+    fixtures = [];
+    for (let i = 0; i < TENANTS; i++) {
+      const tenant = await seedTenant(t.app, { sites: 3, sectorsPerSite: 2 });
+      const [trashedSite, otherSite, site] = [...tenant.siteIds].reverse();
+      await db.query(
+        'UPDATE igny8_sites SET deleted_at = now(), deleted_cascade_id = gen_random_uuid() WHERE id = $1',
+        [trashedSite],
+      );
+      await db.query(
+        'UPDATE igny8_sectors SET deleted_at = now(), deleted_cascade_id = gen_random_uuid() WHERE id = $1',
+        [tenant.sectorIds[0][1]],
+      );
+      const [{ id: trashedUser }] = await db.query<{ id: number }[]>(
+        `INSERT INTO igny8_users (account_id, email, username, password_hash, role, deleted_at)
+         VALUES ($1, $2, $2, 'x', 'viewer', now()) RETURNING id`,
+        [tenant.accountId, `gone-${tenant.slug}@example.com`],
+      );
+      const [{ id: grant }] = await db.query<{ id: number }[]>(
+        'SELECT id FROM igny8_site_user_access WHERE user_id = $1 ORDER BY id LIMIT 1',
+        [tenant.users.editor.id],
+      );
+      const [{ id: subscription }] = await db.query<{ id: number }[]>(
+        `INSERT INTO igny8_subscriptions (account_id, plan_id, status)
+         SELECT $1, plan_id, 'active' FROM igny8_accounts WHERE id = $1 RETURNING id`,
+        [tenant.accountId],
+      );
+      fixtures.push({
+        tenant,
+        site,
+        otherSite,
+        sector: tenant.sectorIds[0][0],
+        grant,
+        subscription,
+        trashedSite,
+        trashedSector: tenant.sectorIds[0][1],
+        trashedUser,
+      });
+    }
+  }, 300_000);
+  afterAll(() => t.close());
+
+  it('classifies every route that takes an id', () => {
+    const unclassified = routes.filter((route) => route.path.includes('/:') && kindOf(route) === undefined);
+    expect(unclassified.map((route) => `${route.method} ${route.path}`)).toEqual([]);
+  });
+
+  it('answers a foreign id in a path exactly like a missing one (404), and changes nothing', async () => {
+    const before = await snapshot(t.app, TABLES);
+    const tenantRoutes = routes.filter((route) => !['global', undefined].includes(kindOf(route)));
+    expect(tenantRoutes.length).toBeGreaterThan(15);
+    for (let i = 0; i < TENANTS; i++) {
+      const [a, b] = [fixtures[i], fixtures[(i + 1) % TENANTS]];
+      for (const route of tenantRoutes) {
+        const foreignId = idOf(b, kindOf(route) as Kind);
+        const headers = auth(roleUser(a.tenant, route.role).token);
+        const body = BODIES[`${route.method} ${route.path}`] ?? (route.method === 'GET' ? undefined : {});
+        const url = (id: number) => route.path.replace(':id', String(id));
+        const foreign = await call(route.method, url(foreignId), headers, body);
+        const missing = await call(route.method, url(MISSING_ID), headers, body);
+        expect(foreign.statusCode, `${route.method} ${route.path} with a foreign id`).toBe(404);
+        expect(comparable(foreign)).toEqual(comparable(missing));
+      }
+    }
+    expect(await snapshot(t.app, TABLES)).toEqual(before);
+  }, 300_000);
+
+  it('answers a foreign id in a body with 400 on that field, like a missing one, and writes nothing', async () => {
+    const before = await snapshot(t.app, TABLES);
+    const [template] = await db.query<{ id: number }[]>(
+      "SELECT s.id FROM igny8_industry_sectors s JOIN igny8_industries i ON i.id = s.industry_id WHERE i.slug = 'technology' AND s.slug = 'cybersecurity'",
+    );
+    for (let i = 0; i < TENANTS; i++) {
+      const [a, b] = [fixtures[i], fixtures[(i + 1) % TENANTS]];
+      const admin = auth(a.tenant.users.admin.token);
+      const cases: [string, string, (id: number) => Record<string, unknown>, number, string][] = [
+        [
+          'POST',
+          '/api/v1/auth/sectors/',
+          (id) => ({ site_id: id, industry_sector_id: template.id }),
+          b.site,
+          'site_id',
+        ],
+        [
+          'POST',
+          '/api/v1/auth/site-access/',
+          (id) => ({ user_id: id, site_id: a.site }),
+          b.tenant.users.editor.id,
+          'user_id',
+        ],
+        [
+          'POST',
+          '/api/v1/auth/site-access/',
+          (id) => ({ user_id: a.tenant.users.viewer.id, site_id: id }),
+          b.otherSite,
+          'site_id',
+        ],
+        [
+          'POST',
+          '/api/v1/auth/users/',
+          (id) => ({ email: `new-${i}-${id}@example.com`, role: 'editor', site_ids: [id] }),
+          b.site,
+          'site_ids',
+        ],
+      ];
+      for (const [method, url, body, foreignId, field] of cases) {
+        const foreign = await call(method, url, admin, body(foreignId));
+        const missing = await call(method, url, admin, body(MISSING_ID));
+        expect(foreign.statusCode, `${url} ${field}`).toBe(400);
+        const errors = foreign.json<{ errors: Record<string, string[]> }>().errors;
+        expect(Object.keys(errors).some((key) => key === field || key.startsWith(`${field}.`))).toBe(true);
+        expect(comparable(foreign, foreignId)).toEqual(comparable(missing, MISSING_ID));
+      }
+      for (const resource of ['sites', 'sectors']) {
+        const trashed = resource === 'sites' ? b.trashedSite : b.trashedSector;
+        const purge = await call('POST', `/api/v1/auth/${resource}/purge/`, admin, { ids: [trashed] });
+        expect(purge.json()).toMatchObject({ data: { purged_count: 0, not_found_ids: [trashed] } });
+      }
+      const bulk = await call('DELETE', `/api/v1/auth/site-access/${b.grant}/`, admin);
+      expect(bulk.statusCode).toBe(404);
+    }
+    expect(await snapshot(t.app, TABLES)).toEqual(before);
+  }, 300_000);
+
+  it('answers a foreign id in a list filter with an empty list, and ignores account_id for tenants', async () => {
+    for (let i = 0; i < TENANTS; i++) {
+      const [a, b] = [fixtures[i], fixtures[(i + 1) % TENANTS]];
+      const admin = auth(a.tenant.users.admin.token);
+      for (const url of [
+        `/api/v1/auth/sectors/?site_id=${b.site}`,
+        `/api/v1/auth/site-access/?user_id=${b.tenant.users.editor.id}`,
+        `/api/v1/auth/site-access/?site_id=${b.site}`,
+        `/api/v1/auth/keywords-library/?site_id=${b.site}`,
+      ]) {
+        const response = await call('GET', url, admin);
+        expect(response.statusCode, url).toBe(200);
+        expect(response.json(), url).toMatchObject({ count: 0, results: [] });
+      }
+      const sites = await call('GET', `/api/v1/auth/sites/?account_id=${b.tenant.accountId}`, admin);
+      const siteIds = sites
+        .json<{ results: { id: number; account_id: number }[] }>()
+        .results.map((s) => s.id);
+      expect(siteIds.sort()).toEqual([a.site, a.otherSite].sort());
+      const users = await call(
+        'GET',
+        `/api/v1/auth/users/?account_id=${b.tenant.accountId}&page_size=100`,
+        admin,
+      );
+      const accounts = new Set(
+        users.json<{ results: { account_id: number }[] }>().results.map((u) => u.account_id),
+      );
+      expect([...accounts]).toEqual([a.tenant.accountId]);
+    }
+  }, 300_000);
+
+  it('keeps an API key to its own site', async () => {
+    for (let i = 0; i < TENANTS; i++) {
+      const [a, b] = [fixtures[i], fixtures[(i + 1) % TENANTS]];
+      const key = { 'x-igny8-api-key': a.tenant.apiKeys[a.tenant.siteIds.indexOf(a.site)] };
+      for (const url of [
+        `/api/v1/auth/sites/${b.site}/`,
+        `/api/v1/auth/sites/${a.otherSite}/`,
+        `/api/v1/auth/sites/${b.site}/sectors/`,
+        `/api/v1/auth/sectors/${b.sector}/`,
+        `/api/v1/auth/sectors/${a.tenant.sectorIds[1][0]}/`,
+      ]) {
+        expect((await call('GET', url, key)).statusCode, url).toBe(404);
+      }
+      const sites = await call('GET', '/api/v1/auth/sites/', key);
+      expect(sites.json<{ results: { id: number }[] }>().results.map((s) => s.id)).toEqual([a.site]);
+      const sectors = await call('GET', `/api/v1/auth/sectors/?site_id=${b.site}`, key);
+      expect(sectors.json()).toMatchObject({ count: 0 });
+      const library = await call('GET', `/api/v1/auth/keywords-library/?site_id=${a.otherSite}`, key);
+      expect(library.json()).toMatchObject({ count: 0 });
+    }
+  }, 300_000);
+
+  it('checks the role before visibility on every route, and refuses API keys off the key routes', async () => {
+    const a = fixtures[0];
+    const protectedRoutes = routes.filter((route) => !route.isPublic);
+    for (const route of protectedRoutes) {
+      const url = route.path.replace(/:\w+/, String(fixtures[1].site));
+      for (const role of ['viewer', 'editor', 'admin'] as const) {
+        if (hasRole(role, route.role)) continue;
+        const response = await call(
+          route.method,
+          url,
+          auth(a.tenant.users[role].token),
+          route.method === 'GET' ? undefined : {},
+        );
+        expect(response.statusCode, `${role} ${route.method} ${route.path}`).toBe(403);
+        expect(response.json()).toMatchObject({ code: 'permission_denied' });
+      }
+      if (!route.apiKey) {
+        const response = await call(
+          route.method,
+          url,
+          { 'x-igny8-api-key': a.tenant.apiKeys[0] },
+          route.method === 'GET' ? undefined : {},
+        );
+        expect(response.statusCode, `key ${route.method} ${route.path}`).toBe(403);
+        expect(response.json()).toMatchObject({ code: 'api_key_not_allowed' });
+      }
+    }
+  }, 300_000);
+
+  it('never leaks rows across tenants under random operations (property-based)', async () => {
+    type Actor = { tenant: number; as: 'admin' | 'editor' | 'viewer' | 'key' };
+    const sitesOf = (f: Fixture) => [f.site, f.otherSite];
+    const visibleSites = (actor: Actor) => {
+      const f = fixtures[actor.tenant];
+      if (actor.as === 'key') return [f.site];
+      if (actor.as === 'admin') return sitesOf(f);
+      return [f.tenant.siteIds[0]];
+    };
+    const allSites = fixtures.flatMap((f) => sitesOf(f).map((site) => ({ owner: f, site })));
+    const allSectors = fixtures.flatMap((f) =>
+      f.tenant.siteIds.flatMap((site, index) =>
+        f.tenant.sectorIds[index]
+          .filter((sector) => sector !== f.trashedSector && site !== f.trashedSite)
+          .map((sector) => ({ owner: f, site, sector })),
+      ),
+    );
+    const headersOf = (actor: Actor) => {
+      const f = fixtures[actor.tenant];
+      return actor.as === 'key'
+        ? { 'x-igny8-api-key': f.tenant.apiKeys[f.tenant.siteIds.indexOf(f.site)] }
+        : auth(f.tenant.users[actor.as].token);
+    };
+    const actor = fc.record({
+      tenant: fc.integer({ min: 0, max: TENANTS - 1 }),
+      as: fc.constantFrom<Actor['as']>('admin', 'editor', 'viewer', 'key'),
+    });
+    const operation = fc.oneof(
+      fc.record({
+        op: fc.constant('get-site' as const),
+        target: fc.integer({ min: 0, max: allSites.length - 1 }),
+      }),
+      fc.record({
+        op: fc.constant('get-sector' as const),
+        target: fc.integer({ min: 0, max: allSectors.length - 1 }),
+      }),
+      fc.record({
+        op: fc.constant('patch-sector' as const),
+        target: fc.integer({ min: 0, max: allSectors.length - 1 }),
+      }),
+      fc.record({
+        op: fc.constant('list-sectors' as const),
+        target: fc.integer({ min: 0, max: allSites.length - 1 }),
+      }),
+      fc.record({ op: fc.constant('list-sites' as const), target: fc.constant(0) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(actor, operation, async (who, { op, target }) => {
+        const headers = headersOf(who);
+        const mine = visibleSites(who);
+        if (op === 'get-site') {
+          const { site } = allSites[target];
+          const response = await call('GET', `/api/v1/auth/sites/${site}/`, headers);
+          expect(response.statusCode).toBe(mine.includes(site) ? 200 : 404);
+        } else if (op === 'get-sector' || op === 'patch-sector') {
+          const { site, sector } = allSectors[target];
+          const patch = op === 'patch-sector';
+          const response = await call(
+            patch ? 'PATCH' : 'GET',
+            `/api/v1/auth/sectors/${sector}/`,
+            headers,
+            patch ? { description: `by ${who.tenant}` } : undefined,
+          );
+          const allowed = !patch || who.as === 'admin';
+          const expected = !allowed ? (who.as === 'key' ? 403 : 403) : mine.includes(site) ? 200 : 404;
+          expect(response.statusCode).toBe(expected);
+        } else {
+          const url =
+            op === 'list-sites'
+              ? '/api/v1/auth/sites/?page_size=100'
+              : `/api/v1/auth/sectors/?page_size=100&site_id=${allSites[target].site}`;
+          const response = await call('GET', url, headers);
+          expect(response.statusCode).toBe(200);
+          const rows = response.json<{ results: { id: number; account_id: number; site_id?: number }[] }>()
+            .results;
+          for (const row of rows) {
+            expect(row.account_id).toBe(fixtures[who.tenant].tenant.accountId);
+            expect(mine).toContain(row.site_id ?? row.id);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  }, 300_000);
+});
