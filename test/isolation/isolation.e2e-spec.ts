@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { HTTPMethods, LightMyRequestResponse } from 'fastify';
+import type { LightMyRequestResponse } from 'fastify';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasRole } from '../../src/common/auth/roles.js';
@@ -103,7 +103,7 @@ describe(`tenant isolation across ${TENANTS} accounts`, () => {
   let db: DataSource;
 
   const call = (method: string, url: string, headers: Record<string, string>, payload?: Record<string, unknown>) =>
-    t.request({ method: method as HTTPMethods, url, headers, ...(payload === undefined ? {} : { payload }) });
+    t.request({ method: method, url, headers, ...(payload === undefined ? {} : { payload }) });
 
   beforeAll(async () => {
     t = await createTestApp({ redis: false });

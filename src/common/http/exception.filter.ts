@@ -65,7 +65,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   private toApiError(exception: unknown, request: FastifyRequest): ApiError {
     if (exception instanceof ApiError) {
-      if (exception.status >= 500) return new ApiError(exception.code, DEFAULT_MESSAGES.internal_error);
+      // Remote-platform (502) and readiness (503) errors are meant for the client; anything else 5xx is hidden.
+      if (exception.status >= 500 && exception.status !== 502 && exception.status !== 503) {
+        return new ApiError(exception.code, DEFAULT_MESSAGES.internal_error);
+      }
       return exception;
     }
     // Nest hands Fastify's own 4xx errors (body limit, content type, content length…) over as an
