@@ -67,6 +67,8 @@ export const QUEUE_LIMITS: QueueLimitTable = {
 export interface JobPayloads {
   /** Deletes expired idempotency records (and, as modules arrive, other expired logs). */
   cleanup_logs: Record<string, never>;
+  /** Deletes expired/revoked refresh tokens (after 30 days), expired sessions and old reset tokens. */
+  cleanup_auth_tokens: Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -81,6 +83,7 @@ export interface JobDefinition {
 
 export const JOB_DEFINITIONS: Record<JobName, JobDefinition> = {
   cleanup_logs: { queue: 'maintenance', system: true, cron: '0 4 * * *' },
+  cleanup_auth_tokens: { queue: 'maintenance', system: true, cron: '0 4 * * *' },
 };
 
 export interface JobMeta {

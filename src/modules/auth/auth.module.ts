@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { SystemAccountBootstrap, SystemAccountService } from '../system/create-system-account.command.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { CleanupAuthTokensJob } from './jobs/cleanup-auth-tokens.job.js';
 import { RefreshTokensService } from './refresh-tokens.service.js';
 import { RegistrationService } from './registration.service.js';
 
@@ -18,6 +19,7 @@ import { RegistrationService } from './registration.service.js';
     RegistrationService,
     SystemAccountService,
     SystemAccountBootstrap,
+    CleanupAuthTokensJob,
   ],
   exports: [AuthService, RefreshTokensService, RegistrationService],
 })
