@@ -2,7 +2,8 @@ import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  plugins: [swc.vite({ module: { type: 'es6' } })],
+  // .swcrc belongs to the build (it leaves spec files out); tests compile with the tsconfig's decorator settings.
+  plugins: [swc.vite({ module: { type: 'es6' }, swcrc: false })],
   test: {
     include: ['src/**/*.spec.ts', 'test/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
     globalSetup: ['test/support/global-setup.ts'],
