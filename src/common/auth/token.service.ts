@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, randomUUID } from 'node:crypto';
 import { AppConfig } from '../../config/app-config.js';
 import type { Role } from '../context/request-context.js';
 import { ApiError } from '../http/error-codes.js';
@@ -48,7 +48,9 @@ export class TokenService {
   private readonly jwt: JwtService;
 
   constructor(private readonly config: AppConfig) {
-    this.jwt = new JwtService({ secret: config.auth.jwtSecret });
+    // A KeyObject spares jsonwebtoken from first trying (and failing) to parse the secret as a public key.
+    const key = createSecretKey(Buffer.from(config.auth.jwtSecret, 'utf8'));
+    this.jwt = new JwtService({ secret: key as unknown as string });
   }
 
   issueAccess(user: { id: number; account_id: number; role: Role }): { token: string; expiresAt: Date } {
