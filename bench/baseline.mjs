@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { createSecretKey } from 'node:crypto';
 // The bare baseline of the benchmark: Fastify + pg, nothing else. Serves
 // GET /api/v1/planner/keywords/ (page, page_size, ordering — no filters, no search) for account-wide

@@ -22,9 +22,11 @@ import { BillingModule } from './modules/billing/billing.module.js';
 import { CatalogueModule } from './modules/catalogue/catalogue.module.js';
 import { AdminModule } from './modules/admin/admin.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { PlannerModule } from './modules/planner/planner.module.js';
 import { SitesModule } from './modules/sites/sites.module.js';
 import { SystemModule } from './modules/system/system.module.js';
 import { UsersModule } from './modules/users/users.module.js';
+import { WriterModule } from './modules/writer/writer.module.js';
 
 /** Composition only: cross-cutting infrastructure first, then the domain modules. */
 @Module({})
@@ -50,9 +52,11 @@ export class AppModule {
         AccountsModule,
         AccountModule,
         CatalogueModule,
+        PlannerModule,
         HealthModule,
         SystemModule,
         AdminModule,
+        WriterModule,
       ],
       providers: [
         TenantContext,

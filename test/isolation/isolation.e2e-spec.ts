@@ -6,12 +6,13 @@ import { hasRole } from '../../src/common/auth/roles.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { listRoutes, type RouteInfo } from '../support/routes.js';
 import { seedTenant, snapshot, type SeededTenant } from '../support/tenants.js';
+import { seedWriterRows, WRITER_PATH_KINDS, WRITER_TABLES, type WriterRows } from '../writer/support.js';
 
 const TENANTS = 20;
 const MISSING_ID = 2_000_000_000;
 
-/** The tenant-owned rows of one account that path ids, body references and filters can name. */
-interface Fixture {
+/** The tenant-owned rows of one account that path ids, body references and filters can name (writer rows in `site`). */
+interface Fixture extends WriterRows {
   tenant: SeededTenant;
   site: number;
   otherSite: number;
@@ -21,6 +22,13 @@ interface Fixture {
   trashedSite: number;
   trashedSector: number;
   trashedUser: number;
+  /** Planner rows in `site` (live and trashed). */
+  keyword: number;
+  cluster: number;
+  idea: number;
+  trashedKeyword: number;
+  trashedCluster: number;
+  trashedIdea: number;
 }
 
 type Kind = Exclude<keyof Fixture, 'tenant' | 'otherSite'> | 'user';
@@ -36,6 +44,13 @@ const PATH_KINDS: [RegExp, Kind][] = [
   [/^\/api\/v1\/account\/team\/:id$/, 'user'],
   [/^\/api\/v1\/auth\/site-access\/:id$/, 'grant'],
   [/^\/api\/v1\/auth\/subscriptions\/:id$/, 'subscription'],
+  [/^\/api\/v1\/planner\/keywords\/:id\/restore$/, 'trashedKeyword'],
+  [/^\/api\/v1\/planner\/keywords\/:id$/, 'keyword'],
+  [/^\/api\/v1\/planner\/clusters\/:id\/restore$/, 'trashedCluster'],
+  [/^\/api\/v1\/planner\/clusters\/:id$/, 'cluster'],
+  [/^\/api\/v1\/planner\/ideas\/:id\/restore$/, 'trashedIdea'],
+  [/^\/api\/v1\/planner\/ideas\/:id$/, 'idea'],
+  ...WRITER_PATH_KINDS,
 ];
 
 /** Routes whose ids are global (catalogue, developer-only account administration) or proven elsewhere. */
@@ -57,6 +72,10 @@ const BODIES: Partial<Record<string, Record<string, unknown>>> = {
     role: 'viewer',
   },
   'PATCH /api/v1/auth/users/:id': { first_name: 'Renamed' },
+  'PUT /api/v1/planner/clusters/:id': { name: 'Renamed' },
+  'PATCH /api/v1/planner/clusters/:id': { name: 'Renamed' },
+  'PUT /api/v1/planner/ideas/:id': { idea_title: 'Renamed' },
+  'PATCH /api/v1/planner/ideas/:id': { idea_title: 'Renamed' },
   'POST /api/v1/auth/sites/:id/select_sectors': {
     industry_slug: 'technology',
     sector_slugs: ['cloud-computing'],
@@ -71,6 +90,10 @@ const TABLES = [
   'igny8_site_user_access',
   'igny8_subscriptions',
   'igny8_refresh_tokens',
+  'igny8_keywords',
+  'igny8_clusters',
+  'igny8_content_ideas',
+  ...WRITER_TABLES,
 ];
 
 function kindOf(route: RouteInfo): Kind | 'global' | undefined {
@@ -102,8 +125,12 @@ describe(`tenant isolation across ${TENANTS} accounts`, () => {
   let routes: RouteInfo[];
   let db: DataSource;
 
-  const call = (method: string, url: string, headers: Record<string, string>, payload?: Record<string, unknown>) =>
-    t.request({ method: method, url, headers, ...(payload === undefined ? {} : { payload }) });
+  const call = (
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    payload?: Record<string, unknown>,
+  ) => t.request({ method: method, url, headers, ...(payload === undefined ? {} : { payload }) });
 
   beforeAll(async () => {
     t = await createTestApp({ redis: false });
@@ -135,7 +162,31 @@ describe(`tenant isolation across ${TENANTS} accounts`, () => {
          SELECT $1, plan_id, 'active' FROM igny8_accounts WHERE id = $1 RETURNING id`,
         [tenant.accountId],
       );
+      const planner = async (table: string, columns: string, values: unknown[], trashed = false) => {
+        const [{ id }] = await db.query<{ id: number }[]>(
+          `INSERT INTO ${table} (account_id, site_id, sector_id, ${columns}, deleted_at, deleted_cascade_id)
+           SELECT $1, $2, $3, ${values.map((_, n) => `$${n + 4}`).join(', ')},
+                  ${trashed ? 'now(), gen_random_uuid()' : 'NULL, NULL'} RETURNING id`,
+          [tenant.accountId, site, tenant.sectorIds[0][0], ...values],
+        );
+        return id;
+      };
+      const seeds = await db.query<{ id: number }[]>(
+        `SELECT k.id FROM igny8_seed_keywords k JOIN igny8_sectors s ON s.industry_sector_id = k.sector_id
+          WHERE s.id = $1 ORDER BY k.id LIMIT 2`,
+        [tenant.sectorIds[0][0]],
+      );
+      const plannerRows = {
+        keyword: await planner('igny8_keywords', 'seed_keyword_id', [seeds[0].id]),
+        trashedKeyword: await planner('igny8_keywords', 'seed_keyword_id', [seeds[1].id], true),
+        cluster: await planner('igny8_clusters', 'name', ['Live']),
+        trashedCluster: await planner('igny8_clusters', 'name', ['Gone'], true),
+        idea: await planner('igny8_content_ideas', 'idea_title', ['Live']),
+        trashedIdea: await planner('igny8_content_ideas', 'idea_title', ['Gone'], true),
+      };
       fixtures.push({
+        ...plannerRows,
+        ...(await seedWriterRows(db, tenant.accountId, site, tenant.sectorIds[0][0])),
         tenant,
         site,
         otherSite,

@@ -14,9 +14,12 @@ import {
 } from '../../common/list/index.js';
 import { queryValue } from '../../common/list/list-query.js';
 import { invalidReference } from '../../common/tenancy/scoped-repository.js';
+import { applyTenantScope } from '../../common/tenancy/tenant-scope.js';
 import { IndustrySector } from '../auth/entities/industry-sector.entity.js';
 import { Industry } from '../auth/entities/industry.entity.js';
 import { KEYWORD_INTENTS, SeedKeyword } from '../auth/entities/seed-keyword.entity.js';
+import { Keyword } from '../planner/entities/keyword.entity.js';
+import { KEYWORD_SHAPE } from '../planner/planner-resource.js';
 import { REQUIRED } from '../sites/dto/fields.js';
 import { SitesService } from '../sites/sites.service.js';
 import type { CreateSeedKeywordDto, UpdateSeedKeywordDto } from './dto/catalogue.dto.js';
@@ -53,7 +56,12 @@ export const KEYWORD_LIBRARY_LIST = defineList({
 
 const SEED_UNIQUE = 'igny8_seed_keywords_keyword_uniq';
 
-export type SeedKeywordView = SeedKeyword & { industry_name: string | null; sector_name: string | null };
+export type SeedKeywordView = SeedKeyword & {
+  industry_name: string | null;
+  sector_name: string | null;
+  /** Only when the list request names a `site_id`. */
+  added?: boolean;
+};
 
 export interface SectorStat {
   sector_id: number;
@@ -70,8 +78,8 @@ export function normalizeKeyword(keyword: string): string {
 
 /**
  * The global keyword library (api.md 9.2, domain.md 1.9): reads for every authenticated caller and
- * API keys, writes for developers. `added` (a keyword of `site_id` uses the seed) and the `in_use`
- * answer of DELETE need the planner's keywords table and arrive with it.
+ * API keys, writes for developers. With `site_id`, list rows carry `added` (a keyword of that site
+ * uses the seed); DELETE answers 409 `in_use` while keywords use the seed.
  */
 @Injectable()
 export class KeywordLibraryService {
@@ -90,15 +98,10 @@ export class KeywordLibraryService {
   async list(raw: RawQuery, request: FastifyRequest): Promise<Paginated<SeedKeywordView>> {
     const qb = this.seeds().where('k.is_active = true');
     const siteParam = queryValue(raw, 'site_id');
-    if (
-      siteParam &&
-      /^\d{1,15}$/.test(siteParam) &&
-      !(await this.sites.repo.findVisible(Number(siteParam)))
-    ) {
-      qb.andWhere('FALSE');
-    }
+    const siteId = siteParam && /^\d{1,15}$/.test(siteParam) ? Number(siteParam) : undefined;
+    if (siteId !== undefined && !(await this.sites.repo.findVisible(siteId))) qb.andWhere('FALSE');
     return this.lists.list(qb, KEYWORD_LIBRARY_LIST, raw, request, async (page) =>
-      this.present(await page.getMany()),
+      this.present(await page.getMany(), siteId),
     );
   }
 
@@ -181,7 +184,8 @@ export class KeywordLibraryService {
       const result = await this.dataSource.manager.delete(SeedKeyword, { id });
       if (!result.affected) throw ApiError.notFound();
     } catch (error) {
-      if ((error as { code?: string }).code === '23503') {
+      // 23503 foreign_key_violation; PostgreSQL 18 (PGlite) reports a blocked ON DELETE RESTRICT as 23001.
+      if (['23503', '23001'].includes((error as { code?: string }).code ?? '')) {
         throw new ApiError('in_use', 'This seed keyword is used by keywords and cannot be deleted.');
       }
       throw error;
@@ -214,8 +218,11 @@ export class KeywordLibraryService {
     }
   }
 
-  /** `industry_name` and `sector_name` for a page, in two lookups. */
-  private async present(seeds: SeedKeyword[]): Promise<SeedKeywordView[]> {
+  /**
+   * `industry_name` and `sector_name` for a page, in two lookups; with a (visible) `siteId`, `added`
+   * (a live keyword of that site uses the seed) in a third.
+   */
+  private async present(seeds: SeedKeyword[], siteId?: number): Promise<SeedKeywordView[]> {
     if (seeds.length === 0) return [];
     const manager = this.dataSource.manager;
     const [industries, sectors] = await Promise.all([
@@ -224,10 +231,26 @@ export class KeywordLibraryService {
     ]);
     const industryName = new Map(industries.map((row) => [Number(row.id), row.name]));
     const sectorName = new Map(sectors.map((row) => [Number(row.id), row.name]));
+    const added = siteId === undefined ? null : await this.addedSeeds(siteId, seeds);
     return seeds.map((seed) => ({
       ...seed,
       industry_name: industryName.get(Number(seed.industry_id)) ?? null,
       sector_name: sectorName.get(Number(seed.sector_id)) ?? null,
+      ...(added ? { added: added.has(Number(seed.id)) } : {}),
     }));
+  }
+
+  /** The seeds among `seeds` that live keywords of the site use (read through the tenant scope). */
+  private async addedSeeds(siteId: number, seeds: SeedKeyword[]): Promise<Set<number>> {
+    const rows = await applyTenantScope(
+      this.dataSource.getRepository(Keyword).createQueryBuilder('k'),
+      this.context,
+      KEYWORD_SHAPE,
+    )
+      .select('DISTINCT k.seed_keyword_id', 'seed_keyword_id')
+      .andWhere('k.site_id = :added_site_id', { added_site_id: siteId })
+      .andWhere('k.seed_keyword_id IN (:...added_seed_ids)', { added_seed_ids: seeds.map((seed) => seed.id) })
+      .getRawMany<{ seed_keyword_id: number }>();
+    return new Set(rows.map((row) => Number(row.seed_keyword_id)));
   }
 }

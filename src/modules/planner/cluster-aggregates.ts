@@ -7,6 +7,10 @@ import type { EntityManager } from 'typeorm';
  * own transaction. Writers lock the clusters first (ordered by id), so two transactions touching
  * the same cluster are applied one after the other and the recomputation always sees the other's
  * committed rows (READ COMMITTED takes a new snapshot per statement).
+ *
+ * A cluster deleted by a site or sector cascade keeps the keywords and content deleted with it
+ * (same `deleted_cascade_id`): they are counted as its own, so restoring the site or sector brings
+ * everything back consistent, without recomputing.
  */
 
 const INT32_MAX = 2_147_483_647;
@@ -16,14 +20,22 @@ function unique(ids: readonly (number | null | undefined)[]): number[] {
 }
 
 /** Locks these clusters until the transaction ends. */
-export async function lockClusters(manager: EntityManager, clusterIds: readonly (number | null)[]): Promise<void> {
+export async function lockClusters(
+  manager: EntityManager,
+  clusterIds: readonly (number | null)[],
+): Promise<void> {
   const ids = unique(clusterIds);
   if (ids.length === 0) return;
-  await manager.query('SELECT id FROM igny8_clusters WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [ids]);
+  await manager.query('SELECT id FROM igny8_clusters WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [
+    ids,
+  ]);
 }
 
 /** Locks the clusters these keywords belong to; returns their ids. */
-export async function lockClustersOfKeywords(manager: EntityManager, keywordIds: readonly number[]): Promise<number[]> {
+export async function lockClustersOfKeywords(
+  manager: EntityManager,
+  keywordIds: readonly number[],
+): Promise<number[]> {
   if (keywordIds.length === 0) return [];
   const rows = await manager.query<{ id: number }[]>(
     `SELECT c.id FROM igny8_clusters c
@@ -34,8 +46,14 @@ export async function lockClustersOfKeywords(manager: EntityManager, keywordIds:
   return rows.map((row) => Number(row.id));
 }
 
-/** Recomputes `keywords_count`, `volume` and `mapped_pages` of these clusters from their live rows. */
-export async function refreshClusters(manager: EntityManager, clusterIds: readonly (number | null)[]): Promise<void> {
+/**
+ * Recomputes `keywords_count`, `volume` and `mapped_pages` of these clusters from their live rows
+ * (for a deleted cluster, also the rows deleted in its cascade).
+ */
+export async function refreshClusters(
+  manager: EntityManager,
+  clusterIds: readonly (number | null)[],
+): Promise<void> {
   const ids = unique(clusterIds);
   if (ids.length === 0) return;
   await manager.query(
@@ -46,12 +64,15 @@ export async function refreshClusters(manager: EntityManager, clusterIds: readon
                 COALESCE(kw.n, 0)::integer AS keywords_count,
                 LEAST(COALESCE(kw.volume, 0), ${INT32_MAX})::integer AS volume,
                 (SELECT count(*) FROM igny8_content ct
-                  WHERE ct.cluster_id = c2.id AND ct.deleted_at IS NULL)::integer AS mapped_pages
+                  WHERE ct.cluster_id = c2.id
+                    AND (ct.deleted_at IS NULL OR ct.deleted_cascade_id = c2.deleted_cascade_id))::integer
+                AS mapped_pages
            FROM igny8_clusters c2
            LEFT JOIN LATERAL (
              SELECT count(*) AS n, sum(COALESCE(k.volume_override, s.volume)) AS volume
                FROM igny8_keywords k JOIN igny8_seed_keywords s ON s.id = k.seed_keyword_id
-              WHERE k.cluster_id = c2.id AND k.deleted_at IS NULL
+              WHERE k.cluster_id = c2.id
+                AND (k.deleted_at IS NULL OR k.deleted_cascade_id = c2.deleted_cascade_id)
            ) kw ON true
           WHERE c2.id = ANY($1::bigint[])
        ) agg
@@ -63,7 +84,10 @@ export async function refreshClusters(manager: EntityManager, clusterIds: readon
 }
 
 /** Recomputes the clusters these keywords belong to (after a delete, restore or value change). */
-export async function refreshClustersOfKeywords(manager: EntityManager, keywordIds: readonly number[]): Promise<void> {
+export async function refreshClustersOfKeywords(
+  manager: EntityManager,
+  keywordIds: readonly number[],
+): Promise<void> {
   if (keywordIds.length === 0) return;
   const rows = await manager.query<{ cluster_id: number }[]>(
     'SELECT DISTINCT cluster_id FROM igny8_keywords WHERE id = ANY($1::bigint[]) AND cluster_id IS NOT NULL',
@@ -77,15 +101,18 @@ export async function refreshClustersOfKeywords(manager: EntityManager, keywordI
 
 /**
  * A deleted cluster lets its keywords go (domain.md §0.3): `cluster_id = NULL`, `status = 'new'` on
- * every keyword of the clusters (trashed ones included, so a restored keyword never points at a
- * deleted cluster), then the clusters' aggregates are recomputed. Restoring the cluster does not
- * re-attach them.
+ * its keywords — trashed ones included, so a restored keyword never points at a deleted cluster —
+ * then its aggregates are recomputed. Restoring the cluster does not re-attach them. Keywords
+ * deleted in the same cascade as the cluster (its site or sector was deleted; the planner registers
+ * keywords before clusters, so they are already deleted) stay attached and come back with it.
  */
 export async function detachKeywords(manager: EntityManager, clusterIds: readonly number[]): Promise<void> {
   if (clusterIds.length === 0) return;
   await manager.query(
-    `UPDATE igny8_keywords SET cluster_id = NULL, status = 'new', updated_at = now()
-      WHERE cluster_id = ANY($1::bigint[])`,
+    `UPDATE igny8_keywords k SET cluster_id = NULL, status = 'new', updated_at = now()
+       FROM igny8_clusters c
+      WHERE c.id = ANY($1::bigint[]) AND k.cluster_id = c.id
+        AND k.deleted_cascade_id IS DISTINCT FROM c.deleted_cascade_id`,
     [clusterIds],
   );
   await refreshClusters(manager, clusterIds);

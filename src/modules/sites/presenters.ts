@@ -73,11 +73,20 @@ export const SECTOR_FIELDS = [
   'is_active',
 ] as const satisfies readonly (keyof Sector)[];
 
-/** `keywords_count` (api.md 8) joins this once the planner's keywords table exists. */
 export type SectorView = Pick<Sector, (typeof SECTOR_FIELDS)[number]> & {
   industry_sector_name: string | null;
+  /** Live planner keywords of the sector. */
+  keywords_count: number;
 };
 
-export function presentSector(sector: Sector, industrySectorName: string | null): SectorView {
-  return { ...pick(sector, SECTOR_FIELDS), industry_sector_name: industrySectorName };
+export function presentSector(
+  sector: Sector,
+  industrySectorName: string | null,
+  keywordsCount: number,
+): SectorView {
+  return {
+    ...pick(sector, SECTOR_FIELDS),
+    industry_sector_name: industrySectorName,
+    keywords_count: keywordsCount,
+  };
 }

@@ -4,9 +4,12 @@ import { ApiError } from '../../common/http/error-codes.js';
 import { defineList, filter } from '../../common/list/index.js';
 import { invalidReference } from '../../common/tenancy/scoped-repository.js';
 import { ResourceDeps, ScopedResource } from '../../common/tenancy/scoped-resource.js';
+import { applyTenantScope } from '../../common/tenancy/tenant-scope.js';
 import { IndustrySector } from '../auth/entities/industry-sector.entity.js';
 import { Sector } from '../auth/entities/sector.entity.js';
 import { Site } from '../auth/entities/site.entity.js';
+import { Keyword } from '../planner/entities/keyword.entity.js';
+import { KEYWORD_SHAPE } from '../planner/planner-resource.js';
 import type { CreateSectorDto, UpdateSectorDto } from './dto/sector.dto.js';
 import type { SelectSectorsDto } from './dto/site.dto.js';
 import { presentSector, type SectorView, type SiteView } from './presenters.js';
@@ -196,15 +199,33 @@ export class SectorsService extends ScopedResource<Sector, SectorView> {
     return { site: await this.sites.get(siteId), sectors: await this.forSite(siteId) };
   }
 
-  /** `industry_sector_name` for a page in one lookup (`keywords_count` arrives with the planner). */
+  /** `industry_sector_name` and `keywords_count` for a page, in two lookups. */
   private async presentRows(rows: Sector[]): Promise<SectorView[]> {
     if (rows.length === 0) return [];
+    const { dataSource, context } = this.deps;
     const templateIds = [...new Set(rows.map((row) => row.industry_sector_id))];
-    const templates = await this.deps.dataSource.manager.find(IndustrySector, {
+    const templates = await dataSource.manager.find(IndustrySector, {
       where: { id: In(templateIds) },
       select: { id: true, name: true },
     });
+    const counts = await applyTenantScope(
+      dataSource.getRepository(Keyword).createQueryBuilder('k'),
+      context,
+      KEYWORD_SHAPE,
+    )
+      .select('k.sector_id', 'sector_id')
+      .addSelect('COUNT(*)', 'count')
+      .andWhere('k.sector_id IN (:...count_sector_ids)', { count_sector_ids: rows.map((row) => row.id) })
+      .groupBy('k.sector_id')
+      .getRawMany<{ sector_id: number; count: string | number }>();
     const names = new Map(templates.map((template) => [Number(template.id), template.name]));
-    return rows.map((row) => presentSector(row, names.get(Number(row.industry_sector_id)) ?? null));
+    const keywords = new Map(counts.map((row) => [Number(row.sector_id), Number(row.count)]));
+    return rows.map((row) =>
+      presentSector(
+        row,
+        names.get(Number(row.industry_sector_id)) ?? null,
+        keywords.get(Number(row.id)) ?? 0,
+      ),
+    );
   }
 }

@@ -38,6 +38,10 @@ export class SeedKeywordDto {
   @ApiProperty() is_active: boolean;
   @ApiProperty() industry_name: string;
   @ApiProperty() sector_name: string;
+  @ApiPropertyOptional({
+    description: 'Only when the list names a `site_id`: a keyword of that site uses the seed.',
+  })
+  added?: boolean;
 }
 
 export class SectorStatDto {

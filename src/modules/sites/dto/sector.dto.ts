@@ -47,4 +47,5 @@ export class SectorDto extends TenantSoftRowDto {
   @ApiProperty() description: string;
   @ApiProperty() is_active: boolean;
   @ApiProperty({ type: 'string', nullable: true }) industry_sector_name: string | null;
+  @ApiProperty({ description: 'Live planner keywords of the sector.' }) keywords_count: number;
 }

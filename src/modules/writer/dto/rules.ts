@@ -48,7 +48,11 @@ export const Strings = ({ max, itemMax }: { max: number; itemMax: number }) =>
 
 /** A JSON object or array (structured data, e.g. JSON-LD), or null. */
 export const JsonDocument = () =>
-  rule('json_document', (value) => (typeof value === 'object' ? null : 'Must be a JSON object or array.'), true);
+  rule(
+    'json_document',
+    (value) => (typeof value === 'object' ? null : 'Must be a JSON object or array.'),
+    true,
+  );
 
 /** PUT replaces the whole object: the required fields must be present (PATCH takes any subset). */
 export function requireForPut(body: object, fields: readonly string[], partial: boolean): void {

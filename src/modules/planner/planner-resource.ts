@@ -1,0 +1,249 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager, ObjectLiteral } from 'typeorm';
+import { ApiError } from '../../common/http/error-codes.js';
+import { filter } from '../../common/list/index.js';
+import type { RelationFilter } from '../../common/list/list-spec.js';
+import type { StateMachine } from '../../common/state-machine.js';
+import { type ScopedRepository, ScopedRepositories } from '../../common/tenancy/scoped-repository.js';
+import { ScopedResource } from '../../common/tenancy/scoped-resource.js';
+import type { ScopeOptions, TenantShape } from '../../common/tenancy/tenant-scope.js';
+import { Sector } from '../auth/entities/sector.entity.js';
+import { Site } from '../auth/entities/site.entity.js';
+import { assertWithinPlanLimit, lockPlanLimit } from '../sites/plan-limits.js';
+import { SECTOR_SHAPE, SITE_SHAPE } from '../sites/site-scope.js';
+import { Cluster } from './entities/cluster.entity.js';
+import { Keyword } from './entities/keyword.entity.js';
+
+const siteSectorShape = (alias: string): TenantShape => ({
+  account: `${alias}.account_id`,
+  site: `${alias}.site_id`,
+  deletedAt: `${alias}.deleted_at`,
+});
+
+export const KEYWORD_SHAPE = siteSectorShape('k');
+export const CLUSTER_SHAPE = siteSectorShape('c');
+export const IDEA_SHAPE = siteSectorShape('i');
+
+export const SECTOR_MISMATCH = 'Sector does not belong to the site.';
+
+/** `sector_id` of a planner list, with its `filter_options` ("All Sectors", labelled by sector name). */
+export function sectorFilter(alias: string): RelationFilter {
+  const sector = `${alias}_sector`;
+  return filter.relation(`${alias}.sector_id`, {
+    options: {
+      all: 'All Sectors',
+      label: `${sector}.name`,
+      join: { table: Sector, alias: sector, on: `${sector}.id = ${alias}.sector_id` },
+    },
+  });
+}
+
+/** A nullable cluster column of a planner list (`cluster_id=null` allowed), labelled by cluster name. */
+export function clusterFilter(column: string): RelationFilter {
+  const cluster = `${column.replace('.', '_')}_cluster`;
+  return filter.relation(column, {
+    nullable: true,
+    options: {
+      all: 'All Clusters',
+      none: 'No Cluster',
+      label: `${cluster}.name`,
+      join: { table: Cluster, alias: cluster, on: `${cluster}.id = ${column}` },
+    },
+  });
+}
+
+/** Where a new planner row goes: a visible site and one of its visible sectors. */
+export interface Placement {
+  site: Site;
+  sector: Sector;
+}
+
+/**
+ * Body references of the planner (api.md 3.1, domain.md 0.4): a site, sector, cluster or keyword
+ * the caller cannot see answers 400 on the field like a missing id; a visible row of another site
+ * or sector answers 400 on the field too.
+ */
+@Injectable()
+export class PlannerRefs {
+  readonly sites: ScopedRepository<Site>;
+  readonly sectors: ScopedRepository<Sector>;
+  readonly clusters: ScopedRepository<Cluster>;
+  readonly keywords: ScopedRepository<Keyword>;
+
+  constructor(repositories: ScopedRepositories) {
+    this.sites = repositories.for(Site, 's', SITE_SHAPE);
+    this.sectors = repositories.for(Sector, 'x', SECTOR_SHAPE);
+    this.clusters = repositories.for(Cluster, 'c', CLUSTER_SHAPE);
+    this.keywords = repositories.for(Keyword, 'k', KEYWORD_SHAPE);
+  }
+
+  /** A visible site with an industry (keywords need one: 400 on `site_id` otherwise). */
+  async siteWithIndustry(siteId: unknown): Promise<Site & { industry_id: number }> {
+    const site = await this.sites.reference('site_id', siteId);
+    if (site.industry_id === null) {
+      throw ApiError.field('site_id', 'The site has no industry yet: select its industry and sectors first.');
+    }
+    return site as Site & { industry_id: number };
+  }
+
+  /** A visible site and a visible sector of that site. */
+  async placement(siteId: unknown, sectorId: unknown, site?: Site): Promise<Placement> {
+    const resolvedSite = site ?? (await this.sites.reference('site_id', siteId));
+    const sector = await this.sectors.reference('sector_id', sectorId);
+    if (Number(sector.site_id) !== Number(resolvedSite.id))
+      throw ApiError.field('sector_id', SECTOR_MISMATCH);
+    return { site: resolvedSite, sector };
+  }
+
+  /** A visible, live cluster in the same site and sector as `row` (400 on `field` otherwise). */
+  async cluster(field: string, id: unknown, row: { site_id: number; sector_id: number }): Promise<Cluster> {
+    const cluster = await this.clusters.reference(field, id);
+    if (!sameSector(cluster, row)) throw ApiError.field(field, 'The cluster belongs to another sector.');
+    return cluster;
+  }
+
+  /** Live keywords by id, all visible and in the same site and sector as `row` (400 on `field`). */
+  async keywordIds(
+    field: string,
+    ids: readonly number[],
+    row: { site_id: number; sector_id: number },
+  ): Promise<number[]> {
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) return [];
+    const found = await this.keywords
+      .query()
+      .select(['k.id', 'k.site_id', 'k.sector_id'])
+      .andWhere('k.id IN (:...wanted_keyword_ids)', { wanted_keyword_ids: wanted })
+      .getMany();
+    const byId = new Map(found.map((keyword) => [Number(keyword.id), keyword]));
+    for (const id of wanted) {
+      const keyword = byId.get(id);
+      if (!keyword) throw ApiError.field(field, `Invalid pk "${id}" - object does not exist.`);
+      if (!sameSector(keyword, row)) throw ApiError.field(field, `Keyword ${id} belongs to another sector.`);
+    }
+    return wanted;
+  }
+}
+
+export function sameSector(
+  a: { site_id: number; sector_id: number },
+  b: { site_id: number; sector_id: number },
+) {
+  return Number(a.site_id) === Number(b.site_id) && Number(a.sector_id) === Number(b.sector_id);
+}
+
+/**
+ * `max_keywords` (domain.md 13.6): locks the account (so concurrent writers are checked one after the
+ * other) and refuses the whole request with 403 `plan_limit_reached` when `requested` more live
+ * keywords would exceed the plan. The count covers every site of the account, including sites the
+ * caller cannot see (it reads a number, no rows).
+ */
+export async function assertKeywordCapacity(
+  manager: EntityManager,
+  accountId: number,
+  requested: number,
+): Promise<void> {
+  if (requested <= 0) return;
+  const max = await lockPlanLimit(manager, accountId, 'max_keywords');
+  if (max === null) return;
+  const [{ count }] = await manager.query<{ count: number }[]>(
+    'SELECT count(*)::integer AS count FROM igny8_keywords WHERE account_id = $1 AND deleted_at IS NULL',
+    [accountId],
+  );
+  assertWithinPlanLimit('max_keywords', max, Number(count), requested);
+}
+
+/**
+ * Planner resources: the shared scoped resource with set-based soft deletes (planner rows have no
+ * soft-delete children, so one UPDATE gives every row its own `deleted_cascade_id`) and a hook after
+ * restore, both inside the write's transaction. `afterSoftDelete` also runs when a site or sector
+ * deletion cascades to the table (registered with `SoftDeleteService.onSoftDelete`).
+ */
+export abstract class PlannerResource<T extends ObjectLiteral, V> extends ScopedResource<T, V> {
+  /** Registers `afterSoftDelete` for cascaded deletions; called by the module's `onModuleInit`. */
+  registerHooks(): void {
+    this.deps.softDeletes.onSoftDelete(this.definition.table, (manager, ids) =>
+      this.afterSoftDelete(manager, ids),
+    );
+  }
+
+  /** Side effects of deleting rows (in the deleting transaction). */
+  protected async afterSoftDelete(_manager: EntityManager, _ids: number[]): Promise<void> {}
+
+  /** Side effects of a restore (in the restoring transaction, after the rows are back). */
+  protected async afterRestore(_manager: EntityManager, _row: T): Promise<void> {}
+
+  protected override async softDeleteRows(manager: EntityManager, ids: number[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const [rows] = await manager.query<[{ id: number }[], number]>(
+      `UPDATE ${this.definition.table}
+          SET deleted_at = now(), deleted_by = $2, deleted_cascade_id = gen_random_uuid()
+        WHERE id = ANY($1::bigint[]) AND deleted_at IS NULL RETURNING id`,
+      [ids, this.deps.context.principal?.userId ?? null],
+    );
+    const touched = rows.map((row) => Number(row.id));
+    if (touched.length > 0) await this.afterSoftDelete(manager, touched);
+    return touched.length;
+  }
+
+  override async restore(id: number): Promise<V> {
+    const row = await this.find(id, { trash: true });
+    await this.transaction(async (manager) => {
+      await this.beforeRestore(manager, row);
+      await this.deps.softDeletes.restore(manager, this.definition.table, id, this.definition.parents ?? []);
+      await this.afterRestore(manager, row);
+    });
+    return this.get(id);
+  }
+
+  /**
+   * `bulk_update` (api.md 9.4): sets the given columns on the visible rows among `ids` in one
+   * statement; a status change is checked against the state machine for every row first.
+   * `changes` names columns (from code, never from the request); undefined values are not set.
+   */
+  protected async bulkUpdateRows(
+    ids: readonly number[],
+    changes: Record<string, string | boolean | undefined>,
+    machine: StateMachine<string>,
+  ): Promise<{ updated_count: number }> {
+    const set = Object.entries(changes).filter(([, value]) => value !== undefined);
+    if (set.length === 0) {
+      throw ApiError.field(
+        'non_field_errors',
+        `Provide at least one of: ${Object.keys(changes).join(', ')}.`,
+      );
+    }
+    return this.transaction(async (manager) => {
+      const rows = await this.lockVisible(manager, ids);
+      const status = changes.status;
+      if (typeof status === 'string') {
+        for (const row of rows)
+          machine.assertTransition(String(row.status), status, { allowUnchanged: true });
+      }
+      if (rows.length === 0) return { updated_count: 0 };
+      const assignments = set.map(([column], index) => `"${column}" = $${index + 2}`);
+      await manager.query(
+        `UPDATE ${this.definition.table} SET ${assignments.join(', ')}, updated_at = now()
+          WHERE id = ANY($1::bigint[])`,
+        [rows.map((row) => Number(row.id)), ...set.map(([, value]) => value)],
+      );
+      return { updated_count: rows.length };
+    });
+  }
+
+  /** The visible rows among `ids`, read on the transaction's connection and locked for update. */
+  protected async lockVisible(
+    manager: EntityManager,
+    ids: readonly number[],
+    options: ScopeOptions = {},
+  ): Promise<T[]> {
+    if (ids.length === 0) return [];
+    const alias = this.definition.alias;
+    return this.repo
+      .query(options, manager)
+      .andWhere(`${alias}.id IN (:...locked_ids)`, { locked_ids: [...new Set(ids)] })
+      .orderBy(`${alias}.id`, 'ASC')
+      .setLock('pessimistic_write')
+      .getMany();
+  }
+}

@@ -1,0 +1,207 @@
+import type { EntityManager } from 'typeorm';
+import type { Cluster } from './entities/cluster.entity.js';
+import type { ContentIdea } from './entities/content-idea.entity.js';
+import type { Keyword } from './entities/keyword.entity.js';
+
+/*
+ * Keyword, Cluster and Idea objects (api.md 8): every column under its name, plus the computed
+ * fields, read for a whole page in one query (the rows given are already visible to the caller;
+ * related rows are read by their ids, deleted ones hidden).
+ */
+
+const ROW_FIELDS = [
+  'id',
+  'created_at',
+  'updated_at',
+  'account_id',
+  'created_by',
+  'site_id',
+  'sector_id',
+  'deleted_at',
+  'deleted_by',
+  'deleted_cascade_id',
+] as const;
+
+function pick<T extends object, K extends keyof T>(row: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const key of keys) out[key] = row[key];
+  return out;
+}
+
+/** One query per page: `sql` selects `id` plus the computed columns for `ids = $1`. */
+async function computed<R extends { id: number }>(
+  manager: EntityManager,
+  sql: string,
+  rows: readonly { id: number }[],
+): Promise<Map<number, R>> {
+  if (rows.length === 0) return new Map();
+  const found = await manager.query<R[]>(sql, [rows.map((row) => row.id)]);
+  return new Map(found.map((row) => [Number(row.id), row]));
+}
+
+export const KEYWORD_FIELDS = [
+  ...ROW_FIELDS,
+  'seed_keyword_id',
+  'volume_override',
+  'difficulty_override',
+  'attribute_values',
+  'cluster_id',
+  'status',
+  'disabled',
+] as const satisfies readonly (keyof Keyword)[];
+
+export type KeywordView = Pick<Keyword, (typeof KEYWORD_FIELDS)[number]> & {
+  keyword: string;
+  volume: number;
+  difficulty: number;
+  intent: string;
+  country: string;
+  cluster_name: string | null;
+  sector_name: string | null;
+};
+
+export async function presentKeywords(manager: EntityManager, rows: Keyword[]): Promise<KeywordView[]> {
+  const extra = await computed<{
+    id: number;
+    keyword: string;
+    volume: number;
+    difficulty: number;
+    intent: string;
+    country: string;
+    cluster_name: string | null;
+    sector_name: string | null;
+  }>(
+    manager,
+    `SELECT k.id, s.keyword, COALESCE(k.volume_override, s.volume) AS volume,
+            COALESCE(k.difficulty_override, s.difficulty) AS difficulty, s.intent, s.country,
+            c.name AS cluster_name, x.name AS sector_name
+       FROM igny8_keywords k
+       JOIN igny8_seed_keywords s ON s.id = k.seed_keyword_id
+       LEFT JOIN igny8_clusters c ON c.id = k.cluster_id AND c.deleted_at IS NULL
+       LEFT JOIN igny8_sectors x ON x.id = k.sector_id
+      WHERE k.id = ANY($1::bigint[])`,
+    rows,
+  );
+  return rows.map((row) => {
+    const more = extra.get(Number(row.id));
+    return {
+      ...pick(row, KEYWORD_FIELDS),
+      keyword: more?.keyword ?? '',
+      volume: Number(more?.volume ?? 0),
+      difficulty: Number(more?.difficulty ?? 0),
+      intent: more?.intent ?? '',
+      country: more?.country ?? '',
+      cluster_name: more?.cluster_name ?? null,
+      sector_name: more?.sector_name ?? null,
+    };
+  });
+}
+
+export const CLUSTER_FIELDS = [
+  ...ROW_FIELDS,
+  'name',
+  'description',
+  'keywords_count',
+  'volume',
+  'mapped_pages',
+  'status',
+  'disabled',
+] as const satisfies readonly (keyof Cluster)[];
+
+export type ClusterView = Pick<Cluster, (typeof CLUSTER_FIELDS)[number]> & {
+  sector_name: string | null;
+  ideas_count: number;
+};
+
+export async function presentClusters(manager: EntityManager, rows: Cluster[]): Promise<ClusterView[]> {
+  const extra = await computed<{ id: number; sector_name: string | null; ideas_count: number }>(
+    manager,
+    `SELECT c.id, x.name AS sector_name,
+            (SELECT count(*) FROM igny8_content_ideas i
+              WHERE i.keyword_cluster_id = c.id AND i.deleted_at IS NULL)::integer AS ideas_count
+       FROM igny8_clusters c LEFT JOIN igny8_sectors x ON x.id = c.sector_id
+      WHERE c.id = ANY($1::bigint[])`,
+    rows,
+  );
+  return rows.map((row) => {
+    const more = extra.get(Number(row.id));
+    return {
+      ...pick(row, CLUSTER_FIELDS),
+      sector_name: more?.sector_name ?? null,
+      ideas_count: Number(more?.ideas_count ?? 0),
+    };
+  });
+}
+
+export const IDEA_FIELDS = [
+  ...ROW_FIELDS,
+  'idea_title',
+  'description',
+  'target_keywords',
+  'keyword_cluster_id',
+  'status',
+  'disabled',
+  'estimated_word_count',
+  'content_type',
+  'content_structure',
+  'outline',
+  'brief',
+  'audience',
+  'tone',
+  'call_to_action',
+  'language',
+  'is_priority',
+] as const satisfies readonly (keyof ContentIdea)[];
+
+export interface KeywordObject {
+  id: number;
+  keyword: string;
+}
+
+export type IdeaView = Pick<ContentIdea, (typeof IDEA_FIELDS)[number]> & {
+  keyword_ids: number[];
+  keyword_objects: KeywordObject[];
+  keyword_cluster_name: string | null;
+  sector_name: string | null;
+  task_id: number | null;
+};
+
+export async function presentIdeas(manager: EntityManager, rows: ContentIdea[]): Promise<IdeaView[]> {
+  const extra = await computed<{
+    id: number;
+    sector_name: string | null;
+    keyword_cluster_name: string | null;
+    task_id: number | null;
+    keyword_objects: KeywordObject[];
+  }>(
+    manager,
+    `SELECT i.id, x.name AS sector_name, c.name AS keyword_cluster_name,
+            (SELECT t.id FROM igny8_tasks t WHERE t.idea_id = i.id AND t.deleted_at IS NULL
+              ORDER BY t.id DESC LIMIT 1) AS task_id,
+            COALESCE((SELECT json_agg(json_build_object('id', k.id, 'keyword', s.keyword) ORDER BY k.id)
+                        FROM igny8_content_ideas_keyword_objects j
+                        JOIN igny8_keywords k ON k.id = j.keyword_id AND k.deleted_at IS NULL
+                        JOIN igny8_seed_keywords s ON s.id = k.seed_keyword_id
+                       WHERE j.content_idea_id = i.id), '[]'::json) AS keyword_objects
+       FROM igny8_content_ideas i
+       LEFT JOIN igny8_sectors x ON x.id = i.sector_id
+       LEFT JOIN igny8_clusters c ON c.id = i.keyword_cluster_id AND c.deleted_at IS NULL
+      WHERE i.id = ANY($1::bigint[])`,
+    rows,
+  );
+  return rows.map((row) => {
+    const more = extra.get(Number(row.id));
+    const keywordObjects = (more?.keyword_objects ?? []).map((k) => ({
+      id: Number(k.id),
+      keyword: k.keyword,
+    }));
+    return {
+      ...pick(row, IDEA_FIELDS),
+      keyword_ids: keywordObjects.map((k) => k.id),
+      keyword_objects: keywordObjects,
+      keyword_cluster_name: more?.keyword_cluster_name ?? null,
+      sector_name: more?.sector_name ?? null,
+      task_id: more?.task_id === null || more?.task_id === undefined ? null : Number(more.task_id),
+    };
+  });
+}

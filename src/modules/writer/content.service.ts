@@ -1,0 +1,329 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { ApiError } from '../../common/http/error-codes.js';
+import { defineList, filter, timeRangeFilters } from '../../common/list/index.js';
+import { ResourceDeps } from '../../common/tenancy/scoped-resource.js';
+import { Sector } from '../auth/entities/sector.entity.js';
+import { Cluster } from '../planner/entities/cluster.entity.js';
+import { type ContentValidation, validateContent, wordCount } from './content-text.js';
+import type { CreateContentDto, UpdateContentDto } from './dto/content.dto.js';
+import { requireForPut } from './dto/rules.js';
+import { WRITER_PARENTS } from './entities/cascades.js';
+import { CONTENT_STRUCTURES, CONTENT_TYPES, SYNC_STATUSES } from './entities/content-kinds.js';
+import { ContentTaxonomyRelation } from './entities/content-taxonomy-relation.entity.js';
+import {
+  CONTENT_SITE_STATUSES,
+  CONTENT_SOURCES,
+  CONTENT_STATUSES,
+  Content,
+  type ContentStatus,
+} from './entities/content.entity.js';
+import type { ImageStatus } from './entities/image.entity.js';
+import { MediaService } from './media.js';
+import { CONTENT_SITE_STATUS, CONTENT_STATUS } from './state-machines.js';
+import { WriterResource, type Skipped } from './writer-resource.js';
+import { maintainingMappedPages } from './writer-soft-delete.js';
+import { CONTENT_SHAPE, labelsOf, type Place, WriterRefs } from './writer-scope.js';
+
+export interface FeaturedImage {
+  id: number;
+  image_url: string | null;
+  status: ImageStatus;
+}
+
+/** Content (api.md 8): every column plus `cluster_name`, `sector_name`, `taxonomy_term_ids`, `featured_image`, `images_count`. */
+export type ContentView = Content & {
+  cluster_name: string | null;
+  sector_name: string | null;
+  taxonomy_term_ids: number[];
+  featured_image: FeaturedImage | null;
+  images_count: number;
+};
+
+export const CONTENT_LIST = defineList({
+  filters: {
+    site_id: filter.relation('c.site_id'),
+    sector_id: filter.relation('c.sector_id', {
+      options: {
+        all: 'All Sectors',
+        label: 'fs.name',
+        join: { table: Sector, alias: 'fs', on: 'fs.id = c.sector_id' },
+      },
+    }),
+    status: filter.enum('c.status', CONTENT_STATUSES, 'All Statuses'),
+    site_status: filter.enum('c.site_status', CONTENT_SITE_STATUSES, 'All Publishing Statuses'),
+    cluster_id: filter.relation('c.cluster_id', {
+      nullable: true,
+      options: {
+        all: 'All Clusters',
+        none: 'No Cluster',
+        label: 'fc.name',
+        join: { table: Cluster, alias: 'fc', on: 'fc.id = c.cluster_id' },
+      },
+    }),
+    task_id: filter.relation('c.task_id', { nullable: true }),
+    content_type: filter.enum('c.content_type', CONTENT_TYPES, 'All Types'),
+    content_structure: filter.enum('c.content_structure', CONTENT_STRUCTURES, 'All Structures'),
+    source: filter.enum('c.source', CONTENT_SOURCES, 'All Sources'),
+    sync_status: filter.enum('c.sync_status', SYNC_STATUSES),
+    ids: filter.ids('c.id'),
+    ...timeRangeFilters('published', 'c.published_at'),
+  },
+  search: ['c.title', 'c.primary_keyword'],
+  ordering: {
+    fields: {
+      title: 'c.title',
+      status: 'c.status',
+      site_status: 'c.site_status',
+      word_count: 'c.word_count',
+      created_at: 'c.created_at',
+      updated_at: 'c.updated_at',
+      published_at: 'c.published_at',
+      scheduled_publish_at: 'c.scheduled_publish_at',
+    },
+    default: '-created_at',
+  },
+});
+
+/**
+ * `writer/content/` (api.md 9.5): CRUD with the editorial state machine (domain.md §12), taxonomy
+ * terms of the same site, `word_count` recomputed from `content_html` on every save, the cluster's
+ * `mapped_pages` kept in the same transaction (create, cluster change, delete, restore), soft
+ * delete cascading to the images, bulk status changes and the `validation/` report.
+ */
+@Injectable()
+export class ContentService extends WriterResource<Content, ContentView> {
+  constructor(
+    deps: ResourceDeps,
+    private readonly refs: WriterRefs,
+    private readonly media: MediaService,
+  ) {
+    super(deps, {
+      entity: Content,
+      table: 'igny8_content',
+      alias: 'c',
+      shape: CONTENT_SHAPE,
+      list: CONTENT_LIST,
+      present: (rows) => this.presentRows(rows),
+      parents: WRITER_PARENTS.igny8_content,
+      uniques: {
+        igny8_content_task_uniq: { field: 'task_id', message: 'Content already exists for this task.' },
+        igny8_content_site_external_uniq: {
+          field: 'non_field_errors',
+          message: 'Another content is already linked to this remote post.',
+        },
+      },
+    });
+  }
+
+  async create(body: CreateContentDto): Promise<ContentView> {
+    const place = await this.refs.place(body.site_id, body.sector_id);
+    const content = this.deps.dataSource.manager.create(Content, {
+      ...place,
+      sector_id: place.sector_id!,
+      title: body.title.trim(),
+      status: body.status ?? 'draft',
+    });
+    const terms = await this.assign(content, body, place);
+    const id = await this.transaction((manager) =>
+      maintainingMappedPages(manager, { clusterIds: [content.cluster_id] }, async () => {
+        const saved = await this.save(manager, content);
+        if (terms) await this.setTerms(manager, saved.id, terms);
+        return saved.id;
+      }),
+    );
+    return this.get(id);
+  }
+
+  async update(id: number, body: UpdateContentDto, { partial }: { partial: boolean }): Promise<ContentView> {
+    const content = await this.find(id);
+    requireForPut(body, ['title'], partial);
+    if (body.site_status !== undefined && body.site_status !== content.site_status) {
+      throw ApiError.field(
+        CONTENT_SITE_STATUS.field,
+        'This field is read-only: the publishing actions change it.',
+      );
+    }
+    if (body.status !== undefined) {
+      CONTENT_STATUS.assertTransition(content.status, body.status, { allowUnchanged: true });
+      content.status = body.status;
+    }
+    if (body.title !== undefined) content.title = body.title.trim();
+    const previousCluster = content.cluster_id;
+    const terms = await this.assign(content, body, content);
+    const clusterIds = previousCluster === content.cluster_id ? [] : [previousCluster, content.cluster_id];
+    await this.transaction((manager) =>
+      maintainingMappedPages(manager, { clusterIds }, async () => {
+        await this.save(manager, content);
+        if (terms) await this.setTerms(manager, id, terms);
+      }),
+    );
+    return this.get(id);
+  }
+
+  /** A restored content counts in its cluster's `mapped_pages` again (same transaction). */
+  override async restore(id: number): Promise<ContentView> {
+    const row = await this.find(id, { trash: true });
+    await this.transaction((manager) =>
+      maintainingMappedPages(manager, { clusterIds: [row.cluster_id] }, () =>
+        this.deps.softDeletes.restore(manager, this.definition.table, id, this.definition.parents ?? []),
+      ),
+    );
+    return this.get(id);
+  }
+
+  /** `bulk_update {ids, status}`: rows whose transition §12 does not allow are skipped (`invalid_transition`). */
+  bulkUpdate(ids: number[], status: ContentStatus): Promise<{ updated_count: number; skipped: Skipped[] }> {
+    const from = CONTENT_STATUS.states.filter((state) => CONTENT_STATUS.isAllowed(state, status));
+    return this.bulkSetStatus(ids, status, from);
+  }
+
+  /** `GET writer/content/{id}/validation/`. */
+  async validation(id: number): Promise<ContentValidation> {
+    const content = await this.find(id);
+    const featured = await this.refs.images
+      .query()
+      .andWhere('i.content_id = :validation_content_id', { validation_content_id: id })
+      .andWhere("i.image_type = 'featured' AND i.status = 'generated'")
+      .getExists();
+    return validateContent(content, { hasGeneratedFeaturedImage: featured });
+  }
+
+  /**
+   * The writable fields shared by create and update (references resolved in the content's site and
+   * sector; `word_count` from the HTML). Returns the new term ids when `taxonomy_term_ids` was sent.
+   */
+  private async assign(content: Content, body: UpdateContentDto, place: Place): Promise<number[] | null> {
+    if (body.cluster_id !== undefined) {
+      content.cluster_id =
+        body.cluster_id === null
+          ? null
+          : (
+              await this.refs.sibling(this.refs.clusters, 'cluster_id', body.cluster_id, place, {
+                label: 'cluster',
+              })
+            ).id;
+    }
+    if (body.task_id !== undefined) {
+      content.task_id =
+        body.task_id === null
+          ? null
+          : (await this.refs.sibling(this.refs.tasks, 'task_id', body.task_id, place, { label: 'task' })).id;
+    }
+    if (body.content_html !== undefined) content.content_html = body.content_html;
+    content.word_count = wordCount(content.content_html ?? '');
+    if (body.meta_title !== undefined) content.meta_title = body.meta_title;
+    if (body.meta_description !== undefined) content.meta_description = body.meta_description;
+    if (body.primary_keyword !== undefined) content.primary_keyword = body.primary_keyword;
+    if (body.secondary_keywords !== undefined) content.secondary_keywords = body.secondary_keywords;
+    if (body.content_type !== undefined) content.content_type = body.content_type;
+    if (body.content_structure !== undefined) content.content_structure = body.content_structure;
+    if (body.schema_markup !== undefined) content.schema_markup = body.schema_markup;
+    if (body.taxonomy_term_ids === undefined) return null;
+    const terms = await this.refs.many(this.refs.terms, 'taxonomy_term_ids', body.taxonomy_term_ids);
+    if (terms.some((term) => Number(term.site_id) !== Number(place.site_id))) {
+      throw ApiError.field('taxonomy_term_ids', "Taxonomy terms must belong to the content's site.");
+    }
+    return body.taxonomy_term_ids;
+  }
+
+  /**
+   * Makes `termIds` the content's live terms: links to other live terms are removed, links to terms
+   * in the trash are kept (they come back with the term), new links are added — two statements.
+   */
+  private async setTerms(manager: EntityManager, contentId: number, termIds: number[]): Promise<void> {
+    await manager.query(
+      `DELETE FROM igny8_content_taxonomy_relations r
+        WHERE r.content_id = $1 AND r.taxonomy_id <> ALL($2::bigint[])
+          AND r.taxonomy_id IN (SELECT id FROM igny8_content_taxonomy_terms WHERE deleted_at IS NULL)`,
+      [contentId, termIds],
+    );
+    if (termIds.length === 0) return;
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(ContentTaxonomyRelation)
+      .values(termIds.map((taxonomy_id) => ({ content_id: contentId, taxonomy_id })))
+      .orIgnore()
+      .execute();
+  }
+
+  /** Labels, terms and images of a page of content: four queries whatever the page size. */
+  private async presentRows(rows: Content[]): Promise<ContentView[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => row.id);
+    const [clusters, sectors, terms, images] = await Promise.all([
+      labelsOf(
+        this.refs.clusters,
+        'name',
+        rows.map((row) => row.cluster_id),
+      ),
+      labelsOf(
+        this.refs.sectors,
+        'name',
+        rows.map((row) => row.sector_id),
+      ),
+      this.termsOf(ids),
+      this.imagesOf(ids),
+    ]);
+    const urls = await this.media.urls(images.map((image) => image.image_path));
+    return rows.map((row) => {
+      const own = images.filter((image) => Number(image.content_id) === Number(row.id));
+      const featured = own.find((image) => image.image_type === 'featured');
+      return Object.assign(row, {
+        cluster_name: row.cluster_id === null ? null : (clusters.get(Number(row.cluster_id)) ?? null),
+        sector_name: sectors.get(Number(row.sector_id)) ?? null,
+        taxonomy_term_ids: terms.get(Number(row.id)) ?? [],
+        featured_image: featured
+          ? {
+              id: Number(featured.id),
+              image_url: featured.image_path ? (urls.get(featured.image_path) ?? null) : null,
+              status: featured.status,
+            }
+          : null,
+        images_count: own.length,
+      });
+    });
+  }
+
+  /** `content_id → [live term ids]`, ordered by id. */
+  private async termsOf(contentIds: number[]): Promise<Map<number, number[]>> {
+    const rows = await this.refs.terms
+      .query()
+      .innerJoin(ContentTaxonomyRelation, 'r', 'r.taxonomy_id = tt.id')
+      .select('r.content_id', 'content_id')
+      .addSelect('tt.id', 'id')
+      .andWhere('r.content_id IN (:...term_content_ids)', { term_content_ids: contentIds })
+      .orderBy('tt.id', 'ASC')
+      .getRawMany<{ content_id: number | string; id: number | string }>();
+    const result = new Map<number, number[]>();
+    for (const row of rows) {
+      const list = result.get(Number(row.content_id)) ?? [];
+      list.push(Number(row.id));
+      result.set(Number(row.content_id), list);
+    }
+    return result;
+  }
+
+  /** The live images of these content rows (only what the computed fields need). */
+  private async imagesOf(contentIds: number[]): Promise<ImageSummary[]> {
+    const rows = await this.refs.images
+      .query()
+      .select('i.id', 'id')
+      .addSelect('i.content_id', 'content_id')
+      .addSelect('i.image_type', 'image_type')
+      .addSelect('i.status', 'status')
+      .addSelect('i.image_path', 'image_path')
+      .andWhere('i.content_id IN (:...image_content_ids)', { image_content_ids: contentIds })
+      .getRawMany<ImageSummary>();
+    return rows.map((row) => ({ ...row, id: Number(row.id), content_id: Number(row.content_id) }));
+  }
+}
+
+interface ImageSummary {
+  id: number;
+  content_id: number;
+  image_type: string;
+  status: ImageStatus;
+  image_path: string | null;
+}

@@ -1,0 +1,61 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { TenantSoftRowDto } from '../../sites/dto/sector.dto.js';
+import { Choice, Pk, Text } from '../../sites/dto/fields.js';
+import { SYNC_STATUSES, type SyncStatus } from '../entities/content-kinds.js';
+import { TAXONOMY_TYPES, type TaxonomyType } from '../entities/content-taxonomy.entity.js';
+
+/* Request bodies and response schema of `writer/taxonomies/` (api.md 9.5). */
+
+const SLUG = {
+  regex: /^[-a-zA-Z0-9_]+$/,
+  message: 'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.',
+};
+
+class TaxonomyFieldsDto {
+  @ApiPropertyOptional({ maxLength: 255, description: 'Slugified from the name when omitted or empty.' })
+  @Text({ max: 255, pattern: SLUG })
+  slug?: string;
+
+  @ApiPropertyOptional()
+  @Text()
+  description?: string;
+}
+
+export class CreateTaxonomyDto extends TaxonomyFieldsDto {
+  @ApiProperty({ description: 'A site the caller can see.' })
+  @Pk({ required: true })
+  site_id: number;
+
+  @ApiProperty({ maxLength: 255 })
+  @Text({ required: true, max: 255, blank: false })
+  name: string;
+
+  @ApiProperty({ enum: TAXONOMY_TYPES })
+  @Choice(TAXONOMY_TYPES, { required: true })
+  taxonomy_type: TaxonomyType;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'A sector of the site.' })
+  @Pk({ nullable: true })
+  sector_id?: number | null;
+}
+
+/** PUT needs `name` (checked by the service); PATCH takes any subset. */
+export class UpdateTaxonomyDto extends TaxonomyFieldsDto {
+  @ApiPropertyOptional({ maxLength: 255 })
+  @Text({ max: 255, blank: false })
+  name?: string;
+}
+
+export class TaxonomyDto extends TenantSoftRowDto {
+  @ApiProperty() site_id: number;
+  @ApiProperty({ type: 'integer', nullable: true }) sector_id: number | null;
+  @ApiProperty() name: string;
+  @ApiProperty() slug: string;
+  @ApiProperty({ enum: TAXONOMY_TYPES }) taxonomy_type: TaxonomyType;
+  @ApiProperty({ type: 'string', nullable: true }) external_taxonomy: string | null;
+  @ApiProperty({ type: 'string', nullable: true }) external_id: string | null;
+  @ApiProperty({ enum: SYNC_STATUSES }) sync_status: SyncStatus;
+  @ApiProperty() description: string;
+  @ApiProperty() count: number;
+  @ApiProperty({ type: 'object', additionalProperties: true }) metadata: Record<string, unknown>;
+}

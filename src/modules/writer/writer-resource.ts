@@ -1,0 +1,54 @@
+import type { EntityManager, ObjectLiteral } from 'typeorm';
+import { ScopedResource } from '../../common/tenancy/scoped-resource.js';
+import type { WRITER_TABLES } from './entities/cascades.js';
+import { softDeleteWriterRows } from './writer-soft-delete.js';
+
+/** A skipped row of a `bulk_update`. */
+export interface Skipped {
+  id: number;
+  reason: string;
+}
+
+/** The shared base of the writer resources: ScopedResource with set-based soft deletes (bulk_delete of 500 ids). */
+export class WriterResource<T extends ObjectLiteral, V> extends ScopedResource<T, V> {
+  protected override softDeleteRows(manager: EntityManager, ids: number[]): Promise<number> {
+    return softDeleteWriterRows(
+      manager,
+      this.definition.table as (typeof WRITER_TABLES)[number],
+      ids,
+      this.deps.context.principal?.userId ?? null,
+    );
+  }
+
+  /**
+   * Sets `status` on the visible rows whose current status is one of `fromStates`, in one UPDATE
+   * (race-free: the condition is part of the statement); the other visible rows are skipped with
+   * reason `invalid_transition`, ids the caller cannot see are ignored.
+   */
+  protected async bulkSetStatus(
+    ids: readonly number[],
+    status: string,
+    fromStates: readonly string[],
+    afterUpdate?: (manager: EntityManager, updated: number[]) => Promise<void>,
+  ): Promise<{ updated_count: number; skipped: Skipped[] }> {
+    const visible = await this.repo.visibleIds([...new Set(ids)]);
+    const updated = new Set<number>();
+    if (visible.length > 0 && fromStates.length > 0) {
+      await this.transaction(async (manager) => {
+        const [rows] = await manager.query<[{ id: number }[], number]>(
+          `UPDATE "${this.definition.table}" SET status = $2, updated_at = now()
+            WHERE id = ANY($1::bigint[]) AND deleted_at IS NULL AND status = ANY($3::varchar[])
+            RETURNING id`,
+          [visible, status, fromStates],
+        );
+        for (const row of rows) updated.add(Number(row.id));
+        if (updated.size > 0) await afterUpdate?.(manager, [...updated]);
+      });
+    }
+    const skipped = visible
+      .filter((id) => !updated.has(id))
+      .sort((a, b) => a - b)
+      .map((id) => ({ id, reason: 'invalid_transition' }));
+    return { updated_count: updated.size, skipped };
+  }
+}

@@ -1,0 +1,55 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { SoftDeleteService } from '../../common/tenancy/soft-delete.service.js';
+import { ContentService } from './content.service.js';
+import { WRITER_CASCADES } from './entities/cascades.js';
+import { ImagesService } from './images.service.js';
+import { MediaController, MediaOriginInterceptor, MediaService } from './media.js';
+import { TasksService } from './tasks.service.js';
+import { TaxonomiesService } from './taxonomies.service.js';
+import {
+  ContentActionsController,
+  ContentController,
+  ImageActionsController,
+  ImagesController,
+  TaskActionsController,
+  TasksController,
+  TaxonomiesController,
+} from './writer.controller.js';
+import { WriterRefs } from './writer-scope.js';
+
+/**
+ * The writer (api.md 9.5, domain.md §3): tasks, content, taxonomy terms and images, plus the public
+ * `/media/…` files. The AI and publishing actions belong to later modules.
+ */
+@Module({
+  controllers: [
+    TaskActionsController,
+    TasksController,
+    ContentActionsController,
+    ContentController,
+    ImageActionsController,
+    ImagesController,
+    TaxonomiesController,
+    MediaController,
+  ],
+  providers: [
+    WriterRefs,
+    MediaService,
+    MediaOriginInterceptor,
+    TasksService,
+    ContentService,
+    ImagesService,
+    TaxonomiesService,
+  ],
+  exports: [MediaService, TasksService, ContentService, ImagesService, TaxonomiesService],
+})
+export class WriterModule implements OnModuleInit {
+  constructor(private readonly softDeletes: SoftDeleteService) {}
+
+  /** Site/sector → writer rows and content → images (domain.md §0.3). */
+  onModuleInit(): void {
+    for (const { parent, table, column } of WRITER_CASCADES) {
+      this.softDeletes.registerCascade(parent, { table, column });
+    }
+  }
+}
