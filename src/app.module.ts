@@ -11,6 +11,7 @@ import { ApiValidationPipe } from './common/http/validation.pipe.js';
 import { JobsModule } from './common/jobs/jobs.module.js';
 import { LoggingModule } from './common/logging/logging.module.js';
 import { MailModule } from './common/mail/mail.module.js';
+import { MediaModule } from './common/media/media.module.js';
 import { RedisModule } from './common/redis/redis.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -45,6 +46,7 @@ export class AppModule {
         TenancyModule,
         JobsModule.register(config),
         MailModule,
+        MediaModule,
         BillingModule,
         AuthModule,
         SitesModule,

@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { IMAGE_STATUSES } from '../../src/modules/writer/entities/image.entity.js';
-import { MediaService } from '../../src/modules/writer/media.js';
+import { MediaService } from '../../src/common/media/media.service.js';
+import { LocalMediaStorage } from '../../src/common/media/media-storage.js';
 import { IMAGE_STATUS } from '../../src/modules/writer/state-machines.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { seedTenant, type SeededTenant } from '../support/tenants.js';
@@ -371,7 +372,7 @@ describe('writer images and media files (api.md 1, 9.5)', () => {
 
   it('builds image_url from PUBLIC_BASE_URL when it is set', () => {
     const config = { mediaDir, http: { publicBaseUrl: 'https://cdn.example.com/' } } as unknown as AppConfig;
-    const media = new MediaService(config, { isActive: () => false } as never);
+    const media = new MediaService(new LocalMediaStorage(config), config, { isActive: () => false } as never);
     expect(media.url('images/a b.webp')).toBe('https://cdn.example.com/media/images/a%20b.webp');
   });
 

@@ -20,7 +20,7 @@ import { Industry } from '../auth/entities/industry.entity.js';
 import { KEYWORD_INTENTS, SeedKeyword } from '../auth/entities/seed-keyword.entity.js';
 import { Keyword } from '../planner/entities/keyword.entity.js';
 import { KEYWORD_SHAPE } from '../planner/planner-resource.js';
-import { REQUIRED } from '../sites/dto/fields.js';
+import { REQUIRED } from '../../common/http/field-rule.js';
 import { SitesService } from '../sites/sites.service.js';
 import type { CreateSeedKeywordDto, UpdateSeedKeywordDto } from './dto/catalogue.dto.js';
 

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { ApiError } from '../../common/http/error-codes.js';
 import { defineList, filter } from '../../common/list/index.js';
 import { ResourceDeps } from '../../common/tenancy/scoped-resource.js';
-import { REQUIRED } from '../sites/dto/fields.js';
+import { REQUIRED } from '../../common/http/field-rule.js';
 import { detachKeywords, refreshClusters } from './cluster-aggregates.js';
 import type { ClusterBulkUpdateDto, CreateClusterDto, UpdateClusterDto } from './dto/clusters.dto.js';
 import { PLANNER_PARENTS } from './entities/cascades.js';

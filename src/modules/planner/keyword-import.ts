@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { readCsvUpload, type Report, cell, INT32_MAX } from '../../common/csv/rows.js';
 import { NO_FILE_MESSAGE } from '../../common/csv/upload.js';
 import { ApiError, type FieldErrors } from '../../common/http/error-codes.js';
-import { REQUIRED } from '../sites/dto/fields.js';
+import { REQUIRED } from '../../common/http/field-rule.js';
 import { normalizeKeyword } from '../catalogue/keyword-library.service.js';
 
 /*

@@ -12,7 +12,7 @@ import { PLATFORM_TYPES, Site } from '../auth/entities/site.entity.js';
 import { User } from '../auth/entities/user.entity.js';
 import { slugify } from '../auth/registration.service.js';
 import type { CreateSiteDto, UpdateSiteDto } from './dto/site.dto.js';
-import { REQUIRED } from './dto/fields.js';
+import { REQUIRED } from '../../common/http/field-rule.js';
 import { assertWithinPlanLimit, lockPlanLimit } from './plan-limits.js';
 import { presentPublicSite, presentSite, type PublicSiteView, type SiteView } from './presenters.js';
 import { activeIndustry, liveSectorCount, lockSite, sectorsIn, SITE_SHAPE, sitesIn } from './site-scope.js';

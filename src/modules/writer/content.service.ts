@@ -19,7 +19,7 @@ import {
   type ContentStatus,
 } from './entities/content.entity.js';
 import type { ImageStatus } from './entities/image.entity.js';
-import { MediaService } from './media.js';
+import { MediaService } from '../../common/media/media.service.js';
 import { CONTENT_SITE_STATUS, CONTENT_STATUS } from './state-machines.js';
 import { WriterResource, type Skipped } from './writer-resource.js';
 import { maintainingMappedPages } from './writer-soft-delete.js';

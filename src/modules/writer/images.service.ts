@@ -8,7 +8,7 @@ import type { CreateImageDto, ImageBulkUpdateDto, UpdateImageDto } from './dto/i
 import { WRITER_PARENTS } from './entities/cascades.js';
 import type { ContentStatus } from './entities/content.entity.js';
 import { IMAGE_STATUSES, IMAGE_TYPES, Image, type ImageStatus } from './entities/image.entity.js';
-import { MediaService } from './media.js';
+import { MediaService } from '../../common/media/media.service.js';
 import { IMAGE_STATUS } from './state-machines.js';
 import { WriterResource } from './writer-resource.js';
 import { IMAGE_SHAPE, labelsOf, WriterRefs } from './writer-scope.js';

@@ -44,7 +44,7 @@ import { CreateTaskDto, TaskBulkUpdateDto, TaskDto, UpdateTaskDto } from './dto/
 import { CreateTaxonomyDto, TaxonomyDto, UpdateTaxonomyDto } from './dto/taxonomy.dto.js';
 import { ContentService } from './content.service.js';
 import { CONTENT_IMAGES_LIST, ImagesService } from './images.service.js';
-import { MediaOriginInterceptor } from './media.js';
+import { MediaOriginInterceptor } from '../../common/media/media.controller.js';
 import { TasksService } from './tasks.service.js';
 import { TaxonomiesService } from './taxonomies.service.js';
 

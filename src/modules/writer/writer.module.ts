@@ -3,7 +3,6 @@ import { SoftDeleteService } from '../../common/tenancy/soft-delete.service.js';
 import { ContentService } from './content.service.js';
 import { WRITER_CASCADES } from './entities/cascades.js';
 import { ImagesService } from './images.service.js';
-import { MediaController, MediaOriginInterceptor, MediaService } from './media.js';
 import { TasksService } from './tasks.service.js';
 import { TaxonomiesService } from './taxonomies.service.js';
 import {
@@ -18,8 +17,8 @@ import {
 import { WriterRefs } from './writer-scope.js';
 
 /**
- * The writer (api.md 9.5, domain.md §3): tasks, content, taxonomy terms and images, plus the public
- * `/media/…` files. The AI and publishing actions belong to later modules.
+ * The writer (api.md 9.5, domain.md §3): tasks, content, taxonomy terms and images. The AI actions
+ * live in the AI module, publishing in a later one.
  */
 @Module({
   controllers: [
@@ -30,18 +29,9 @@ import { WriterRefs } from './writer-scope.js';
     ImageActionsController,
     ImagesController,
     TaxonomiesController,
-    MediaController,
   ],
-  providers: [
-    WriterRefs,
-    MediaService,
-    MediaOriginInterceptor,
-    TasksService,
-    ContentService,
-    ImagesService,
-    TaxonomiesService,
-  ],
-  exports: [MediaService, TasksService, ContentService, ImagesService, TaxonomiesService],
+  providers: [WriterRefs, TasksService, ContentService, ImagesService, TaxonomiesService],
+  exports: [TasksService, ContentService, ImagesService, TaxonomiesService],
 })
 export class WriterModule implements OnModuleInit {
   constructor(private readonly softDeletes: SoftDeleteService) {}

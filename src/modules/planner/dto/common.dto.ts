@@ -1,6 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ValidateBy } from 'class-validator';
-import { REQUIRED } from '../../sites/dto/fields.js';
+import { fieldRule } from '../../../common/http/field-rule.js';
 import { TenantSoftRowDto } from '../../sites/dto/sector.dto.js';
 
 /*
@@ -8,27 +7,6 @@ import { TenantSoftRowDto } from '../../sites/dto/sector.dto.js';
  * failure, absent passes unless required, `null` only where nullable; every decorator whitelists
  * its property.
  */
-
-type Problem = (value: unknown) => string | null;
-
-function validated(
-  name: string,
-  problem: Problem,
-  { required = false, nullable = false } = {},
-): PropertyDecorator {
-  const check = (value: unknown): string | null => {
-    if (value === undefined) return required ? REQUIRED : null;
-    if (value === null) return nullable ? null : 'This field may not be null.';
-    return problem(value);
-  };
-  return ValidateBy({
-    name,
-    validator: {
-      validate: (value: unknown) => check(value) === null,
-      defaultMessage: (args) => check(args?.value) ?? 'Invalid value.',
-    },
-  });
-}
 
 const notAList = (value: unknown) => `Expected a list of items but got type "${typeof value}".`;
 
@@ -38,7 +16,7 @@ function isPk(value: unknown): value is number {
 
 /** A list of `min`–`max` primary keys (existence and visibility are checked by the services). */
 export const IdList = ({ min, max, required = true }: { min: number; max: number; required?: boolean }) =>
-  validated(
+  fieldRule(
     'id_list',
     (value) => {
       if (!Array.isArray(value)) return notAList(value);
@@ -55,11 +33,11 @@ export const IdList = ({ min, max, required = true }: { min: number; max: number
 
 /** Any JSON list (`attribute_values`). */
 export const JsonList = () =>
-  validated('json_list', (value) => (Array.isArray(value) ? null : notAList(value)));
+  fieldRule('json_list', (value) => (Array.isArray(value) ? null : notAList(value)));
 
 /** An idea outline: `[{heading, points[]}]`, or null. */
 export const Outline = () =>
-  validated(
+  fieldRule(
     'outline',
     (value) => {
       if (!Array.isArray(value)) return notAList(value);

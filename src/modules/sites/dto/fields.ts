@@ -1,43 +1,4 @@
-import { registerDecorator, type ValidationArguments } from 'class-validator';
-
-/*
- * Request-body field validators with one message per failure, worded like the original API.
- * Absent (undefined) passes unless `required`; `null` passes only when `nullable` (so a NOT NULL
- * column never receives null). Each decorator also whitelists its property (mass assignment:
- * undecorated fields are stripped by the global pipe).
- */
-
-type Problem = (value: unknown) => string | null;
-
-interface Presence {
-  required?: boolean;
-  nullable?: boolean;
-}
-
-export const REQUIRED = 'This field is required.';
-
-function field(
-  name: string,
-  problem: Problem,
-  { required = false, nullable = false }: Presence,
-): PropertyDecorator {
-  const check = (value: unknown): string | null => {
-    if (value === undefined) return required ? REQUIRED : null;
-    if (value === null) return nullable ? null : 'This field may not be null.';
-    return problem(value);
-  };
-  return (target: object, propertyName: string | symbol) => {
-    registerDecorator({
-      name,
-      target: target.constructor,
-      propertyName: propertyName as string,
-      validator: {
-        validate: (value: unknown) => check(value) === null,
-        defaultMessage: (args?: ValidationArguments) => check(args?.value) ?? 'Invalid value.',
-      },
-    });
-  };
-}
+import { fieldRule, type Presence } from '../../../common/http/field-rule.js';
 
 export interface TextRules extends Presence {
   max?: number;
@@ -55,10 +16,10 @@ export function textProblem(value: unknown, { max, blank = true, pattern }: Text
   return null;
 }
 
-export const Text = (rules: TextRules = {}) => field('text', (value) => textProblem(value, rules), rules);
+export const Text = (rules: TextRules = {}) => fieldRule('text', (value) => textProblem(value, rules), rules);
 
 export const Choice = (choices: readonly string[], presence: Presence = {}) =>
-  field(
+  fieldRule(
     'choice',
     (value) =>
       typeof value === 'string' && choices.includes(value)
@@ -68,7 +29,7 @@ export const Choice = (choices: readonly string[], presence: Presence = {}) =>
   );
 
 export const Bool = (presence: Presence = {}) =>
-  field('boolean', (value) => (typeof value === 'boolean' ? null : 'Must be a valid boolean.'), presence);
+  fieldRule('boolean', (value) => (typeof value === 'boolean' ? null : 'Must be a valid boolean.'), presence);
 
 export interface IntRules extends Presence {
   min?: number;
@@ -76,7 +37,7 @@ export interface IntRules extends Presence {
 }
 
 export const Int = ({ min, max, ...presence }: IntRules = {}) =>
-  field(
+  fieldRule(
     'integer',
     (value) => {
       if (typeof value !== 'number' || !Number.isSafeInteger(value)) return 'A valid integer is required.';
@@ -89,7 +50,7 @@ export const Int = ({ min, max, ...presence }: IntRules = {}) =>
 
 /** A primary key in a body: a positive integer (existence and visibility are checked by the service). */
 export const Pk = (presence: Presence = {}) =>
-  field(
+  fieldRule(
     'pk',
     (value) =>
       typeof value === 'number' && Number.isSafeInteger(value) && value > 0
@@ -100,7 +61,7 @@ export const Pk = (presence: Presence = {}) =>
 
 /** An absolute http(s) URL of at most `max` characters (`''` counts as null when nullable). */
 export const HttpUrl = ({ max, ...presence }: Presence & { max: number }) =>
-  field(
+  fieldRule(
     'http_url',
     (value) => {
       if (typeof value !== 'string') return 'Not a valid string.';
@@ -130,7 +91,7 @@ export interface StringListRules extends Presence {
 
 /** A list of non-blank strings, `min`–`max` items. */
 export const StringList = ({ min, max, itemMax, unique = false, ...presence }: StringListRules) =>
-  field(
+  fieldRule(
     'string_list',
     (value) => {
       if (!Array.isArray(value)) return `Expected a list of items but got type "${typeof value}".`;

@@ -1,30 +1,14 @@
-import { ValidateBy } from 'class-validator';
 import { ApiError, type FieldErrors } from '../../../common/http/error-codes.js';
-import { REQUIRED } from '../../sites/dto/fields.js';
+import { fieldRule, REQUIRED } from '../../../common/http/field-rule.js';
 
 /*
  * Writer-specific body validators, in the style of sites/dto/fields.ts (one message per failure;
  * absent passes; `null` only where nullable). Each also whitelists its property.
  */
 
-function rule(name: string, problem: (value: unknown) => string | null, nullable = false): PropertyDecorator {
-  const check = (value: unknown): string | null => {
-    if (value === undefined || (nullable && value === null)) return null;
-    if (value === null) return 'This field may not be null.';
-    return problem(value);
-  };
-  return ValidateBy({
-    name,
-    validator: {
-      validate: (value: unknown) => check(value) === null,
-      defaultMessage: (args) => check(args?.value) ?? 'Invalid value.',
-    },
-  });
-}
-
 /** A list of at most `max` distinct primary keys (visibility is checked by the service). */
 export const PkList = ({ max }: { max: number }) =>
-  rule('pk_list', (value) => {
+  fieldRule('pk_list', (value) => {
     if (!Array.isArray(value)) return `Expected a list of items but got type "${typeof value}".`;
     if (value.length > max) return `Ensure this field has no more than ${max} elements.`;
     for (const item of value as unknown[]) {
@@ -37,7 +21,7 @@ export const PkList = ({ max }: { max: number }) =>
 
 /** A list of at most `max` strings of at most `itemMax` characters (empty list allowed). */
 export const Strings = ({ max, itemMax }: { max: number; itemMax: number }) =>
-  rule('strings', (value) => {
+  fieldRule('strings', (value) => {
     if (!Array.isArray(value)) return `Expected a list of items but got type "${typeof value}".`;
     if (value.length > max) return `Ensure this field has no more than ${max} elements.`;
     const bad = (value as unknown[]).find(
@@ -48,10 +32,12 @@ export const Strings = ({ max, itemMax }: { max: number; itemMax: number }) =>
 
 /** A JSON object or array (structured data, e.g. JSON-LD), or null. */
 export const JsonDocument = () =>
-  rule(
+  fieldRule(
     'json_document',
     (value) => (typeof value === 'object' ? null : 'Must be a JSON object or array.'),
-    true,
+    {
+      nullable: true,
+    },
   );
 
 /** PUT replaces the whole object: the required fields must be present (PATCH takes any subset). */

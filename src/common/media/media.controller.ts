@@ -1,0 +1,48 @@
+import {
+  type CallHandler,
+  Controller,
+  type ExecutionContext,
+  Get,
+  Injectable,
+  type NestInterceptor,
+  Req,
+  type StreamableFile,
+} from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import type { Observable } from 'rxjs';
+import { Public } from '../auth/public.decorator.js';
+import { ApiError } from '../http/error-codes.js';
+import { Throttle } from '../throttling/throttle.decorator.js';
+import { MediaService } from './media.service.js';
+
+/** Records the request origin for the media URLs of the objects a route returns. */
+@Injectable()
+export class MediaOriginInterceptor implements NestInterceptor {
+  constructor(private readonly media: MediaService) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    this.media.rememberOrigin(context.switchToHttp().getRequest<FastifyRequest>());
+    return next.handle();
+  }
+}
+
+/**
+ * `GET /media/<path>` (api.md 1, 6): the stored media files, public (no credentials read),
+ * unthrottled; 404 when the file does not exist or the path is unsafe.
+ */
+@ApiExcludeController()
+@Controller('media')
+export class MediaController {
+  constructor(private readonly media: MediaService) {}
+
+  @Get('*')
+  @Public()
+  @Throttle(null)
+  async serve(@Req() request: FastifyRequest): Promise<StreamableFile> {
+    const path = (request.params as Record<string, string | undefined>)['*'];
+    const file = await this.media.file(path);
+    if (!file) throw ApiError.notFound();
+    return this.media.stream(file);
+  }
+}
