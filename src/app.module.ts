@@ -11,6 +11,7 @@ import { ApiValidationPipe } from './common/http/validation.pipe.js';
 import { JobsModule } from './common/jobs/jobs.module.js';
 import { LoggingModule } from './common/logging/logging.module.js';
 import { MailModule } from './common/mail/mail.module.js';
+import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
 import { MediaModule } from './common/media/media.module.js';
 import { RedisModule } from './common/redis/redis.module.js';
 import { AppConfig } from './config/app-config.js';
@@ -47,6 +48,7 @@ export class AppModule {
         JobsModule.register(config),
         MailModule,
         MediaModule,
+        IdempotencyModule,
         BillingModule,
         AuthModule,
         SitesModule,
