@@ -23,6 +23,7 @@ import { AuthModule } from './modules/auth/auth.module.js';
 import { BillingModule } from './modules/billing/billing.module.js';
 import { CatalogueModule } from './modules/catalogue/catalogue.module.js';
 import { AdminModule } from './modules/admin/admin.module.js';
+import { AiModule } from './modules/ai/ai.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { PlannerModule } from './modules/planner/planner.module.js';
 import { SitesModule } from './modules/sites/sites.module.js';
@@ -61,6 +62,7 @@ export class AppModule {
         SystemModule,
         AdminModule,
         WriterModule,
+        AiModule,
       ],
       providers: [
         TenantContext,

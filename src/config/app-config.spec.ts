@@ -49,7 +49,16 @@ describe('AppConfig defaults', () => {
     expect(config.throttle.rates.auth_strict).toEqual({ limit: 5, windowMs: 60_000 });
     expect(config.log).toEqual({ level: 'info', dir: './logs', rotateSize: '10M', rotateFiles: 14 });
     expect(config.mailTransport).toBe('outbox');
-    expect(config.ai.provider).toBe('offline');
+    expect(config.ai).toEqual({
+      forceOffline: false,
+      openaiApiKey: undefined,
+      openaiBaseUrl: undefined,
+      requestTimeoutMs: 120_000,
+      retryDelaysMs: [2000, 8000],
+      softTimeLimitMs: 600_000,
+      hardTimeLimitMs: 660_000,
+    });
+    expect(config.redis.lockDurationMs).toBe(30_000);
     expect(config.systemAdmin).toBeUndefined();
     expect(config.allowInsecureWordpressUrls).toBe(false);
     expect(config.isDevelopment).toBe(true);
@@ -104,7 +113,7 @@ describe('AppConfig from .env-style strings', () => {
     });
     expect(config.log).toMatchObject({ rotateFiles: 3, rotateSize: '512K' });
     expect(config.corsOrigins).toEqual(['https://app.example.com', 'http://localhost:5173']);
-    expect(config.ai.provider).toBe('openai');
+    expect(config.ai.forceOffline).toBe(false);
     expect(config.systemAdmin).toEqual({ email: 'dev@example.com', password: 'long-enough' });
   });
 
@@ -113,7 +122,7 @@ describe('AppConfig from .env-style strings', () => {
     expect(config.database.url).toBeUndefined();
     expect(config.redis.url).toBeUndefined();
     expect(config.corsOrigins).toEqual([]);
-    expect(config.ai.provider).toBe('offline');
+    expect(config.ai.openaiApiKey).toBeUndefined();
   });
 });
 
@@ -149,6 +158,11 @@ describe('AppConfig refuses bad values, naming the variable', () => {
     ['MAIL_TRANSPORT', 'pigeon'],
     ['AI_PROVIDER', 'anthropic'],
     ['OPENAI_BASE_URL', 'nope'],
+    ['AI_REQUEST_TIMEOUT_MS', 'soon'],
+    ['AI_RETRY_DELAYS_MS', '2s,8s'],
+    ['AI_SOFT_TIME_LIMIT_MS', '0'],
+    ['AI_HARD_TIME_LIMIT_MS', '1000'],
+    ['QUEUE_LOCK_DURATION_MS', '-1'],
     ['SYSTEM_ADMIN_EMAIL', 'not-an-email'],
     ['SYSTEM_ADMIN_PASSWORD', 'short'],
     ['ALLOW_INSECURE_WORDPRESS_URLS', 'sure'],

@@ -59,6 +59,8 @@ export class AppConfig {
     sentinels: { host: string; port: number }[];
     sentinelName?: string;
     queuePrefix: string;
+    /** Bull job lock; a job whose worker stops renewing it is taken over after this long. */
+    lockDurationMs: number;
   };
   readonly auth: {
     jwtSecret: string;
@@ -74,7 +76,17 @@ export class AppConfig {
   readonly mediaDir: string;
   readonly frontendUrl: string;
   readonly mailTransport: string;
-  readonly ai: { provider: 'openai' | 'offline'; openaiApiKey?: string; openaiBaseUrl?: string };
+  readonly ai: {
+    /** `AI_PROVIDER=offline`: the offline provider answers for every model. */
+    forceOffline: boolean;
+    openaiApiKey?: string;
+    openaiBaseUrl?: string;
+    requestTimeoutMs: number;
+    /** Waits before each retry of a provider call (429, 5xx, timeouts). */
+    retryDelaysMs: number[];
+    softTimeLimitMs: number;
+    hardTimeLimitMs: number;
+  };
   readonly systemAdmin?: { email: string; password: string };
   readonly payments: {
     stripeSecretKey?: string;
@@ -113,6 +125,7 @@ export class AppConfig {
       }),
       sentinelName: e.REDIS_SENTINEL_NAME,
       queuePrefix: e.QUEUE_PREFIX,
+      lockDurationMs: e.QUEUE_LOCK_DURATION_MS,
     };
     this.auth = {
       jwtSecret: e.JWT_SECRET,
@@ -142,9 +155,13 @@ export class AppConfig {
     this.frontendUrl = e.FRONTEND_URL;
     this.mailTransport = e.MAIL_TRANSPORT;
     this.ai = {
-      provider: e.AI_PROVIDER ?? (e.OPENAI_API_KEY ? 'openai' : 'offline'),
+      forceOffline: e.AI_PROVIDER === 'offline',
       openaiApiKey: e.OPENAI_API_KEY,
       openaiBaseUrl: e.OPENAI_BASE_URL,
+      requestTimeoutMs: e.AI_REQUEST_TIMEOUT_MS,
+      retryDelaysMs: e.AI_RETRY_DELAYS_MS,
+      softTimeLimitMs: e.AI_SOFT_TIME_LIMIT_MS,
+      hardTimeLimitMs: e.AI_HARD_TIME_LIMIT_MS,
     };
     this.systemAdmin =
       e.SYSTEM_ADMIN_EMAIL && e.SYSTEM_ADMIN_PASSWORD

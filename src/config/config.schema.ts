@@ -145,6 +145,15 @@ export const envSchema = z
     AI_PROVIDER: z.enum(['openai', 'offline']).optional(),
     OPENAI_API_KEY: optionalText,
     OPENAI_BASE_URL: optionalUrl(['http:', 'https:']),
+    AI_REQUEST_TIMEOUT_MS: positiveInt(120_000),
+    AI_RETRY_DELAYS_MS: z
+      .string()
+      .regex(/^\d+(,\d+)*$/, 'must be a comma-separated list of milliseconds')
+      .default('2000,8000')
+      .transform((v) => v.split(',').map(Number)),
+    AI_SOFT_TIME_LIMIT_MS: positiveInt(600_000),
+    AI_HARD_TIME_LIMIT_MS: positiveInt(660_000),
+    QUEUE_LOCK_DURATION_MS: positiveInt(30_000),
     SYSTEM_ADMIN_EMAIL: optionalText.refine(
       (v) => v === undefined || z.email().safeParse(v).success,
       'must be an email address',
@@ -169,6 +178,14 @@ export const envSchema = z
       refuse('ENCRYPTION_KEY', 'the development default is refused in production');
     if (!env.DATABASE_URL) refuse('DATABASE_URL', 'is required in production');
     if (!env.REDIS_URL) refuse('REDIS_URL', 'is required in production');
+  })
+  .superRefine((env, ctx) => {
+    if (env.AI_HARD_TIME_LIMIT_MS <= env.AI_SOFT_TIME_LIMIT_MS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AI_HARD_TIME_LIMIT_MS'],
+        message: 'must be greater than AI_SOFT_TIME_LIMIT_MS',
+      });
   });
 
 export type RawEnv = z.infer<typeof envSchema>;

@@ -1,3 +1,12 @@
+import { AiModel } from '../modules/ai/entities/ai-model.entity.js';
+import { AiPrompt, GlobalAiPrompt } from '../modules/ai/entities/ai-prompt.entity.js';
+import { AiSettings, SystemAiSettings } from '../modules/ai/entities/ai-settings.entity.js';
+import { AiTaskLog } from '../modules/ai/entities/ai-task-log.entity.js';
+import {
+  GlobalIntegrationSettings,
+  IntegrationProvider,
+} from '../modules/ai/entities/integration-settings.entity.js';
+import { Strategy } from '../modules/ai/entities/strategy.entity.js';
 import { IdempotencyKey } from '../common/idempotency/idempotency-key.entity.js';
 import { Account } from '../modules/auth/entities/account.entity.js';
 import { IndustrySector } from '../modules/auth/entities/industry-sector.entity.js';
@@ -12,7 +21,12 @@ import { SiteUserAccess } from '../modules/auth/entities/site-user-access.entity
 import { Site } from '../modules/auth/entities/site.entity.js';
 import { Subscription } from '../modules/auth/entities/subscription.entity.js';
 import { User } from '../modules/auth/entities/user.entity.js';
+import {
+  BillingConfiguration,
+  CreditCostConfig,
+} from '../modules/billing/entities/credit-cost-config.entity.js';
 import { CreditTransaction } from '../modules/billing/entities/credit-transaction.entity.js';
+import { CreditUsageLog } from '../modules/billing/entities/credit-usage-log.entity.js';
 import { Cluster } from '../modules/planner/entities/cluster.entity.js';
 import { ContentIdeaKeyword } from '../modules/planner/entities/content-idea-keyword.entity.js';
 import { ContentIdea } from '../modules/planner/entities/content-idea.entity.js';
@@ -52,8 +66,21 @@ export const ENTITIES = [
   ContentTaxonomy,
   ContentTaxonomyRelation,
   Image,
-  // billing
+  // billing (domain.md §7)
   CreditTransaction,
+  CreditUsageLog,
+  CreditCostConfig,
+  BillingConfiguration,
+  // system & AI (domain.md §8)
+  AiModel,
+  AiPrompt,
+  GlobalAiPrompt,
+  Strategy,
+  SystemAiSettings,
+  AiSettings,
+  AiTaskLog,
+  GlobalIntegrationSettings,
+  IntegrationProvider,
   // system
   EmailLog,
   EmailOutbox,

@@ -3,6 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasRole } from '../../src/common/auth/roles.js';
+import { insertTaskLog } from '../ai/support.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { listRoutes, type RouteInfo } from '../support/routes.js';
 import { seedTenant, snapshot, type SeededTenant } from '../support/tenants.js';
@@ -10,6 +11,7 @@ import { seedWriterRows, WRITER_PATH_KINDS, WRITER_TABLES, type WriterRows } fro
 
 const TENANTS = 20;
 const MISSING_ID = 2_000_000_000;
+const MISSING_TASK_ID = '00000000-0000-4000-8000-000000000000';
 
 /** The tenant-owned rows of one account that path ids, body references and filters can name (writer rows in `site`). */
 interface Fixture extends WriterRows {
@@ -29,6 +31,10 @@ interface Fixture extends WriterRows {
   trashedKeyword: number;
   trashedCluster: number;
   trashedIdea: number;
+  /** A credit ledger entry (with a usage log in `site`), an account prompt and an AI task in `site`. */
+  transaction: number;
+  prompt: number;
+  aiTask: string;
 }
 
 type Kind = Exclude<keyof Fixture, 'tenant' | 'otherSite'> | 'user';
@@ -51,6 +57,18 @@ const PATH_KINDS: [RegExp, Kind][] = [
   [/^\/api\/v1\/planner\/ideas\/:id\/restore$/, 'trashedIdea'],
   [/^\/api\/v1\/planner\/ideas\/:id$/, 'idea'],
   ...WRITER_PATH_KINDS,
+  [/^\/api\/v1\/billing\/(credits\/)?transactions\/:id$/, 'transaction'],
+  [/^\/api\/v1\/system\/prompts\/:id$/, 'prompt'],
+  [/^\/api\/v1\/system\/tasks\/:task_id(\/cancel)?$/, 'aiTask'],
+];
+
+/** The AI entry points and the kind of row their `ids` name. */
+const AI_ENTRY_POINTS: [string, 'keyword' | 'cluster' | 'task' | 'content' | 'image'][] = [
+  ['/api/v1/planner/keywords/auto_cluster/', 'keyword'],
+  ['/api/v1/planner/clusters/auto_generate_ideas/', 'cluster'],
+  ['/api/v1/writer/tasks/auto_generate_content/', 'task'],
+  ['/api/v1/writer/content/generate_image_prompts/', 'content'],
+  ['/api/v1/writer/images/generate_images/', 'image'],
 ];
 
 /** Routes whose ids are global (catalogue, developer-only account administration) or proven elsewhere. */
@@ -58,6 +76,7 @@ const GLOBAL_ID_ROUTES = [
   /^\/api\/v1\/auth\/(plans|industries|keywords-library|seed-keywords)\/:id$/,
   /^\/api\/v1\/auth\/accounts\/:id(\/restore)?$/,
   /^\/api\/v1\/system\/request-metrics\/:tracking_id$/,
+  /^\/api\/v1\/system\/ai-models\/:id$/,
 ];
 
 const BODIES: Partial<Record<string, Record<string, unknown>>> = {
@@ -80,6 +99,7 @@ const BODIES: Partial<Record<string, Record<string, unknown>>> = {
     industry_slug: 'technology',
     sector_slugs: ['cloud-computing'],
   },
+  'PATCH /api/v1/system/prompts/:id': { prompt_value: 'Renamed' },
 };
 
 const TABLES = [
@@ -94,6 +114,10 @@ const TABLES = [
   'igny8_clusters',
   'igny8_content_ideas',
   ...WRITER_TABLES,
+  'igny8_ai_prompts',
+  'igny8_ai_task_logs',
+  'igny8_credit_transactions',
+  'igny8_credit_usage_logs',
 ];
 
 function kindOf(route: RouteInfo): Kind | 'global' | undefined {
@@ -101,9 +125,12 @@ function kindOf(route: RouteInfo): Kind | 'global' | undefined {
   return PATH_KINDS.find(([pattern]) => pattern.test(route.path))?.[1];
 }
 
-function idOf(fixture: Fixture, kind: Kind): number {
+function idOf(fixture: Fixture, kind: Kind): number | string {
   return kind === 'user' ? fixture.tenant.users.viewer.id : fixture[kind];
 }
+
+/** An id of `kind` that no row has: task ids are UUIDs, every other id is a number. */
+const missingIdOf = (kind: Kind): number | string => (kind === 'aiTask' ? MISSING_TASK_ID : MISSING_ID);
 
 /** The body without its request id, and with a named id replaced, so two answers can be compared. */
 function comparable(response: LightMyRequestResponse, id?: number): unknown {
@@ -184,6 +211,23 @@ describe(`tenant isolation across ${TENANTS} accounts`, () => {
         idea: await planner('igny8_content_ideas', 'idea_title', ['Live']),
         trashedIdea: await planner('igny8_content_ideas', 'idea_title', ['Gone'], true),
       };
+      const [{ id: transaction }] = await db.query<{ id: number }[]>(
+        `INSERT INTO igny8_credit_transactions (account_id, transaction_type, amount, plan_amount, balance_after,
+           plan_balance_after, bonus_balance_after, reference_id)
+         VALUES ($1, 'deduction', -2, -2, 998, 998, 0, 'isolation') RETURNING id`,
+        [tenant.accountId],
+      );
+      await db.query(
+        `INSERT INTO igny8_credit_usage_logs (account_id, site_id, operation_type, credits_used, transaction_id)
+         VALUES ($1, $2, 'clustering', 2, $3)`,
+        [tenant.accountId, site, transaction],
+      );
+      const [{ id: prompt }] = await db.query<{ id: number }[]>(
+        `INSERT INTO igny8_ai_prompts (account_id, prompt_type, prompt_value) VALUES ($1, 'clustering', 'Group.')
+         RETURNING id`,
+        [tenant.accountId],
+      );
+      const aiTask = await insertTaskLog(t, tenant.accountId, { siteId: site });
       fixtures.push({
         ...plannerRows,
         ...(await seedWriterRows(db, tenant.accountId, site, tenant.sectorIds[0][0])),
@@ -196,6 +240,9 @@ describe(`tenant isolation across ${TENANTS} accounts`, () => {
         trashedSite,
         trashedSector: tenant.sectorIds[0][1],
         trashedUser,
+        transaction,
+        prompt,
+        aiTask,
       });
     }
   }, 300_000);
@@ -213,12 +260,12 @@ describe(`tenant isolation across ${TENANTS} accounts`, () => {
     for (let i = 0; i < TENANTS; i++) {
       const [a, b] = [fixtures[i], fixtures[(i + 1) % TENANTS]];
       for (const route of tenantRoutes) {
-        const foreignId = idOf(b, kindOf(route) as Kind);
+        const kind = kindOf(route) as Kind;
         const headers = auth(roleUser(a.tenant, route.role).token);
         const body = BODIES[`${route.method} ${route.path}`] ?? (route.method === 'GET' ? undefined : {});
-        const url = (id: number) => route.path.replace(':id', String(id));
-        const foreign = await call(route.method, url(foreignId), headers, body);
-        const missing = await call(route.method, url(MISSING_ID), headers, body);
+        const url = (id: number | string) => route.path.replace(/:\w+/, String(id));
+        const foreign = await call(route.method, url(idOf(b, kind)), headers, body);
+        const missing = await call(route.method, url(missingIdOf(kind)), headers, body);
         expect(foreign.statusCode, `${route.method} ${route.path} with a foreign id`).toBe(404);
         expect(comparable(foreign)).toEqual(comparable(missing));
       }
@@ -263,6 +310,20 @@ describe(`tenant isolation across ${TENANTS} accounts`, () => {
           b.site,
           'site_ids',
         ],
+        ...AI_ENTRY_POINTS.map(([url, kind]): (typeof cases)[number] => [
+          'POST',
+          url,
+          (id) => ({ ids: [a[kind], id] }),
+          b[kind],
+          'ids',
+        ]),
+        [
+          'POST',
+          '/api/v1/planner/keywords/auto_cluster/',
+          (id) => ({ ids: [a.keyword], sector_id: id }),
+          b.sector,
+          'sector_id',
+        ],
       ];
       for (const [method, url, body, foreignId, field] of cases) {
         const foreign = await call(method, url, admin, body(foreignId));
@@ -292,10 +353,18 @@ describe(`tenant isolation across ${TENANTS} accounts`, () => {
         `/api/v1/auth/site-access/?user_id=${b.tenant.users.editor.id}`,
         `/api/v1/auth/site-access/?site_id=${b.site}`,
         `/api/v1/auth/keywords-library/?site_id=${b.site}`,
+        `/api/v1/system/tasks/?site_id=${b.site}`,
+        `/api/v1/billing/credits/usage/?site_id=${b.site}`,
       ]) {
         const response = await call('GET', url, admin);
         expect(response.statusCode, url).toBe(200);
         expect(response.json(), url).toMatchObject({ count: 0, results: [] });
+      }
+      for (const url of [
+        `/api/v1/system/tasks/?site_id=${a.site}`,
+        `/api/v1/billing/credits/usage/?site_id=${a.site}`,
+      ]) {
+        expect((await call('GET', url, admin)).json(), url).toMatchObject({ count: 1 });
       }
       const sites = await call('GET', `/api/v1/auth/sites/?account_id=${b.tenant.accountId}`, admin);
       const siteIds = sites
@@ -324,6 +393,8 @@ describe(`tenant isolation across ${TENANTS} accounts`, () => {
         `/api/v1/auth/sites/${b.site}/sectors/`,
         `/api/v1/auth/sectors/${b.sector}/`,
         `/api/v1/auth/sectors/${a.tenant.sectorIds[1][0]}/`,
+        `/api/v1/system/tasks/${b.aiTask}/`,
+        `/api/v1/system/prompts/${b.prompt}/`,
       ]) {
         expect((await call('GET', url, key)).statusCode, url).toBe(404);
       }

@@ -18,6 +18,20 @@ async function seedKeys(t: TestApp): Promise<void> {
      VALUES ($3, 'expired-1', repeat('a', 64), $1), ($3, 'expired-2', repeat('b', 64), $1), ($3, 'fresh', repeat('c', 64), $2)`,
     [new Date(Date.now() - HOUR), new Date(Date.now() + HOUR), accountId],
   );
+  // AI task records: one older than the 90 days kept, one just younger
+  await t.app.get(DataSource).query(
+    `INSERT INTO igny8_ai_task_logs (account_id, task_id, function, status, created_at)
+     VALUES ($1, gen_random_uuid(), 'auto_cluster', 'completed', now() - interval '91 days'),
+            ($1, gen_random_uuid(), 'auto_cluster', 'completed', now() - interval '89 days')`,
+    [accountId],
+  );
+}
+
+async function remainingTaskLogs(dataSource: DataSource): Promise<number> {
+  const [{ n }] = await dataSource.query<{ n: number }[]>(
+    'SELECT count(*)::int AS n FROM igny8_ai_task_logs',
+  );
+  return n;
 }
 
 async function remainingKeys(dataSource: DataSource): Promise<string[]> {
@@ -43,14 +57,15 @@ describe('cleanup_logs on the inline driver (no Redis)', () => {
   });
   afterAll(() => t.close());
 
-  it('deletes only expired idempotency records, asynchronously after enqueue', async () => {
+  it('deletes only expired idempotency records and old task records, asynchronously after enqueue', async () => {
     const dataSource = t.app.get(DataSource);
     await seedKeys(t);
     await t.app.get(JobsService).enqueue('cleanup_logs', {});
     expect(await remainingKeys(dataSource)).toHaveLength(3);
     const [outcome] = await t.app.get(InlineJobDriver).drain();
-    expect(outcome).toMatchObject({ state: 'completed', result: { idempotency_keys: 2 } });
+    expect(outcome).toMatchObject({ state: 'completed', result: { idempotency_keys: 2, ai_task_logs: 1 } });
     expect(await remainingKeys(dataSource)).toEqual(['fresh']);
+    expect(await remainingTaskLogs(dataSource)).toBe(1);
   });
 });
 
@@ -91,7 +106,7 @@ describe.runIf(process.env.REDIS_URL)('cleanup_logs through Bull with a separate
     const jobId = await t.app.get(JobsService).enqueue('cleanup_logs', {});
     const job = await queue.getJob(jobId);
     expect(job?.data).toMatchObject({ meta: { accountId: null, system: true }, payload: {} });
-    await expect(job?.finished()).resolves.toEqual({ idempotency_keys: 2 });
+    await expect(job?.finished()).resolves.toEqual({ idempotency_keys: 2, ai_task_logs: 1 });
     expect(await remainingKeys(dataSource)).toEqual(['fresh']);
 
     worker.kill('SIGTERM');

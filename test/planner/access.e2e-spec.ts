@@ -117,10 +117,8 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('routes', () => {
-  it('exposes the planner catalogue without the AI actions, throttled as `planner`', () => {
+  it('exposes the planner catalogue, throttled as `planner` (`planner_ai` for the AI actions)', () => {
     const planner = plannerRoutes().map((route) => `${route.method} ${route.path}`);
-    expect(planner).not.toContain('POST /api/v1/planner/keywords/auto_cluster');
-    expect(planner).not.toContain('POST /api/v1/planner/clusters/auto_generate_ideas');
     for (const resource of ['keywords', 'clusters', 'ideas']) {
       for (const route of [
         `GET /api/v1/planner/${resource}`,
@@ -140,6 +138,8 @@ describe('routes', () => {
       }
     }
     for (const route of [
+      'POST /api/v1/planner/keywords/auto_cluster',
+      'POST /api/v1/planner/clusters/auto_generate_ideas',
       'POST /api/v1/planner/keywords/bulk_status',
       'POST /api/v1/planner/keywords/bulk_add_from_seed',
       'POST /api/v1/planner/keywords/add_to_workflow',
@@ -161,7 +161,7 @@ describe('routes', () => {
         route: `${route.method} ${route.path}`,
         role: expectedRole,
         key: !admin,
-        throttle: 'planner',
+        throttle: /\/(auto_cluster|auto_generate_ideas)$/.test(route.path) ? 'planner_ai' : 'planner',
       });
     }
   });

@@ -75,7 +75,7 @@ describe('writer access: tenants, sites, roles, API keys, query counts', () => {
   const bodyFor = (route: RouteInfo) =>
     route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
 
-  it('declares the writer routes of api.md 9.5 (no AI or publishing routes) with their roles and throttles', () => {
+  it('declares the writer routes of api.md 9.5 (no publishing routes yet) with their roles and throttles', () => {
     const table = routes.map(
       (route) => `${route.method} ${route.path} ${route.role}${route.apiKey ? ' key' : ''} ${route.throttle}`,
     );
@@ -108,6 +108,9 @@ describe('writer access: tenants, sites, roles, API keys, query counts', () => {
       'GET /api/v1/writer/images/content_images viewer key writer',
       'POST /api/v1/writer/images/bulk_update editor key writer',
       'GET /api/v1/writer/images/:id/file viewer key writer',
+      'POST /api/v1/writer/tasks/auto_generate_content editor key writer_ai',
+      'POST /api/v1/writer/content/generate_image_prompts editor key writer_ai',
+      'POST /api/v1/writer/images/generate_images editor key image_gen',
     );
     expect([...table].sort()).toEqual([...expected].sort());
     const media = listRoutes(t.app).filter((route) => route.path.startsWith('/media'));

@@ -65,10 +65,14 @@ export const QUEUE_LIMITS: QueueLimitTable = {
 
 /** Payload of every job, by name. JSON only. */
 export interface JobPayloads {
-  /** Deletes expired idempotency records (and, as modules arrive, other expired logs). */
+  /** Runs one AI task (domain.md §8.14); its input is in the task's AITaskLog row. */
+  ai_task: { task_id: string; function: string; payload: Record<string, unknown> };
+  /** Deletes expired idempotency records and AI task records older than 90 days. */
   cleanup_logs: Record<string, never>;
   /** Deletes expired/revoked refresh tokens (after 30 days), expired sessions and old reset tokens. */
   cleanup_auth_tokens: Record<string, never>;
+  /** Does nothing: shows a worker is alive and measures the queue's own overhead (`npm run bench:jobs`). */
+  noop: Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -82,8 +86,10 @@ export interface JobDefinition {
 }
 
 export const JOB_DEFINITIONS: Record<JobName, JobDefinition> = {
+  ai_task: { queue: 'ai', system: false },
   cleanup_logs: { queue: 'maintenance', system: true, cron: '0 4 * * *' },
   cleanup_auth_tokens: { queue: 'maintenance', system: true, cron: '0 4 * * *' },
+  noop: { queue: 'maintenance', system: true },
 };
 
 export interface JobMeta {

@@ -14,6 +14,19 @@ import { JobRunner } from './job-runner.js';
 import { InlineJobDriver } from './inline-job.driver.js';
 import { InlineScheduler } from './inline-scheduler.js';
 import { JobsService } from './jobs.service.js';
+import { NoopJob } from './noop.job.js';
+
+/** The queue limits in force: the catalogue's, with the AI time limits from the configuration. */
+function queueLimits(config: AppConfig): QueueLimitTable {
+  return {
+    ...QUEUE_LIMITS,
+    ai: {
+      ...QUEUE_LIMITS.ai,
+      softLimitMs: config.ai.softTimeLimitMs,
+      hardLimitMs: config.ai.hardTimeLimitMs,
+    },
+  };
+}
 
 /**
  * Jobs: Bull queues when Redis is configured (processed by the worker entry point), otherwise
@@ -27,7 +40,8 @@ export class JobsModule {
       JobRegistry,
       JobRunner,
       JobsService,
-      { provide: JOB_LIMITS, useValue: QUEUE_LIMITS },
+      NoopJob,
+      { provide: JOB_LIMITS, useValue: queueLimits(config) },
     ];
     const redis = redisOptions(config);
     if (!redis) {
@@ -50,6 +64,10 @@ export class JobsModule {
         BullModule.forRoot({
           prefix: config.redis.queuePrefix,
           createClient: () => new Redis(redis),
+          settings: {
+            lockDuration: config.redis.lockDurationMs,
+            stalledInterval: config.redis.lockDurationMs,
+          },
         }),
         BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name }))),
       ],

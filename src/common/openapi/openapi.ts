@@ -12,6 +12,7 @@ export const TAGS: [string, string][] = [
   ['account', 'Account settings, team and usage'],
   ['planner', 'Keywords, clusters and content ideas'],
   ['writer', 'Writer tasks, content, taxonomies and images'],
+  ['ai', 'AI actions: clustering, ideas, articles, image prompts and images (queued as tasks)'],
   ['tasks', 'AI task progress'],
   ['automation', 'Automation pipeline runs'],
   ['publisher', 'Publishing to connected sites'],

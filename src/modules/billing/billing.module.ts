@@ -1,10 +1,17 @@
 import { Global, Module } from '@nestjs/common';
+import { AccountUsageController } from './account-usage.controller.js';
 import { CreditLedger } from './credit-ledger.service.js';
+import { CreditMeter } from './credit-meter.service.js';
+import { CreditsController } from './credits.controller.js';
+import { CreditsReadService } from './credits-read.service.js';
+import { OwnAccountRows } from './own-account-rows.js';
+import { UsageReportsService } from './usage-reports.service.js';
 
-/** Billing and credits. For now: the credit ledger (the trial grant at signup uses it). */
+/** Billing and credits: the credit ledger (the only writer of the pools), AI credit metering and the credit reads. */
 @Global()
 @Module({
-  providers: [CreditLedger],
-  exports: [CreditLedger],
+  controllers: [CreditsController, AccountUsageController],
+  providers: [CreditLedger, CreditMeter, OwnAccountRows, CreditsReadService, UsageReportsService],
+  exports: [CreditLedger, CreditMeter],
 })
 export class BillingModule {}

@@ -1,8 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, LessThanOrEqual } from 'typeorm';
+import { DataSource, LessThan, LessThanOrEqual } from 'typeorm';
 import { IdempotencyKey } from '../../../common/idempotency/idempotency-key.entity.js';
 import { JobHandler, type JobRunContext } from '../../../common/jobs/job-handler.decorator.js';
+import { AiTaskLog } from '../../ai/entities/ai-task-log.entity.js';
+
+/** AI task records are kept this long (domain.md §8.13). */
+const TASK_LOG_RETENTION_DAYS = 90;
 
 /** `cleanup_logs` (daily, 04:00 UTC): deletes expired rows of the log-like tables. */
 @Injectable()
@@ -15,13 +19,16 @@ export class CleanupLogsJob {
   async run(
     _payload: Record<string, never>,
     { signal }: JobRunContext,
-  ): Promise<{ idempotency_keys: number }> {
+  ): Promise<{ idempotency_keys: number; ai_task_logs: number }> {
     signal.throwIfAborted();
-    const result = await this.dataSource
+    const keys = await this.dataSource
       .getRepository(IdempotencyKey)
       .delete({ expires_at: LessThanOrEqual(new Date()) });
-    const deleted = result.affected ?? 0;
-    this.logger.log({ idempotency_keys: deleted }, 'Expired rows deleted');
-    return { idempotency_keys: deleted };
+    signal.throwIfAborted();
+    const cutoff = new Date(Date.now() - TASK_LOG_RETENTION_DAYS * 24 * 3_600_000);
+    const tasks = await this.dataSource.getRepository(AiTaskLog).delete({ created_at: LessThan(cutoff) });
+    const deleted = { idempotency_keys: keys.affected ?? 0, ai_task_logs: tasks.affected ?? 0 };
+    this.logger.log(deleted, 'Expired rows deleted');
+    return deleted;
   }
 }

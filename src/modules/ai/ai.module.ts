@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import { AiActionsController } from './ai-actions.controller.js';
+import { AiActionsService } from './ai-actions.service.js';
+import { AiConfigModule } from './config/ai-config.module.js';
+import { AiEngine } from './engine/ai-engine.js';
+import { AiFunctionRegistry } from './engine/ai-function.registry.js';
+import { AiFunctionKit } from './engine/kit.js';
+import { AutoClusterFunction } from './functions/auto-cluster.function.js';
+import { GenerateContentFunction } from './functions/generate-content.function.js';
+import { GenerateIdeasFunction } from './functions/generate-ideas.function.js';
+import { GenerateImagePromptsFunction } from './functions/generate-image-prompts.function.js';
+import { GenerateImagesFunction } from './functions/generate-images.function.js';
+import { OfflineProvider } from './providers/offline/offline.provider.js';
+import { ProviderRouter } from './providers/provider-router.js';
+import { SystemTasksController } from './tasks.controller.js';
+import { TasksService } from './tasks.service.js';
+
+/**
+ * The AI engine (domain.md §8.14): the entry points of api.md 9.6, the registered functions, the
+ * provider routing (openai or offline), the `ai_task` job and `system/tasks/`.
+ */
+@Module({
+  imports: [AiConfigModule],
+  controllers: [AiActionsController, SystemTasksController],
+  providers: [
+    OfflineProvider,
+    ProviderRouter,
+    AiFunctionKit,
+    AutoClusterFunction,
+    GenerateIdeasFunction,
+    GenerateContentFunction,
+    GenerateImagePromptsFunction,
+    GenerateImagesFunction,
+    AiFunctionRegistry,
+    AiEngine,
+    AiActionsService,
+    TasksService,
+  ],
+})
+export class AiModule {}

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { AccountPromptsService } from './account-prompts.service.js';
+import { AiModelsController } from './ai-models.controller.js';
+import { AiModelsService } from './ai-models.service.js';
+import { AiSettingsController } from './ai-settings.controller.js';
+import { AiSettingsService } from './ai-settings.service.js';
+import { ModelRegistry } from './model-registry.service.js';
+import { PromptService } from './prompt.service.js';
+import { PromptsController } from './prompts.controller.js';
+
+/**
+ * The AI configuration the engine reads (domain.md 8.1–8.3, 8.5, 8.8, 8.9) — models, prompts,
+ * strategies' prompt overrides, AI settings — and its `system/` endpoints (api.md 9.10).
+ */
+@Module({
+  controllers: [PromptsController, AiModelsController, AiSettingsController],
+  providers: [ModelRegistry, AiSettingsService, PromptService, AccountPromptsService, AiModelsService],
+  exports: [ModelRegistry, AiSettingsService, PromptService],
+})
+export class AiConfigModule {}

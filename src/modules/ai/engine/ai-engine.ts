@@ -1,0 +1,412 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { TenantContext } from '../../../common/context/tenant-context.service.js';
+import { JobHandler, type JobRunContext } from '../../../common/jobs/job-handler.decorator.js';
+import type { JobPayloads } from '../../../common/jobs/job-catalogue.js';
+import { PermanentJobError } from '../../../common/jobs/job-errors.js';
+import { AlreadyChargedError, CreditMeter } from '../../billing/credit-meter.service.js';
+import { AiSettingsService } from '../config/ai-settings.service.js';
+import { ModelRegistry } from '../config/model-registry.service.js';
+import { AiTaskLog, type TaskPhase, type TaskStatus } from '../entities/ai-task-log.entity.js';
+import { ProviderError } from '../providers/ai-provider.js';
+import { ProviderRouter } from '../providers/provider-router.js';
+import { AiFunctionRegistry } from './ai-function.registry.js';
+import {
+  type ActionPayload,
+  type AiFunction,
+  type ItemError,
+  mergeResult,
+  ParseError,
+  type ProviderAnswer,
+  type ResultPatch,
+  type TaskRun,
+  type WorkItem,
+} from './ai-function.js';
+
+/** Saving stopped because the task is no longer running (timed out or cancelled meanwhile). */
+class TaskEndedError extends Error {}
+
+interface Planned<TItem extends WorkItem> {
+  item: TItem;
+  estimate: number;
+}
+
+type ItemOutcome = 'saved' | 'already_saved' | 'failed';
+
+/** Shares of the progress bar (domain.md §8.14): INIT 0–10, PREP 10–25, items 25–99, DONE 100. */
+const ITEM_STEPS: TaskPhase[] = ['AI_CALL', 'PARSE', 'SAVE'];
+
+/**
+ * Runs AI tasks (domain.md §8.14) as `ai_task` jobs: loads the task in the job's tenant, runs the
+ * function's items through the six phases, charges each saved item in the transaction that saves
+ * it (§13.3), records failures per item, and ends the task — completed, failed, or timed out when
+ * the soft limit aborts the job — releasing whatever it still holds.
+ */
+@Injectable()
+export class AiEngine {
+  private readonly logger = new Logger('AiEngine');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly context: TenantContext,
+    private readonly functions: AiFunctionRegistry,
+    private readonly meter: CreditMeter,
+    private readonly router: ProviderRouter,
+    private readonly models: ModelRegistry,
+    private readonly settings: AiSettingsService,
+  ) {}
+
+  @JobHandler('ai_task')
+  async run(job: JobPayloads['ai_task'], { signal }: JobRunContext): Promise<{ status: TaskStatus }> {
+    const accountId = this.context.requirePrincipal().accountId;
+    const claimed = await this.claim(accountId, job.task_id);
+    if (claimed === 'missing')
+      throw new PermanentJobError(`Task ${job.task_id} does not exist in account ${accountId}`);
+    if (claimed === 'ended') return { status: 'cancelled' };
+    const { log, resumed } = claimed;
+    const fn = this.functions.get(log.function);
+    let timedOut: Promise<unknown> | undefined;
+    const onTimeout = () => {
+      timedOut = this.end(log, 'failed', null, {
+        error: 'The task exceeded its time limit.',
+        code: 'timeout',
+      }).catch((error: unknown) =>
+        this.logger.error({ task_id: log.task_id, err: error }, 'Could not end a timed-out task'),
+      );
+    };
+    signal.addEventListener('abort', onTimeout, { once: true });
+    try {
+      const model = await this.models.getModel((log.payload as unknown as ActionPayload).model_id);
+      if (!model) throw new Error('The task names a model that no longer exists');
+      const run: TaskRun = {
+        log,
+        payload: log.payload as unknown as ActionPayload,
+        accountId,
+        siteId: log.site_id as number,
+        model,
+        settings: await this.settings.effective(accountId, log.site_id),
+        resumed,
+        signal,
+      };
+      const { status, result } = await this.execute(fn, run);
+      if (!signal.aborted)
+        await this.end(log, status, result, status === 'failed' ? this.everyItemFailed(result) : undefined);
+      return { status: signal.aborted ? 'failed' : status };
+    } catch (error) {
+      if (signal.aborted) return { status: 'failed' };
+      this.logger.error({ task_id: log.task_id, err: error }, 'AI task failed');
+      await this.end(log, 'failed', null, { error: 'The task failed unexpectedly.', code: 'internal_error' });
+      return { status: 'failed' };
+    } finally {
+      signal.removeEventListener('abort', onTimeout);
+      await timedOut;
+    }
+  }
+
+  private async execute(
+    fn: AiFunction,
+    run: TaskRun,
+  ): Promise<{ status: 'completed' | 'failed'; result: ResultPatch }> {
+    await this.progress(run, 'INIT', 0, 'Loading the items.');
+    const items = await fn.load(run);
+    const config = await this.meter.costConfig(this.dataSource.manager, fn.operation);
+    const estimates = this.meter.itemEstimates(
+      config,
+      items.map((item) => item.units),
+      run.model.credits_per_image ?? 0,
+    );
+    const saved = run.resumed ? (run.log.result as ResultPatch | null) : null;
+    const result = mergeResult(fn.emptyResult(), saved ?? fn.initialResult?.(items, run) ?? {});
+    const planned: Planned<WorkItem>[] = [];
+    let succeeded = 0;
+    for (const [index, item] of items.entries()) {
+      if (run.resumed && (await fn.alreadySaved(this.dataSource.manager, item, run))) succeeded += 1;
+      else if (item.ineligible)
+        mergeResult(result, { errors: this.errorsOf(fn, item, item.ineligible, 'invalid_state') });
+      else planned.push({ item, estimate: estimates[index] });
+    }
+    if (fn.begin && planned.length > 0) {
+      await this.dataSource.transaction((manager) =>
+        fn.begin!(
+          manager,
+          planned.map((p) => p.item),
+          run,
+        ),
+      );
+    }
+    await this.progress(run, 'PREP', 10, 'Preparing the prompts.');
+    let attempted = 0;
+    for (const [index, { item, estimate }] of planned.entries()) {
+      run.signal.throwIfAborted();
+      const covered = await this.meter.covers(
+        this.dataSource.manager,
+        run.accountId,
+        run.log.task_id,
+        estimate,
+      );
+      if (!covered) {
+        for (const rest of planned.slice(index)) {
+          await this.fail(
+            fn,
+            rest.item,
+            run,
+            result,
+            'Not enough credits to process this item.',
+            'insufficient_credits',
+          );
+        }
+        attempted += planned.length - index;
+        break;
+      }
+      attempted += 1;
+      const outcome = await this.processItem(fn, item, estimate, run, result, (step) =>
+        this.progress(
+          run,
+          ITEM_STEPS[step],
+          25 + Math.floor((74 * (index * 3 + step)) / (planned.length * 3)),
+          this.stepMessage(step, index, planned.length),
+        ),
+      );
+      if (outcome !== 'failed') succeeded += 1;
+    }
+    const failedAll = attempted > 0 && succeeded === 0;
+    return { status: failedAll ? 'failed' : 'completed', result };
+  }
+
+  private async processItem(
+    fn: AiFunction,
+    item: WorkItem,
+    estimate: number,
+    run: TaskRun,
+    result: ResultPatch,
+    step: (index: number) => Promise<void>,
+  ): Promise<ItemOutcome> {
+    if (await fn.alreadySaved(this.dataSource.manager, item, run)) return 'already_saved';
+    let parsed: unknown;
+    let answer: ProviderAnswer;
+    try {
+      await step(0);
+      const call = await fn.buildCall(item, run);
+      const provider = await this.router.providerFor(run.model);
+      if (call.kind === 'text') {
+        const response = await provider.complete(call.request, run.signal);
+        answer = { ...response, data: null };
+      } else {
+        const response = await provider.generateImage(call.request, run.signal);
+        answer = { text: '', data: response.data, tokensInput: 0, tokensOutput: 0 };
+      }
+      run.signal.throwIfAborted();
+      await step(1);
+      parsed = await fn.parse(answer, item, run);
+    } catch (error) {
+      if (run.signal.aborted) throw error;
+      if (error instanceof ProviderError || error instanceof ParseError) {
+        await this.fail(fn, item, run, result, error.message, error.code);
+        return 'failed';
+      }
+      throw error;
+    }
+    await step(2);
+    try {
+      await this.dataSource.transaction((manager) =>
+        this.saveItem(manager, fn, item, estimate, parsed, answer, run, result),
+      );
+      return 'saved';
+    } catch (error) {
+      await fn.discard?.(parsed);
+      if (error instanceof AlreadyChargedError) return 'already_saved';
+      if (error instanceof TaskEndedError) run.signal.throwIfAborted();
+      throw error;
+    }
+  }
+
+  /** One transaction per item (§13.3): output, ledger entry, usage log, task totals. */
+  private async saveItem(
+    manager: EntityManager,
+    fn: AiFunction,
+    item: WorkItem,
+    estimate: number,
+    parsed: unknown,
+    answer: ProviderAnswer,
+    run: TaskRun,
+    result: ResultPatch,
+  ): Promise<void> {
+    await this.lockRunning(manager, run);
+    if (await fn.alreadySaved(manager, item, run)) throw new AlreadyChargedError(`${item.type}:${item.id}`);
+    const patch = await fn.save(manager, item, parsed, run);
+    const config = await this.meter.costConfig(manager, fn.operation);
+    const cost = await this.meter.actualCredits(
+      manager,
+      config,
+      run.model,
+      answer.tokensInput,
+      answer.tokensOutput,
+    );
+    const costUsd = this.models.calculateCostUsd(run.model, answer.tokensInput, answer.tokensOutput);
+    const charged = await this.meter.charge(
+      manager,
+      {
+        accountId: run.accountId,
+        taskId: run.log.task_id,
+        siteId: run.siteId,
+        userId: run.log.user_id,
+        operation: fn.operation,
+        model: run.model,
+        tokensInput: answer.tokensInput,
+        tokensOutput: answer.tokensOutput,
+        costUsd,
+        itemType: item.type,
+        itemId: item.id,
+        itemEstimate: estimate,
+      },
+      cost,
+    );
+    run.signal.throwIfAborted();
+    const merged = mergeResult(structuredClone(result), patch);
+    await manager.query(
+      `UPDATE igny8_ai_task_logs
+          SET credits_used = credits_used + $2, tokens_input = tokens_input + $3, tokens_output = tokens_output + $4,
+              cost_usd = cost_usd + $5, model_used = $6, result = $7, updated_at = now()
+        WHERE task_id = $1`,
+      [
+        run.log.task_id,
+        charged.credits,
+        answer.tokensInput,
+        answer.tokensOutput,
+        costUsd,
+        run.model.model_name,
+        merged,
+      ],
+    );
+    Object.assign(result, merged);
+  }
+
+  /** Records a failed item: its rows (function-specific) and its errors, kept on the task for a resumed job. */
+  private async fail(
+    fn: AiFunction,
+    item: WorkItem,
+    run: TaskRun,
+    result: ResultPatch,
+    message: string,
+    code: string,
+  ): Promise<void> {
+    const errors = this.errorsOf(fn, item, message, code);
+    await this.dataSource.transaction(async (manager) => {
+      await this.lockRunning(manager, run);
+      const patch = (await fn.markFailed?.(manager, item, errors[0], run)) ?? {};
+      const merged = mergeResult(structuredClone(result), { ...patch, errors });
+      await manager.query(
+        'UPDATE igny8_ai_task_logs SET result = $2, updated_at = now() WHERE task_id = $1',
+        [run.log.task_id, merged],
+      );
+      Object.assign(result, merged);
+    });
+  }
+
+  private everyItemFailed(result: ResultPatch): { error: string; code: string } {
+    const [first] = (result.errors ?? []) as ItemError[];
+    return {
+      error: `Every item failed${first ? `: ${first.error}` : '.'}`,
+      code: first?.code ?? 'internal_error',
+    };
+  }
+
+  private errorsOf(fn: AiFunction, item: WorkItem, error: string, code: string): ItemError[] {
+    return fn.errorsOf?.(item, error, code) ?? [{ item_type: item.type, item_id: item.id, error, code }];
+  }
+
+  /** Locks the account, then the task (the order every credit transaction uses); the task must still run. */
+  private async lockRunning(manager: EntityManager, run: TaskRun): Promise<void> {
+    await manager.query('SELECT id FROM igny8_accounts WHERE id = $1 FOR UPDATE', [run.accountId]);
+    const [task] = await manager.query<{ status: TaskStatus }[]>(
+      'SELECT status FROM igny8_ai_task_logs WHERE task_id = $1 FOR UPDATE',
+      [run.log.task_id],
+    );
+    if (task?.status !== 'running' || run.signal.aborted) throw new TaskEndedError();
+  }
+
+  /**
+   * Takes the task for this attempt: `queued` → `running` (a `running` task is a retried or
+   * taken-over job). Ended tasks (cancelled, completed, failed) are left alone.
+   */
+  private async claim(
+    accountId: number,
+    taskId: string,
+  ): Promise<{ log: AiTaskLog; resumed: boolean } | 'missing' | 'ended'> {
+    return this.dataSource.transaction(async (manager) => {
+      const log = await manager
+        .getRepository(AiTaskLog)
+        .createQueryBuilder('t')
+        .setLock('pessimistic_write')
+        .where('t.task_id = :taskId AND t.account_id = :accountId', { taskId, accountId })
+        .getOne();
+      if (!log) return 'missing';
+      if (log.status !== 'queued' && log.status !== 'running') return 'ended';
+      const resumed = log.status === 'running';
+      await manager.query(
+        `UPDATE igny8_ai_task_logs SET status = 'running', started_at = COALESCE(started_at, now()), updated_at = now()
+          WHERE task_id = $1`,
+        [taskId],
+      );
+      log.status = 'running';
+      return { log, resumed };
+    });
+  }
+
+  private async progress(run: TaskRun, phase: TaskPhase, percent: number, message: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE igny8_ai_task_logs SET phase = $2, percent = GREATEST(percent, $3), message = $4, updated_at = now()
+        WHERE task_id = $1 AND status = 'running'`,
+      [run.log.task_id, phase, percent, message],
+    );
+  }
+
+  private stepMessage(step: number, index: number, total: number): string {
+    const verb = ['Calling the AI model', 'Reading the answer', 'Saving the result'][step];
+    return `${verb} for item ${index + 1} of ${total}.`;
+  }
+
+  /**
+   * Ends the task once (completed, failed, timed out): final status, result and error in the
+   * transaction that releases its remaining hold (§13.3).
+   */
+  async end(
+    log: AiTaskLog,
+    status: Exclude<TaskStatus, 'queued' | 'running'>,
+    result: ResultPatch | null,
+    failure?: { error: string; code: string },
+  ): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT id FROM igny8_accounts WHERE id = $1 FOR UPDATE', [log.account_id]);
+      const [task] = await manager.query<{ status: TaskStatus; result: ResultPatch | null }[]>(
+        'SELECT status, result FROM igny8_ai_task_logs WHERE task_id = $1 FOR UPDATE',
+        [log.task_id],
+      );
+      if (!task || (task.status !== 'running' && task.status !== 'queued')) return false;
+      await this.meter.releaseTask(manager, log.account_id, log.task_id);
+      if (failure) await this.functions.get(log.function).abandon?.(manager, log, failure.error);
+      const done = status === 'completed';
+      await manager.query(
+        `UPDATE igny8_ai_task_logs
+            SET status = $2, result = $3, error = $4, error_code = $5, finished_at = now(), updated_at = now(),
+                phase = CASE WHEN $6 THEN 'DONE' ELSE phase END, percent = CASE WHEN $6 THEN 100 ELSE percent END,
+                message = $7
+          WHERE task_id = $1`,
+        [
+          log.task_id,
+          status,
+          result ?? task.result,
+          failure?.error ?? null,
+          failure?.code ?? null,
+          done,
+          done
+            ? 'Done.'
+            : status === 'cancelled'
+              ? 'Cancelled.'
+              : (failure?.error ?? 'Failed.').slice(0, 500),
+        ],
+      );
+      return true;
+    });
+  }
+}

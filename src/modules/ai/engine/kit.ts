@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager, ObjectLiteral } from 'typeorm';
+import { ApiError } from '../../../common/http/error-codes.js';
+import type { ScopedRepository } from '../../../common/tenancy/scoped-repository.js';
+import { PromptService } from '../config/prompt.service.js';
+import type { PromptType } from '../entities/ai-prompt.entity.js';
+import type { TextFunction, TextInputs } from '../providers/ai-provider.js';
+import type { ActionPlan, ProviderCall, TaskRun, WorkItem } from './ai-function.js';
+
+interface SiteRow extends ObjectLiteral {
+  id: number;
+  site_id: number;
+}
+
+/** What the AI functions share: entry checks, prompt building, the exactly-once check. */
+@Injectable()
+export class AiFunctionKit {
+  constructor(private readonly prompts: PromptService) {}
+
+  /**
+   * The rows named by `ids`, all visible (else 400 on `ids` listing the missing ones, like ids
+   * that do not exist) and of one site (else 400).
+   */
+  async visibleOnOneSite<T extends SiteRow>(repo: ScopedRepository<T>, ids: readonly number[]): Promise<T[]> {
+    const rows = await repo
+      .query()
+      .andWhere(`${repo.alias}.id IN (:...ai_ids)`, { ai_ids: ids })
+      .orderBy(`${repo.alias}.id`)
+      .getMany();
+    const found = new Set(rows.map((row) => Number(row.id)));
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length > 0) {
+      throw ApiError.field(
+        'ids',
+        `Invalid pk ${missing.map((id) => `"${id}"`).join(', ')} - object does not exist.`,
+      );
+    }
+    if (new Set(rows.map((row) => Number(row.site_id))).size > 1) {
+      throw ApiError.field('ids', 'All items must belong to one site.');
+    }
+    return rows;
+  }
+
+  /** The plan of an entry point whose items are the rows named by `ids` (one estimate unit each by default). */
+  async plan<T extends SiteRow>(
+    repo: ScopedRepository<T>,
+    ids: readonly number[],
+    units: (row: T) => number = () => 1,
+  ): Promise<ActionPlan> {
+    const rows = await this.visibleOnOneSite(repo, ids);
+    return { siteId: Number(rows[0].site_id), units: rows.map(units) };
+  }
+
+  /** The task's rows (its payload ids) on its site, visible in the job's tenant, by id. */
+  taskRows<T extends SiteRow>(repo: ScopedRepository<T>, run: TaskRun): Promise<T[]> {
+    const alias = repo.alias;
+    return repo
+      .query()
+      .andWhere(`${alias}.id IN (:...ai_ids) AND ${alias}.site_id = :ai_site`, {
+        ai_ids: run.payload.ids,
+        ai_site: run.siteId,
+      })
+      .orderBy(`${alias}.id`)
+      .getMany();
+  }
+
+  /** A text call: the resolved prompt with its variables, and the structured input for the offline provider. */
+  async textCall<F extends TextFunction>(
+    fn: F,
+    input: TextInputs[F],
+    promptType: PromptType,
+    variables: Record<string, string>,
+    run: TaskRun,
+    scope: { sectorId: number | null; taskOverride?: string | null },
+  ): Promise<ProviderCall> {
+    const template = await this.prompts.resolve(promptType, {
+      accountId: run.accountId,
+      siteId: run.siteId,
+      sectorId: scope.sectorId,
+      taskOverride: scope.taskOverride ?? null,
+    });
+    return {
+      kind: 'text',
+      request: {
+        function: fn,
+        input,
+        prompt: this.prompts.render(template, variables),
+        model: run.model.model_name,
+        jsonMode: run.model.supports_json_mode,
+        temperature: run.settings.temperature,
+        maxTokens: run.settings.max_tokens,
+      },
+    };
+  }
+
+  async prompt(
+    type: PromptType,
+    run: TaskRun,
+    sectorId: number | null,
+    variables: Record<string, string>,
+  ): Promise<string> {
+    const template = await this.prompts.resolve(type, {
+      accountId: run.accountId,
+      siteId: run.siteId,
+      sectorId,
+    });
+    return this.prompts.render(template, variables);
+  }
+
+  /** Exactly-once check of most functions (§8.14): a usage log of this task and item exists. */
+  async usageLogged(manager: EntityManager, item: WorkItem, run: TaskRun): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM igny8_credit_usage_logs
+        WHERE task_id = $1 AND related_object_type = $2 AND related_object_id = $3 AND account_id = $4 LIMIT 1`,
+      [run.log.task_id, item.type, item.id, run.accountId],
+    );
+    return rows.length > 0;
+  }
+}
+
+/** A string field of a parsed answer, trimmed; '' when absent or not a string. */
+export function text(value: unknown, max = Infinity): string {
+  return typeof value === 'string' ? value.trim().slice(0, max) : '';
+}
+
+/** A list of strings of a parsed answer (non-strings dropped). */
+export function texts(value: unknown): string[] {
+  return Array.isArray(value)
+    ? value
+        .filter((v): v is string => typeof v === 'string')
+        .map((v) => v.trim())
+        .filter(Boolean)
+    : [];
+}

@@ -1,0 +1,223 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { ScopedRepositories, type ScopedRepository } from '../../../common/tenancy/scoped-repository.js';
+import { ContentIdea } from '../../planner/entities/content-idea.entity.js';
+import { wordCount } from '../../writer/content-text.js';
+import { ContentTaxonomyRelation } from '../../writer/entities/content-taxonomy-relation.entity.js';
+import { Content } from '../../writer/entities/content.entity.js';
+import { Task } from '../../writer/entities/task.entity.js';
+import { maintainingMappedPages } from '../../writer/writer-soft-delete.js';
+import { siteSectorShape, TASK_SHAPE } from '../../writer/writer-scope.js';
+import type { AiTaskLog } from '../entities/ai-task-log.entity.js';
+import {
+  type ActionInput,
+  type ActionPayload,
+  type ActionPlan,
+  type AiFunction,
+  type ItemError,
+  ParseError,
+  parseJsonObject,
+  type ProviderAnswer,
+  type ProviderCall,
+  type ResultPatch,
+  type TaskRun,
+  type WorkItem,
+} from '../engine/ai-function.js';
+import { AiFunctionKit, text, texts } from '../engine/kit.js';
+import type { TextOutputs } from '../providers/ai-provider.js';
+
+interface TaskItem extends WorkItem {
+  task: Task;
+  outline: { heading: string; points: string[] }[];
+}
+
+type ParsedArticle = TextOutputs['generate_content'];
+
+/** Tasks that may be generated (api.md 9.6); `generating` too when a retried job resumes its own work. */
+const ELIGIBLE = new Set(['queued', 'failed']);
+
+/** `generate_content` (domain.md §8.14): one article per writer task, one provider call per task. */
+@Injectable()
+export class GenerateContentFunction implements AiFunction<TaskItem, ParsedArticle> {
+  readonly name = 'generate_content';
+  readonly operation = 'content_generation';
+  readonly modelType = 'text';
+  private readonly tasks: ScopedRepository<Task>;
+  private readonly ideas: ScopedRepository<ContentIdea>;
+
+  constructor(
+    repos: ScopedRepositories,
+    private readonly kit: AiFunctionKit,
+  ) {
+    this.tasks = repos.for(Task, 't', TASK_SHAPE);
+    this.ideas = repos.for(ContentIdea, 'ci', siteSectorShape('ci'));
+  }
+
+  emptyResult = (): ResultPatch => ({ tasks_completed: 0, tasks_failed: 0, content_ids: [], errors: [] });
+
+  validate({ ids }: ActionInput): Promise<ActionPlan> {
+    return this.kit.plan(this.tasks, ids, (task) => task.word_count);
+  }
+
+  async load(run: TaskRun): Promise<TaskItem[]> {
+    const tasks = await this.kit.taskRows(this.tasks, run);
+    const ideaIds = tasks.map((task) => task.idea_id).filter((id): id is number => id !== null);
+    const ideas =
+      ideaIds.length === 0
+        ? []
+        : await this.ideas.query().andWhere('ci.id IN (:...ideaIds)', { ideaIds }).getMany();
+    return tasks.map((task) => {
+      const eligible = ELIGIBLE.has(task.status) || (run.resumed && task.status === 'generating');
+      return {
+        type: 'task',
+        id: Number(task.id),
+        units: task.word_count,
+        ineligible: eligible
+          ? null
+          : `The task is ${task.status}; only queued or failed tasks are generated.`,
+        task,
+        outline: ideas.find((idea) => Number(idea.id) === Number(task.idea_id))?.outline ?? [],
+      };
+    });
+  }
+
+  async begin(manager: EntityManager, items: TaskItem[]): Promise<void> {
+    await manager.query(
+      `UPDATE igny8_tasks SET status = 'generating', error_message = NULL, updated_at = now() WHERE id = ANY($1::bigint[])`,
+      [items.map((item) => item.id)],
+    );
+  }
+
+  async alreadySaved(manager: EntityManager, item: TaskItem): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      'SELECT 1 FROM igny8_content WHERE task_id = $1 AND deleted_at IS NULL LIMIT 1',
+      [item.id],
+    );
+    return rows.length > 0;
+  }
+
+  buildCall(item: TaskItem, run: TaskRun): Promise<ProviderCall> {
+    const { task } = item;
+    const keywords = task.keywords
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean);
+    const primary = keywords[0] ?? task.title;
+    const secondary = keywords.slice(1);
+    const outline = item.outline
+      .map(
+        (section) => `- ${section.heading}${section.points.length ? `: ${section.points.join('; ')}` : ''}`,
+      )
+      .join('\n');
+    return this.kit.textCall(
+      'generate_content',
+      {
+        title: task.title,
+        description: task.description,
+        primary_keyword: primary,
+        secondary_keywords: secondary,
+        word_count: task.word_count,
+        content_type: task.content_type,
+        content_structure: task.content_structure,
+        outline: item.outline,
+      },
+      'content_generation',
+      {
+        TITLE: task.title,
+        DESCRIPTION: task.description,
+        PRIMARY_KEYWORD: primary,
+        SECONDARY_KEYWORDS: secondary.join(', '),
+        WORD_COUNT: String(task.word_count),
+        CONTENT_TYPE: task.content_type,
+        CONTENT_STRUCTURE: task.content_structure,
+        OUTLINE: outline,
+        AUTHOR: '',
+      },
+      run,
+      { sectorId: Number(task.sector_id), taskOverride: task.prompt_override },
+    );
+  }
+
+  async parse(answer: ProviderAnswer, item: TaskItem): Promise<ParsedArticle> {
+    const json = parseJsonObject(answer.text);
+    const html = text(json.content_html);
+    if (html === '') throw new ParseError('The answer has no "content_html".');
+    return {
+      title: text(json.title, 500) || item.task.title,
+      content_html: html,
+      meta_title: text(json.meta_title, 255),
+      meta_description: text(json.meta_description, 500),
+      primary_keyword: text(json.primary_keyword, 255),
+      secondary_keywords: texts(json.secondary_keywords),
+    };
+  }
+
+  async save(
+    manager: EntityManager,
+    item: TaskItem,
+    article: ParsedArticle,
+    run: TaskRun,
+  ): Promise<ResultPatch> {
+    const { task } = item;
+    const repository = manager.getRepository(Content);
+    const content = await maintainingMappedPages(manager, { clusterIds: [task.cluster_id] }, () =>
+      repository.save(
+        repository.create({
+          site_id: run.siteId,
+          sector_id: task.sector_id,
+          title: article.title,
+          content_html: article.content_html,
+          word_count: wordCount(article.content_html),
+          meta_title: article.meta_title,
+          meta_description: article.meta_description,
+          primary_keyword: article.primary_keyword,
+          secondary_keywords: article.secondary_keywords,
+          cluster_id: task.cluster_id,
+          task_id: task.id,
+          content_type: task.content_type,
+          content_structure: task.content_structure,
+          source: 'igny8',
+          status: 'draft',
+          site_status: 'not_published',
+        }),
+      ),
+    );
+    if (task.taxonomy_term_id !== null) {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(ContentTaxonomyRelation)
+        .values({ content_id: content.id, taxonomy_id: task.taxonomy_term_id })
+        .orIgnore()
+        .execute();
+    }
+    await manager.query(
+      `UPDATE igny8_tasks SET status = 'completed', error_message = NULL, updated_at = now() WHERE id = $1`,
+      [task.id],
+    );
+    if (task.idea_id !== null) {
+      await manager.query(
+        `UPDATE igny8_content_ideas SET status = 'completed', updated_at = now() WHERE id = $1`,
+        [task.idea_id],
+      );
+    }
+    return { tasks_completed: 1, content_ids: [content.id] };
+  }
+
+  async abandon(manager: EntityManager, log: AiTaskLog, message: string): Promise<void> {
+    await manager.query(
+      `UPDATE igny8_tasks t SET status = 'failed', error_message = $3, updated_at = now()
+        WHERE t.id = ANY($1::bigint[]) AND t.account_id = $2 AND t.status = 'generating'
+          AND NOT EXISTS (SELECT 1 FROM igny8_content c WHERE c.task_id = t.id AND c.deleted_at IS NULL)`,
+      [(log.payload as unknown as ActionPayload).ids, log.account_id, message],
+    );
+  }
+
+  async markFailed(manager: EntityManager, item: TaskItem, error: ItemError): Promise<ResultPatch> {
+    await manager.query(
+      `UPDATE igny8_tasks SET status = 'failed', error_message = $2, updated_at = now() WHERE id = $1`,
+      [item.id, error.error],
+    );
+    return { tasks_failed: 1 };
+  }
+}

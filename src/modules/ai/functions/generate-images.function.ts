@@ -1,0 +1,175 @@
+import { Injectable } from '@nestjs/common';
+import sharp, { type OutputInfo } from 'sharp';
+import type { EntityManager } from 'typeorm';
+import { MediaStorage } from '../../../common/media/media-storage.js';
+import { MediaService } from '../../../common/media/media.service.js';
+import { ScopedRepositories, type ScopedRepository } from '../../../common/tenancy/scoped-repository.js';
+import { Image } from '../../writer/entities/image.entity.js';
+import { IMAGE_SHAPE } from '../../writer/writer-scope.js';
+import {
+  type ActionInput,
+  type ActionPlan,
+  type AiFunction,
+  type ItemError,
+  ParseError,
+  type ProviderAnswer,
+  type ProviderCall,
+  type ResultPatch,
+  type TaskRun,
+  type WorkItem,
+} from '../engine/ai-function.js';
+import { AiFunctionKit } from '../engine/kit.js';
+
+interface ImageItem extends WorkItem {
+  image: Image;
+}
+
+interface StoredImage {
+  path: string;
+  width: number;
+  height: number;
+}
+
+const ELIGIBLE = new Set(['pending', 'failed']);
+
+/**
+ * `generate_images` (domain.md §8.14): one provider call per image; the file is stored as WebP
+ * under an unguessable name and served at `/media/…`. When a content's images are all generated
+ * or failed, a `draft` content moves to `review`.
+ */
+@Injectable()
+export class GenerateImagesFunction implements AiFunction<ImageItem, StoredImage> {
+  readonly name = 'generate_images';
+  readonly operation = 'image_generation';
+  readonly modelType = 'image';
+  private readonly images: ScopedRepository<Image>;
+
+  constructor(
+    repos: ScopedRepositories,
+    private readonly kit: AiFunctionKit,
+    private readonly storage: MediaStorage,
+    private readonly media: MediaService,
+  ) {
+    this.images = repos.for(Image, 'i', IMAGE_SHAPE);
+  }
+
+  emptyResult = (): ResultPatch => ({
+    count: 0,
+    images_generated: 0,
+    images_failed: 0,
+    total_images: 0,
+    errors: [],
+  });
+
+  initialResult(items: ImageItem[], run: TaskRun): ResultPatch {
+    return { count: run.payload.ids.length, total_images: items.filter((item) => !item.ineligible).length };
+  }
+
+  validate({ ids }: ActionInput): Promise<ActionPlan> {
+    return this.kit.plan(this.images, ids);
+  }
+
+  async load(run: TaskRun): Promise<ImageItem[]> {
+    const rows = await this.kit.taskRows(this.images, run);
+    return rows.map((image) => ({
+      type: 'image',
+      id: Number(image.id),
+      units: 1,
+      ineligible: !ELIGIBLE.has(image.status)
+        ? `The image is ${image.status}; only pending or failed images are generated.`
+        : image.prompt.trim() === ''
+          ? 'The image has no prompt.'
+          : null,
+      image,
+    }));
+  }
+
+  async alreadySaved(manager: EntityManager, item: ImageItem): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      "SELECT 1 FROM igny8_images WHERE id = $1 AND status = 'generated' LIMIT 1",
+      [item.id],
+    );
+    return rows.length > 0;
+  }
+
+  async buildCall(item: ImageItem, run: TaskRun): Promise<ProviderCall> {
+    const { model } = run;
+    const size =
+      (item.image.image_type === 'featured' ? model.landscape_size : model.square_size) ?? '1024x1024';
+    const negativePrompt = await this.kit.prompt('negative_prompt', run, Number(item.image.sector_id), {});
+    return {
+      kind: 'image',
+      request: {
+        prompt: item.image.prompt,
+        negativePrompt,
+        model: model.model_name,
+        size,
+        style: run.settings.image_style,
+      },
+    };
+  }
+
+  async parse(answer: ProviderAnswer): Promise<StoredImage> {
+    let webp: { data: Buffer; info: OutputInfo };
+    try {
+      webp = await sharp(answer.data ?? Buffer.alloc(0))
+        .webp({ quality: 85 })
+        .toBuffer({ resolveWithObject: true });
+    } catch {
+      throw new ParseError('The model did not return a readable image.');
+    }
+    const path = await this.storage.save('images', webp.data, 'webp');
+    return { path, width: webp.info.width, height: webp.info.height };
+  }
+
+  async discard(stored: StoredImage | undefined): Promise<void> {
+    if (stored) await this.storage.remove(stored.path);
+  }
+
+  async save(
+    manager: EntityManager,
+    item: ImageItem,
+    stored: StoredImage,
+    run: TaskRun,
+  ): Promise<ResultPatch> {
+    const tier = run.model.quality_tier === 'quality_option2' ? 'quality' : run.model.quality_tier;
+    await manager.query(
+      `UPDATE igny8_images
+          SET status = 'generated', image_path = $2, image_url = $3, model_used = $4, quality_tier = $5,
+              width = $6, height = $7, error_message = NULL, updated_at = now()
+        WHERE id = $1`,
+      [
+        item.id,
+        stored.path,
+        this.media.url(stored.path, run.payload.origin),
+        run.model.model_name,
+        tier,
+        stored.width,
+        stored.height,
+      ],
+    );
+    await this.reviewWhenDone(manager, item);
+    return { images_generated: 1 };
+  }
+
+  async markFailed(manager: EntityManager, item: ImageItem, error: ItemError): Promise<ResultPatch> {
+    await manager.query(
+      `UPDATE igny8_images SET status = 'failed', error_message = $2, updated_at = now() WHERE id = $1`,
+      [item.id, error.error],
+    );
+    await this.reviewWhenDone(manager, item);
+    return { images_failed: 1 };
+  }
+
+  /** A draft content whose live images are all generated or failed moves to review (domain.md §8.14). */
+  private async reviewWhenDone(manager: EntityManager, item: ImageItem): Promise<void> {
+    if (item.image.content_id === null) return;
+    await manager.query(
+      `UPDATE igny8_content c SET status = 'review', updated_at = now()
+        WHERE c.id = $1 AND c.status = 'draft' AND c.deleted_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM igny8_images i
+                           WHERE i.content_id = c.id AND i.deleted_at IS NULL AND i.status = 'pending')`,
+      [item.image.content_id],
+    );
+  }
+}

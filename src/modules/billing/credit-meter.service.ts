@@ -1,0 +1,268 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { ApiError } from '../../common/http/error-codes.js';
+import { CreditLedger } from './credit-ledger.service.js';
+import { BillingConfiguration, CreditCostConfig } from './entities/credit-cost-config.entity.js';
+import {
+  CreditUsageLog,
+  type OperationType,
+  type RelatedObjectType,
+} from './entities/credit-usage-log.entity.js';
+
+/** What a model contributes to a charge (domain.md §13.2). */
+export interface ChargeModel {
+  model_name: string;
+  tokens_per_credit: number | null;
+  credits_per_image: number | null;
+}
+
+/** One saved AI item turning its share of the task's hold into a charge (domain.md §13.3). */
+export interface ItemCharge {
+  accountId: number;
+  taskId: string;
+  siteId: number | null;
+  userId: number | null;
+  operation: OperationType;
+  model: ChargeModel;
+  tokensInput: number;
+  tokensOutput: number;
+  costUsd: string;
+  itemType: RelatedObjectType;
+  itemId: number;
+  /** The item's term in the task's estimate: how much of the hold it releases. */
+  itemEstimate: number;
+  metadata?: Record<string, unknown>;
+}
+
+export interface ChargeOutcome {
+  credits: number;
+  shortfall: number;
+}
+
+/** A retried save of an item that was already charged: the caller rolls its transaction back. */
+export class AlreadyChargedError extends Error {
+  constructor(readonly referenceId: string) {
+    super(`${referenceId} was already charged`);
+    this.name = 'AlreadyChargedError';
+  }
+}
+
+interface AccountCredits {
+  credits: number;
+  bonus_credits: number;
+  held_credits: number;
+  is_internal: boolean;
+}
+
+/** The ledger reference of an AI item's charge: unique per account, so an item is never charged twice. */
+export function chargeReference(taskId: string, itemType: RelatedObjectType, itemId: number): string {
+  return `ai:${taskId}:${itemType}:${itemId}`;
+}
+
+/**
+ * Credit metering of AI work (domain.md §13.2–13.4): estimates, the atomic hold taken at enqueue,
+ * the per-item charge at SAVE (plan pool first, then bonus) and the release of what a task still
+ * holds when it ends. Every method runs inside the caller's transaction.
+ */
+@Injectable()
+export class CreditMeter {
+  constructor(private readonly ledger: CreditLedger) {}
+
+  /** The operation's cost row: inactive → 403 "Operation disabled"; missing → a configuration error (500). */
+  async costConfig(manager: EntityManager, operation: OperationType): Promise<CreditCostConfig> {
+    const config = await manager.getRepository(CreditCostConfig).findOneBy({ operation_type: operation });
+    if (!config) throw new Error(`No credit cost configuration for operation "${operation}"`);
+    if (!config.is_active) throw new ApiError('permission_denied', 'Operation disabled.');
+    return config;
+  }
+
+  /**
+   * The estimate of each item (§13.4), whole credits: `units` holds one entry per item — the word
+   * count for the per-words units, ignored otherwise; `perImage` is the image model's price.
+   */
+  itemEstimates(config: CreditCostConfig, units: readonly number[], perImage = 0): number[] {
+    const cost = Number(config.credits_cost);
+    const floor = (value: number) => Math.max(config.min_credits, Math.ceil(value));
+    switch (config.unit) {
+      case 'per_request':
+      case 'per_item':
+        return units.map(() => floor(cost));
+      case 'per_100_words':
+        return units.map((words) => floor((words / 100) * cost));
+      case 'per_200_words':
+        return units.map((words) => floor((words / 200) * cost));
+      case 'per_image':
+        return units.map(() => perImage);
+    }
+  }
+
+  /** The actual credits of one provider call (§13.2). */
+  async actualCredits(
+    manager: EntityManager,
+    config: CreditCostConfig,
+    model: ChargeModel,
+    tokensInput: number,
+    tokensOutput: number,
+  ): Promise<number> {
+    if (config.operation_type === 'image_generation') return model.credits_per_image ?? 0;
+    const tokensPerCredit = model.tokens_per_credit ?? (await this.defaultTokensPerCredit(manager));
+    return Math.max(config.min_credits, Math.ceil((tokensInput + tokensOutput) / tokensPerCredit));
+  }
+
+  async isInternal(manager: EntityManager, accountId: number): Promise<boolean> {
+    return (await this.accountCredits(manager, accountId, false)).is_internal;
+  }
+
+  /**
+   * Reserves `estimate` credits with one conditional statement, so concurrent requests cannot
+   * over-commit the balance; 402 `insufficient_credits` when the available balance does not cover it.
+   */
+  async hold(
+    manager: EntityManager,
+    accountId: number,
+    estimate: number,
+    operation: OperationType,
+  ): Promise<void> {
+    if (estimate <= 0) return;
+    // An UPDATE through TypeORM's query() resolves to [rows, affected row count].
+    const [, reserved] = await manager.query<[unknown[], number]>(
+      `UPDATE igny8_accounts SET held_credits = held_credits + $2
+       WHERE id = $1 AND credits + bonus_credits - held_credits >= $2`,
+      [accountId, estimate],
+    );
+    if (reserved > 0) return;
+    const account = await this.accountCredits(manager, accountId, false);
+    throw new ApiError('insufficient_credits', 'Not enough credits for this action.', {
+      details: {
+        required: estimate,
+        available: account.credits + account.bonus_credits - account.held_credits,
+        operation_type: operation,
+      },
+    });
+  }
+
+  /** Whether the item's estimate is covered by the task's remaining hold plus the available balance. */
+  async covers(
+    manager: EntityManager,
+    accountId: number,
+    taskId: string,
+    estimate: number,
+  ): Promise<boolean> {
+    const account = await this.accountCredits(manager, accountId, false);
+    if (account.is_internal) return true;
+    const taskHold = await this.taskHold(manager, taskId, false);
+    return account.credits + account.bonus_credits - account.held_credits + taskHold >= estimate;
+  }
+
+  /**
+   * Charges one saved item (§13.3): locks the account and the task, charges at most what is
+   * available including the task's own remaining hold, plan pool first, releases the item's share
+   * of the hold, and writes the ledger entry and the usage log. Internal-plan accounts only get the
+   * usage log. Throws AlreadyChargedError when the item's ledger reference exists.
+   */
+  async charge(manager: EntityManager, item: ItemCharge, cost: number): Promise<ChargeOutcome> {
+    const account = await this.accountCredits(manager, item.accountId, true);
+    const taskHold = await this.taskHold(manager, item.taskId, true);
+    const usage = manager.getRepository(CreditUsageLog);
+    const base = {
+      account_id: item.accountId,
+      site_id: item.siteId,
+      user_id: item.userId,
+      operation_type: item.operation,
+      cost_usd: item.costUsd,
+      model_used: item.model.model_name,
+      tokens_input: item.tokensInput,
+      tokens_output: item.tokensOutput,
+      related_object_type: item.itemType,
+      related_object_id: item.itemId,
+      task_id: item.taskId,
+    };
+    if (account.is_internal) {
+      await usage.save(
+        usage.create({ ...base, credits_used: cost, transaction_id: null, metadata: item.metadata ?? {} }),
+      );
+      return { credits: cost, shortfall: 0 };
+    }
+    const available = account.credits + account.bonus_credits - account.held_credits + taskHold;
+    const charged = Math.max(0, Math.min(cost, available));
+    const planPart = Math.min(charged, account.credits);
+    const release = Math.min(taskHold, item.itemEstimate);
+    const referenceId = chargeReference(item.taskId, item.itemType, item.itemId);
+    const entry = await this.ledger.record(
+      {
+        accountId: item.accountId,
+        type: 'deduction',
+        planAmount: -planPart,
+        bonusAmount: -(charged - planPart),
+        description: `${item.operation} (${item.model.model_name})`,
+        referenceId,
+        metadata: { task_id: item.taskId, item_type: item.itemType, item_id: item.itemId },
+      },
+      manager,
+    );
+    if (!entry) throw new AlreadyChargedError(referenceId);
+    await this.releaseHold(manager, item.accountId, item.taskId, release);
+    const shortfall = cost - charged;
+    await usage.save(
+      usage.create({
+        ...base,
+        credits_used: charged,
+        transaction_id: entry.id,
+        metadata: { ...item.metadata, ...(shortfall > 0 ? { shortfall } : {}) },
+      }),
+    );
+    return { credits: charged, shortfall };
+  }
+
+  /** Releases whatever the task still holds (the task is ending): account and task both drop it. */
+  async releaseTask(manager: EntityManager, accountId: number, taskId: string): Promise<void> {
+    await this.accountCredits(manager, accountId, true);
+    const taskHold = await this.taskHold(manager, taskId, true);
+    await this.releaseHold(manager, accountId, taskId, taskHold);
+  }
+
+  private async releaseHold(
+    manager: EntityManager,
+    accountId: number,
+    taskId: string,
+    amount: number,
+  ): Promise<void> {
+    if (amount <= 0) return;
+    await manager.query(
+      'UPDATE igny8_accounts SET held_credits = GREATEST(held_credits - $2, 0) WHERE id = $1',
+      [accountId, amount],
+    );
+    await manager.query(
+      'UPDATE igny8_ai_task_logs SET held_credits = GREATEST(held_credits - $2, 0) WHERE task_id = $1',
+      [taskId, amount],
+    );
+  }
+
+  private async accountCredits(
+    manager: EntityManager,
+    accountId: number,
+    lock: boolean,
+  ): Promise<AccountCredits> {
+    const rows: AccountCredits[] = await manager.query(
+      `SELECT a.credits, a.bonus_credits, a.held_credits, p.is_internal
+       FROM igny8_accounts a JOIN igny8_plans p ON p.id = a.plan_id
+       WHERE a.id = $1 ${lock ? 'FOR UPDATE OF a' : ''}`,
+      [accountId],
+    );
+    if (!rows[0]) throw new Error(`Account ${accountId} does not exist`);
+    return rows[0];
+  }
+
+  private async taskHold(manager: EntityManager, taskId: string, lock: boolean): Promise<number> {
+    const rows: { held_credits: number }[] = await manager.query(
+      `SELECT held_credits FROM igny8_ai_task_logs WHERE task_id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+      [taskId],
+    );
+    return rows[0]?.held_credits ?? 0;
+  }
+
+  private async defaultTokensPerCredit(manager: EntityManager): Promise<number> {
+    const config = await manager.getRepository(BillingConfiguration).findOneBy({ id: 1 });
+    return config?.default_tokens_per_credit ?? 1000;
+  }
+}
