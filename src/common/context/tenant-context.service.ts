@@ -49,13 +49,16 @@ export class TenantContext {
     });
   }
 
-  /** The one reviewed way to read or write tenant rows without a principal. Always logged. */
-  runAsSystem<T>(reason: string, fn: () => Promise<T>): Promise<T> {
+  /**
+   * The one reviewed way to read or write tenant rows without a principal. Always logged; system
+   * jobs, whose lift the job catalogue declares, log it at debug level (one line per run otherwise).
+   */
+  runAsSystem<T>(reason: string, fn: () => Promise<T>, level: 'log' | 'debug' = 'log'): Promise<T> {
     const requestId = this.requestId;
     return this.cls.run({ ifNested: 'inherit' }, () => {
       if (requestId) this.cls.set('requestId', requestId);
       this.cls.set('systemReason', reason);
-      this.logger.log({ reason }, 'runAsSystem');
+      this.logger[level]({ reason }, 'runAsSystem');
       return fn();
     });
   }

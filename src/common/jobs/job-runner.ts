@@ -57,7 +57,7 @@ export class JobRunner {
     const timers: NodeJS.Timeout[] = [];
     const work = this.context.runFresh(meta.requestId, async () => {
       const execute = () => handler(envelope.payload, { signal: controller.signal, meta, attempt, jobId });
-      if (meta.system) return this.context.runAsSystem(`job:${name}`, execute);
+      if (meta.system) return this.context.runAsSystem(`job:${name}`, execute, 'debug');
       this.context.setPrincipal({
         userId: meta.userId ?? null,
         accountId: meta.accountId as number,
