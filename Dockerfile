@@ -33,6 +33,9 @@ COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY scripts/healthcheck.mjs ./scripts/healthcheck.mjs
+# A font, so the offline AI provider's images show their prompt text (sharp renders the SVG).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 # Writable places of the default configuration: LOG_DIR (./logs), MEDIA_DIR (./.data/media).
 RUN mkdir -p logs .data/media && chown -R node:node logs .data
 USER node
