@@ -26,6 +26,7 @@ import { AdminModule } from './modules/admin/admin.module.js';
 import { AiModule } from './modules/ai/ai.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { PlannerModule } from './modules/planner/planner.module.js';
+import { SiteSettingsModule } from './modules/site-settings/site-settings.module.js';
 import { SitesModule } from './modules/sites/sites.module.js';
 import { SystemModule } from './modules/system/system.module.js';
 import { UsersModule } from './modules/users/users.module.js';
@@ -63,6 +64,7 @@ export class AppModule {
         AdminModule,
         WriterModule,
         AiModule,
+        SiteSettingsModule,
       ],
       providers: [
         TenantContext,

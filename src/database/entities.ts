@@ -22,6 +22,10 @@ import { Site } from '../modules/auth/entities/site.entity.js';
 import { Subscription } from '../modules/auth/entities/subscription.entity.js';
 import { User } from '../modules/auth/entities/user.entity.js';
 import {
+  AutomationConfig,
+  DefaultAutomationConfig,
+} from '../modules/automation/entities/automation-config.entity.js';
+import {
   BillingConfiguration,
   CreditCostConfig,
 } from '../modules/billing/entities/credit-cost-config.entity.js';
@@ -31,6 +35,7 @@ import { Cluster } from '../modules/planner/entities/cluster.entity.js';
 import { ContentIdeaKeyword } from '../modules/planner/entities/content-idea-keyword.entity.js';
 import { ContentIdea } from '../modules/planner/entities/content-idea.entity.js';
 import { Keyword } from '../modules/planner/entities/keyword.entity.js';
+import { PublishingSettings } from '../modules/publisher/entities/publishing-settings.entity.js';
 import { EmailLog } from '../modules/system/entities/email-log.entity.js';
 import { EmailOutbox } from '../modules/system/entities/email-outbox.entity.js';
 import { ContentTaxonomyRelation } from '../modules/writer/entities/content-taxonomy-relation.entity.js';
@@ -66,6 +71,11 @@ export const ENTITIES = [
   ContentTaxonomy,
   ContentTaxonomyRelation,
   Image,
+  // automation (domain.md §4)
+  AutomationConfig,
+  DefaultAutomationConfig,
+  // publishing (domain.md §5)
+  PublishingSettings,
   // billing (domain.md §7)
   CreditTransaction,
   CreditUsageLog,

@@ -243,4 +243,28 @@ describe('AI chain (offline provider)', () => {
       'generate_images',
     ]);
   });
+
+  it('moves content straight to approved when the site auto-approves', async () => {
+    const site = tenant.siteIds[0];
+    const settings = await call('PATCH', `system/sites/${site}/settings/`, editor(), {
+      publishing: { auto_approval_enabled: true },
+    });
+    expect(settings.status).toBe(200);
+    const [{ id: contentId }] = await db.query<{ id: number }[]>(
+      `INSERT INTO igny8_content (account_id, site_id, sector_id, title, content_html)
+       VALUES ($1, $2, $3, 'Auto-approved', '<h2>One</h2><p>Text.</p>') RETURNING id`,
+      [tenant.accountId, site, tenant.sectorIds[0][0]],
+    );
+    const [{ id: imageId }] = await db.query<{ id: number }[]>(
+      `INSERT INTO igny8_images (account_id, site_id, sector_id, content_id, image_type, position, prompt)
+       VALUES ($1, $2, $3, $4, 'featured', 0, 'A calm desk') RETURNING id`,
+      [tenant.accountId, site, tenant.sectorIds[0][0], contentId],
+    );
+    const task = await run('writer/images/generate_images/', { ids: [imageId] });
+    expect(task.result).toMatchObject({ images_generated: 1, images_failed: 0 });
+    const [content] = await db.query<{ status: string }[]>('SELECT status FROM igny8_content WHERE id = $1', [
+      contentId,
+    ]);
+    expect(content.status).toBe('approved');
+  });
 });

@@ -60,6 +60,7 @@ const PATH_KINDS: [RegExp, Kind][] = [
   [/^\/api\/v1\/billing\/(credits\/)?transactions\/:id$/, 'transaction'],
   [/^\/api\/v1\/system\/prompts\/:id$/, 'prompt'],
   [/^\/api\/v1\/system\/tasks\/:task_id(\/cancel)?$/, 'aiTask'],
+  [/^\/api\/v1\/system\/sites\/:id\/settings(\/reset)?$/, 'site'],
 ];
 
 /** The AI entry points and the kind of row their `ids` name. */
@@ -100,6 +101,7 @@ const BODIES: Partial<Record<string, Record<string, unknown>>> = {
     sector_slugs: ['cloud-computing'],
   },
   'PATCH /api/v1/system/prompts/:id': { prompt_value: 'Renamed' },
+  'PATCH /api/v1/system/sites/:id/settings': { publishing: { daily_publish_limit: 1 } },
 };
 
 const TABLES = [
@@ -118,6 +120,9 @@ const TABLES = [
   'igny8_ai_task_logs',
   'igny8_credit_transactions',
   'igny8_credit_usage_logs',
+  'igny8_ai_settings',
+  'igny8_automation_configs',
+  'igny8_publishing_settings',
 ];
 
 function kindOf(route: RouteInfo): Kind | 'global' | undefined {

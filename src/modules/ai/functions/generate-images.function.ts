@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { MediaStorage } from '../../../common/media/media-storage.js';
 import { MediaService } from '../../../common/media/media.service.js';
 import { ScopedRepositories, type ScopedRepository } from '../../../common/tenancy/scoped-repository.js';
+import { PublishingSettingsService } from '../../publisher/publishing-settings.service.js';
 import { Image } from '../../writer/entities/image.entity.js';
 import { IMAGE_SHAPE } from '../../writer/writer-scope.js';
 import {
@@ -35,7 +36,7 @@ const ELIGIBLE = new Set(['pending', 'failed']);
 /**
  * `generate_images` (domain.md §8.14): one provider call per image; the file is stored as WebP
  * under an unguessable name and served at `/media/…`. When a content's images are all generated
- * or failed, a `draft` content moves to `review`.
+ * or failed, a `draft` content moves to `review` (to `approved` when the site auto-approves).
  */
 @Injectable()
 export class GenerateImagesFunction implements AiFunction<ImageItem, StoredImage> {
@@ -49,6 +50,7 @@ export class GenerateImagesFunction implements AiFunction<ImageItem, StoredImage
     private readonly kit: AiFunctionKit,
     private readonly storage: MediaStorage,
     private readonly media: MediaService,
+    private readonly publishing: PublishingSettingsService,
   ) {
     this.images = repos.for(Image, 'i', IMAGE_SHAPE);
   }
@@ -148,28 +150,37 @@ export class GenerateImagesFunction implements AiFunction<ImageItem, StoredImage
         stored.height,
       ],
     );
-    await this.reviewWhenDone(manager, item);
+    await this.reviewWhenDone(manager, item, run);
     return { images_generated: 1 };
   }
 
-  async markFailed(manager: EntityManager, item: ImageItem, error: ItemError): Promise<ResultPatch> {
+  async markFailed(
+    manager: EntityManager,
+    item: ImageItem,
+    error: ItemError,
+    run: TaskRun,
+  ): Promise<ResultPatch> {
     await manager.query(
       `UPDATE igny8_images SET status = 'failed', error_message = $2, updated_at = now() WHERE id = $1`,
       [item.id, error.error],
     );
-    await this.reviewWhenDone(manager, item);
+    await this.reviewWhenDone(manager, item, run);
     return { images_failed: 1 };
   }
 
-  /** A draft content whose live images are all generated or failed moves to review (domain.md §8.14). */
-  private async reviewWhenDone(manager: EntityManager, item: ImageItem): Promise<void> {
+  /**
+   * A draft content whose live images are all generated or failed moves to review (domain.md
+   * §8.14), or straight on to approved when the site's publishing settings auto-approve (§5.3).
+   */
+  private async reviewWhenDone(manager: EntityManager, item: ImageItem, run: TaskRun): Promise<void> {
     if (item.image.content_id === null) return;
+    const status = (await this.publishing.autoApprovalEnabled(run.siteId, manager)) ? 'approved' : 'review';
     await manager.query(
-      `UPDATE igny8_content c SET status = 'review', updated_at = now()
+      `UPDATE igny8_content c SET status = $2, updated_at = now()
         WHERE c.id = $1 AND c.status = 'draft' AND c.deleted_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM igny8_images i
                            WHERE i.content_id = c.id AND i.deleted_at IS NULL AND i.status = 'pending')`,
-      [item.image.content_id],
+      [item.image.content_id, status],
     );
   }
 }

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  AUTOMATION_SETTING_FIELDS,
+  AutomationConfig,
+  type AutomationSettingField,
+  DefaultAutomationConfig,
+} from './entities/automation-config.entity.js';
+import { nextRunAt } from './next-run.js';
+
+/** The site a config belongs to, with its account's time zone (schedules are local to it). */
+export interface ScheduledSite {
+  id: number;
+  account_id: number;
+  timezone: string;
+}
+
+/** Changes to a site's config: absent keeps; `test_trigger_at` null clears. */
+export type AutomationConfigChanges = Partial<
+  Pick<AutomationConfig, AutomationSettingField | 'test_trigger_at'>
+>;
+
+/**
+ * AutomationConfig (domain.md 4.1): one per site, copied from DefaultAutomationConfig (4.2) the first
+ * time it is read or written. Every write recomputes `next_run_at` (15.5). Callers pass a site they
+ * checked is visible.
+ */
+@Injectable()
+export class AutomationConfigService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The site's config, created from the defaults on first use. */
+  async forSite(
+    site: ScheduledSite,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<AutomationConfig> {
+    const existing = await manager.findOneBy(AutomationConfig, { site_id: site.id });
+    if (existing) return existing;
+    const settings = settingsOf(await this.defaults(manager));
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(AutomationConfig)
+      .values({
+        ...settings,
+        account_id: site.account_id,
+        site_id: site.id,
+        next_run_at: scheduledStart(settings, site.timezone),
+      })
+      // A concurrent first read created it: use that row.
+      .orIgnore()
+      .execute();
+    return manager.findOneByOrFail(AutomationConfig, { site_id: site.id });
+  }
+
+  async update(
+    site: ScheduledSite,
+    changes: AutomationConfigChanges,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<AutomationConfig> {
+    const config = await this.forSite(site, manager);
+    manager.merge(AutomationConfig, config, changes);
+    return this.saveScheduled(config, site, manager);
+  }
+
+  /** Copies DefaultAutomationConfig again and drops a pending test trigger; the run history stays. */
+  async reset(
+    site: ScheduledSite,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<AutomationConfig> {
+    const config = await this.forSite(site, manager);
+    Object.assign(config, settingsOf(await this.defaults(manager)), { test_trigger_at: null });
+    return this.saveScheduled(config, site, manager);
+  }
+
+  private saveScheduled(
+    config: AutomationConfig,
+    site: ScheduledSite,
+    manager: EntityManager,
+  ): Promise<AutomationConfig> {
+    config.next_run_at = scheduledStart(config, site.timezone);
+    return manager.save(AutomationConfig, config);
+  }
+
+  private async defaults(manager: EntityManager): Promise<DefaultAutomationConfig> {
+    const defaults = await manager.findOneBy(DefaultAutomationConfig, { id: 1 });
+    if (!defaults) {
+      throw new Error('The DefaultAutomationConfig row (id = 1) is missing; run the migrations.');
+    }
+    return defaults;
+  }
+}
+
+type AutomationSettings = Pick<AutomationConfig, AutomationSettingField>;
+
+function settingsOf(source: AutomationSettings): AutomationSettings {
+  const settings = {} as Record<AutomationSettingField, unknown>;
+  for (const field of AUTOMATION_SETTING_FIELDS) settings[field] = source[field];
+  return settings as AutomationSettings;
+}
+
+/** `next_run_at` for these settings from now on: null while scheduling is off. */
+function scheduledStart(settings: AutomationSettings, timeZone: string): Date | null {
+  if (!settings.is_enabled) return null;
+  const hour = Number(settings.scheduled_time.slice(0, 2));
+  return nextRunAt(settings.frequency, hour, timeZone, new Date());
+}
