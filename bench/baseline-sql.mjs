@@ -12,20 +12,20 @@ export const USER_SQL = `SELECT u.id AS user_id, u.account_id, u.email, u.passwo
   JOIN igny8_plans p ON p.id = a.plan_id
   WHERE u.deleted_at IS NULL AND u.id = $1`;
 
-const FROM = `FROM "igny8_keywords" "k" INNER JOIN "igny8_seed_keywords" "sk" ON "sk"."id" = "k"."seed_keyword_id"
-  WHERE ("k"."deleted_at" IS NULL) AND ("k"."account_id" = $1)`;
+const FROM = `FROM "igny8_keywords" "k" INNER JOIN "igny8_seed_keywords" "sk" ON sk.id = k.seed_keyword_id
+  WHERE (k.deleted_at IS NULL) AND (k.account_id = $1)`;
 
 /** The list's count: tenant scope (account), soft delete, the seed join. `$1` account. */
-export const COUNT_SQL = `SELECT COUNT(DISTINCT "k"."id") AS "count" ${FROM}`;
+export const COUNT_SQL = `SELECT COUNT(DISTINCT k.id) AS "count" ${FROM}`;
 
 /** Ordering allowlist of the keywords list (KEYWORDS_LIST in src/modules/planner/keywords.service.ts). */
 export const ORDERING = {
-  keyword: '"sk"."keyword"',
-  volume: 'COALESCE("k"."volume_override", "sk"."volume")',
-  difficulty: 'COALESCE("k"."difficulty_override", "sk"."difficulty")',
-  status: '"k"."status"',
-  created_at: '"k"."created_at"',
-  updated_at: '"k"."updated_at"',
+  keyword: 'sk.keyword',
+  volume: 'COALESCE(k.volume_override, sk.volume)',
+  difficulty: 'COALESCE(k.difficulty_override, sk.difficulty)',
+  status: 'k.status',
+  created_at: 'k.created_at',
+  updated_at: 'k.updated_at',
 };
 
 /**
@@ -33,13 +33,10 @@ export const ORDERING = {
  * integers. `$1` account.
  */
 export function pageSql(orderBy, limit, offset) {
-  return `SELECT "k"."id" AS "k_id", "k"."created_at" AS "k_created_at", "k"."updated_at" AS "k_updated_at",
-  "k"."account_id" AS "k_account_id", "k"."created_by" AS "k_created_by", "k"."site_id" AS "k_site_id",
-  "k"."sector_id" AS "k_sector_id", "k"."deleted_at" AS "k_deleted_at", "k"."deleted_by" AS "k_deleted_by",
-  "k"."deleted_cascade_id" AS "k_deleted_cascade_id", "k"."seed_keyword_id" AS "k_seed_keyword_id",
-  "k"."volume_override" AS "k_volume_override", "k"."difficulty_override" AS "k_difficulty_override",
-  "k"."attribute_values" AS "k_attribute_values", "k"."cluster_id" AS "k_cluster_id", "k"."status" AS "k_status",
-  "k"."disabled" AS "k_disabled" ${FROM}
+  return `SELECT "k"."id", "k"."created_at", "k"."updated_at", "k"."account_id", "k"."created_by", "k"."site_id",
+  "k"."sector_id", "k"."deleted_at", "k"."deleted_by", "k"."deleted_cascade_id", "k"."seed_keyword_id",
+  "k"."volume_override", "k"."difficulty_override", "k"."attribute_values", "k"."cluster_id", "k"."status",
+  "k"."disabled" ${FROM}
   ORDER BY ${orderBy} LIMIT ${limit} OFFSET ${offset}`;
 }
 
@@ -57,7 +54,7 @@ export const PRESENT_SQL = `SELECT k.id, s.keyword, COALESCE(k.volume_override, 
 export const BASELINE_STATEMENTS = [
   USER_SQL,
   COUNT_SQL,
-  pageSql(`${ORDERING.volume} DESC, "k"."id" DESC`, 25, 0),
+  pageSql(`${ORDERING.volume} DESC, k.id DESC`, 25, 0),
   PRESENT_SQL,
 ];
 

@@ -104,7 +104,7 @@ function orderBy(raw) {
     keys.push(`${ORDERING[field]} ${descending ? 'DESC' : 'ASC'}`);
   }
   if (keys.length === 0) keys.push(`${ORDERING.created_at} DESC`);
-  keys.push(`"k"."id" ${keys[0].endsWith('DESC') ? 'DESC' : 'ASC'}`);
+  keys.push(`k.id ${keys[0].endsWith('DESC') ? 'DESC' : 'ASC'}`);
   return keys.join(', ');
 }
 
@@ -137,14 +137,13 @@ async function listKeywords(request) {
     );
     const extra = new Map();
     if (rows.length > 0) {
-      const found = await pool.query(PRESENT_SQL, [rows.map((row) => row.k_id)]);
+      const found = await pool.query(PRESENT_SQL, [rows.map((row) => row.id)]);
       for (const row of found.rows) extra.set(row.id, row);
     }
     results = rows.map((row) => {
-      // The page's columns under their names (`k_created_at` → `created_at`), then the computed fields.
-      const object = {};
-      for (const [alias, value] of Object.entries(row)) object[alias.slice(2)] = value;
-      const more = extra.get(row.k_id);
+      // The page's columns, then the computed fields.
+      const object = { ...row };
+      const more = extra.get(row.id);
       object.keyword = more?.keyword ?? '';
       object.volume = Number(more?.volume ?? 0);
       object.difficulty = Number(more?.difficulty ?? 0);

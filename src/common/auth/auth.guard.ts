@@ -7,6 +7,7 @@ import { TenantContext } from '../context/tenant-context.service.js';
 import { safeEqual, sha256Hex } from '../crypto.js';
 import { ApiError } from '../http/error-codes.js';
 import { isAllowedOrigin } from '../http/http-setup.js';
+import { RouteMetadata } from '../http/route-metadata.js';
 import { ThrottleService } from '../throttling/throttle.service.js';
 import { API_KEY_ALLOWED, OPTIONAL_AUTH, ROLES, SKIP_ACCOUNT_GATE } from './auth.decorators.js';
 import { IdentityLookup, type SiteKeyIdentity, type UserIdentity } from './identity-lookup.js';
@@ -25,6 +26,15 @@ type AccountState = Pick<UserIdentity, 'account_status' | 'account_is_active' | 
 interface Authenticated {
   principal: Principal;
   account: AccountState;
+}
+
+/** The route's auth decorators. */
+interface RouteAuth {
+  isPublic: boolean;
+  optionalAuth: boolean;
+  apiKeyAllowed: boolean;
+  skipAccountGate: boolean;
+  role: RoleMark;
 }
 
 type Credential =
@@ -68,6 +78,18 @@ function readBasic(request: FastifyRequest): Extract<Credential, { kind: 'basic'
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly routes = new RouteMetadata<RouteAuth>((targets) => {
+    const flag = (key: string) =>
+      this.reflector.getAllAndOverride<boolean | undefined>(key, targets) === true;
+    return {
+      isPublic: flag(IS_PUBLIC),
+      optionalAuth: flag(OPTIONAL_AUTH),
+      apiKeyAllowed: flag(API_KEY_ALLOWED),
+      skipAccountGate: flag(SKIP_ACCOUNT_GATE),
+      role: this.reflector.getAllAndOverride<RoleMark | undefined>(ROLES, targets) ?? 'viewer',
+    };
+  });
+
   constructor(
     private readonly reflector: Reflector,
     private readonly config: AppConfig,
@@ -80,26 +102,25 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(execution: ExecutionContext): Promise<boolean> {
-    const targets = [execution.getHandler(), execution.getClass()];
-    const meta = <T>(key: string) => this.reflector.getAllAndOverride<T | undefined>(key, targets);
-    if (meta<boolean>(IS_PUBLIC)) return true;
+    const route = this.routes.of(execution);
+    if (route.isPublic) return true;
 
     const http = execution.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const authenticated = await this.authenticate(request, reply);
     if (!authenticated) {
-      if (meta<boolean>(OPTIONAL_AUTH)) return true;
+      if (route.optionalAuth) return true;
       throw new ApiError('authentication_required');
     }
     const { principal, account } = authenticated;
     this.context.setPrincipal(principal);
 
-    if (principal.via === 'api_key' && !meta<boolean>(API_KEY_ALLOWED)) {
+    if (principal.via === 'api_key' && !route.apiKeyAllowed) {
       throw new ApiError('api_key_not_allowed', 'This endpoint is not available with an API key.');
     }
-    if (principal.role !== 'developer' && !meta<boolean>(SKIP_ACCOUNT_GATE)) checkAccountGate(account);
-    if (!hasRole(principal.role, meta<RoleMark>(ROLES) ?? 'viewer')) throw new ApiError('permission_denied');
+    if (principal.role !== 'developer' && !route.skipAccountGate) checkAccountGate(account);
+    if (!hasRole(principal.role, route.role)) throw new ApiError('permission_denied');
     return true;
   }
 

@@ -27,6 +27,7 @@ export {
 } from './list-spec.js';
 export { ListModule, ListService } from './list.service.js';
 export {
+  columnRows,
   countRows,
   defaultFetch,
   type PageFetch,

@@ -13,6 +13,7 @@ import {
   Req,
   type Type,
 } from '@nestjs/common';
+import { RouteSchema } from '@nestjs/platform-fastify';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { ThrottleScope } from '../../config/config.schema.js';
@@ -20,6 +21,7 @@ import { ApiKeyAllowed, Roles } from '../auth/auth.decorators.js';
 import type { RoleMark } from '../auth/roles.js';
 import { IdPipe } from '../http/id.pipe.js';
 import { DeletedCountDto, IdsDto, PurgeResultDto } from '../http/ids.dto.js';
+import { type FieldSchema, pageSchema } from '../http/page-schema.js';
 import { DELETED, type Paginated, WithMessage } from '../http/responses.js';
 import { BodyAs } from '../http/validation.pipe.js';
 import type { FilterOptions } from '../list/filter-options.js';
@@ -60,6 +62,8 @@ export interface ResourceRoutes {
   tag: string;
   /** Response schema of one object. */
   model: Type<unknown>;
+  /** JSON types of the fields of one list row: list pages are then written by a compiled serializer. */
+  listRow?: Readonly<Record<string, FieldSchema>>;
   createDto?: Type<unknown>;
   updateDto?: Type<unknown>;
   roles: { read: RoleMark; write: RoleMark; trash: RoleMark };
@@ -93,6 +97,10 @@ export function resourceController(
     when(!!routes.apiKey?.write, ApiKeyAllowed()),
   );
   const admin = applyDecorators(Roles(routes.roles.trash), Throttle(routes.throttle.write));
+  const page = when(
+    routes.listRow !== undefined,
+    RouteSchema({ response: { 200: pageSchema(routes.listRow ?? {}) } }),
+  );
   const summary = (text: string) => ApiOperation({ summary: `${text} (${routes.name.toLowerCase()})` });
 
   @ApiTags(routes.tag)
@@ -102,6 +110,7 @@ export function resourceController(
 
     @Get()
     @read
+    @page
     @summary('List')
     @ApiPaginated(routes.model)
     list(@Query() query: RawQuery, @Req() request: FastifyRequest) {
@@ -118,6 +127,7 @@ export function resourceController(
 
     @Get('trash')
     @admin
+    @page
     @summary('List deleted rows')
     @ApiPaginated(routes.model)
     trash(@Query() query: RawQuery, @Req() request: FastifyRequest) {

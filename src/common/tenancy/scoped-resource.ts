@@ -14,9 +14,11 @@ import type { FilterOptions } from '../list/filter-options.js';
 import type { RawQuery } from '../list/list-query.js';
 import type { ListSpec } from '../list/list-spec.js';
 import { ListService } from '../list/list.service.js';
+import { columnRows, type PageFetch } from '../list/paginate.js';
 import { ScopedRepository } from './scoped-repository.js';
 import { type ParentLink, SoftDeleteService } from './soft-delete.service.js';
 import type { ScopeOptions, TenantShape } from './tenant-scope.js';
+import { TenantSubscriber } from './tenant.subscriber.js';
 
 /** Everything a tenant resource declares; the base turns it into list/get/delete/trash/restore/purge. */
 export interface ResourceDefinition<T extends ObjectLiteral, V> {
@@ -27,6 +29,12 @@ export interface ResourceDefinition<T extends ObjectLiteral, V> {
   list: ListSpec;
   /** Rows → API objects, for a whole page at once (constant queries for computed fields). */
   present: (rows: T[]) => Promise<V[]> | V[];
+  /**
+   * The columns list pages read as plain rows instead of entities (hydration is the costly part of a
+   * list), so `present` gets rows with exactly these properties. Only for columns `columnRows` can
+   * read. Default: entities.
+   */
+  listColumns?: readonly (keyof T & string)[];
   /** Restore is refused while one of these parents is deleted. */
   parents?: ParentLink[];
   /** Unique index name → the field a clash is reported on (400 on create/update). */
@@ -41,6 +49,7 @@ export class ResourceDeps {
     readonly context: TenantContext,
     readonly lists: ListService,
     readonly softDeletes: SoftDeleteService,
+    readonly tenantSubscriber: TenantSubscriber,
   ) {}
 }
 
@@ -65,6 +74,7 @@ function accountFilter(context: TenantContext, raw: RawQuery): number | undefine
  */
 export class ScopedResource<T extends ObjectLiteral, V> {
   readonly repo: ScopedRepository<T>;
+  private readonly pageFetch?: PageFetch<T, T>;
 
   constructor(
     protected readonly deps: ResourceDeps,
@@ -77,6 +87,7 @@ export class ScopedResource<T extends ObjectLiteral, V> {
       definition.alias,
       definition.shape,
     );
+    if (definition.listColumns) this.pageFetch = this.plainRows(definition.listColumns);
   }
 
   /** A scoped query for reads; resources may add joins here (labels). */
@@ -91,7 +102,7 @@ export class ScopedResource<T extends ObjectLiteral, V> {
   ): Promise<Paginated<V>> {
     const qb = this.query({ trash: options.trash, accountId: accountFilter(this.deps.context, raw) });
     const listSpec = options.trash ? this.trashSpec() : this.definition.list;
-    const page = await this.deps.lists.list(qb, listSpec, raw, request);
+    const page = await this.deps.lists.list(qb, listSpec, raw, request, this.pageFetch);
     return new Paginated(page.count, page.next, page.previous, await this.definition.present(page.results));
   }
 
@@ -172,6 +183,16 @@ export class ScopedResource<T extends ObjectLiteral, V> {
     return known
       ? ApiError.field(known.field, known.message)
       : ApiError.field('non_field_errors', 'This value already exists.');
+  }
+
+  /** Plain rows pass the same load tripwire as entities. */
+  private plainRows(columns: readonly string[]): PageFetch<T, T> {
+    const fetch = columnRows<T>(this.definition.alias, columns);
+    return async (qb) => {
+      const rows = await fetch(qb);
+      this.deps.tenantSubscriber.checkLoaded(this.definition.table, rows);
+      return rows;
+    };
   }
 
   /** Trash lists the same filters, newest `deleted_at` first. */

@@ -84,12 +84,19 @@ export class TenantSubscriber implements EntitySubscriberInterface<ObjectLiteral
   }
 
   afterLoad(entity: ObjectLiteral, event?: LoadEvent<ObjectLiteral>): void {
+    if (event) this.checkLoaded(event.metadata.tableName, [entity]);
+  }
+
+  /** The load tripwire; also called for rows read without entity hydration (plain list pages). */
+  checkLoaded(table: string, rows: readonly ObjectLiteral[]): void {
     const principal = this.context.principal;
-    if (!principal || principal.bypassTenant || !event) return;
-    const table = event.metadata.tableName;
-    const owner: unknown = table === ACCOUNTS_TABLE ? entity.id : entity.account_id;
-    if (owner === undefined || owner === null) return;
-    if (Number(owner) !== principal.accountId) this.trip('load', table, owner);
+    if (!principal || principal.bypassTenant) return;
+    for (const row of rows) {
+      const owner: unknown = table === ACCOUNTS_TABLE ? row.id : row.account_id;
+      if (owner !== undefined && owner !== null && Number(owner) !== principal.accountId) {
+        this.trip('load', table, owner);
+      }
+    }
   }
 
   private trip(action: string, table: string, owner: unknown): never {

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ThrottleScope } from '../../config/config.schema.js';
 import { IS_PUBLIC } from '../auth/public.decorator.js';
 import { TenantContext } from '../context/tenant-context.service.js';
+import { RouteMetadata } from '../http/route-metadata.js';
 import { THROTTLE_SCOPE } from './throttle.decorator.js';
 import { ThrottleService } from './throttle.service.js';
 
@@ -14,6 +15,16 @@ import { ThrottleService } from './throttle.service.js';
  */
 @Injectable()
 export class ThrottleGuard implements CanActivate {
+  /** The route's scope, null when it is unthrottled. */
+  private readonly scopes = new RouteMetadata<ThrottleScope | null>((targets) => {
+    const declared = this.reflector.getAllAndOverride<ThrottleScope | null | undefined>(
+      THROTTLE_SCOPE,
+      targets,
+    );
+    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets) === true;
+    return declared === undefined ? (isPublic ? null : 'default') : declared;
+  });
+
   constructor(
     private readonly reflector: Reflector,
     private readonly throttle: ThrottleService,
@@ -22,13 +33,7 @@ export class ThrottleGuard implements CanActivate {
 
   async canActivate(execution: ExecutionContext): Promise<boolean> {
     if (!this.throttle.enabled) return true;
-    const targets = [execution.getHandler(), execution.getClass()];
-    const declared = this.reflector.getAllAndOverride<ThrottleScope | null | undefined>(
-      THROTTLE_SCOPE,
-      targets,
-    );
-    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets) === true;
-    const scope = declared === undefined ? (isPublic ? null : 'default') : declared;
+    const scope = this.scopes.of(execution);
     if (!scope) return true;
 
     const principal = this.context.principal;

@@ -9,7 +9,7 @@ import type { CreateIdeaDto, IdeaBulkUpdateDto, UpdateIdeaDto } from './dto/idea
 import { PLANNER_PARENTS } from './entities/cascades.js';
 import { ContentIdea, IDEA_STATUSES } from './entities/content-idea.entity.js';
 import { clusterFilter, IDEA_SHAPE, PlannerRefs, PlannerResource, sectorFilter } from './planner-resource.js';
-import { type IdeaView, presentIdeas } from './presenters.js';
+import { IDEA_FIELDS, type IdeaView, presentIdeas } from './presenters.js';
 import { CLUSTER_STATUS, IDEA_STATUS } from './state-machines.js';
 
 export const IDEAS_LIST = defineList({
@@ -66,6 +66,7 @@ export class IdeasService extends PlannerResource<ContentIdea, IdeaView> {
       shape: IDEA_SHAPE,
       list: IDEAS_LIST,
       present: (rows) => presentIdeas(deps.dataSource.manager, rows),
+      listColumns: IDEA_FIELDS,
       parents: PLANNER_PARENTS.igny8_content_ideas,
     });
   }

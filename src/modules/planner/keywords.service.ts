@@ -43,7 +43,7 @@ import {
   PlannerResource,
   sectorFilter,
 } from './planner-resource.js';
-import { type KeywordView, presentKeywords } from './presenters.js';
+import { KEYWORD_FIELDS, type KeywordView, presentKeywords } from './presenters.js';
 import { KEYWORD_STATUS } from './state-machines.js';
 
 /** Effective values (domain.md 2.1): the override, else the seed's. */
@@ -138,6 +138,7 @@ export class KeywordsService extends PlannerResource<Keyword, KeywordView> {
       shape: KEYWORD_SHAPE,
       list: KEYWORDS_LIST,
       present: (rows) => presentKeywords(deps.dataSource.manager, rows),
+      listColumns: KEYWORD_FIELDS,
       parents: PLANNER_PARENTS.igny8_keywords,
       uniques: {
         igny8_keywords_seed_site_sector_uniq: { field: 'seed_keyword_id', message: DUPLICATE_KEYWORD },

@@ -40,6 +40,7 @@ import {
 import { IdeasService } from './ideas.service.js';
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from './keyword-import.js';
 import { KEYWORDS_LIST, KeywordsService } from './keywords.service.js';
+import { KEYWORD_SCHEMA } from './presenters.js';
 
 /*
  * api.md 9.4 (without the AI actions): reads viewer + API key, writes and actions editor + API key,
@@ -59,6 +60,7 @@ export const KeywordsController = resourceController(
     path: 'api/v1/planner/keywords',
     name: 'Keywords',
     model: KeywordDto,
+    listRow: KEYWORD_SCHEMA,
     createDto: CreateKeywordDto,
     updateDto: UpdateKeywordDto,
   },

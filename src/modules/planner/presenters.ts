@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { field, type FieldSchema } from '../../common/http/page-schema.js';
 import type { Cluster } from './entities/cluster.entity.js';
 import type { ContentIdea } from './entities/content-idea.entity.js';
 import type { Keyword } from './entities/keyword.entity.js';
@@ -22,9 +23,27 @@ const ROW_FIELDS = [
   'deleted_cascade_id',
 ] as const;
 
-function pick<T extends object, K extends keyof T>(row: T, keys: readonly K[]): Pick<T, K> {
+const ROW_SCHEMA = {
+  id: field.integer,
+  created_at: field.dateTime,
+  updated_at: field.dateTime,
+  account_id: field.integer,
+  created_by: field.integerOrNull,
+  site_id: field.integer,
+  sector_id: field.integer,
+  deleted_at: field.dateTimeOrNull,
+  deleted_by: field.integerOrNull,
+  deleted_cascade_id: field.stringOrNull,
+} satisfies Record<(typeof ROW_FIELDS)[number], FieldSchema>;
+
+/**
+ * The row's `fields`: a plain row of a list page has exactly these (the resource's `listColumns`);
+ * an entity also carries its relation properties.
+ */
+function rowFields<T extends object, K extends keyof T>(row: T, fields: readonly K[]): Pick<T, K> {
+  if (Object.getPrototypeOf(row) === Object.prototype) return row;
   const out = {} as Pick<T, K>;
-  for (const key of keys) out[key] = row[key];
+  for (const field of fields) out[field] = row[field];
   return out;
 }
 
@@ -60,6 +79,25 @@ export type KeywordView = Pick<Keyword, (typeof KEYWORD_FIELDS)[number]> & {
   sector_name: string | null;
 };
 
+/** The JSON types of a keyword object, in its field order (the list's response schema). */
+export const KEYWORD_SCHEMA = {
+  ...ROW_SCHEMA,
+  seed_keyword_id: field.integer,
+  volume_override: field.integerOrNull,
+  difficulty_override: field.integerOrNull,
+  attribute_values: field.any,
+  cluster_id: field.integerOrNull,
+  status: field.string,
+  disabled: field.boolean,
+  keyword: field.string,
+  volume: field.integer,
+  difficulty: field.integer,
+  intent: field.string,
+  country: field.string,
+  cluster_name: field.stringOrNull,
+  sector_name: field.stringOrNull,
+} satisfies Record<keyof KeywordView, FieldSchema>;
+
 export async function presentKeywords(manager: EntityManager, rows: Keyword[]): Promise<KeywordView[]> {
   const extra = await computed<{
     id: number;
@@ -85,7 +123,7 @@ export async function presentKeywords(manager: EntityManager, rows: Keyword[]): 
   return rows.map((row) => {
     const more = extra.get(Number(row.id));
     return {
-      ...pick(row, KEYWORD_FIELDS),
+      ...rowFields(row, KEYWORD_FIELDS),
       keyword: more?.keyword ?? '',
       volume: Number(more?.volume ?? 0),
       difficulty: Number(more?.difficulty ?? 0),
@@ -126,7 +164,7 @@ export async function presentClusters(manager: EntityManager, rows: Cluster[]): 
   return rows.map((row) => {
     const more = extra.get(Number(row.id));
     return {
-      ...pick(row, CLUSTER_FIELDS),
+      ...rowFields(row, CLUSTER_FIELDS),
       sector_name: more?.sector_name ?? null,
       ideas_count: Number(more?.ideas_count ?? 0),
     };
@@ -196,7 +234,7 @@ export async function presentIdeas(manager: EntityManager, rows: ContentIdea[]):
       keyword: k.keyword,
     }));
     return {
-      ...pick(row, IDEA_FIELDS),
+      ...rowFields(row, IDEA_FIELDS),
       keyword_ids: keywordObjects.map((k) => k.id),
       keyword_objects: keywordObjects,
       keyword_cluster_name: more?.keyword_cluster_name ?? null,
