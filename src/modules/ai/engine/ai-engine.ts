@@ -5,10 +5,11 @@ import { JobHandler, type JobRunContext } from '../../../common/jobs/job-handler
 import type { JobPayloads } from '../../../common/jobs/job-catalogue.js';
 import { PermanentJobError } from '../../../common/jobs/job-errors.js';
 import { AlreadyChargedError, CreditMeter } from '../../billing/credit-meter.service.js';
+import type { CreditCostConfig } from '../../billing/entities/credit-cost-config.entity.js';
 import { AiSettingsService } from '../config/ai-settings.service.js';
 import { ModelRegistry } from '../config/model-registry.service.js';
 import { AiTaskLog, type TaskPhase, type TaskStatus } from '../entities/ai-task-log.entity.js';
-import { ProviderError } from '../providers/ai-provider.js';
+import { type AiProvider, ProviderError } from '../providers/ai-provider.js';
 import { ProviderRouter } from '../providers/provider-router.js';
 import { AiFunctionRegistry } from './ai-function.registry.js';
 import {
@@ -25,6 +26,12 @@ import {
 
 /** Saving stopped because the task is no longer running (timed out or cancelled meanwhile). */
 class TaskEndedError extends Error {}
+
+/** What every item of one task shares, looked up once per task. */
+interface TaskTools {
+  config: CreditCostConfig;
+  provider: AiProvider;
+}
 
 interface Planned<TItem extends WorkItem> {
   item: TItem;
@@ -62,7 +69,7 @@ export class AiEngine {
     const claimed = await this.claim(accountId, job.task_id);
     if (claimed === 'missing')
       throw new PermanentJobError(`Task ${job.task_id} does not exist in account ${accountId}`);
-    if (claimed === 'ended') return { status: 'cancelled' };
+    if ('ended' in claimed) return { status: claimed.ended };
     const { log, resumed } = claimed;
     const fn = this.functions.get(log.function);
     let timedOut: Promise<unknown> | undefined;
@@ -135,6 +142,7 @@ export class AiEngine {
       );
     }
     await this.progress(run, 'PREP', 10, 'Preparing the prompts.');
+    const tools: TaskTools = { config, provider: await this.router.providerFor(run.model) };
     let attempted = 0;
     for (const [index, { item, estimate }] of planned.entries()) {
       run.signal.throwIfAborted();
@@ -159,7 +167,7 @@ export class AiEngine {
         break;
       }
       attempted += 1;
-      const outcome = await this.processItem(fn, item, estimate, run, result, (step) =>
+      const outcome = await this.processItem(fn, item, estimate, tools, run, result, (step) =>
         this.progress(
           run,
           ITEM_STEPS[step],
@@ -177,6 +185,7 @@ export class AiEngine {
     fn: AiFunction,
     item: WorkItem,
     estimate: number,
+    tools: TaskTools,
     run: TaskRun,
     result: ResultPatch,
     step: (index: number) => Promise<void>,
@@ -187,7 +196,7 @@ export class AiEngine {
     try {
       await step(0);
       const call = await fn.buildCall(item, run);
-      const provider = await this.router.providerFor(run.model);
+      const { provider } = tools;
       if (call.kind === 'text') {
         const response = await provider.complete(call.request, run.signal);
         answer = { ...response, data: null };
@@ -209,7 +218,7 @@ export class AiEngine {
     await step(2);
     try {
       await this.dataSource.transaction((manager) =>
-        this.saveItem(manager, fn, item, estimate, parsed, answer, run, result),
+        this.saveItem(manager, fn, item, estimate, tools.config, parsed, answer, run, result),
       );
       return 'saved';
     } catch (error) {
@@ -226,6 +235,7 @@ export class AiEngine {
     fn: AiFunction,
     item: WorkItem,
     estimate: number,
+    config: CreditCostConfig,
     parsed: unknown,
     answer: ProviderAnswer,
     run: TaskRun,
@@ -234,7 +244,6 @@ export class AiEngine {
     await this.lockRunning(manager, run);
     if (await fn.alreadySaved(manager, item, run)) throw new AlreadyChargedError(`${item.type}:${item.id}`);
     const patch = await fn.save(manager, item, parsed, run);
-    const config = await this.meter.costConfig(manager, fn.operation);
     const cost = await this.meter.actualCredits(
       manager,
       config,
@@ -332,7 +341,7 @@ export class AiEngine {
   private async claim(
     accountId: number,
     taskId: string,
-  ): Promise<{ log: AiTaskLog; resumed: boolean } | 'missing' | 'ended'> {
+  ): Promise<{ log: AiTaskLog; resumed: boolean } | { ended: TaskStatus } | 'missing'> {
     return this.dataSource.transaction(async (manager) => {
       const log = await manager
         .getRepository(AiTaskLog)
@@ -341,7 +350,7 @@ export class AiEngine {
         .where('t.task_id = :taskId AND t.account_id = :accountId', { taskId, accountId })
         .getOne();
       if (!log) return 'missing';
-      if (log.status !== 'queued' && log.status !== 'running') return 'ended';
+      if (log.status !== 'queued' && log.status !== 'running') return { ended: log.status };
       const resumed = log.status === 'running';
       await manager.query(
         `UPDATE igny8_ai_task_logs SET status = 'running', started_at = COALESCE(started_at, now()), updated_at = now()

@@ -93,18 +93,18 @@ export class AiFunctionKit {
     };
   }
 
+  /** The prompt of `type` in effect for the run's site and `sectorId`, ready to render with variables. */
   async prompt(
     type: PromptType,
     run: TaskRun,
     sectorId: number | null,
-    variables: Record<string, string>,
-  ): Promise<string> {
+  ): Promise<(variables: Record<string, string>) => string> {
     const template = await this.prompts.resolve(type, {
       accountId: run.accountId,
       siteId: run.siteId,
       sectorId,
     });
-    return this.prompts.render(template, variables);
+    return (variables) => this.prompts.render(template, variables);
   }
 
   /** Exactly-once check of most functions (§8.14): a usage log of this task and item exists. */

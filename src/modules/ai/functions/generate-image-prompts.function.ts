@@ -120,14 +120,12 @@ export class GenerateImagePromptsFunction implements AiFunction<ContentItem, Par
       .map(imagePrompt)
       .filter((prompt): prompt is ImagePrompt => prompt !== null)
       .slice(0, run.settings.max_images);
-    const wrap = async ({ prompt, alt_text }: ImagePrompt): Promise<ImagePrompt> => ({
-      prompt: await this.kit.prompt('image_prompt_template', run, Number(item.content.sector_id), {
-        IMAGE_DESCRIPTION: prompt,
-        STYLE: run.settings.image_style,
-      }),
+    const template = await this.kit.prompt('image_prompt_template', run, Number(item.content.sector_id));
+    const wrap = ({ prompt, alt_text }: ImagePrompt): ImagePrompt => ({
+      prompt: template({ IMAGE_DESCRIPTION: prompt, STYLE: run.settings.image_style }),
       alt_text,
     });
-    return { featured: await wrap(featured), in_article: await Promise.all(inArticle.map(wrap)) };
+    return { featured: wrap(featured), in_article: inArticle.map(wrap) };
   }
 
   async save(

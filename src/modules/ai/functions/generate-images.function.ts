@@ -98,7 +98,7 @@ export class GenerateImagesFunction implements AiFunction<ImageItem, StoredImage
     const { model } = run;
     const size =
       (item.image.image_type === 'featured' ? model.landscape_size : model.square_size) ?? '1024x1024';
-    const negativePrompt = await this.kit.prompt('negative_prompt', run, Number(item.image.sector_id), {});
+    const negativePrompt = (await this.kit.prompt('negative_prompt', run, Number(item.image.sector_id)))({});
     return {
       kind: 'image',
       request: {
