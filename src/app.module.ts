@@ -8,7 +8,7 @@ import { EnvelopeInterceptor } from './common/http/envelope.interceptor.js';
 import { ApiExceptionFilter } from './common/http/exception.filter.js';
 import { RouteTable } from './common/http/route-table.js';
 import { ApiValidationPipe } from './common/http/validation.pipe.js';
-import { JobsModule } from './common/jobs/jobs.module.js';
+import { JobsModule, type JobsModuleOptions } from './common/jobs/jobs.module.js';
 import { LoggingModule } from './common/logging/logging.module.js';
 import { MailModule } from './common/mail/mail.module.js';
 import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
@@ -35,7 +35,7 @@ import { WriterModule } from './modules/writer/writer.module.js';
 /** Composition only: cross-cutting infrastructure first, then the domain modules. */
 @Module({})
 export class AppModule {
-  static register(config: AppConfig): DynamicModule {
+  static register(config: AppConfig, jobs: JobsModuleOptions = {}): DynamicModule {
     return {
       module: AppModule,
       global: true,
@@ -47,7 +47,7 @@ export class AppModule {
         DatabaseModule,
         AuthCoreModule,
         TenancyModule,
-        JobsModule.register(config),
+        JobsModule.register(config, jobs),
         MailModule,
         MediaModule,
         IdempotencyModule,

@@ -12,7 +12,9 @@ if (!config.redis.url) {
   );
   process.exit(1);
 }
-const app = await NestFactory.createApplicationContext(AppModule.register(config), { bufferLogs: true });
+const app = await NestFactory.createApplicationContext(AppModule.register(config, { worker: true }), {
+  bufferLogs: true,
+});
 app.useLogger(app.get(Logger));
 const worker = app.get(BullWorker);
 exitGracefullyOn(async () => {
@@ -20,5 +22,4 @@ exitGracefullyOn(async () => {
   await app.close();
 });
 await worker.registerRepeatableJobs();
-worker.start();
 app.get(Logger).log('Worker started', 'Worker');

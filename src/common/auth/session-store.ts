@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
+import { ApiError } from '../http/error-codes.js';
 
 export const SESSION_IDLE_MS = 2 * 3600_000;
 export const SESSION_ABSOLUTE_MS = 7 * 24 * 3600_000;
@@ -103,7 +104,10 @@ export class TableSessionStore extends SessionStore {
   }
 }
 
-/** With Redis: one key per session (expiring with it) plus per-user and per-family index sets. */
+/**
+ * With Redis: one key per session (expiring with it) plus per-user and per-family index sets.
+ * The client fails fast while Redis is away; every operation then answers 503 `service_unavailable`.
+ */
 export class RedisSessionStore extends SessionStore {
   constructor(
     private readonly redis: Redis,
@@ -118,18 +122,21 @@ export class RedisSessionStore extends SessionStore {
 
   async create(hash: string, r: SessionRecord): Promise<void> {
     const ttl = Math.max(1, r.expiresAt - Date.now());
-    await this.redis
-      .multi()
-      .set(this.key(hash), JSON.stringify(r), 'PX', ttl)
-      .sadd(`${this.prefix}sess-user:${r.userId}`, hash)
-      .pexpire(`${this.prefix}sess-user:${r.userId}`, SESSION_ABSOLUTE_MS)
-      .sadd(`${this.prefix}sess-fam:${r.familyId}`, hash)
-      .pexpire(`${this.prefix}sess-fam:${r.familyId}`, SESSION_ABSOLUTE_MS)
-      .exec();
+    const results = await unavailableOnError(
+      this.redis
+        .multi()
+        .set(this.key(hash), JSON.stringify(r), 'PX', ttl)
+        .sadd(`${this.prefix}sess-user:${r.userId}`, hash)
+        .pexpire(`${this.prefix}sess-user:${r.userId}`, SESSION_ABSOLUTE_MS)
+        .sadd(`${this.prefix}sess-fam:${r.familyId}`, hash)
+        .pexpire(`${this.prefix}sess-fam:${r.familyId}`, SESSION_ABSOLUTE_MS)
+        .exec(),
+    );
+    if (!results || results.some(([error]) => error)) throw sessionsUnavailable();
   }
 
   async find(hash: string): Promise<SessionRecord | null> {
-    const raw = await this.redis.get(this.key(hash));
+    const raw = await unavailableOnError(this.redis.get(this.key(hash)));
     if (!raw) return null;
     const record = JSON.parse(raw) as SessionRecord;
     if (!isLive(record)) {
@@ -138,18 +145,20 @@ export class RedisSessionStore extends SessionStore {
     }
     if (Date.now() - record.lastSeenAt > TOUCH_EVERY_MS) {
       record.lastSeenAt = Date.now();
-      await this.redis.set(
-        this.key(hash),
-        JSON.stringify(record),
-        'PX',
-        Math.max(1, record.expiresAt - Date.now()),
+      await unavailableOnError(
+        this.redis.set(
+          this.key(hash),
+          JSON.stringify(record),
+          'PX',
+          Math.max(1, record.expiresAt - Date.now()),
+        ),
       );
     }
     return record;
   }
 
   async destroy(hash: string): Promise<void> {
-    await this.redis.del(this.key(hash));
+    await unavailableOnError(this.redis.del(this.key(hash)));
   }
 
   async destroyFamily(familyId: string): Promise<void> {
@@ -161,7 +170,17 @@ export class RedisSessionStore extends SessionStore {
   }
 
   private async destroySet(setKey: string): Promise<void> {
-    const hashes = await this.redis.smembers(setKey);
-    await this.redis.del(setKey, ...hashes.map((hash) => this.key(hash)));
+    const hashes = await unavailableOnError(this.redis.smembers(setKey));
+    await unavailableOnError(this.redis.del(setKey, ...hashes.map((hash) => this.key(hash))));
   }
+}
+
+function sessionsUnavailable(): ApiError {
+  return new ApiError('service_unavailable', 'Sessions are unavailable right now; try again shortly.');
+}
+
+function unavailableOnError<T>(command: Promise<T>): Promise<T> {
+  return command.catch(() => {
+    throw sessionsUnavailable();
+  });
 }

@@ -10,6 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app-config.js';
 import { ApiError, DEFAULT_MESSAGES, type ErrorCode } from './error-codes.js';
 import { RouteTable } from './route-table.js';
+import { isServiceUnavailable } from './service-unavailable.js';
 
 const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
   400: 'validation_error',
@@ -76,6 +77,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const fastifyError = asFastifyError(exception instanceof HttpException ? exception.cause : exception);
     if (fastifyError && fastifyError.statusCode < 500) return fromFastifyError(fastifyError);
     if (exception instanceof HttpException) return this.fromHttpException(exception, request);
+    if (isServiceUnavailable(exception))
+      return new ApiError(
+        'service_unavailable',
+        'A service the API needs is unavailable; try again shortly.',
+      );
     return new ApiError('internal_error');
   }
 

@@ -1,5 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Job } from 'bull';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   JOB_DEFINITIONS,
   type JobEnvelope,
@@ -8,36 +7,31 @@ import {
   type QueueLimitTable,
 } from './job-catalogue.js';
 import { BullJobDriver } from './bull-job.driver.js';
-import { isRetryable, JobRunner } from './job-runner.js';
 
-/** Consumer side of the Bull driver, started only by the worker entry point (`src/worker.ts`). */
+/**
+ * The worker's part of the Bull driver beside the queue processors (`queue-processors.ts`):
+ * the catalogue's repeatable jobs, and the shutdown.
+ */
 @Injectable()
 export class BullWorker {
-  private readonly logger = new Logger('Worker');
-
   constructor(
     private readonly driver: BullJobDriver,
-    private readonly runner: JobRunner,
     @Inject(JOB_LIMITS) private readonly limits: QueueLimitTable,
   ) {}
 
-  start(): void {
-    for (const [queueName, queue] of this.driver.allQueues()) {
-      const limits = this.limits[queueName];
-      void queue.process('*', limits.concurrency, async (job: Job<JobEnvelope>) => {
-        try {
-          return await this.runner.run(job.name, job.data, job.attemptsMade + 1, String(job.id));
-        } catch (error) {
-          if (!isRetryable(error, limits)) await job.discard();
-          throw error;
-        }
-      });
-      this.logger.log({ queue: queueName, concurrency: limits.concurrency }, 'Processing queue');
+  /**
+   * Registers every cron job of the catalogue as a repeatable job and drops stale ones (waiting for
+   * Redis if need be; a shutdown meanwhile ends it quietly).
+   */
+  async registerRepeatableJobs(): Promise<void> {
+    try {
+      await this.syncRepeatableJobs();
+    } catch (error) {
+      if (!this.driver.closed) throw error;
     }
   }
 
-  /** Registers every cron job of the catalogue as a repeatable job and drops stale ones. */
-  async registerRepeatableJobs(): Promise<void> {
+  private async syncRepeatableJobs(): Promise<void> {
     const wanted = new Map(
       (Object.keys(JOB_DEFINITIONS) as JobName[])
         .filter((name) => JOB_DEFINITIONS[name].cron)
@@ -67,8 +61,8 @@ export class BullWorker {
     }
   }
 
-  /** Stops taking jobs and waits for the running ones to finish. */
-  async close(): Promise<void> {
-    await Promise.all(this.driver.allQueues().map(([, queue]) => queue.close()));
+  /** Stops taking jobs and waits for the running ones to finish (at once when Redis is gone). */
+  close(): Promise<void> {
+    return this.driver.close();
   }
 }

@@ -30,13 +30,17 @@ export class InlineJobDriver extends JobDriver implements OnApplicationShutdown 
   }
 
   add(name: JobName, envelope: JobEnvelope): Promise<string> {
-    const jobId = randomUUID();
+    const jobId = envelope.meta.taskId ?? randomUUID();
     const outcome = new Promise<InlineJobOutcome>((resolve) => {
       setImmediate(() => void this.attempt(jobId, name, envelope, 1).then(resolve));
     });
     this.running.set(jobId, outcome);
     void outcome.finally(() => this.running.delete(jobId));
     return Promise.resolve(jobId);
+  }
+
+  isLive(_name: JobName, jobId: string): Promise<boolean> {
+    return Promise.resolve(this.running.has(jobId));
   }
 
   /** Waits until every job enqueued so far (and its retries) has finished. */

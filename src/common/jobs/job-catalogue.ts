@@ -71,6 +71,11 @@ export interface JobPayloads {
   cleanup_logs: Record<string, never>;
   /** Deletes expired/revoked refresh tokens (after 30 days), expired sessions and old reset tokens. */
   cleanup_auth_tokens: Record<string, never>;
+  /**
+   * Fails AI tasks left `queued` or `running` past the `ai` queue's hard limit with no live job
+   * (lost with Redis, never queued, or their process died), releasing their holds.
+   */
+  reconcile_tasks: Record<string, never>;
   /** Does nothing: shows a worker is alive and measures the queue's own overhead (`npm run bench:jobs`). */
   noop: Record<string, never>;
 }
@@ -89,6 +94,7 @@ export const JOB_DEFINITIONS: Record<JobName, JobDefinition> = {
   ai_task: { queue: 'ai', system: false },
   cleanup_logs: { queue: 'maintenance', system: true, cron: '0 4 * * *' },
   cleanup_auth_tokens: { queue: 'maintenance', system: true, cron: '0 4 * * *' },
+  reconcile_tasks: { queue: 'maintenance', system: true, cron: '*/5 * * * *' },
   noop: { queue: 'maintenance', system: true },
 };
 

@@ -13,3 +13,11 @@ export class PermanentJobError extends Error {
     this.name = 'PermanentJobError';
   }
 }
+
+/** The job could not be put on its queue (Redis unreachable or not answering). */
+export class QueueUnavailableError extends Error {
+  constructor(queue: string, cause?: unknown) {
+    super(`The "${queue}" queue is unavailable`, { cause });
+    this.name = 'QueueUnavailableError';
+  }
+}

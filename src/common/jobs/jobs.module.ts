@@ -2,9 +2,8 @@ import { BullModule, getQueueToken } from '@nestjs/bull';
 import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import type { Queue } from 'bull';
-import { Redis } from 'ioredis';
 import { AppConfig } from '../../config/app-config.js';
-import { redisOptions } from '../redis/redis.module.js';
+import { RedisClients } from '../redis/redis.module.js';
 import { BullJobDriver } from './bull-job.driver.js';
 import { BullWorker } from './bull-worker.js';
 import { JOB_LIMITS, QUEUE_LIMITS, QUEUE_NAMES, type QueueLimitTable } from './job-catalogue.js';
@@ -15,6 +14,12 @@ import { InlineJobDriver } from './inline-job.driver.js';
 import { InlineScheduler } from './inline-scheduler.js';
 import { JobsService } from './jobs.service.js';
 import { NoopJob } from './noop.job.js';
+import { QUEUE_PROCESSORS } from './queue-processors.js';
+
+export interface JobsModuleOptions {
+  /** The worker entry point: processes the queues (one `@Processor` per queue). */
+  worker?: boolean;
+}
 
 /** The queue limits in force: the catalogue's, with the AI time limits from the configuration. */
 function queueLimits(config: AppConfig): QueueLimitTable {
@@ -35,7 +40,7 @@ function queueLimits(config: AppConfig): QueueLimitTable {
 @Global()
 @Module({})
 export class JobsModule {
-  static register(config: AppConfig): DynamicModule {
+  static register(config: AppConfig, options: JobsModuleOptions = {}): DynamicModule {
     const common: Provider[] = [
       JobRegistry,
       JobRunner,
@@ -43,8 +48,7 @@ export class JobsModule {
       NoopJob,
       { provide: JOB_LIMITS, useValue: queueLimits(config) },
     ];
-    const redis = redisOptions(config);
-    if (!redis) {
+    if (!config.redis.url) {
       return {
         module: JobsModule,
         imports: [DiscoveryModule],
@@ -54,20 +58,25 @@ export class JobsModule {
           { provide: JobDriver, useExisting: InlineJobDriver },
           InlineScheduler,
         ],
-        exports: [JobsService, JobDriver, InlineJobDriver],
+        exports: [JobsService, JobDriver, InlineJobDriver, JOB_LIMITS],
       };
     }
     return {
       module: JobsModule,
       imports: [
         DiscoveryModule,
-        BullModule.forRoot({
-          prefix: config.redis.queuePrefix,
-          createClient: () => new Redis(redis),
-          settings: {
-            lockDuration: config.redis.lockDurationMs,
-            stalledInterval: config.redis.lockDurationMs,
-          },
+        BullModule.forRootAsync({
+          inject: [RedisClients],
+          useFactory: (clients: RedisClients) => ({
+            prefix: config.redis.queuePrefix,
+            // Adding a job answers a request in the API process: it must not wait for an absent Redis.
+            createClient: (type) =>
+              clients.create(type === 'client' && !options.worker ? 'request' : 'background'),
+            settings: {
+              lockDuration: config.redis.lockDurationMs,
+              stalledInterval: config.redis.lockDurationMs,
+            },
+          }),
         }),
         BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name }))),
       ],
@@ -75,14 +84,19 @@ export class JobsModule {
         ...common,
         {
           provide: BullJobDriver,
-          inject: [JOB_LIMITS, ...QUEUE_NAMES.map((name) => getQueueToken(name))],
-          useFactory: (limits: QueueLimitTable, ...queues: Queue[]) =>
-            new BullJobDriver(new Map(QUEUE_NAMES.map((n, i) => [n, queues[i]])), limits),
+          inject: [JOB_LIMITS, RedisClients, ...QUEUE_NAMES.map((name) => getQueueToken(name))],
+          useFactory: (limits: QueueLimitTable, clients: RedisClients, ...queues: Queue[]) => {
+            // The driver closes the queues (bounded when Redis is gone); @nestjs/bull's own shutdown
+            // hook on each queue would wait for Redis without end.
+            for (const queue of queues) Object.assign(queue, { onApplicationShutdown: undefined });
+            return new BullJobDriver(new Map(QUEUE_NAMES.map((n, i) => [n, queues[i]])), limits, clients);
+          },
         },
         { provide: JobDriver, useExisting: BullJobDriver },
         BullWorker,
+        ...(options.worker ? QUEUE_PROCESSORS : []),
       ],
-      exports: [JobsService, JobDriver, BullJobDriver, BullWorker],
+      exports: [JobsService, JobDriver, BullJobDriver, BullWorker, JOB_LIMITS],
     };
   }
 }

@@ -82,11 +82,17 @@ export class AiActionsService {
         { taskId: log.task_id, siteId: plan.siteId },
       );
     } catch (error) {
-      this.logger.error({ task_id: log.task_id, err: error }, 'The AI task could not be queued');
-      await this.engine.end(log, 'failed', null, {
-        error: 'The task could not be queued.',
-        code: 'queue_error',
-      });
+      // Redis is away (its state change is logged once by the Redis clients): undo the hold and the
+      // task; if even that fails, the task reconciler ends them once the task is past its time limit.
+      this.logger.warn(
+        { task_id: log.task_id, reason: (error as Error).message },
+        'The AI task could not be queued',
+      );
+      await this.engine
+        .end(log, 'failed', null, { error: 'The task could not be queued.', code: 'queue_error' })
+        .catch((err: unknown) =>
+          this.logger.error({ task_id: log.task_id, err }, 'Could not release the hold of an unqueued task'),
+        );
       throw new ApiError('service_unavailable', 'The task could not be queued; try again later.');
     }
     return { task_id: log.task_id };

@@ -37,5 +37,6 @@ import { TasksService } from './tasks.service.js';
     AiActionsService,
     TasksService,
   ],
+  exports: [AiEngine],
 })
 export class AiModule {}
