@@ -74,11 +74,27 @@ describe('whitelist: unknown and read-only fields are stripped, never applied', 
     'application/json; charset=utf-8',
     'application/json;charset=UTF-8',
     'Application/JSON',
-    'application/merge-patch+json',
+    'application/json; charset="utf-8"',
   ])('reads a JSON body sent as %s', async (contentType) => {
     const res = await post({ name: `Typed ${contentType}`, quantity: 1 }, { 'content-type': contentType });
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ data: { name: `Typed ${contentType}`, quantity: 1 } });
+  });
+
+  it.each([
+    'application/merge-patch+json',
+    'application/vnd.api+json',
+    'application/json-patch+json',
+    'application/json; charset=latin1',
+    'application/json; profile=x',
+    'application/jsonx',
+    'text/json',
+  ])('answers 415 to a JSON-looking body sent as %s, writing nothing', async (contentType) => {
+    const before = await count();
+    const res = await post({ name: 'Typed', quantity: 1 }, { 'content-type': contentType });
+    expect(res.statusCode).toBe(415);
+    expect(res.json()).toMatchObject({ success: false, code: 'unsupported_media_type' });
+    expect(await count()).toBe(before);
   });
 
   it('accepts a whole object sent back as it was received', async () => {

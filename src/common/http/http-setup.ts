@@ -2,6 +2,8 @@ import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ClsService } from 'nestjs-cls';
@@ -10,7 +12,8 @@ import { type AppConfig } from '../../config/app-config.js';
 import { type RequestContextStore } from '../context/request-context.js';
 import { ApiError } from './error-codes.js';
 import { errorBody } from './exception.filter.js';
-import { requestIdFor } from './request-id.js';
+import { guardInput, MAX_JSON_DEPTH, nestsDeeperThan } from './input-guard.js';
+import { requestIdFor, uuidv7 } from './request-id.js';
 import { RouteTable } from './route-table.js';
 
 export const JSON_BODY_LIMIT = 5 * 1024 * 1024;
@@ -35,6 +38,13 @@ export const CORS_EXPOSED_HEADERS = [
   'Idempotent-Replayed',
 ];
 
+/**
+ * JSON bodies: `application/json`, optionally with a UTF-8 charset (Fastify tests the whole header,
+ * parameters included). `application/merge-patch+json` and the other `+json` types promise semantics
+ * the API does not implement: they are 415 like any other type.
+ */
+export const JSON_CONTENT_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-?8"?\s*)?$/i;
+
 const LOCAL_DEV_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/;
 
 /** Headers every answer carries, also those given before any hook ran (api.md 1 and 7). */
@@ -44,8 +54,43 @@ function baseHeaders(reply: FastifyReply, requestId: string): void {
   if (!reply.hasHeader('X-Content-Type-Options')) reply.header('X-Content-Type-Options', 'nosniff');
 }
 
+/**
+ * Requests Node's HTTP parser refuses (garbage, oversize headers, a timed-out request) never reach
+ * Fastify's routing: answer them on the socket, in the envelope, with a fresh request id.
+ */
+function clientErrorHandler(config: AppConfig) {
+  return (error: Error & { code?: string }, socket: Duplex): void => {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const apiError =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? new ApiError('headers_too_large')
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? new ApiError('request_timeout')
+          : new ApiError('parse_error', 'Malformed request.');
+    const requestId = uuidv7();
+    const body = JSON.stringify(errorBody(apiError, requestId, config.unifiedErrors));
+    if (socket.writable) {
+      socket.write(
+        [
+          `HTTP/1.1 ${apiError.status} ${STATUS_CODES[apiError.status]}`,
+          'Content-Type: application/json; charset=utf-8',
+          `Content-Length: ${Buffer.byteLength(body)}`,
+          `X-Request-ID: ${requestId}`,
+          'X-Frame-Options: DENY',
+          'X-Content-Type-Options: nosniff',
+          'Connection: close',
+          '',
+          body,
+        ].join('\r\n'),
+      );
+    }
+    socket.destroy();
+  };
+}
+
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
+    clientErrorHandler: clientErrorHandler(config),
     // The router refuses a URL it cannot decode (400) or an over-long path parameter (414) before
     // any hook or Nest handler runs: answer those in the envelope too.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -108,12 +153,16 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
 
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(
-    // Fastify tests the whole header, parameters included: `application/json; charset=utf-8` is JSON too.
-    /^application\/([\w.+-]*\+)?json\s*(;.*)?$/i,
+    JSON_CONTENT_TYPE,
     { parseAs: 'string', bodyLimit: JSON_BODY_LIMIT },
     (_request, body: string | Buffer, done) => {
       const text = body.toString().trim();
       if (text === '') return done(null, {});
+      if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+        return done(
+          new ApiError('parse_error', `JSON parse error - nested deeper than ${MAX_JSON_DEPTH} levels`),
+        );
+      }
       try {
         done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
       } catch (error) {
@@ -121,6 +170,16 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
       }
     },
   );
+
+  // After parsing, before any guard, pipe or handler: NUL and out-of-range ids, for every route.
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    try {
+      guardInput(request);
+    } catch (error) {
+      return done(error as Error);
+    }
+    done();
+  });
 
   await app.register(multipart, {
     limits: { fileSize: MULTIPART_LIMIT, files: 1, fields: 20, parts: 21 },

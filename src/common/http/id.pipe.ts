@@ -1,11 +1,12 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
 import { ApiError } from './error-codes.js';
+import { isPathId } from './input-guard.js';
 
-/** `{id}` path segments: a positive integer, else 404 like any unknown path (api.md 1). */
+/** `{id}` path segments: a decimal id in 1 … 2^53 − 1, else 404 like any unknown path. */
 @Injectable()
 export class IdPipe implements PipeTransform<string, number> {
   transform(value: string): number {
-    if (!/^[1-9]\d{0,15}$/.test(value)) throw ApiError.notFound();
+    if (!isPathId(value)) throw ApiError.notFound();
     return Number(value);
   }
 }

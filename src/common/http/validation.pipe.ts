@@ -49,6 +49,14 @@ export class ApiValidationPipe extends ValidationPipe {
     }
     return super.transform(value, metadata);
   }
+
+  /**
+   * Path and query text stays text for the strict parsers after this pipe (`IdPipe`, the list query):
+   * Nest's own conversion (`+value`) would read `0x1`, `1e0` or ` 1` as the id 1.
+   */
+  protected override transformPrimitive(value: unknown): unknown {
+    return value;
+  }
 }
 
 /** `@Body()` validated as `dto` (for routes built by factories, where TypeScript types are erased). */
