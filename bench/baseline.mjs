@@ -1,20 +1,24 @@
+// The bare baseline of the benchmark: Fastify + pg, nothing else, written as a skilled engineer
+// would for these three lists: GET /api/v1/planner/keywords/, /api/v1/planner/clusters/ and
+// /api/v1/writer/content/ (page, page_size, ordering — no filters, no search) for account-wide
+// principals (owner/admin). The same JWT check as our AuthGuard (HS256, issuer, audience,
+// typ=access, one user + account + plan lookup, the same account gate), then the page and its
+// count in parallel on a pool of connections (bench/baseline-sql.mjs), the same envelope and row
+// objects. Started by bench/list.mjs with BENCH_PORT, BENCH_DB_URL, BENCH_POOL_SIZE and
+// JWT_SECRET/JWT_ISSUER/JWT_AUDIENCE.
 import { Buffer } from 'node:buffer';
-import { createSecretKey } from 'node:crypto';
-// The bare baseline of the benchmark: Fastify + pg, nothing else. Serves
-// GET /api/v1/planner/keywords/ (page, page_size, ordering — no filters, no search) for account-wide
-// principals (owner/admin) with the same JWT check as our AuthGuard (HS256, issuer, audience,
-// typ=access, then the same user + account + plan lookup and the same account gate), the same SQL
-// (bench/baseline-sql.mjs) and the same envelope and row objects. Started by bench/list.mjs with
-// BENCH_PORT, BENCH_DB_URL, BENCH_POOL_SIZE and JWT_SECRET/JWT_ISSUER/JWT_AUDIENCE.
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes } from 'node:crypto';
 import { URLSearchParams } from 'node:url';
 import Fastify from 'fastify';
 // The verifier @nestjs/jwt wraps (installed with it).
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
-import { COUNT_SQL, ORDERING, PRESENT_SQL, USER_SQL, pageSql } from './baseline-sql.mjs';
+import { LISTS, USER_SQL } from './baseline-sql.mjs';
 
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+const INT8_ARRAY = 1016;
+const parseInt8Array = pg.types.getTypeParser(INT8_ARRAY);
+pg.types.setTypeParser(INT8_ARRAY, (value) => parseInt8Array(value).map(Number));
 
 const env = process.env;
 const pool = new pg.Pool({ connectionString: env.BENCH_DB_URL, max: Number(env.BENCH_POOL_SIZE ?? 10) });
@@ -93,18 +97,18 @@ function pageNumber(raw, fallback, max, field) {
 }
 
 /** `ordering`: allowlisted terms, no repeats, else `-created_at`; the id breaks ties in the first key's direction. */
-function orderBy(raw) {
+function orderBy(list, raw) {
   const seen = new Set();
   const keys = [];
   for (const term of (raw ?? '').split(',').map((t) => t.trim())) {
     const descending = term.startsWith('-');
     const field = descending ? term.slice(1) : term;
-    if (!Object.hasOwn(ORDERING, field) || seen.has(field)) continue;
+    if (!Object.hasOwn(list.ordering, field) || seen.has(field)) continue;
     seen.add(field);
-    keys.push(`${ORDERING[field]} ${descending ? 'DESC' : 'ASC'}`);
+    keys.push(`${list.ordering[field]} ${descending ? 'DESC' : 'ASC'}`);
   }
-  if (keys.length === 0) keys.push(`${ORDERING.created_at} DESC`);
-  keys.push(`k.id ${keys[0].endsWith('DESC') ? 'DESC' : 'ASC'}`);
+  if (keys.length === 0) keys.push(`${list.ordering.created_at} DESC`);
+  keys.push(`${list.id} ${keys[0].endsWith('DESC') ? 'DESC' : 'ASC'}`);
   return keys.join(', ');
 }
 
@@ -120,48 +124,40 @@ function linker(request) {
   };
 }
 
-async function listKeywords(request) {
-  const user = await authenticate(request);
-  const page = pageNumber(request.query.page, 1, Number.MAX_SAFE_INTEGER, 'page');
-  const pageSize = pageNumber(request.query.page_size, 10, 100, 'page_size');
-  const {
-    rows: [{ count }],
-  } = await pool.query(COUNT_SQL, [user.account_id]);
-  const lastPage = Math.max(1, Math.ceil(count / pageSize));
-  if (page > lastPage) throw new Failure(404, 'not_found', 'Invalid page.');
-  let results = [];
-  if (count > 0) {
-    const { rows } = await pool.query(
-      pageSql(orderBy(request.query.ordering), pageSize, (page - 1) * pageSize),
-      [user.account_id],
-    );
-    const extra = new Map();
-    if (rows.length > 0) {
-      const found = await pool.query(PRESENT_SQL, [rows.map((row) => row.id)]);
-      for (const row of found.rows) extra.set(row.id, row);
-    }
-    results = rows.map((row) => {
-      // The page's columns, then the computed fields.
-      const object = { ...row };
-      const more = extra.get(row.id);
-      object.keyword = more?.keyword ?? '';
-      object.volume = Number(more?.volume ?? 0);
-      object.difficulty = Number(more?.difficulty ?? 0);
-      object.intent = more?.intent ?? '';
-      object.country = more?.country ?? '';
-      object.cluster_name = more?.cluster_name ?? null;
-      object.sector_name = more?.sector_name ?? null;
-      return object;
-    });
-  }
-  const link = linker(request);
-  return {
-    success: true,
-    count,
-    next: page < lastPage ? link(page + 1) : null,
-    previous: page > 1 ? link(page - 1) : null,
-    results,
-    request_id: request.id,
+/** The content list's featured image: the benchmark stores no image files, so there is no URL. */
+function contentRow(row) {
+  const image = row.featured_image;
+  row.featured_image = image === null ? null : { id: image.id, image_url: null, status: image.status };
+  return row;
+}
+
+const PRESENT = { keywords: (row) => row, clusters: (row) => row, content: contentRow };
+
+function lister(name) {
+  const list = LISTS[name];
+  const present = PRESENT[name];
+  return async (request) => {
+    const user = await authenticate(request);
+    const page = pageNumber(request.query.page, 1, Number.MAX_SAFE_INTEGER, 'page');
+    const pageSize = pageNumber(request.query.page_size, 10, 100, 'page_size');
+    const [counted, paged] = await Promise.all([
+      pool.query(list.count, [user.account_id]),
+      pool.query(list.page(orderBy(list, request.query.ordering), pageSize, (page - 1) * pageSize), [
+        user.account_id,
+      ]),
+    ]);
+    const count = counted.rows[0].count;
+    const lastPage = Math.max(1, Math.ceil(count / pageSize));
+    if (page > lastPage) throw new Failure(404, 'not_found', 'Invalid page.');
+    const link = linker(request);
+    return {
+      success: true,
+      count,
+      next: page < lastPage ? link(page + 1) : null,
+      previous: page > 1 ? link(page - 1) : null,
+      results: paged.rows.map(present),
+      request_id: request.id,
+    };
   };
 }
 
@@ -175,7 +171,9 @@ app.setErrorHandler((error, request, reply) => {
   void reply.status(status).send({ success: false, error: error.message, code, request_id: request.id });
 });
 app.get('/health/live', async () => ({ success: true, status: 'ok' }));
-app.get('/api/v1/planner/keywords/', listKeywords);
+app.get('/api/v1/planner/keywords/', lister('keywords'));
+app.get('/api/v1/planner/clusters/', lister('clusters'));
+app.get('/api/v1/writer/content/', lister('content'));
 
 const close = () => void app.close().then(() => pool.end().then(() => process.exit(0)));
 process.once('SIGTERM', close);

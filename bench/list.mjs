@@ -1,29 +1,42 @@
-// `npm run bench`: requests/second and p99 of
-//   GET /api/v1/planner/keywords/?page_size=25&ordering=-volume   (JWT, account owners)
-// served by our full stack (dist/main.js) and by a bare baseline (bench/baseline.mjs: Fastify + pg,
-// the same JWT check, the same SQL, the same envelope), in turn, under the same autocannon load,
-// on the same seeded PostgreSQL database. Prints every round and the median ratio ours/baseline.
-// See bench/README.md. Run after `npm run build` (the npm script does it).
+// `npm run bench`: requests/second and p99 of the keyword list (page_size 10, 25 and 100,
+// ordering=-volume), the cluster list and the content list, served by our full stack (dist/main.js)
+// and by a bare baseline (bench/baseline.mjs: Fastify + pg as a skilled engineer would write it:
+// one user lookup, then the page and the count in parallel), in turn, under the same autocannon
+// load, on the same seeded PostgreSQL database — a small dataset and, with BENCH_DATASETS, one 100
+// times larger. Prints every round and a table of ratios. See bench/README.md. Run after `npm run
+// build` (the npm script does it).
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { BASELINE_STATEMENTS, normalizeSql } from './baseline-sql.mjs';
 import { seed } from './seed.mjs';
 
 /* global fetch */
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const PATH = '/api/v1/planner/keywords/?page_size=25&ordering=-volume';
-const BENCH_DB = 'igny8_bench';
 const BOOT_TIMEOUT_MS = 60_000;
+
+/** The measured requests; `list` names the resource (for the EXPLAIN of its statements). */
+const TARGETS = [
+  { name: 'keywords/10', path: '/api/v1/planner/keywords/?page_size=10&ordering=-volume', size: 10 },
+  { name: 'keywords/25', path: '/api/v1/planner/keywords/?page_size=25&ordering=-volume', size: 25 },
+  { name: 'keywords/100', path: '/api/v1/planner/keywords/?page_size=100&ordering=-volume', size: 100 },
+  { name: 'clusters/25', path: '/api/v1/planner/clusters/?page_size=25', size: 25 },
+  { name: 'content/25', path: '/api/v1/writer/content/?page_size=25', size: 25 },
+];
+
+/** The small dataset, and the same at 100 times the accounts and rows (`large`). */
+const DATASETS = {
+  small: { database: 'igny8_bench', accounts: 10, perAccount: 500, contentPerAccount: 100 },
+  large: { database: 'igny8_bench_large', accounts: 1000, perAccount: 1000, contentPerAccount: 100 },
+};
 
 function intEnv(name, fallback, min = 1) {
   const raw = process.env[name];
@@ -40,14 +53,15 @@ const settings = {
     process.env.TEST_DATABASE_URL ||
     'postgres://postgres@127.0.0.1:5432/test',
   redisUrl: process.env.REDIS_URL || undefined,
-  rounds: intEnv('BENCH_ROUNDS', 5),
-  seconds: intEnv('BENCH_SECONDS', 10),
-  warmup: intEnv('BENCH_WARMUP', 8, 0),
+  datasets: (process.env.BENCH_DATASETS || 'small').split(',').map((name) => name.trim()),
+  targets: process.env.BENCH_TARGETS ? process.env.BENCH_TARGETS.split(',').map((name) => name.trim()) : null,
+  rounds: intEnv('BENCH_ROUNDS', 3),
+  halfRounds: intEnv('BENCH_HALF_ROUNDS', 2, 0),
+  seconds: intEnv('BENCH_SECONDS', 8),
+  warmup: intEnv('BENCH_WARMUP', 5, 0),
   connections: intEnv('BENCH_CONNECTIONS', 10),
   pool: intEnv('BENCH_POOL_SIZE', 10),
-  accounts: intEnv('BENCH_ACCOUNTS', 5),
-  perAccount: intEnv('BENCH_KEYWORDS_PER_ACCOUNT', 1200),
-  drop: process.env.BENCH_DROP === '1' || process.env.BENCH_DROP === 'true',
+  keep: process.env.BENCH_KEEP === '1' || process.env.BENCH_KEEP === 'true',
   /** A directory for V8 CPU profiles of both servers (`--cpu-prof`), written when they stop. */
   profileDir: process.env.BENCH_PROFILE_DIR || undefined,
 };
@@ -138,61 +152,47 @@ async function waitUntilUp(server, url) {
   }
 }
 
-async function getJson(base, token) {
-  const response = await fetch(`${base}${PATH}`, { headers: { authorization: `Bearer ${token}` } });
+async function getJson(base, path, token) {
+  const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }
 
-async function answers(base, tokens) {
+async function answers(base, path, tokens) {
   const out = [];
-  for (const token of tokens) out.push(await getJson(base, token));
+  for (const token of tokens) out.push(await getJson(base, path, token));
   return out;
 }
 
-/** Both sides answer 200 with the same page (request ids and link origins aside) for every account. */
-function checkSameAnswers(ours, baseline, expectedCount) {
+/**
+ * Both sides answer 200 with the same page (request ids and link origins aside) for every account:
+ * the same count, links and rows (deep equality of every field; key order is not compared).
+ */
+function checkSameAnswers(target, ours, baseline) {
   const strip = (link) => (link === null ? null : link.replace(/^https?:\/\/[^/]+/, ''));
+  const sortedKeys = (object) => Object.keys(object).sort();
   ours.forEach((a, index) => {
     const b = baseline[index];
-    assert.equal(a.status, 200, `ours answered ${a.status}: ${JSON.stringify(a.body)}`);
-    assert.equal(b.status, 200, `baseline answered ${b.status}: ${JSON.stringify(b.body)}`);
+    const where = `${target.name}, account ${index + 1}`;
+    assert.equal(a.status, 200, `${where}: ours answered ${a.status}: ${JSON.stringify(a.body)}`);
+    assert.equal(b.status, 200, `${where}: baseline answered ${b.status}: ${JSON.stringify(b.body)}`);
     assert.deepEqual(Object.keys(a.body), ['success', 'count', 'next', 'previous', 'results', 'request_id']);
-    assert.deepEqual(Object.keys(b.body), Object.keys(a.body), 'envelope keys differ');
-    assert.equal(a.body.count, expectedCount, 'ours: unexpected count');
-    assert.equal(b.body.count, a.body.count, 'counts differ');
-    assert.equal(a.body.results.length, 25, 'ours: not a full page of 25');
-    assert.equal(b.body.results.length, a.body.results.length, 'numbers of results differ');
-    assert.equal(strip(b.body.next), strip(a.body.next), 'next links differ');
-    assert.equal(b.body.previous, a.body.previous, 'previous links differ');
+    assert.deepEqual(sortedKeys(b.body), sortedKeys(a.body), `${where}: envelope keys differ`);
+    assert.ok(a.body.count > target.size, `${where}: fewer rows than one page`);
+    assert.equal(b.body.count, a.body.count, `${where}: counts differ`);
+    assert.equal(a.body.results.length, target.size, `${where}: ours: not a full page`);
+    assert.equal(b.body.results.length, a.body.results.length, `${where}: numbers of results differ`);
+    assert.equal(strip(b.body.next), strip(a.body.next), `${where}: next links differ`);
+    assert.equal(b.body.previous, a.body.previous, `${where}: previous links differ`);
     for (let i = 0; i < a.body.results.length; i++) {
       assert.deepEqual(
-        Object.keys(b.body.results[i]),
-        Object.keys(a.body.results[i]),
-        `row ${i}: fields differ`,
+        sortedKeys(b.body.results[i]),
+        sortedKeys(a.body.results[i]),
+        `${where}, row ${i}: fields differ`,
       );
+      assert.deepEqual(b.body.results[i], a.body.results[i], `${where}, row ${i} differs`);
     }
-    assert.deepEqual(b.body.results, a.body.results, 'rows differ');
-    const volumes = a.body.results.map((row) => row.volume);
-    assert.deepEqual(
-      volumes,
-      [...volumes].sort((x, y) => y - x),
-      'ours: not ordered by -volume',
-    );
   });
-}
-
-/** The statements our server ran for the verification requests, against the baseline's. */
-function compareSql(traceFile, since, requests) {
-  const trace = JSON.parse(readFileSync(traceFile, 'utf8'))
-    .filter(([at]) => at >= since)
-    .map(([, text]) => normalizeSql(text));
-  const perRequest = trace.length / requests;
-  const ours = [...new Set(trace)];
-  const theirs = BASELINE_STATEMENTS.map(normalizeSql);
-  const missing = theirs.filter((sql) => !ours.includes(sql));
-  const extra = ours.filter((sql) => !theirs.includes(sql));
-  return { perRequest, ours, missing, extra };
 }
 
 let clockTicks;
@@ -207,25 +207,28 @@ function cpuMs(pid) {
   }
 }
 
-async function load(server, url, tokens, seconds) {
+const load1 = () => loadavg()[0];
+
+/** Loads one side for `seconds`: as fast as it answers, or at `rate` requests/second overall. */
+async function load(server, url, path, tokens, seconds, rate) {
   const cpuBefore = cpuMs(server.child.pid);
+  const loadBefore = load1();
   const result = await autocannon({
     url,
     connections: settings.connections,
     pipelining: 1,
     duration: seconds,
+    ...(rate ? { overallRate: Math.max(1, Math.round(rate)) } : {}),
     // Each connection cycles through the account owners' tokens.
-    requests: tokens.map((token) => ({
-      method: 'GET',
-      path: PATH,
-      headers: { authorization: `Bearer ${token}` },
-    })),
+    requests: tokens.map((token) => ({ method: 'GET', path, headers: { authorization: `Bearer ${token}` } })),
   });
   const cpuAfter = cpuMs(server.child.pid);
   return {
     rps: result.requests.average,
     p99: result.latency.p99,
+    p50: result.latency.p50,
     total: result.requests.total,
+    load: (loadBefore + load1()) / 2,
     // The server process's CPU per answered request: less sensitive to a busy machine than req/s.
     cpu:
       cpuBefore === null || cpuAfter === null
@@ -240,34 +243,34 @@ const fmt = (run) =>
   (run.cpu === null ? '' : `  cpu ${run.cpu.toFixed(2)} ms/req`) +
   (run.bad ? `  (${run.bad} non-2xx/errors!)` : '');
 
-async function main() {
-  assertLoopback(settings.serverUrl);
-  if (settings.redisUrl) assertLoopback(settings.redisUrl);
-  for (const file of [
-    'dist/main.js',
-    'dist/modules/planner/planner.module.js',
-    'dist/database/data-source-options.js',
-  ]) {
-    if (!existsSync(join(root, file))) throw new Error(`${file} is missing: run \`npm run build\` first.`);
-  }
-  const dist = (file) => import(pathToFileURL(join(root, 'dist', file)).href);
-  const { dataSourceOptions } = await dist('database/data-source-options.js');
-  const { AppConfig } = await dist('config/app-config.js');
-  const { TokenService } = await dist('common/auth/token.service.js');
-  const { DataSource } = await import('typeorm');
-
-  const benchUrl = withDatabase(settings.serverUrl, BENCH_DB);
-  const tmp = mkdtempSync(join(tmpdir(), 'igny8-bench-'));
-  const servers = [];
-  const stopAll = () => Promise.all(servers.map((server) => server.stop()));
-  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+/** EXPLAIN (ANALYZE, BUFFERS) of the statements our server ran for one request (traced with their values). */
+async function explain(databaseUrl, statements) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
   try {
-    // 1. A fresh database: migrations from dist, then the set-based seed.
-    const started = Date.now();
-    await admin(async (client) => {
-      await client.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
-      await client.query(`CREATE DATABASE ${BENCH_DB}`);
-    });
+    for (const [, text, values] of statements) {
+      if (!/^\s*SELECT/i.test(text) || /FROM igny8_users u/.test(text)) continue;
+      const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, values ?? []);
+      console.log(
+        `\n${text.replace(/\s+/g, ' ').trim()}\n${rows.map((row) => `    ${row['QUERY PLAN']}`).join('\n')}`,
+      );
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** Seeds a fresh database, boots both servers on it, checks them and measures every target. */
+async function runDataset(name, dataset, dist, tmp, servers) {
+  const { dataSourceOptions, AppConfig, TokenService, DataSource } = dist;
+  const benchUrl = withDatabase(settings.serverUrl, dataset.database);
+  const started = Date.now();
+  await admin(async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS ${dataset.database} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${dataset.database}`);
+  });
+  const results = [];
+  try {
     const dataSource = new DataSource(dataSourceOptions({ url: benchUrl, poolSize: 1 }));
     await dataSource.initialize();
     const applied = await dataSource.runMigrations({ transaction: 'each' });
@@ -276,35 +279,31 @@ async function main() {
     await dataSource.destroy();
     const client = new pg.Client({ connectionString: benchUrl });
     await client.connect();
-    const seeded = await seed(client, {
-      accounts: settings.accounts,
-      perAccount: settings.perAccount,
-    }).finally(() => client.end());
-    const { owners, totals } = seeded;
-    const perAccountLive = totals.live / owners.length;
+    const { owners, totals } = await seed(client, dataset).finally(() => client.end());
     console.log(
-      `database ${BENCH_DB}: ${totals.total} keywords (${totals.live} live) in ${totals.accounts} accounts, ` +
-        `${seeded.perSector} per site sector; ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `\n== dataset ${name}: database ${dataset.database}, ${totals.accounts} accounts, ${totals.total} keywords ` +
+        `(${totals.live} live), ${totals.clusters} clusters, ${totals.content} content; ready in ` +
+        `${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
 
-    // 2. Both servers, with the same JWT settings and pool size.
+    // Both servers, with the same JWT settings and pool size.
     const jwt = {
       JWT_SECRET: randomBytes(32).toString('hex'),
       JWT_ISSUER: 'igny8-api',
       JWT_AUDIENCE: 'igny8-api',
     };
     const inherited = { ...process.env };
-    for (const name of Object.keys(inherited)) {
+    for (const key of Object.keys(inherited)) {
       if (
         /^(DATABASE_|REDIS_|TEST_DATABASE|BENCH_|JWT_|THROTTLE_|LOG_|NODE_ENV$|PORT$|HOST$|PUBLIC_BASE_URL$)/.test(
-          name,
+          key,
         )
       ) {
-        delete inherited[name];
+        delete inherited[key];
       }
     }
     const oursPort = await freePort();
-    const traceFile = join(tmp, 'sql-trace.json');
+    const traceFile = join(tmp, `sql-trace-${name}.json`);
     const oursEnv = {
       ...inherited,
       ...jwt,
@@ -339,7 +338,7 @@ async function main() {
             '--cpu-prof-dir',
             settings.profileDir,
             '--cpu-prof-name',
-            `${side}.${Date.now()}.cpuprofile`,
+            `${side}.${name}.${Date.now()}.cpuprofile`,
           ]
         : [];
     const ours = startServer(
@@ -372,86 +371,179 @@ async function main() {
         (owner) =>
           tokenService.issueAccess({ id: owner.id, account_id: owner.accountId, role: 'owner' }).token,
       );
+    const targets = TARGETS.filter((target) => !settings.targets || settings.targets.includes(target.name));
 
-    // 3. The SQL our endpoint runs (traced), then the same answers on both sides.
-    const since = Date.now();
+    // The same answers on both sides (five accounts spread over the dataset), and the SQL ours ran.
     const tokens = mint();
-    const oursAnswers = await answers(oursUrl, tokens);
+    const sample = [0, 1, 2, 3, 4].map((i) => tokens[Math.floor((i * tokens.length) / 5)]);
+    const windows = [];
+    for (const target of targets) {
+      const since = Date.now();
+      const oursAnswers = await answers(oursUrl, target.path, sample);
+      windows.push([since, Date.now()]);
+      checkSameAnswers(target, oursAnswers, await answers(baseUrl, target.path, sample));
+    }
     ours.child.kill('SIGUSR2');
     for (let i = 0; i < 50 && !existsSync(traceFile); i++) await sleep(100);
-    const sql = compareSql(traceFile, since, tokens.length);
-    if (process.argv.includes('--show-sql')) for (const text of sql.ours) console.log(`\n${text};\n`);
-    if (sql.missing.length > 0 || sql.extra.length > 0) {
-      console.log(
-        '\nWARNING: the baseline SQL (bench/baseline-sql.mjs) does not match what our endpoint runs.',
-      );
-      for (const text of sql.extra) console.log(`  ours only:     ${text}`);
-      for (const text of sql.missing) console.log(`  baseline only: ${text}`);
-      console.log('');
-    } else {
-      console.log(`check: the baseline runs exactly the ${sql.ours.length} statements our endpoint runs`);
-    }
-    checkSameAnswers(oursAnswers, await answers(baseUrl, tokens), perAccountLive);
+    const trace = JSON.parse(readFileSync(traceFile, 'utf8'));
+    targets.forEach((target, index) => {
+      const [from, to] = windows[index];
+      target.statements = trace.filter(([at]) => at >= from && at <= to);
+    });
     console.log(
-      `check: both answer 200 with the same ${perAccountLive} keywords and the same page of 25 rows for ` +
-        `${tokens.length} accounts; ours ran ${sql.perRequest} SQL statements per request`,
+      `check: both sides answer 200 with the same count and the same rows for ${sample.length} accounts on ` +
+        targets.map((t) => `${t.name} (ours: ${t.statements.length / sample.length} statements)`).join(', '),
     );
-    if (process.argv.includes('--check')) return;
+    if (process.argv.includes('--explain')) {
+      for (const target of targets) {
+        console.log(`\n-- EXPLAIN of our statements for ${target.name} (first account of the sample)`);
+        await explain(benchUrl, target.statements.slice(0, target.statements.length / sample.length));
+      }
+    }
+    if (process.argv.includes('--check')) return results;
 
-    // 4. Warm-up, then alternating rounds (the side going first alternates too).
     console.log(
       `load: autocannon, ${settings.connections} connections, ${settings.seconds} s per side and round, ` +
-        `${settings.rounds} rounds, warm-up ${settings.warmup} s per side; pool ${settings.pool} connections each; ` +
-        `ours: NODE_ENV=${oursEnv.NODE_ENV}, ${settings.redisUrl ? 'with Redis' : 'no Redis'}, throttling off, LOG_LEVEL=warn`,
+        `${settings.rounds} rounds at full load and ${settings.halfRounds} at half the baseline's rate, ` +
+        `warm-up ${settings.warmup} s per side; pool ${settings.pool} connections each; ours: ` +
+        `NODE_ENV=${oursEnv.NODE_ENV}, ${settings.redisUrl ? 'with Redis' : 'no Redis'}, throttling off, LOG_LEVEL=warn`,
     );
-    if (settings.warmup > 0) {
-      await load(ours, oursUrl, mint(), settings.warmup);
-      await load(baseline, baseUrl, mint(), settings.warmup);
-    }
     const sides = { ours: [ours, oursUrl], baseline: [baseline, baseUrl] };
-    const rounds = [];
-    for (let round = 1; round <= settings.rounds; round++) {
-      const fresh = mint();
-      const result = {};
-      const order = round % 2 ? ['ours', 'baseline'] : ['baseline', 'ours'];
-      for (const side of order) result[side] = await load(...sides[side], fresh, settings.seconds);
-      rounds.push(result);
-      console.log(
-        `round ${round}/${settings.rounds}  ours ${fmt(result.ours)}  |  baseline ${fmt(result.baseline)}  |  ` +
-          `ratio ${(result.ours.rps / result.baseline.rps).toFixed(2)}`,
-      );
+    for (const target of targets) {
+      if (settings.warmup > 0) {
+        await load(ours, oursUrl, target.path, mint(), settings.warmup);
+        await load(baseline, baseUrl, target.path, mint(), settings.warmup);
+      }
+      const rounds = [];
+      for (let round = 1; round <= settings.rounds; round++) {
+        const fresh = mint();
+        const result = {};
+        const order = round % 2 ? ['ours', 'baseline'] : ['baseline', 'ours'];
+        for (const side of order)
+          result[side] = await load(...sides[side], target.path, fresh, settings.seconds);
+        rounds.push(result);
+        console.log(
+          `${name} ${target.name.padEnd(12)} round ${round}/${settings.rounds}  ours ${fmt(result.ours)}  |  ` +
+            `baseline ${fmt(result.baseline)}  |  ratio ${(result.ours.rps / result.baseline.rps).toFixed(2)}` +
+            `  load ${result.ours.load.toFixed(1)}/${result.baseline.load.toFixed(1)}`,
+        );
+      }
+      // Half load: both sides at half the baseline's median throughput; p99 compared there.
+      const rate = median(rounds.map((r) => r.baseline.rps)) / 2;
+      const half = [];
+      for (let round = 1; round <= settings.halfRounds; round++) {
+        const fresh = mint();
+        const result = {};
+        const order = round % 2 ? ['baseline', 'ours'] : ['ours', 'baseline'];
+        for (const side of order)
+          result[side] = await load(...sides[side], target.path, fresh, settings.seconds, rate);
+        half.push(result);
+        console.log(
+          `${name} ${target.name.padEnd(12)} half load ${rate.toFixed(0)} req/s, round ${round}/${settings.halfRounds}  ` +
+            `ours p50 ${result.ours.p50} ms p99 ${result.ours.p99} ms  |  baseline p50 ${result.baseline.p50} ms ` +
+            `p99 ${result.baseline.p99} ms  load ${result.ours.load.toFixed(1)}/${result.baseline.load.toFixed(1)}`,
+        );
+      }
+      results.push({ dataset: name, target: target.name, rounds, half });
     }
+    return results;
+  } finally {
+    await Promise.all(servers.splice(0).map((server) => server.stop()));
+    if (name !== 'small' && !settings.keep) {
+      await admin((client) => client.query(`DROP DATABASE IF EXISTS ${dataset.database} WITH (FORCE)`));
+      console.log(`dropped ${dataset.database}`);
+    }
+  }
+}
 
-    // 5. Summary.
-    const rpsRatio = median(rounds.map((r) => r.ours.rps / r.baseline.rps));
-    const p99Ratio = median(rounds.map((r) => r.ours.p99 / r.baseline.p99));
-    console.log(
-      `\nmedian req/s: ours ${median(rounds.map((r) => r.ours.rps)).toFixed(0)}, baseline ${median(rounds.map((r) => r.baseline.rps)).toFixed(0)}` +
-        `\nmedian p99:   ours ${median(rounds.map((r) => r.ours.p99))} ms, baseline ${median(rounds.map((r) => r.baseline.p99))} ms` +
-        `\nratio (ours/baseline) req/s median: ${rpsRatio.toFixed(2)}   (target ≥ 0.70)` +
-        `\nratio (ours/baseline) p99 median:   ${p99Ratio.toFixed(2)}   (lower is better)`,
+const cell = (value, width, digits = 0) =>
+  (value === null || Number.isNaN(value) ? '–' : value.toFixed(digits)).padStart(width);
+
+/** One line per list × dataset: medians over the rounds. */
+function table(results) {
+  const lines = [
+    '| list | dataset | ours req/s | baseline req/s | ratio | ≥ 0.80 | p99 ours / baseline (full) | p99 ours / baseline (half load) | ≤ +2 ms | CPU ms/req ours / baseline | load avg |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const { dataset, target, rounds, half } of results) {
+    const ratio = median(rounds.map((r) => r.ours.rps / r.baseline.rps));
+    const halfOurs = half.length ? median(half.map((r) => r.ours.p99)) : null;
+    const halfBase = half.length ? median(half.map((r) => r.baseline.p99)) : null;
+    const cpu = rounds.every((r) => r.ours.cpu !== null && r.baseline.cpu !== null);
+    const loads = [...rounds, ...half].flatMap((r) => [r.ours.load, r.baseline.load]);
+    lines.push(
+      `| ${target} | ${dataset} | ${cell(median(rounds.map((r) => r.ours.rps)), 0)} | ` +
+        `${cell(median(rounds.map((r) => r.baseline.rps)), 0)} | ${cell(ratio, 0, 2)} | ${ratio >= 0.8 ? 'yes' : 'no'} | ` +
+        `${median(rounds.map((r) => r.ours.p99))} / ${median(rounds.map((r) => r.baseline.p99))} ms | ` +
+        `${halfOurs ?? '–'} / ${halfBase ?? '–'} ms | ${halfOurs === null ? '–' : halfOurs <= halfBase + 2 ? 'yes' : 'no'} | ` +
+        (cpu
+          ? `${median(rounds.map((r) => r.ours.cpu)).toFixed(2)} / ${median(rounds.map((r) => r.baseline.cpu)).toFixed(2)} | `
+          : '– | ') +
+        `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} |`,
     );
-    if (rounds.every((r) => r.ours.cpu !== null && r.baseline.cpu !== null)) {
-      const cpuRatio = median(rounds.map((r) => r.ours.cpu / r.baseline.cpu));
-      console.log(
-        `server CPU per request, median: ours ${median(rounds.map((r) => r.ours.cpu)).toFixed(2)} ms, ` +
-          `baseline ${median(rounds.map((r) => r.baseline.cpu)).toFixed(2)} ms (ratio ${cpuRatio.toFixed(2)})`,
-      );
-    }
-    const bad = rounds.reduce((sum, r) => sum + r.ours.bad + r.baseline.bad, 0);
-    if (bad > 0) {
-      console.log(`\n${bad} requests failed (non-2xx, errors or timeouts): the numbers above are not valid.`);
-      process.exitCode = 1;
+  }
+  // A page's latency on the large dataset against the small one (half load, ours).
+  for (const large of results.filter((r) => r.dataset === 'large')) {
+    const small = results.find((r) => r.dataset === 'small' && r.target === large.target);
+    if (!small || !small.half.length || !large.half.length) continue;
+    const p50 = (r) => median(r.half.map((x) => x.ours.p50));
+    const p99 = (r) => median(r.half.map((x) => x.ours.p99));
+    lines.push(
+      `large/small, ours at half load, ${large.target}: p50 ${p50(large)} / ${p50(small)} ms (×${(p50(large) / p50(small)).toFixed(2)}), ` +
+        `p99 ${p99(large)} / ${p99(small)} ms (×${(p99(large) / p99(small)).toFixed(2)})`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function main() {
+  assertLoopback(settings.serverUrl);
+  if (settings.redisUrl) assertLoopback(settings.redisUrl);
+  for (const name of settings.datasets) {
+    if (!Object.hasOwn(DATASETS, name)) throw new Error(`Unknown dataset "${name}" (small, large).`);
+  }
+  for (const file of ['dist/main.js', 'dist/database/data-source-options.js']) {
+    if (!existsSync(join(root, file))) throw new Error(`${file} is missing: run \`npm run build\` first.`);
+  }
+  const load = (file) => import(pathToFileURL(join(root, 'dist', file)).href);
+  const dist = {
+    ...(await load('database/data-source-options.js')),
+    ...(await load('config/app-config.js')),
+    ...(await load('common/auth/token.service.js')),
+    DataSource: (await import('typeorm')).DataSource,
+  };
+  const tmp = mkdtempSync(join(tmpdir(), 'igny8-bench-'));
+  const servers = [];
+  process.once(
+    'SIGINT',
+    () => void Promise.all(servers.map((server) => server.stop())).then(() => process.exit(130)),
+  );
+  const results = [];
+  console.log(
+    `load average at start: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
+  try {
+    for (const name of settings.datasets) {
+      results.push(...(await runDataset(name, DATASETS[name], dist, tmp, servers)));
     }
   } finally {
-    await stopAll();
     rmSync(tmp, { recursive: true, force: true });
-    if (settings.drop) {
-      await admin((client) => client.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`));
-      console.log(`dropped ${BENCH_DB}`);
-    } else {
-      console.log(`kept database ${BENCH_DB} (recreated by the next run; BENCH_DROP=1 drops it)`);
-    }
+  }
+  if (results.length === 0) return;
+  console.log(
+    `\nload average at end: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}\n\n${table(results)}`,
+  );
+  const bad = results.reduce(
+    (sum, r) => sum + [...r.rounds, ...r.half].reduce((n, x) => n + x.ours.bad + x.baseline.bad, 0),
+    0,
+  );
+  if (bad > 0) {
+    console.log(`\n${bad} requests failed (non-2xx, errors or timeouts): the numbers above are not valid.`);
+    process.exitCode = 1;
   }
 }
 

@@ -1,6 +1,6 @@
 // Set-based seeding of the benchmark database (already migrated): `accounts` accounts on the
 // `scale` plan, each with an owner, 2 technology sites × every technology sector, 5 clusters per
-// sector and `perAccount` keywords spread evenly over its sectors. The reference seed keywords of the
+// sector, `perAccount` keywords and `contentPerAccount` content rows spread evenly over its sectors. The reference seed keywords of the
 // technology industry are few, so each sector gets extra active seed keywords ("<sector> topic 0001"…)
 // up to the number its keywords need. About one third of the keywords are mapped to a cluster, one in
 // seven overrides the seed's volume, one in fifty is soft-deleted (so the list's `deleted_at` filter
@@ -8,12 +8,13 @@
 
 export const SITES_PER_ACCOUNT = 2;
 export const CLUSTERS_PER_SECTOR = 5;
+export const TERMS_PER_SITE = 3;
 const TAG = 'bench';
 /** Nobody logs in: the benchmark authenticates with minted access tokens. */
 const UNUSABLE_HASH =
   '$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-export async function seed(client, { accounts, perAccount }) {
+export async function seed(client, { accounts, perAccount, contentPerAccount }) {
   const [{ sectors }] = (
     await client.query(
       `SELECT count(*)::integer AS sectors FROM igny8_industry_sectors s
@@ -22,6 +23,7 @@ export async function seed(client, { accounts, perAccount }) {
   ).rows;
   if (sectors === 0) throw new Error('No technology sectors: were the reference-data migrations run?');
   const perSector = Math.ceil(perAccount / (SITES_PER_ACCOUNT * sectors));
+  const contentPerSector = Math.ceil(contentPerAccount / (SITES_PER_ACCOUNT * sectors));
 
   let owners;
   await client.query('BEGIN');
@@ -107,6 +109,58 @@ export async function seed(client, { accounts, perAccount }) {
         WHERE p.rn <= $2::integer`,
       [owners.map((o) => o.account_id), perSector, CLUSTERS_PER_SECTOR],
     );
+    // Content: `contentPerSector` rows per site sector (most in one of its clusters, 1 in 50 in
+    // the trash), each with a category of its site; a featured image on every second one and an
+    // in-article image on every third (no files: pending images have no URL).
+    await client.query(
+      `INSERT INTO igny8_content_taxonomy_terms (account_id, created_by, site_id, name, slug, taxonomy_type)
+       SELECT s.account_id, s.created_by, s.id, 'Category ' || g, 'category-' || g, 'category'
+         FROM igny8_sites s CROSS JOIN generate_series(1, $2::integer) g
+        WHERE s.account_id = ANY($1::bigint[])`,
+      [owners.map((o) => o.account_id), TERMS_PER_SITE],
+    );
+    await client.query(
+      `WITH clusters AS (
+         SELECT id, sector_id, row_number() OVER (PARTITION BY sector_id ORDER BY id) - 1 AS idx
+           FROM igny8_clusters WHERE account_id = ANY($1::bigint[]))
+       INSERT INTO igny8_content (account_id, created_by, site_id, sector_id, title, content_html, word_count,
+                                  meta_title, primary_keyword, secondary_keywords, cluster_id, status,
+                                  created_at, updated_at, deleted_at, deleted_by)
+       SELECT x.account_id, x.created_by, x.site_id, x.id, x.name || ' article ' || g,
+              repeat('<p>' || x.name || ' article ' || g || ': a paragraph of body text for the list.</p>', 8),
+              8 * 12, x.name || ' article ' || g, lower(x.name) || ' topic ' || g,
+              jsonb_build_array(lower(x.name) || ' idea ' || g),
+              c.id, (ARRAY['draft', 'review', 'approved'])[1 + g % 3],
+              now() - g * interval '1 minute', now() - g * interval '1 minute',
+              CASE WHEN g % 50 = 0 THEN now() END, CASE WHEN g % 50 = 0 THEN x.created_by END
+         FROM igny8_sectors x CROSS JOIN generate_series(1, $2::integer) g
+         LEFT JOIN clusters c ON c.sector_id = x.id AND c.idx = g % $3::integer AND g % 4 <> 0
+        WHERE x.account_id = ANY($1::bigint[])`,
+      [owners.map((o) => o.account_id), contentPerSector, CLUSTERS_PER_SECTOR],
+    );
+    await client.query(
+      `INSERT INTO igny8_content_taxonomy_relations (content_id, taxonomy_id)
+       SELECT c.id, t.id
+         FROM igny8_content c
+         JOIN igny8_content_taxonomy_terms t ON t.site_id = c.site_id AND t.slug = 'category-' || (1 + c.id % $2::integer)
+        WHERE c.account_id = ANY($1::bigint[])`,
+      [owners.map((o) => o.account_id), TERMS_PER_SITE],
+    );
+    await client.query(
+      `INSERT INTO igny8_images (account_id, created_by, site_id, sector_id, content_id, image_type, position, prompt)
+       SELECT c.account_id, c.created_by, c.site_id, c.sector_id, c.id, 'featured', 0, c.title
+         FROM igny8_content c WHERE c.account_id = ANY($1::bigint[]) AND c.id % 2 = 0
+       UNION ALL
+       SELECT c.account_id, c.created_by, c.site_id, c.sector_id, c.id, 'in_article', 1, c.title
+         FROM igny8_content c WHERE c.account_id = ANY($1::bigint[]) AND c.id % 3 = 0`,
+      [owners.map((o) => o.account_id)],
+    );
+    await client.query(
+      `UPDATE igny8_clusters c SET mapped_pages = agg.n
+         FROM (SELECT cluster_id, count(*)::integer AS n FROM igny8_content
+                WHERE deleted_at IS NULL AND cluster_id IS NOT NULL GROUP BY cluster_id) agg
+        WHERE agg.cluster_id = c.id`,
+    );
     // Cluster aggregates as the API keeps them: live keywords and their effective volume.
     await client.query(
       `UPDATE igny8_clusters c SET keywords_count = agg.n, volume = agg.v
@@ -124,7 +178,9 @@ export async function seed(client, { accounts, perAccount }) {
   const totals = (
     await client.query(
       `SELECT count(*)::integer AS total, count(*) FILTER (WHERE deleted_at IS NULL)::integer AS live,
-              count(DISTINCT account_id)::integer AS accounts
+              count(DISTINCT account_id)::integer AS accounts,
+              (SELECT count(*)::integer FROM igny8_content WHERE account_id = ANY($1::bigint[])) AS content,
+              (SELECT count(*)::integer FROM igny8_clusters WHERE account_id = ANY($1::bigint[])) AS clusters
          FROM igny8_keywords WHERE account_id = ANY($1::bigint[])`,
       [owners.map((o) => o.account_id)],
     )

@@ -1,8 +1,9 @@
 // Preloaded into our server by bench/list.mjs (`node --import ./bench/sql-trace.mjs dist/main.js`):
-// records the text of every SQL statement the app sends through `pg` until the process receives
-// SIGUSR2, then writes them (in order, as `[epoch ms, text]` pairs) to BENCH_SQL_TRACE_FILE and restores the
-// original `query`, so the measured rounds run unpatched. bench/list.mjs compares the statements of
-// the list request with the ones the baseline runs (bench/baseline-sql.mjs).
+// records every SQL statement the app sends through `pg` (text and values) until the process
+// receives SIGUSR2, then writes them (in order, as `[epoch ms, text, values]`) to
+// BENCH_SQL_TRACE_FILE and restores the original `query`, so the measured rounds run unpatched.
+// bench/list.mjs reports how many statements each list request ran and, with `--explain`, shows
+// their plans.
 import { renameSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 
@@ -12,7 +13,8 @@ if (file) {
   const seen = [];
   pg.Client.prototype.query = function traced(config, ...rest) {
     const text = typeof config === 'string' ? config : config?.text;
-    if (typeof text === 'string') seen.push([Date.now(), text]);
+    const values = typeof config === 'string' ? rest[0] : config?.values;
+    if (typeof text === 'string') seen.push([Date.now(), text, Array.isArray(values) ? values : undefined]);
     return original.call(this, config, ...rest);
   };
   process.on('SIGUSR2', () => {

@@ -1,10 +1,11 @@
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
+import { type FastifyHelmetOptions } from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createRequire } from 'node:module';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ClsService } from 'nestjs-cls';
 import secureJson from 'secure-json-parse';
@@ -44,6 +45,46 @@ export const CORS_EXPOSED_HEADERS = [
  * the API does not implement: they are 415 like any other type.
  */
 export const JSON_CONTENT_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-?8"?\s*)?$/i;
+
+/** helmet's options: its defaults, frames denied, and a CSP that lets the API docs pages run. */
+export const HELMET_OPTIONS: FastifyHelmetOptions = {
+  frameguard: { action: 'deny' },
+  noSniff: true,
+  contentSecurityPolicy: {
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'", "'unsafe-inline'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:', 'blob:'],
+      workerSrc: ["'self'", 'blob:'],
+      fontSrc: ["'self'", 'data:'],
+    },
+  },
+};
+
+type HeaderRecorder = { setHeader(name: string, value: unknown): void; removeHeader(name: string): void };
+type HelmetMiddleware = (req: object, res: HeaderRecorder, next: () => void) => void;
+
+/**
+ * The security headers helmet sets for our fixed options, computed once at boot with the helmet
+ * `@fastify/helmet` depends on: the plugin rebuilds helmet's middleware, CSP directives parsed
+ * included, on every request, for headers that never change.
+ */
+export function securityHeaders(options: FastifyHelmetOptions = HELMET_OPTIONS): [string, string][] {
+  const helmet = createRequire(import.meta.resolve('@fastify/helmet'))('helmet') as (
+    options: FastifyHelmetOptions,
+  ) => HelmetMiddleware;
+  const headers = new Map<string, [string, string]>();
+  helmet(options)(
+    {},
+    {
+      setHeader: (name, value) => headers.set(name.toLowerCase(), [name, String(value)]),
+      removeHeader: (name) => headers.delete(name.toLowerCase()),
+    },
+    () => undefined,
+  );
+  return [...headers.values()];
+}
 
 const LOCAL_DEV_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/;
 
@@ -185,19 +226,10 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
     limits: { fileSize: MULTIPART_LIMIT, files: 1, fields: 20, parts: 21 },
   });
   await app.register(cookie);
-  await app.register(helmet, {
-    frameguard: { action: 'deny' },
-    noSniff: true,
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        workerSrc: ["'self'", 'blob:'],
-        fontSrc: ["'self'", 'data:'],
-      },
-    },
+  const security = securityHeaders();
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    for (const [name, value] of security) reply.raw.setHeader(name, value);
+    done();
   });
   await app.register(cors, {
     // Requests without an Origin (same-origin, server to server) need no CORS headers.

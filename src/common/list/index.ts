@@ -28,9 +28,12 @@ export {
 export { ListModule, ListService } from './list.service.js';
 export {
   columnRows,
+  computedSql,
   countRows,
   defaultFetch,
+  type PageComputed,
   type PageFetch,
+  type PageJoin,
   type PageRequest,
   pageLinker,
   paginateQuery,

@@ -127,6 +127,12 @@ export interface ListSpec {
   ordering: OrderingSpec;
   /** The row id: final ordering tie-break and distinct count key. Default `<main alias>.id`. */
   id?: Sql;
+  /**
+   * Every join of the base query matches exactly one row (a NOT NULL foreign key to a primary key):
+   * joins neither repeat nor drop rows, so the count is a plain `COUNT(*)` without the joins no
+   * condition uses.
+   */
+  exactJoins?: boolean;
 }
 
 /** Query parameters the list machinery owns; no filter may use them. */

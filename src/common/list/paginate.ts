@@ -52,8 +52,24 @@ function withoutPaging<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): Sele
   return qb.clone().orderBy().offset(undefined).limit(undefined).skip(undefined).take(undefined);
 }
 
+/** Whether `sql` mentions `alias.` (`sk.keyword`, `"sk"."keyword"`). */
+function mentions(sql: string, alias: string): boolean {
+  return new RegExp(`(?<![\\w"])"?${alias}"?\\.`).test(sql);
+}
+
+/** `qb` without the joins its SQL does not mention elsewhere. */
+function withoutUnusedJoins<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): SelectQueryBuilder<T> {
+  for (const join of [...qb.expressionMap.joinAttributes]) {
+    const all = qb.expressionMap.joinAttributes;
+    qb.expressionMap.joinAttributes = all.filter((other) => other !== join);
+    if (mentions(qb.getQuery(), join.alias.name)) qb.expressionMap.joinAttributes = all;
+  }
+  return qb;
+}
+
 /**
- * Counts the rows of `qb` in one query: `COUNT(*)` on a plain query, `COUNT(DISTINCT id)` when it
+ * Counts the rows of `qb` in one query: `COUNT(*)` on a plain query or one whose joins are exact
+ * (`spec.exactJoins`: then without the joins no condition uses), `COUNT(DISTINCT id)` when it
  * joins (a to-many join repeats rows), and over a subquery when it groups or selects DISTINCT.
  */
 export async function countRows<T extends ObjectLiteral>(
@@ -70,11 +86,10 @@ export async function countRows<T extends ObjectLiteral>(
       .select('COUNT(*)', 'count')
       .from(`(${base.getQuery()})`, 'list_count')
       .setParameters(base.getParameters());
+  } else if (spec.exactJoins || joinAttributes.length === 0) {
+    counter = withoutUnusedJoins(base.select('COUNT(*)', 'count'));
   } else {
-    counter = base.select(
-      joinAttributes.length > 0 ? `COUNT(DISTINCT ${idSql(qb, spec)})` : 'COUNT(*)',
-      'count',
-    );
+    counter = base.select(`COUNT(DISTINCT ${idSql(qb, spec)})`, 'count');
   }
   const row = await counter.getRawOne<{ count: number | string }>();
   return Number(row?.count ?? 0);
@@ -84,25 +99,67 @@ export function defaultFetch<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>)
   return qb.expressionMap.mainAlias?.hasMetadata ? qb.getMany() : qb.getRawMany<T>();
 }
 
+/** A LEFT JOIN a list page adds for its computed fields. */
+export interface PageJoin {
+  /** Table name. */
+  table: string;
+  alias: string;
+  on: string;
+}
+
+/** Computed fields a list page selects in the same statement as its rows: name → SQL expression. */
+export interface PageComputed {
+  joins?: readonly PageJoin[];
+  fields: Readonly<Record<string, string>>;
+}
+
+/** The SELECT list and LEFT JOINs of `computed` as plain SQL, for statements written by hand. */
+export function computedSql(computed: PageComputed): { select: string; joins: string } {
+  return {
+    select: computedSelection(computed).join(', '),
+    joins: (computed.joins ?? [])
+      .map((join) => `LEFT JOIN ${join.table} ${join.alias} ON ${join.on}`)
+      .join(' '),
+  };
+}
+
+function computedSelection(computed: PageComputed | undefined): string[] {
+  return Object.entries(computed?.fields ?? {}).map(([name, sql]) => `${sql} AS "${name}"`);
+}
+
 /**
  * Reads the page as plain rows of the main alias's `columns`, keyed by column name, without
- * TypeORM's entity hydration. Only for columns whose raw values are the entity's values (no
- * transformers, no `date`, `time` or `simple-*` types).
+ * TypeORM's entity hydration, plus the `computed` fields (and their joins). Only for columns whose
+ * raw values are the entity's values (no transformers, no `date`, `time` or `simple-*` types).
  */
 export function columnRows<T extends ObjectLiteral>(
   alias: string,
   columns: readonly string[],
+  computed?: PageComputed,
 ): PageFetch<T, T> {
   // Already quoted, so TypeORM leaves the selection as it is.
-  const selection = columns.map((column) => `"${alias}"."${column}"`).join(', ');
-  return (qb) => qb.select(selection).getRawMany<T>();
+  const selection = [
+    ...columns.map((column) => `"${alias}"."${column}"`),
+    ...computedSelection(computed),
+  ].join(', ');
+  const joins = computed?.joins ?? [];
+  return (qb) => {
+    for (const join of joins) qb.leftJoin(join.table, join.alias, join.on);
+    return qb.select(selection).getRawMany<T>();
+  };
+}
+
+/** Whether two statements of a request can run at once: a pool of more than one connection. */
+function concurrent(qb: SelectQueryBuilder<ObjectLiteral>): boolean {
+  return ((qb.connection.options as { poolSize?: number }).poolSize ?? 1) > 1;
 }
 
 /**
- * One page of an already filtered query, in two queries at most (count, then the page; none for
- * the page when it would be empty): applies the ordering of `query` (allowlist + id tie-break),
- * `page`/`page_size`, and answers 404 "Invalid page." past the last page (page 1 of nothing is
- * an empty 200). `link` builds the next/previous URLs.
+ * One page of an already filtered query in two queries at most, the count and the page: at once
+ * when the pool has connections to spare, else the count first (and no page when it would be
+ * empty). Applies the ordering of `query` (allowlist + id tie-break), `page`/`page_size`, and
+ * answers 404 "Invalid page." past the last page (page 1 of nothing is an empty 200). `link` builds
+ * the next/previous URLs.
  */
 export async function paginateQuery<T extends ObjectLiteral, R>(
   qb: SelectQueryBuilder<T>,
@@ -112,16 +169,22 @@ export async function paginateQuery<T extends ObjectLiteral, R>(
   fetch: PageFetch<T, R>,
 ): Promise<Paginated<R>> {
   const list = asWritten(qb);
-  const count = await countRows(list, spec);
-  const lastPage = Math.max(1, Math.ceil(count / query.pageSize));
-  if (query.page > lastPage) throw ApiError.notFound('Invalid page.');
-  let results: R[] = [];
-  if (count > 0) {
-    applyOrdering(list, spec, query)
+  const page = () => {
+    const paged = applyOrdering(list.clone(), spec, query)
       .offset((query.page - 1) * query.pageSize)
       .limit(query.pageSize);
-    results = await fetch(list);
+    return fetch(paged);
+  };
+  let count: number;
+  let results: R[] = [];
+  if (concurrent(list)) {
+    [count, results] = await Promise.all([countRows(list, spec), page()]);
+  } else {
+    count = await countRows(list, spec);
+    if (count > 0 && query.page <= Math.ceil(count / query.pageSize)) results = await page();
   }
+  const lastPage = Math.max(1, Math.ceil(count / query.pageSize));
+  if (query.page > lastPage) throw ApiError.notFound('Invalid page.');
   return new Paginated(
     count,
     query.page < lastPage ? link(query.page + 1) : null,

@@ -14,7 +14,7 @@ import type { FilterOptions } from '../list/filter-options.js';
 import type { RawQuery } from '../list/list-query.js';
 import type { ListSpec } from '../list/list-spec.js';
 import { ListService } from '../list/list.service.js';
-import { columnRows, type PageFetch } from '../list/paginate.js';
+import { columnRows, type PageComputed, type PageFetch } from '../list/paginate.js';
 import { ScopedRepository } from './scoped-repository.js';
 import { type ParentLink, SoftDeleteService } from './soft-delete.service.js';
 import type { ScopeOptions, TenantShape } from './tenant-scope.js';
@@ -35,6 +35,12 @@ export interface ResourceDefinition<T extends ObjectLiteral, V> {
    * read. Default: entities.
    */
   listColumns?: readonly (keyof T & string)[];
+  /**
+   * Computed fields list pages select with their `listColumns`, in the same statement; `presentPage`
+   * (not `present`) then turns those rows into API objects (default: as they are).
+   */
+  listComputed?: PageComputed;
+  presentPage?: (rows: T[]) => Promise<V[]> | V[];
   /** Restore is refused while one of these parents is deleted. */
   parents?: ParentLink[];
   /** Unique index name → the field a clash is reported on (400 on create/update). */
@@ -103,7 +109,7 @@ export class ScopedResource<T extends ObjectLiteral, V> {
     const qb = this.query({ trash: options.trash, accountId: accountFilter(this.deps.context, raw) });
     const listSpec = options.trash ? this.trashSpec() : this.definition.list;
     const page = await this.deps.lists.list(qb, listSpec, raw, request, this.pageFetch);
-    return new Paginated(page.count, page.next, page.previous, await this.definition.present(page.results));
+    return new Paginated(page.count, page.next, page.previous, await this.presentPage(page.results));
   }
 
   filterOptions(raw: RawQuery): Promise<FilterOptions> {
@@ -185,9 +191,15 @@ export class ScopedResource<T extends ObjectLiteral, V> {
       : ApiError.field('non_field_errors', 'This value already exists.');
   }
 
+  private presentPage(rows: T[]): Promise<V[]> | V[] {
+    const { listComputed, presentPage, present } = this.definition;
+    if (!listComputed) return present(rows);
+    return presentPage ? presentPage(rows) : (rows as unknown as V[]);
+  }
+
   /** Plain rows pass the same load tripwire as entities. */
   private plainRows(columns: readonly string[]): PageFetch<T, T> {
-    const fetch = columnRows<T>(this.definition.alias, columns);
+    const fetch = columnRows<T>(this.definition.alias, columns, this.definition.listComputed);
     return async (qb) => {
       const rows = await fetch(qb);
       this.deps.tenantSubscriber.checkLoaded(this.definition.table, rows);

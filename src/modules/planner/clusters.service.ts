@@ -9,7 +9,7 @@ import type { ClusterBulkUpdateDto, CreateClusterDto, UpdateClusterDto } from '.
 import { PLANNER_PARENTS } from './entities/cascades.js';
 import { CLUSTER_STATUSES, Cluster } from './entities/cluster.entity.js';
 import { CLUSTER_SHAPE, PlannerRefs, PlannerResource, sectorFilter } from './planner-resource.js';
-import { CLUSTER_FIELDS, type ClusterView, presentClusters } from './presenters.js';
+import { CLUSTER_COMPUTED, CLUSTER_FIELDS, type ClusterView, presentClusters } from './presenters.js';
 import { CLUSTER_STATUS } from './state-machines.js';
 
 export const CLUSTERS_LIST = defineList({
@@ -54,6 +54,7 @@ export class ClustersService extends PlannerResource<Cluster, ClusterView> {
       list: CLUSTERS_LIST,
       present: (rows) => presentClusters(deps.dataSource.manager, rows),
       listColumns: CLUSTER_FIELDS,
+      listComputed: CLUSTER_COMPUTED,
       parents: PLANNER_PARENTS.igny8_clusters,
       uniques: { igny8_clusters_site_sector_name_uniq: { field: 'name', message: NAME_TAKEN } },
     });

@@ -43,12 +43,15 @@ import {
   PlannerResource,
   sectorFilter,
 } from './planner-resource.js';
-import { KEYWORD_FIELDS, type KeywordView, presentKeywords } from './presenters.js';
+import {
+  DIFFICULTY,
+  KEYWORD_COMPUTED,
+  KEYWORD_FIELDS,
+  type KeywordView,
+  presentKeywords,
+  VOLUME,
+} from './presenters.js';
 import { KEYWORD_STATUS } from './state-machines.js';
-
-/** Effective values (domain.md 2.1): the override, else the seed's. */
-const VOLUME = 'COALESCE(k.volume_override, sk.volume)';
-const DIFFICULTY = 'COALESCE(k.difficulty_override, sk.difficulty)';
 
 export const KEYWORDS_LIST = defineList({
   filters: {
@@ -76,6 +79,8 @@ export const KEYWORDS_LIST = defineList({
     },
     default: '-created_at',
   },
+  // The seed join follows the keyword's NOT NULL foreign key.
+  exactJoins: true,
 });
 
 export const DUPLICATE_KEYWORD = 'This keyword already exists in this sector.';
@@ -139,6 +144,7 @@ export class KeywordsService extends PlannerResource<Keyword, KeywordView> {
       list: KEYWORDS_LIST,
       present: (rows) => presentKeywords(deps.dataSource.manager, rows),
       listColumns: KEYWORD_FIELDS,
+      listComputed: KEYWORD_COMPUTED,
       parents: PLANNER_PARENTS.igny8_keywords,
       uniques: {
         igny8_keywords_seed_site_sector_uniq: { field: 'seed_keyword_id', message: DUPLICATE_KEYWORD },

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { field, type FieldSchema } from '../../common/http/page-schema.js';
+import { computedSql, type PageComputed } from '../../common/list/index.js';
 import type { Cluster } from './entities/cluster.entity.js';
 import type { ContentIdea } from './entities/content-idea.entity.js';
 import type { Keyword } from './entities/keyword.entity.js';
@@ -10,7 +11,8 @@ import type { Keyword } from './entities/keyword.entity.js';
  * related rows are read by their ids, deleted ones hidden).
  */
 
-const ROW_FIELDS = [
+/** The columns every planner and writer row has. */
+export const ROW_FIELDS = [
   'id',
   'created_at',
   'updated_at',
@@ -98,25 +100,34 @@ export const KEYWORD_SCHEMA = {
   sector_name: field.stringOrNull,
 } satisfies Record<keyof KeywordView, FieldSchema>;
 
+/** Effective values (domain.md 2.1): the override, else the seed's. */
+export const VOLUME = 'COALESCE(k.volume_override, sk.volume)';
+export const DIFFICULTY = 'COALESCE(k.difficulty_override, sk.difficulty)';
+
+/** A keyword's computed fields over `k` and its seed `sk` (list pages select them with the row). */
+export const KEYWORD_COMPUTED = {
+  joins: [
+    { table: 'igny8_clusters', alias: 'kc', on: 'kc.id = k.cluster_id AND kc.deleted_at IS NULL' },
+    { table: 'igny8_sectors', alias: 'kx', on: 'kx.id = k.sector_id' },
+  ],
+  fields: {
+    keyword: 'sk.keyword',
+    volume: VOLUME,
+    difficulty: DIFFICULTY,
+    intent: 'sk.intent',
+    country: 'sk.country',
+    cluster_name: 'kc.name',
+    sector_name: 'kx.name',
+  },
+} satisfies PageComputed;
+
+const KEYWORD_EXTRA = computedSql(KEYWORD_COMPUTED);
+
 export async function presentKeywords(manager: EntityManager, rows: Keyword[]): Promise<KeywordView[]> {
-  const extra = await computed<{
-    id: number;
-    keyword: string;
-    volume: number;
-    difficulty: number;
-    intent: string;
-    country: string;
-    cluster_name: string | null;
-    sector_name: string | null;
-  }>(
+  const extra = await computed<{ id: number } & Pick<KeywordView, keyof typeof KEYWORD_COMPUTED.fields>>(
     manager,
-    `SELECT k.id, s.keyword, COALESCE(k.volume_override, s.volume) AS volume,
-            COALESCE(k.difficulty_override, s.difficulty) AS difficulty, s.intent, s.country,
-            c.name AS cluster_name, x.name AS sector_name
-       FROM igny8_keywords k
-       JOIN igny8_seed_keywords s ON s.id = k.seed_keyword_id
-       LEFT JOIN igny8_clusters c ON c.id = k.cluster_id AND c.deleted_at IS NULL
-       LEFT JOIN igny8_sectors x ON x.id = k.sector_id
+    `SELECT k.id, ${KEYWORD_EXTRA.select}
+       FROM igny8_keywords k JOIN igny8_seed_keywords sk ON sk.id = k.seed_keyword_id ${KEYWORD_EXTRA.joins}
       WHERE k.id = ANY($1::bigint[])`,
     rows,
   );
@@ -151,13 +162,22 @@ export type ClusterView = Pick<Cluster, (typeof CLUSTER_FIELDS)[number]> & {
   ideas_count: number;
 };
 
+/** A cluster's computed fields over `c` (list pages select them with the row). */
+export const CLUSTER_COMPUTED = {
+  joins: [{ table: 'igny8_sectors', alias: 'cx', on: 'cx.id = c.sector_id' }],
+  fields: {
+    sector_name: 'cx.name',
+    ideas_count: `(SELECT count(*) FROM igny8_content_ideas ci
+                    WHERE ci.keyword_cluster_id = c.id AND ci.deleted_at IS NULL)::integer`,
+  },
+} satisfies PageComputed;
+
+const CLUSTER_EXTRA = computedSql(CLUSTER_COMPUTED);
+
 export async function presentClusters(manager: EntityManager, rows: Cluster[]): Promise<ClusterView[]> {
   const extra = await computed<{ id: number; sector_name: string | null; ideas_count: number }>(
     manager,
-    `SELECT c.id, x.name AS sector_name,
-            (SELECT count(*) FROM igny8_content_ideas i
-              WHERE i.keyword_cluster_id = c.id AND i.deleted_at IS NULL)::integer AS ideas_count
-       FROM igny8_clusters c LEFT JOIN igny8_sectors x ON x.id = c.sector_id
+    `SELECT c.id, ${CLUSTER_EXTRA.select} FROM igny8_clusters c ${CLUSTER_EXTRA.joins}
       WHERE c.id = ANY($1::bigint[])`,
     rows,
   );

@@ -1,10 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ApiError } from '../../common/http/error-codes.js';
-import { defineList, filter, timeRangeFilters } from '../../common/list/index.js';
+import {
+  computedSql,
+  defineList,
+  filter,
+  type PageComputed,
+  timeRangeFilters,
+} from '../../common/list/index.js';
 import { ResourceDeps } from '../../common/tenancy/scoped-resource.js';
 import { Sector } from '../auth/entities/sector.entity.js';
 import { Cluster } from '../planner/entities/cluster.entity.js';
+import { ROW_FIELDS } from '../planner/presenters.js';
 import { type ContentValidation, validateContent, wordCount } from './content-text.js';
 import type { CreateContentDto, UpdateContentDto } from './dto/content.dto.js';
 import { requireForPut } from './dto/rules.js';
@@ -23,7 +30,7 @@ import { MediaService } from '../../common/media/media.service.js';
 import { CONTENT_SITE_STATUS, CONTENT_STATUS } from './state-machines.js';
 import { WriterResource, type Skipped } from './writer-resource.js';
 import { maintainingMappedPages } from './writer-soft-delete.js';
-import { CONTENT_SHAPE, labelsOf, type Place, WriterRefs } from './writer-scope.js';
+import { CONTENT_SHAPE, type Place, WriterRefs } from './writer-scope.js';
 
 export interface FeaturedImage {
   id: number;
@@ -37,6 +44,72 @@ export type ContentView = Content & {
   sector_name: string | null;
   taxonomy_term_ids: number[];
   featured_image: FeaturedImage | null;
+  images_count: number;
+};
+
+/** Every column of a content row: list pages read them as plain rows. */
+const CONTENT_FIELDS = [
+  ...ROW_FIELDS,
+  'title',
+  'content_html',
+  'word_count',
+  'meta_title',
+  'meta_description',
+  'primary_keyword',
+  'secondary_keywords',
+  'cluster_id',
+  'task_id',
+  'content_type',
+  'content_structure',
+  'source',
+  'status',
+  'site_status',
+  'scheduled_publish_at',
+  'published_at',
+  'external_id',
+  'external_url',
+  'external_type',
+  'external_metadata',
+  'sync_status',
+  'schema_markup',
+  'internal_links',
+] as const satisfies readonly (keyof Content)[];
+
+/**
+ * The computed fields over `c`, in one statement with the rows (the labels, live terms and images
+ * of a visible content row are those of its own site). The featured image carries its stored path;
+ * its URL is added afterwards.
+ */
+const CONTENT_COMPUTED = {
+  joins: [
+    { table: 'igny8_clusters', alias: 'ccl', on: 'ccl.id = c.cluster_id AND ccl.deleted_at IS NULL' },
+    { table: 'igny8_sectors', alias: 'cx', on: 'cx.id = c.sector_id AND cx.deleted_at IS NULL' },
+  ],
+  fields: {
+    cluster_name: 'ccl.name',
+    sector_name: 'cx.name',
+    taxonomy_term_ids: `COALESCE((SELECT json_agg(tt.id ORDER BY tt.id) FROM igny8_content_taxonomy_relations r
+                          JOIN igny8_content_taxonomy_terms tt ON tt.id = r.taxonomy_id AND tt.deleted_at IS NULL
+                         WHERE r.content_id = c.id), '[]'::json)`,
+    featured_image: `(SELECT json_build_object('id', i.id, 'image_path', i.image_path, 'status', i.status)
+                        FROM igny8_images i
+                       WHERE i.content_id = c.id AND i.image_type = 'featured' AND i.deleted_at IS NULL
+                       ORDER BY i.position, i.id LIMIT 1)`,
+    images_count: `(SELECT count(*) FROM igny8_images i
+                     WHERE i.content_id = c.id AND i.deleted_at IS NULL)::integer`,
+  },
+} satisfies PageComputed;
+
+const CONTENT_EXTRA = computedSql(CONTENT_COMPUTED);
+const CONTENT_EXTRA_SQL = `SELECT c.id, ${CONTENT_EXTRA.select} FROM igny8_content c ${CONTENT_EXTRA.joins}
+  WHERE c.id = ANY($1::bigint[])`;
+
+/** A content row with its computed fields as selected (the featured image without its URL yet). */
+type ContentRow = Content & {
+  cluster_name: string | null;
+  sector_name: string | null;
+  taxonomy_term_ids: number[];
+  featured_image: { id: number; image_path: string | null; status: ImageStatus } | null;
   images_count: number;
 };
 
@@ -105,6 +178,9 @@ export class ContentService extends WriterResource<Content, ContentView> {
       shape: CONTENT_SHAPE,
       list: CONTENT_LIST,
       present: (rows) => this.presentRows(rows),
+      listColumns: CONTENT_FIELDS,
+      listComputed: CONTENT_COMPUTED,
+      presentPage: (rows) => this.withImageUrls(rows as ContentRow[]),
       parents: WRITER_PARENTS.igny8_content,
       uniques: {
         igny8_content_task_uniq: { field: 'task_id', message: 'Content already exists for this task.' },
@@ -248,82 +324,41 @@ export class ContentService extends WriterResource<Content, ContentView> {
       .execute();
   }
 
-  /** Labels, terms and images of a page of content: four queries whatever the page size. */
+  /** The computed fields of content rows: one query whatever their number. */
   private async presentRows(rows: Content[]): Promise<ContentView[]> {
     if (rows.length === 0) return [];
-    const ids = rows.map((row) => row.id);
-    const [clusters, sectors, terms, images] = await Promise.all([
-      labelsOf(
-        this.refs.clusters,
-        'name',
-        rows.map((row) => row.cluster_id),
+    const extra = await this.deps.dataSource.manager.query<
+      ({ id: number } & Omit<ContentRow, keyof Content>)[]
+    >(CONTENT_EXTRA_SQL, [rows.map((row) => row.id)]);
+    const byId = new Map(extra.map(({ id, ...fields }) => [Number(id), fields]));
+    return this.withImageUrls(
+      rows.map((row) =>
+        Object.assign(
+          row,
+          byId.get(Number(row.id)) ?? {
+            cluster_name: null,
+            sector_name: null,
+            taxonomy_term_ids: [],
+            featured_image: null,
+            images_count: 0,
+          },
+        ),
       ),
-      labelsOf(
-        this.refs.sectors,
-        'name',
-        rows.map((row) => row.sector_id),
-      ),
-      this.termsOf(ids),
-      this.imagesOf(ids),
-    ]);
-    const urls = await this.media.urls(images.map((image) => image.image_path));
+    );
+  }
+
+  /** The featured image's URL, when its file is stored. */
+  private async withImageUrls(rows: ContentRow[]): Promise<ContentView[]> {
+    const urls = await this.media.urls(rows.map((row) => row.featured_image?.image_path));
     return rows.map((row) => {
-      const own = images.filter((image) => Number(image.content_id) === Number(row.id));
-      const featured = own.find((image) => image.image_type === 'featured');
+      const image = row.featured_image;
       return Object.assign(row, {
-        cluster_name: row.cluster_id === null ? null : (clusters.get(Number(row.cluster_id)) ?? null),
-        sector_name: sectors.get(Number(row.sector_id)) ?? null,
-        taxonomy_term_ids: terms.get(Number(row.id)) ?? [],
-        featured_image: featured
-          ? {
-              id: Number(featured.id),
-              image_url: featured.image_path ? (urls.get(featured.image_path) ?? null) : null,
-              status: featured.status,
-            }
-          : null,
-        images_count: own.length,
+        featured_image: image && {
+          id: Number(image.id),
+          image_url: image.image_path ? (urls.get(image.image_path) ?? null) : null,
+          status: image.status,
+        },
       });
     });
   }
-
-  /** `content_id → [live term ids]`, ordered by id. */
-  private async termsOf(contentIds: number[]): Promise<Map<number, number[]>> {
-    const rows = await this.refs.terms
-      .query()
-      .innerJoin(ContentTaxonomyRelation, 'r', 'r.taxonomy_id = tt.id')
-      .select('r.content_id', 'content_id')
-      .addSelect('tt.id', 'id')
-      .andWhere('r.content_id IN (:...term_content_ids)', { term_content_ids: contentIds })
-      .orderBy('tt.id', 'ASC')
-      .getRawMany<{ content_id: number | string; id: number | string }>();
-    const result = new Map<number, number[]>();
-    for (const row of rows) {
-      const list = result.get(Number(row.content_id)) ?? [];
-      list.push(Number(row.id));
-      result.set(Number(row.content_id), list);
-    }
-    return result;
-  }
-
-  /** The live images of these content rows (only what the computed fields need). */
-  private async imagesOf(contentIds: number[]): Promise<ImageSummary[]> {
-    const rows = await this.refs.images
-      .query()
-      .select('i.id', 'id')
-      .addSelect('i.content_id', 'content_id')
-      .addSelect('i.image_type', 'image_type')
-      .addSelect('i.status', 'status')
-      .addSelect('i.image_path', 'image_path')
-      .andWhere('i.content_id IN (:...image_content_ids)', { image_content_ids: contentIds })
-      .getRawMany<ImageSummary>();
-    return rows.map((row) => ({ ...row, id: Number(row.id), content_id: Number(row.content_id) }));
-  }
-}
-
-interface ImageSummary {
-  id: number;
-  content_id: number;
-  image_type: string;
-  status: ImageStatus;
-  image_path: string | null;
 }
