@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { DataSource } from 'typeorm';
@@ -51,9 +52,22 @@ export async function dropTemplate(serverUrl: string, name: string): Promise<voi
   await admin(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
 
+/** Migrates a throwaway embedded PostgreSQL once (global setup) and writes its data directory to `file`. */
+export async function prepareEmbeddedTemplate(file: string): Promise<void> {
+  const embedded = await EmbeddedPostgres.start('memory://');
+  try {
+    await migrate(embedded.url);
+    const tarball = await embedded.dump();
+    await writeFile(file, Buffer.from(await tarball.arrayBuffer()));
+  } finally {
+    await embedded.stop();
+  }
+}
+
 /**
  * A database of its own for one test file: a clone of the migrated template on the real server
- * when TEST_DATABASE_URL is set, otherwise a throwaway embedded PostgreSQL, migrated.
+ * when TEST_DATABASE_URL is set, otherwise a throwaway embedded PostgreSQL started from the
+ * migrated data directory of the global setup.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
@@ -71,7 +85,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         ),
     };
   }
-  const embedded = await EmbeddedPostgres.start('memory://');
-  await migrate(embedded.url);
+  const embedded = await EmbeddedPostgres.start(
+    'memory://',
+    new Blob([await readFile(inject('embeddedTemplate'))]),
+  );
   return { url: embedded.url, embedded: true, drop: () => embedded.stop() };
 }
