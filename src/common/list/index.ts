@@ -33,7 +33,6 @@ export {
   defaultFetch,
   type PageComputed,
   type PageFetch,
-  type PageJoin,
   type PageRequest,
   pageLinker,
   paginateQuery,

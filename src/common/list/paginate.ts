@@ -99,28 +99,19 @@ export function defaultFetch<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>)
   return qb.expressionMap.mainAlias?.hasMetadata ? qb.getMany() : qb.getRawMany<T>();
 }
 
-/** A LEFT JOIN a list page adds for its computed fields. */
-export interface PageJoin {
-  /** Table name. */
-  table: string;
-  alias: string;
-  on: string;
-}
-
-/** Computed fields a list page selects in the same statement as its rows: name → SQL expression. */
+/**
+ * Computed fields a list page selects in the same statement as its rows: name → SQL expression
+ * over the main alias. Labels and collections are scalar subqueries, not joins: PostgreSQL
+ * evaluates them after the sort and limit, for the page's rows only, where a join would read the
+ * joined table for every row it sorts.
+ */
 export interface PageComputed {
-  joins?: readonly PageJoin[];
   fields: Readonly<Record<string, string>>;
 }
 
-/** The SELECT list and LEFT JOINs of `computed` as plain SQL, for statements written by hand. */
-export function computedSql(computed: PageComputed): { select: string; joins: string } {
-  return {
-    select: computedSelection(computed).join(', '),
-    joins: (computed.joins ?? [])
-      .map((join) => `LEFT JOIN ${join.table} ${join.alias} ON ${join.on}`)
-      .join(' '),
-  };
+/** The SELECT list of `computed`, for statements written by hand. */
+export function computedSql(computed: PageComputed): string {
+  return computedSelection(computed).join(', ');
 }
 
 function computedSelection(computed: PageComputed | undefined): string[] {
@@ -129,7 +120,7 @@ function computedSelection(computed: PageComputed | undefined): string[] {
 
 /**
  * Reads the page as plain rows of the main alias's `columns`, keyed by column name, without
- * TypeORM's entity hydration, plus the `computed` fields (and their joins). Only for columns whose
+ * TypeORM's entity hydration, plus the `computed` fields. Only for columns whose
  * raw values are the entity's values (no transformers, no `date`, `time` or `simple-*` types).
  */
 export function columnRows<T extends ObjectLiteral>(
@@ -142,11 +133,7 @@ export function columnRows<T extends ObjectLiteral>(
     ...columns.map((column) => `"${alias}"."${column}"`),
     ...computedSelection(computed),
   ].join(', ');
-  const joins = computed?.joins ?? [];
-  return (qb) => {
-    for (const join of joins) qb.leftJoin(join.table, join.alias, join.on);
-    return qb.select(selection).getRawMany<T>();
-  };
+  return (qb) => qb.select(selection).getRawMany<T>();
 }
 
 /** Whether two statements of a request can run at once: a pool of more than one connection. */

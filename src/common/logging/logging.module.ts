@@ -1,8 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ClsService } from 'nestjs-cls';
-import { LoggerModule, PinoLogger } from 'nestjs-pino';
-import type { Level, Logger as PinoInstance } from 'pino';
+import { LoggerModule } from 'nestjs-pino';
+import { type Level, levels, type Logger as PinoInstance } from 'pino';
 import { AppConfig } from '../../config/app-config.js';
 import { type RequestContextStore } from '../context/request-context.js';
 import { ChannelLogger } from './channel-logger.js';
@@ -25,8 +25,6 @@ type RequestWithId = IncomingMessage & { id?: string };
           genReqId: (req: IncomingMessage) => (req as RequestWithId).id ?? '',
           customAttributeKeys: { reqId: 'reqId' },
           quietReqLogger: true,
-          // Completion lines, errors included, are logged at info: below it, no need to watch the response.
-          autoLogging: { ignore: () => !PinoLogger.root.isLevelEnabled('info') },
           redact: { paths: REDACT_PATHS, censor: REDACTED },
           // Secrets nested deeper than the fixed paths above (a logged request body, say).
           formatters: { log: (object: Record<string, unknown>) => redact(object) as Record<string, unknown> },
@@ -52,7 +50,9 @@ type RequestWithId = IncomingMessage & { id?: string };
             return fields;
           },
         },
-        forRoutes: ['{*path}'],
+        // Below info no request writes its completion line, and the mixin gives every other line
+        // its request id: pino-http's child loggers per request would only cost time.
+        forRoutes: levels.values[config.log.level] <= levels.values.info ? ['{*path}'] : [],
       }),
     }),
   ],

@@ -106,18 +106,15 @@ export const DIFFICULTY = 'COALESCE(k.difficulty_override, sk.difficulty)';
 
 /** A keyword's computed fields over `k` and its seed `sk` (list pages select them with the row). */
 export const KEYWORD_COMPUTED = {
-  joins: [
-    { table: 'igny8_clusters', alias: 'kc', on: 'kc.id = k.cluster_id AND kc.deleted_at IS NULL' },
-    { table: 'igny8_sectors', alias: 'kx', on: 'kx.id = k.sector_id' },
-  ],
   fields: {
     keyword: 'sk.keyword',
     volume: VOLUME,
     difficulty: DIFFICULTY,
     intent: 'sk.intent',
     country: 'sk.country',
-    cluster_name: 'kc.name',
-    sector_name: 'kx.name',
+    cluster_name:
+      '(SELECT kc.name FROM igny8_clusters kc WHERE kc.id = k.cluster_id AND kc.deleted_at IS NULL)',
+    sector_name: '(SELECT kx.name FROM igny8_sectors kx WHERE kx.id = k.sector_id)',
   },
 } satisfies PageComputed;
 
@@ -126,8 +123,8 @@ const KEYWORD_EXTRA = computedSql(KEYWORD_COMPUTED);
 export async function presentKeywords(manager: EntityManager, rows: Keyword[]): Promise<KeywordView[]> {
   const extra = await computed<{ id: number } & Pick<KeywordView, keyof typeof KEYWORD_COMPUTED.fields>>(
     manager,
-    `SELECT k.id, ${KEYWORD_EXTRA.select}
-       FROM igny8_keywords k JOIN igny8_seed_keywords sk ON sk.id = k.seed_keyword_id ${KEYWORD_EXTRA.joins}
+    `SELECT k.id, ${KEYWORD_EXTRA}
+       FROM igny8_keywords k JOIN igny8_seed_keywords sk ON sk.id = k.seed_keyword_id
       WHERE k.id = ANY($1::bigint[])`,
     rows,
   );
@@ -164,9 +161,8 @@ export type ClusterView = Pick<Cluster, (typeof CLUSTER_FIELDS)[number]> & {
 
 /** A cluster's computed fields over `c` (list pages select them with the row). */
 export const CLUSTER_COMPUTED = {
-  joins: [{ table: 'igny8_sectors', alias: 'cx', on: 'cx.id = c.sector_id' }],
   fields: {
-    sector_name: 'cx.name',
+    sector_name: '(SELECT cx.name FROM igny8_sectors cx WHERE cx.id = c.sector_id)',
     ideas_count: `(SELECT count(*) FROM igny8_content_ideas ci
                     WHERE ci.keyword_cluster_id = c.id AND ci.deleted_at IS NULL)::integer`,
   },
@@ -177,8 +173,7 @@ const CLUSTER_EXTRA = computedSql(CLUSTER_COMPUTED);
 export async function presentClusters(manager: EntityManager, rows: Cluster[]): Promise<ClusterView[]> {
   const extra = await computed<{ id: number; sector_name: string | null; ideas_count: number }>(
     manager,
-    `SELECT c.id, ${CLUSTER_EXTRA.select} FROM igny8_clusters c ${CLUSTER_EXTRA.joins}
-      WHERE c.id = ANY($1::bigint[])`,
+    `SELECT c.id, ${CLUSTER_EXTRA} FROM igny8_clusters c WHERE c.id = ANY($1::bigint[])`,
     rows,
   );
   return rows.map((row) => {

@@ -81,13 +81,10 @@ const CONTENT_FIELDS = [
  * its URL is added afterwards.
  */
 const CONTENT_COMPUTED = {
-  joins: [
-    { table: 'igny8_clusters', alias: 'ccl', on: 'ccl.id = c.cluster_id AND ccl.deleted_at IS NULL' },
-    { table: 'igny8_sectors', alias: 'cx', on: 'cx.id = c.sector_id AND cx.deleted_at IS NULL' },
-  ],
   fields: {
-    cluster_name: 'ccl.name',
-    sector_name: 'cx.name',
+    cluster_name:
+      '(SELECT ccl.name FROM igny8_clusters ccl WHERE ccl.id = c.cluster_id AND ccl.deleted_at IS NULL)',
+    sector_name: '(SELECT cx.name FROM igny8_sectors cx WHERE cx.id = c.sector_id AND cx.deleted_at IS NULL)',
     taxonomy_term_ids: `COALESCE((SELECT json_agg(tt.id ORDER BY tt.id) FROM igny8_content_taxonomy_relations r
                           JOIN igny8_content_taxonomy_terms tt ON tt.id = r.taxonomy_id AND tt.deleted_at IS NULL
                          WHERE r.content_id = c.id), '[]'::json)`,
@@ -101,8 +98,7 @@ const CONTENT_COMPUTED = {
 } satisfies PageComputed;
 
 const CONTENT_EXTRA = computedSql(CONTENT_COMPUTED);
-const CONTENT_EXTRA_SQL = `SELECT c.id, ${CONTENT_EXTRA.select} FROM igny8_content c ${CONTENT_EXTRA.joins}
-  WHERE c.id = ANY($1::bigint[])`;
+const CONTENT_EXTRA_SQL = `SELECT c.id, ${CONTENT_EXTRA} FROM igny8_content c WHERE c.id = ANY($1::bigint[])`;
 
 /** A content row with its computed fields as selected (the featured image without its URL yet). */
 type ContentRow = Content & {
