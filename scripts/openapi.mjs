@@ -30,7 +30,7 @@ async function generate() {
   const { NestFactory } = await import('@nestjs/core');
   const { AppModule } = await load('app.module.js');
   const { AppConfig } = await load('config/app-config.js');
-  const { buildOpenApiDocument } = await load('common/openapi/openapi.js');
+  const { buildOpenApiDocument } = await load('common/openapi/document.js');
   const { createFastifyAdapter } = await load('common/http/http-setup.js');
 
   // A fixed, empty environment: the local .env or shell must not change the document.

@@ -5,7 +5,7 @@ import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { configureHttp, createFastifyAdapter } from './common/http/http-setup.js';
-import { setupOpenApi } from './common/openapi/openapi.js';
+import { setupOpenApi } from './common/openapi/docs.js';
 import { AppConfig, ConfigError } from './config/app-config.js';
 
 /** Builds the HTTP application (used by `main.ts` and by the e2e tests, which may add fixture modules). */

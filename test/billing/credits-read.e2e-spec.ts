@@ -769,16 +769,16 @@ describe('credit reads (billing/credits/…, billing/transactions/…, account/u
         paths: Record<string, Record<string, { summary?: string; responses: Record<string, unknown> }>>;
       }>();
       const expected: [string, string][] = [
-        ['/api/v1/billing/credits/balance', 'CreditBalanceDto'],
-        ['/api/v1/billing/transactions/balance', 'CreditBalanceDto'],
-        ['/api/v1/billing/transactions', 'CreditTransactionDto'],
-        ['/api/v1/billing/credits/transactions', 'CreditTransactionDto'],
-        ['/api/v1/billing/transactions/{id}', 'CreditTransactionDto'],
-        ['/api/v1/billing/credits/transactions/{id}', 'CreditTransactionDto'],
-        ['/api/v1/billing/credits/usage', 'CreditUsageLogDto'],
-        ['/api/v1/billing/credits/usage/summary', 'UsageSummaryDto'],
-        ['/api/v1/billing/credits/limits', 'CreditLimitsDto'],
-        ['/api/v1/account/usage/analytics', 'UsageAnalyticsDto'],
+        ['/api/v1/billing/credits/balance/', 'CreditBalanceDto'],
+        ['/api/v1/billing/transactions/balance/', 'CreditBalanceDto'],
+        ['/api/v1/billing/transactions/', 'CreditTransactionDto'],
+        ['/api/v1/billing/credits/transactions/', 'CreditTransactionDto'],
+        ['/api/v1/billing/transactions/{id}/', 'CreditTransactionDto'],
+        ['/api/v1/billing/credits/transactions/{id}/', 'CreditTransactionDto'],
+        ['/api/v1/billing/credits/usage/', 'CreditUsageLogDto'],
+        ['/api/v1/billing/credits/usage/summary/', 'UsageSummaryDto'],
+        ['/api/v1/billing/credits/limits/', 'CreditLimitsDto'],
+        ['/api/v1/account/usage/analytics/', 'UsageAnalyticsDto'],
       ];
       for (const [path, model] of expected) {
         const operation = schema.paths[path]?.get;

@@ -1,7 +1,16 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiQuery, ApiResponse, type SchemaObject } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiQuery,
+  ApiResponse,
+  getSchemaPath,
+  type SchemaObject,
+} from '@nestjs/swagger';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './list-query.js';
-import type { FilterDef, ListSpec } from './list-spec.js';
+import { type FilterDef, type ListSpec, orderingTerms } from './list-spec.js';
+
+const ID: SchemaObject = { type: 'integer', format: 'int64', minimum: 1 };
 
 function filterSchema(def: FilterDef): { schema: SchemaObject; description?: string } {
   switch (def.kind) {
@@ -11,16 +20,16 @@ function filterSchema(def: FilterDef): { schema: SchemaObject; description?: str
     case 'custom':
       return { schema: { type: 'string' } };
     case 'boolean':
-      return { schema: { type: 'string', enum: ['true', 'false', '1', '0'] } };
+      return { schema: { type: 'boolean' }, description: '`true`/`false` (also `1`/`0`).' };
     case 'enum':
       return { schema: { type: 'string', enum: [...def.values] } };
     case 'relation':
       return def.nullable
         ? {
-            schema: { type: 'string', pattern: '^([1-9][0-9]*|null)$' },
+            schema: { oneOf: [ID, { type: 'string', enum: ['null'] }] },
             description: 'An id, or `null` for none.',
           }
-        : { schema: { type: 'integer', minimum: 1 } };
+        : { schema: ID };
     case 'ids':
       return {
         schema: { type: 'string', pattern: '^[0-9]+(,[0-9]+)*$' },
@@ -50,7 +59,7 @@ function filterQueries(spec: ListSpec): MethodDecorator[] {
       ApiQuery({
         name: 'search',
         required: false,
-        type: 'string',
+        schema: { type: 'string' },
         description: 'Case-insensitive substring.',
       }),
     );
@@ -58,9 +67,16 @@ function filterQueries(spec: ListSpec): MethodDecorator[] {
   return decorators;
 }
 
-/** Documents the query parameters of a list endpoint from its spec (api.md 5). */
+/** Every accepted `ordering` term: each allowed field, ascending and with `-` for descending. */
+export function orderingValues(spec: ListSpec): string[] {
+  return Object.keys(spec.ordering.fields).flatMap((field) => [field, `-${field}`]);
+}
+
+/** Documents the query parameters of a list endpoint from its spec (see docs/api conventions). */
 export function ApiListQuery(spec: ListSpec): MethodDecorator {
-  const fields = Object.keys(spec.ordering.fields).join(', ');
+  const fallback = orderingTerms(spec.ordering.default)
+    .map(({ field, descending }) => (descending ? `-${field}` : field))
+    .join(',');
   return applyDecorators(
     ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1, default: 1 } }),
     ApiQuery({
@@ -71,25 +87,41 @@ export function ApiListQuery(spec: ListSpec): MethodDecorator {
     ApiQuery({
       name: 'ordering',
       required: false,
-      type: 'string',
-      description: `Comma-separated; \`-\` for descending. Fields: ${fields}. Default \`${spec.ordering.default}\`.`,
+      schema: { type: 'string', enum: orderingValues(spec) },
+      description:
+        `A field, \`-\` first for descending. Several terms may be joined with commas (\`a,-b\`). ` +
+        `Default \`${fallback}\`.`,
     }),
     ...filterQueries(spec),
   );
 }
 
-/** Documents a `filter_options` endpoint: its filters and `data` = one option list per key. */
-export function ApiFilterOptions(spec: ListSpec): MethodDecorator {
-  const option: SchemaObject = {
-    type: 'object',
-    required: ['value', 'label'],
-    properties: { value: { oneOf: [{ type: 'string' }, { type: 'integer' }] }, label: { type: 'string' } },
-  };
-  const keys = Object.entries(spec.filters)
+/** One choice of a `filter_options` list. */
+export class FilterOptionDto {
+  @ApiProperty({
+    oneOf: [{ type: 'string' }, { type: 'integer', format: 'int64' }],
+    description: 'The filter value to send (`""` for "all", `"null"` for "none").',
+  })
+  value: string | number;
+
+  @ApiProperty()
+  label: string;
+}
+
+/** The filters that answer in `filter_options`. */
+function optionKeys(spec: ListSpec): string[] {
+  return Object.entries(spec.filters)
     .filter(([, def]) => 'options' in def && def.options !== undefined)
     .map(([key]) => key);
+}
+
+/** Documents a `filter_options` endpoint: its filters and `data` = one option list per key. */
+export function ApiFilterOptions(spec: ListSpec): MethodDecorator {
+  const keys = optionKeys(spec);
+  const options = { type: 'array', items: { $ref: getSchemaPath(FilterOptionDto) } };
   return applyDecorators(
     ...filterQueries(spec),
+    ApiExtraModels(FilterOptionDto),
     ApiResponse({
       status: 200,
       description: 'Options per filter',
@@ -100,8 +132,8 @@ export function ApiFilterOptions(spec: ListSpec): MethodDecorator {
           success: { type: 'boolean', example: true },
           data: {
             type: 'object',
-            required: keys,
-            properties: Object.fromEntries(keys.map((key) => [key, { type: 'array', items: option }])),
+            ...(keys.length > 0 ? { required: keys } : {}),
+            properties: Object.fromEntries(keys.map((key) => [key, options])),
           },
           request_id: { type: 'string' },
         },

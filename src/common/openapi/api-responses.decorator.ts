@@ -6,8 +6,9 @@ import {
   ApiResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
+import { ERROR_CODES } from '../http/error-codes.js';
 
-/** The error envelope (api.md 4). */
+/** The error envelope every error answer carries. */
 export class ErrorEnvelope {
   @ApiProperty({ example: false })
   success: boolean;
@@ -15,7 +16,7 @@ export class ErrorEnvelope {
   @ApiProperty({ example: 'Validation failed.' })
   error: string;
 
-  @ApiProperty({ example: 'validation_error' })
+  @ApiProperty({ enum: Object.keys(ERROR_CODES), enumName: 'ErrorCode', example: 'validation_error' })
   code: string;
 
   @ApiPropertyOptional({
@@ -30,6 +31,11 @@ export class ErrorEnvelope {
 
   @ApiProperty()
   request_id: string;
+}
+
+/** An error answer specific to the route (the shared ones are added to every operation they apply to). */
+export function ApiErrorResponse(status: number, description: string) {
+  return ApiResponse({ status, description, schema: { $ref: getSchemaPath(ErrorEnvelope) } });
 }
 
 interface EnvelopeOptions {

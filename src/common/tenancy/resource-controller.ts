@@ -25,9 +25,12 @@ import { type FieldSchema, pageSchema } from '../http/page-schema.js';
 import { DELETED, type Paginated, WithMessage } from '../http/responses.js';
 import { BodyAs } from '../http/validation.pipe.js';
 import type { FilterOptions } from '../list/filter-options.js';
+import { ApiFilterOptions, ApiListQuery } from '../list/list-openapi.js';
 import type { RawQuery } from '../list/list-query.js';
-import { ApiData, ApiPaginated } from '../openapi/api-responses.decorator.js';
+import type { ListSpec } from '../list/list-spec.js';
+import { ApiData, ApiErrorResponse, ApiPaginated } from '../openapi/api-responses.decorator.js';
 import { Throttle } from '../throttling/throttle.decorator.js';
+import { trashListSpec } from './scoped-resource.js';
 
 /** What a resource service offers the generated routes (ScopedResource provides all but create/update). */
 export interface ResourceService<V> {
@@ -62,6 +65,8 @@ export interface ResourceRoutes {
   tag: string;
   /** Response schema of one object. */
   model: Type<unknown>;
+  /** The list declaration (documents the query of list, trash and filter_options); required with them. */
+  list?: ListSpec;
   /** JSON types of the fields of one list row: list pages are then written by a compiled serializer. */
   listRow?: Readonly<Record<string, FieldSchema>>;
   createDto?: Type<unknown>;
@@ -102,6 +107,14 @@ export function resourceController(
     RouteSchema({ response: { 200: pageSchema(routes.listRow ?? {}) } }),
   );
   const summary = (text: string) => ApiOperation({ summary: `${text} (${routes.name.toLowerCase()})` });
+  const excluded: Route[] = [...(routes.without ?? [])];
+  if (!routes.createDto) excluded.push('create');
+  if (!routes.updateDto) excluded.push('update');
+  const lists = (['list', 'trash', 'filterOptions'] as const).filter((route) => !excluded.includes(route));
+  if (lists.length > 0 && !routes.list) {
+    throw new Error(`${routes.name}: the routes ${lists.join(', ')} need the list declaration (list)`);
+  }
+  const spec = routes.list ?? { filters: {}, ordering: { fields: {}, default: '' } };
 
   @ApiTags(routes.tag)
   @Controller(routes.path)
@@ -112,6 +125,7 @@ export function resourceController(
     @read
     @page
     @summary('List')
+    @ApiListQuery(spec)
     @ApiPaginated(routes.model)
     list(@Query() query: RawQuery, @Req() request: FastifyRequest) {
       return this.service.list(query, request);
@@ -120,7 +134,7 @@ export function resourceController(
     @Get('filter_options')
     @read
     @summary('Filter options')
-    @ApiData(null, { description: 'Options per filter key' })
+    @ApiFilterOptions(spec)
     filterOptions(@Query() query: RawQuery) {
       return this.service.filterOptions(query);
     }
@@ -129,6 +143,7 @@ export function resourceController(
     @admin
     @page
     @summary('List deleted rows')
+    @ApiListQuery(trashListSpec(spec, 'trash'))
     @ApiPaginated(routes.model)
     trash(@Query() query: RawQuery, @Req() request: FastifyRequest) {
       return this.service.list(query, request, { trash: true });
@@ -150,6 +165,7 @@ export function resourceController(
     @summary('Hard-delete rows from the trash')
     @ApiBody({ type: IdsDto })
     @ApiData(PurgeResultDto)
+    @ApiErrorResponse(409, 'A row is still referenced (`in_use`)')
     purge(@BodyAs(IdsDto) body: IdsDto) {
       return this.service.purge(body.ids);
     }
@@ -203,6 +219,10 @@ export function resourceController(
     @admin
     @summary('Restore from the trash')
     @ApiData(routes.model)
+    @ApiErrorResponse(
+      409,
+      'Its parent is in the trash, or a live row holds the same unique value (`conflict`)',
+    )
     restore(@Param('id', IdPipe) id: number) {
       return this.service.restore(id);
     }
@@ -220,9 +240,6 @@ export function resourceController(
     restore: ['restore'],
     purge: ['purge'],
   };
-  const excluded: Route[] = [...(routes.without ?? [])];
-  if (!routes.createDto) excluded.push('create');
-  if (!routes.updateDto) excluded.push('update');
   const prototype = GeneratedResourceController.prototype as unknown as Record<string, unknown>;
   for (const route of excluded) for (const name of methods[route]) delete prototype[name];
   Object.defineProperty(GeneratedResourceController, 'name', { value: `${routes.name}Controller` });

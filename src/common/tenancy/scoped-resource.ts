@@ -207,16 +207,18 @@ export class ScopedResource<T extends ObjectLiteral, V> {
     };
   }
 
-  /** Trash lists the same filters, newest `deleted_at` first. */
   private trashSpec(): ListSpec {
-    const { alias } = this.definition;
-    const spec = this.definition.list;
-    return {
-      ...spec,
-      ordering: {
-        fields: { ...spec.ordering.fields, deleted_at: `${alias}.deleted_at` },
-        default: '-deleted_at',
-      },
-    };
+    return trashListSpec(this.definition.list, this.definition.alias);
   }
+}
+
+/** Trash lists the same filters, newest `deleted_at` first. */
+export function trashListSpec(spec: ListSpec, alias: string): ListSpec {
+  return {
+    ...spec,
+    ordering: {
+      fields: { ...spec.ordering.fields, deleted_at: `${alias}.deleted_at` },
+      default: '-deleted_at',
+    },
+  };
 }

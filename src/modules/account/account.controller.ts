@@ -4,14 +4,14 @@ import type { FastifyRequest } from 'fastify';
 import { Roles } from '../../common/auth/auth.decorators.js';
 import { IdPipe } from '../../common/http/id.pipe.js';
 import { DELETED, type Paginated, type WithMessage } from '../../common/http/responses.js';
-import type { RawQuery } from '../../common/list/index.js';
+import { ApiListQuery, type RawQuery } from '../../common/list/index.js';
 import { ApiData, ApiPaginated } from '../../common/openapi/api-responses.decorator.js';
 import { AccountSettingsDto } from '../accounts/accounts.dto.js';
 import { AccountsService } from '../accounts/accounts.service.js';
 import { AccountDto, UserDto } from '../auth/dto/auth-responses.dto.js';
 import type { AccountView, UserView } from '../auth/presenters.js';
 import { InviteUserDto } from '../users/users.dto.js';
-import { UsersService } from '../users/users.service.js';
+import { USERS_LIST, UsersService } from '../users/users.service.js';
 
 /** `account/`: the account's settings and team (api.md 9.3; usage analytics comes with credit metering). */
 @ApiTags('account')
@@ -41,6 +41,7 @@ export class AccountController {
   @Get('team')
   @Roles('viewer')
   @ApiOperation({ summary: 'Users of the account (filters, search and ordering as `auth/users/`)' })
+  @ApiListQuery(USERS_LIST)
   @ApiPaginated(UserDto)
   team(@Query() query: RawQuery, @Req() request: FastifyRequest): Promise<Paginated<UserView>> {
     return this.users.listTeam(query, request);

@@ -7,8 +7,8 @@ import { resourceController } from '../../common/tenancy/resource-controller.js'
 import { AccountDto, SubscriptionDto } from '../auth/dto/auth-responses.dto.js';
 import type { AccountView } from '../auth/presenters.js';
 import { AccountSettingsDto, CreateAccountDto, UpdateAccountDto } from './accounts.dto.js';
-import { AccountsService } from './accounts.service.js';
-import { SubscriptionsService } from './subscriptions.service.js';
+import { ACCOUNTS_LIST, AccountsService } from './accounts.service.js';
+import { SUBSCRIPTIONS_LIST, SubscriptionsService } from './subscriptions.service.js';
 
 /** `auth/account/`: the caller's own account. */
 @ApiTags('auth')
@@ -55,6 +55,7 @@ export const AccountsController = resourceController(
     name: 'Accounts',
     tag: 'auth',
     model: AccountDto,
+    list: ACCOUNTS_LIST,
     createDto: CreateAccountDto,
     updateDto: UpdateAccountDto,
     roles: { read: 'dev', write: 'dev', trash: 'dev' },
@@ -71,6 +72,7 @@ export const SubscriptionsController = resourceController(
     name: 'Subscriptions',
     tag: 'auth',
     model: SubscriptionDto,
+    list: SUBSCRIPTIONS_LIST,
     roles: { read: 'admin', write: 'admin', trash: 'admin' },
     throttle: { read: 'default', write: 'default' },
     without: ['filterOptions', 'remove', 'bulkDelete', 'trash', 'restore', 'purge'],

@@ -17,7 +17,7 @@ import {
 } from './accounts.dto.js';
 import { plansById } from './plans-by-id.js';
 
-const ACCOUNTS_LIST = defineList({
+export const ACCOUNTS_LIST = defineList({
   filters: {
     status: filter.enum('a.status', ACCOUNT_STATUSES),
     plan_id: filter.relation('a.plan_id'),

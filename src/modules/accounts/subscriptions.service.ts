@@ -6,7 +6,7 @@ import { SUBSCRIPTION_STATUSES, Subscription } from '../auth/entities/subscripti
 import { presentSubscription, type SubscriptionView } from '../auth/presenters.js';
 import { plansById } from './plans-by-id.js';
 
-const SUBSCRIPTIONS_LIST = defineList({
+export const SUBSCRIPTIONS_LIST = defineList({
   filters: { status: filter.enum('sub.status', SUBSCRIPTION_STATUSES) },
   ordering: { fields: { created_at: 'sub.created_at' }, default: '-created_at' },
 });

@@ -3,9 +3,9 @@ import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ApiKeyAllowed, Roles } from '../../common/auth/auth.decorators.js';
 import { ApiListQuery, type RawQuery } from '../../common/list/index.js';
-import { ApiData, ApiPaginated } from '../../common/openapi/api-responses.decorator.js';
+import { ApiData, ApiErrorResponse, ApiPaginated } from '../../common/openapi/api-responses.decorator.js';
 import { Throttle } from '../../common/throttling/throttle.decorator.js';
-import { TaskDto } from './dto/ai-action.dto.js';
+import { AiTaskDto } from './dto/ai-action.dto.js';
 import { TASKS_LIST, TasksService } from './tasks.service.js';
 
 /** `system/tasks/` (api.md 9.6): progress of the background tasks; clients poll every 1–3 s. */
@@ -20,7 +20,7 @@ export class SystemTasksController {
   @ApiKeyAllowed()
   @ApiOperation({ summary: 'List background tasks' })
   @ApiListQuery(TASKS_LIST)
-  @ApiPaginated(TaskDto)
+  @ApiPaginated(AiTaskDto)
   list(@Query() query: RawQuery, @Req() request: FastifyRequest) {
     return this.tasks.list(query, request);
   }
@@ -30,7 +30,7 @@ export class SystemTasksController {
   @ApiKeyAllowed()
   @ApiOperation({ summary: 'Progress and result of one task' })
   @ApiParam({ name: 'task_id', format: 'uuid' })
-  @ApiData(TaskDto)
+  @ApiData(AiTaskDto)
   get(@Param('task_id') taskId: string) {
     return this.tasks.get(taskId);
   }
@@ -41,7 +41,8 @@ export class SystemTasksController {
   @ApiKeyAllowed()
   @ApiOperation({ summary: 'Cancel a queued task (409 `invalid_state` once it has started)' })
   @ApiParam({ name: 'task_id', format: 'uuid' })
-  @ApiData(TaskDto)
+  @ApiData(AiTaskDto)
+  @ApiErrorResponse(409, 'The task has started or ended (`invalid_state`)')
   cancel(@Param('task_id') taskId: string) {
     return this.tasks.cancel(taskId);
   }

@@ -6,7 +6,7 @@ import { Public } from '../../common/auth/public.decorator.js';
 import type { TokenPair } from '../../common/auth/token.service.js';
 import { TenantContext } from '../../common/context/tenant-context.service.js';
 import { WithMessage } from '../../common/http/responses.js';
-import { ApiData } from '../../common/openapi/api-responses.decorator.js';
+import { ApiData, ApiErrorResponse } from '../../common/openapi/api-responses.decorator.js';
 import { Throttle } from '../../common/throttling/throttle.decorator.js';
 import {
   LoginDto,
@@ -76,6 +76,7 @@ export class AuthController {
       'account status.',
   })
   @ApiData(LoginResponseDto, { description: 'Logged in' })
+  @ApiErrorResponse(401, 'Unknown email, wrong password or inactive user (`invalid_credentials`)')
   login(
     @Body() dto: LoginDto,
     @Req() request: FastifyRequest,
@@ -97,6 +98,10 @@ export class AuthController {
       'already rotated revokes the whole family (401 `token_reused`).',
   })
   @ApiData(TokenPairDto, { description: 'A new token pair' })
+  @ApiErrorResponse(
+    401,
+    'Invalid, expired or reused refresh token (`token_invalid`, `token_expired`, `token_reused`)',
+  )
   refresh(@Body() dto: RefreshDto, @Req() request: FastifyRequest): Promise<TokenPair> {
     return this.auth.refresh(dto.refresh, request);
   }

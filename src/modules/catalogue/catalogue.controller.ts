@@ -1,13 +1,12 @@
 import { applyDecorators, Controller, Delete, Get, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiBody, ApiExtension, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ApiKeyAllowed, OptionalAuth, Roles, SkipAccountGate } from '../../common/auth/auth.decorators.js';
 import { IdPipe } from '../../common/http/id.pipe.js';
 import { DELETED, type WithMessage } from '../../common/http/responses.js';
 import { BodyAs } from '../../common/http/validation.pipe.js';
 import { ApiListQuery, type RawQuery } from '../../common/list/index.js';
-import { ApiData, ApiPaginated } from '../../common/openapi/api-responses.decorator.js';
-import { PUBLIC_EXTENSION } from '../../common/openapi/openapi.js';
+import { ApiData, ApiErrorResponse, ApiPaginated } from '../../common/openapi/api-responses.decorator.js';
 import { Throttle } from '../../common/throttling/throttle.decorator.js';
 import { PlanDto } from '../auth/dto/auth-responses.dto.js';
 import { CatalogueService } from './catalogue.service.js';
@@ -21,11 +20,10 @@ import {
 import { KEYWORD_LIBRARY_LIST, KeywordLibraryService } from './keyword-library.service.js';
 
 /**
- * Public reference data: no credentials needed, but credentials that are sent are validated
- * (api.md 2.2), and the account status gate does not apply (3.2 exempt list).
+ * Public reference data: no credentials needed, but credentials that are sent are validated, and
+ * the account status gate does not apply.
  */
-const PublicCatalogue = () =>
-  applyDecorators(OptionalAuth(), SkipAccountGate(), ApiExtension(PUBLIC_EXTENSION, true));
+const PublicCatalogue = () => applyDecorators(OptionalAuth(), SkipAccountGate());
 
 @ApiTags('auth')
 @Controller('api/v1/auth/plans')
@@ -136,6 +134,7 @@ export class KeywordLibraryController {
     summary: 'Delete a seed keyword for good (developers); 409 `in_use` while keywords use it',
   })
   @ApiData(null, { description: 'Deleted' })
+  @ApiErrorResponse(409, 'Keywords still use it (`in_use`)')
   async remove(@Param('id', IdPipe) id: number): Promise<WithMessage<null>> {
     await this.library.remove(id);
     return DELETED;

@@ -16,7 +16,7 @@ import { ApiListQuery, type RawQuery } from '../../common/list/index.js';
 import { ApiData, ErrorEnvelope } from '../../common/openapi/api-responses.decorator.js';
 import { type ResourceRoutes, resourceController } from '../../common/tenancy/resource-controller.js';
 import { Throttle } from '../../common/throttling/throttle.decorator.js';
-import { ClustersService } from './clusters.service.js';
+import { CLUSTERS_LIST, ClustersService } from './clusters.service.js';
 import { UpdatedCountDto } from './dto/common.dto.js';
 import { ClusterBulkUpdateDto, ClusterDto, CreateClusterDto, UpdateClusterDto } from './dto/clusters.dto.js';
 import {
@@ -37,7 +37,7 @@ import {
   SeedAddResultDto,
   UpdateKeywordDto,
 } from './dto/keywords.dto.js';
-import { IdeasService } from './ideas.service.js';
+import { IDEAS_LIST, IdeasService } from './ideas.service.js';
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from './keyword-import.js';
 import { KEYWORDS_LIST, KeywordsService } from './keywords.service.js';
 import { KEYWORD_SCHEMA } from './presenters.js';
@@ -60,6 +60,7 @@ export const KeywordsController = resourceController(
     path: 'api/v1/planner/keywords',
     name: 'Keywords',
     model: KeywordDto,
+    list: KEYWORDS_LIST,
     listRow: KEYWORD_SCHEMA,
     createDto: CreateKeywordDto,
     updateDto: UpdateKeywordDto,
@@ -73,6 +74,7 @@ export const ClustersController = resourceController(
     path: 'api/v1/planner/clusters',
     name: 'Clusters',
     model: ClusterDto,
+    list: CLUSTERS_LIST,
     createDto: CreateClusterDto,
     updateDto: UpdateClusterDto,
   },
@@ -85,6 +87,7 @@ export const IdeasController = resourceController(
     path: 'api/v1/planner/ideas',
     name: 'Ideas',
     model: IdeaDto,
+    list: IDEAS_LIST,
     createDto: CreateIdeaDto,
     updateDto: UpdateIdeaDto,
   },

@@ -19,7 +19,7 @@ import {
   SiteDto,
   UpdateSiteDto,
 } from './dto/site.dto.js';
-import { SectorsService } from './sectors.service.js';
+import { SECTORS_LIST, SectorsService } from './sectors.service.js';
 import { SITES_LIST, SitesService } from './sites.service.js';
 
 /** `auth/sites/` get/update/delete/trash/restore/purge (list and create are below: public lookup, key shown once). */
@@ -29,6 +29,7 @@ export const SitesController = resourceController(
     name: 'Sites',
     tag: 'auth',
     model: SiteDto,
+    list: SITES_LIST,
     updateDto: UpdateSiteDto,
     roles: { read: 'viewer', write: 'admin', trash: 'admin' },
     apiKey: { read: true },
@@ -45,6 +46,7 @@ export const SectorsController = resourceController(
     name: 'Sectors',
     tag: 'auth',
     model: SectorDto,
+    list: SECTORS_LIST,
     createDto: CreateSectorDto,
     updateDto: UpdateSectorDto,
     roles: { read: 'viewer', write: 'admin', trash: 'admin' },

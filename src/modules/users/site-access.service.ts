@@ -22,7 +22,7 @@ export interface SiteAccessView {
 
 const DUPLICATE = 'This user already has access to this site.';
 
-const SITE_ACCESS_LIST = defineList({
+export const SITE_ACCESS_LIST = defineList({
   filters: {
     user_id: filter.relation('sa.user_id'),
     site_id: filter.relation('sa.site_id'),

@@ -1,8 +1,8 @@
 import { resourceController } from '../../common/tenancy/resource-controller.js';
 import { UserDto } from '../auth/dto/auth-responses.dto.js';
-import { SiteAccessService } from './site-access.service.js';
+import { SITE_ACCESS_LIST, SiteAccessService } from './site-access.service.js';
 import { CreateSiteAccessDto, CreateUserDto, SiteAccessDto, UpdateUserDto } from './users.dto.js';
-import { UsersService } from './users.service.js';
+import { USERS_LIST, UsersService } from './users.service.js';
 
 /** `auth/users/`: CRUD + trash/restore (no bulk delete, no purge: users are never hard-deleted). */
 export const UsersController = resourceController(
@@ -11,6 +11,7 @@ export const UsersController = resourceController(
     name: 'Users',
     tag: 'auth',
     model: UserDto,
+    list: USERS_LIST,
     createDto: CreateUserDto,
     updateDto: UpdateUserDto,
     roles: { read: 'viewer', write: 'admin', trash: 'admin' },
@@ -27,6 +28,7 @@ export const SiteAccessController = resourceController(
     name: 'SiteAccess',
     tag: 'auth',
     model: SiteAccessDto,
+    list: SITE_ACCESS_LIST,
     createDto: CreateSiteAccessDto,
     roles: { read: 'admin', write: 'admin', trash: 'admin' },
     throttle: { read: 'default', write: 'default' },

@@ -16,7 +16,7 @@ import type { ThrottleScope } from '../../config/config.schema.js';
 import { ApiKeyAllowed, Roles } from '../../common/auth/auth.decorators.js';
 import { IdPipe } from '../../common/http/id.pipe.js';
 import { BodyAs } from '../../common/http/validation.pipe.js';
-import { ApiListQuery, type RawQuery } from '../../common/list/index.js';
+import { ApiListQuery, type ListSpec, type RawQuery } from '../../common/list/index.js';
 import { ApiData, ApiPaginated } from '../../common/openapi/api-responses.decorator.js';
 import {
   resourceController,
@@ -42,11 +42,11 @@ import {
 } from './dto/image.dto.js';
 import { CreateTaskDto, TaskBulkUpdateDto, TaskDto, UpdateTaskDto } from './dto/task.dto.js';
 import { CreateTaxonomyDto, TaxonomyDto, UpdateTaxonomyDto } from './dto/taxonomy.dto.js';
-import { ContentService } from './content.service.js';
-import { CONTENT_IMAGES_LIST, ImagesService } from './images.service.js';
+import { CONTENT_LIST, ContentService } from './content.service.js';
+import { CONTENT_IMAGES_LIST, IMAGES_LIST, ImagesService } from './images.service.js';
 import { MediaOriginInterceptor } from '../../common/media/media.controller.js';
-import { TasksService } from './tasks.service.js';
-import { TaxonomiesService } from './taxonomies.service.js';
+import { TASKS_LIST, TasksService } from './tasks.service.js';
+import { TAXONOMIES_LIST, TaxonomiesService } from './taxonomies.service.js';
 
 /*
  * `writer/` (api.md 9.5) without the AI actions and the publishing actions (later issues). Reads:
@@ -66,6 +66,7 @@ function writerController(
   resource: string,
   name: string,
   service: Type<ResourceService<unknown>>,
+  list: ListSpec,
   [model, createDto, updateDto]: [Type<unknown>, Type<unknown>, Type<unknown>],
   extra: Partial<Pick<ResourceRoutes, 'throttle' | 'without'>> = {},
 ) {
@@ -76,6 +77,7 @@ function writerController(
       name,
       tag: 'writer',
       model,
+      list,
       createDto,
       updateDto,
       roles: ROLES,
@@ -92,7 +94,7 @@ function writerController(
   return controller;
 }
 
-export const TasksController = writerController('tasks', 'Tasks', TasksService, [
+export const TasksController = writerController('tasks', 'Tasks', TasksService, TASKS_LIST, [
   TaskDto,
   CreateTaskDto,
   UpdateTaskDto,
@@ -102,11 +104,12 @@ export const ContentController = writerController(
   'content',
   'Content',
   ContentService,
+  CONTENT_LIST,
   [ContentDto, CreateContentDto, UpdateContentDto],
   { throttle: { read: 'content_read', write: 'content_write' } },
 );
 
-export const ImagesController = writerController('images', 'Images', ImagesService, [
+export const ImagesController = writerController('images', 'Images', ImagesService, IMAGES_LIST, [
   ImageDto,
   CreateImageDto,
   UpdateImageDto,
@@ -117,6 +120,7 @@ export const TaxonomiesController = writerController(
   'taxonomies',
   'Taxonomies',
   TaxonomiesService,
+  TAXONOMIES_LIST,
   [TaxonomyDto, CreateTaxonomyDto, UpdateTaxonomyDto],
   { without: ['filterOptions'] },
 );

@@ -38,7 +38,7 @@ export class TaskProgressDto {
   @ApiProperty() message: string;
 }
 
-export class TaskDto {
+export class AiTaskDto {
   @ApiProperty({ format: 'uuid' }) task_id: string;
   @ApiProperty({ enum: TASK_FUNCTIONS })
   function: string;
