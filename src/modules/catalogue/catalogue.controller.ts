@@ -8,7 +8,7 @@ import { BodyAs } from '../../common/http/validation.pipe.js';
 import { ApiListQuery, type RawQuery } from '../../common/list/index.js';
 import { ApiData, ApiPaginated } from '../../common/openapi/api-responses.decorator.js';
 import { PUBLIC_EXTENSION } from '../../common/openapi/openapi.js';
-import { Throttle } from '../../common/throttling/throttle.decorator.js';
+import { UseThrottler } from '../../common/throttling/throttle.decorator.js';
 import { PlanDto } from '../auth/dto/auth-responses.dto.js';
 import { CatalogueService } from './catalogue.service.js';
 import {
@@ -30,7 +30,7 @@ const PublicCatalogue = () =>
 @ApiTags('auth')
 @Controller('api/v1/auth/plans')
 @PublicCatalogue()
-@Throttle(null)
+@UseThrottler(null)
 export class PlansController {
   constructor(private readonly catalogue: CatalogueService) {}
 
@@ -52,7 +52,7 @@ export class PlansController {
 @ApiTags('auth')
 @Controller('api/v1/auth/industries')
 @PublicCatalogue()
-@Throttle('default')
+@UseThrottler('default')
 export class IndustriesController {
   constructor(private readonly catalogue: CatalogueService) {}
 
@@ -71,12 +71,12 @@ export class IndustriesController {
   }
 }
 
-const DevWrite = () => applyDecorators(Roles('dev'), Throttle('system_admin'));
+const DevWrite = () => applyDecorators(Roles('dev'), UseThrottler('system_admin'));
 
 /** `auth/keywords-library/` (api.md 9.2); `auth/seed-keywords/` below is the same controller. */
 @ApiTags('auth')
 @Controller('api/v1/auth/keywords-library')
-@Throttle('default')
+@UseThrottler('default')
 export class KeywordLibraryController {
   constructor(private readonly library: KeywordLibraryService) {}
 
