@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { envSchema, THROTTLE_SCOPES, type ThrottleScope } from './config.schema.js';
+import { envSchema, THROTTLER_NAMES, type ThrottlerName } from './config.schema.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -70,7 +70,7 @@ export class AppConfig {
   };
   readonly encryptionKey: Buffer;
   readonly corsOrigins: string[];
-  readonly throttle: { enabled: boolean; rates: Record<ThrottleScope, ThrottleRate> };
+  readonly throttle: { enabled: boolean; rates: Record<ThrottlerName, ThrottleRate> };
   readonly unifiedErrors: boolean;
   readonly log: { level: string; dir: string; rotateSize: string; rotateFiles: number };
   readonly mediaDir: string;
@@ -138,11 +138,11 @@ export class AppConfig {
     this.throttle = {
       enabled: e.THROTTLE_ENABLED,
       rates: Object.fromEntries(
-        THROTTLE_SCOPES.map((scope) => [
-          scope,
-          parseRate(e[`THROTTLE_${scope.toUpperCase()}` as keyof typeof e] as string),
+        THROTTLER_NAMES.map((name) => [
+          name,
+          parseRate(e[`THROTTLE_${name.toUpperCase()}` as keyof typeof e] as string),
         ]),
-      ) as Record<ThrottleScope, ThrottleRate>,
+      ) as Record<ThrottlerName, ThrottleRate>,
     };
     this.unifiedErrors = e.UNIFIED_ERRORS;
     this.log = {

@@ -20,6 +20,14 @@ export const THROTTLE_SCOPES = [
 ] as const;
 export type ThrottleScope = (typeof THROTTLE_SCOPES)[number];
 
+/** Per-client-IP limits of the anonymous auth flows, beside the per-IP-and-email `auth_strict`. */
+export const IP_THROTTLE_LIMITS = ['login_ip', 'password_reset_ip', 'register_ip'] as const;
+export type IpThrottleLimit = (typeof IP_THROTTLE_LIMITS)[number];
+
+/** Every named throttler: the route scopes and the per-IP limits. */
+export type ThrottlerName = ThrottleScope | IpThrottleLimit;
+export const THROTTLER_NAMES: readonly ThrottlerName[] = [...THROTTLE_SCOPES, ...IP_THROTTLE_LIMITS];
+
 export const DEFAULT_THROTTLE_RATES: Record<ThrottleScope, string> = {
   auth_strict: '5/min',
   auth: '20/min',
@@ -37,6 +45,20 @@ export const DEFAULT_THROTTLE_RATES: Record<ThrottleScope, string> = {
   billing: '30/min',
   billing_admin: '10/min',
   default: '100/min',
+};
+
+export const DEFAULT_IP_THROTTLE_RATES: Record<IpThrottleLimit, string> = {
+  /** Failed logins (login route and HTTP Basic) per client IP, whatever the email. */
+  login_ip: '10/min',
+  /** Password-reset requests per client IP, whatever the email. */
+  password_reset_ip: '10/hour',
+  /** Accounts registered per client IP. */
+  register_ip: '5/hour',
+};
+
+const DEFAULT_RATES: Record<ThrottlerName, string> = {
+  ...DEFAULT_THROTTLE_RATES,
+  ...DEFAULT_IP_THROTTLE_RATES,
 };
 
 /** Development-only secrets; production refuses to start with them. */
@@ -80,15 +102,15 @@ const RATE = /^\d+\/(s|sec|second|m|min|minute|h|hour|d|day)$/;
 const cidr = /^[0-9a-fA-F:.]+(\/\d{1,3})?$/;
 
 const throttleShape = Object.fromEntries(
-  THROTTLE_SCOPES.map((scope) => [
-    `THROTTLE_${scope.toUpperCase()}`,
+  THROTTLER_NAMES.map((name) => [
+    `THROTTLE_${name.toUpperCase()}`,
     z
       .string()
       .regex(RATE, 'must look like 60/min')
       .optional()
-      .transform((v) => v ?? DEFAULT_THROTTLE_RATES[scope]),
+      .transform((v) => v ?? DEFAULT_RATES[name]),
   ]),
-) as unknown as Record<`THROTTLE_${Uppercase<ThrottleScope>}`, z.ZodType<string, string | undefined>>;
+) as unknown as Record<`THROTTLE_${Uppercase<ThrottlerName>}`, z.ZodType<string, string | undefined>>;
 
 export const envSchema = z
   .object({

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getStorageToken } from '@nestjs/throttler';
 import {
-  MemoryThrottleStore,
-  RedisThrottleStore,
-  ThrottleStore,
-} from '../../src/common/throttling/throttle-store.js';
+  MemoryThrottlerStorage,
+  RedisThrottlerStorage,
+} from '../../src/common/throttling/throttler-storage.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 
 /**
@@ -44,7 +44,9 @@ describe('throttle storage across instances (api.md 6)', () => {
 
   it(`uses the ${redis ? 'Redis' : 'in-memory'} store`, () => {
     for (const app of [first, second]) {
-      expect(app.app.get(ThrottleStore)).toBeInstanceOf(redis ? RedisThrottleStore : MemoryThrottleStore);
+      expect(app.app.get(getStorageToken())).toBeInstanceOf(
+        redis ? RedisThrottlerStorage : MemoryThrottlerStorage,
+      );
     }
   });
 

@@ -1,20 +1,47 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
+import { THROTTLER_NAMES } from '../../config/config.schema.js';
 import { RedisConnection } from '../redis/redis.module.js';
-import { ThrottleGuard } from '../throttling/throttle.guard.js';
+import { ScopedThrottlerGuard } from '../throttling/throttle.guard.js';
 import { ThrottleService } from '../throttling/throttle.service.js';
-import { MemoryThrottleStore, RedisThrottleStore, ThrottleStore } from '../throttling/throttle-store.js';
+import { MemoryThrottlerStorage, RedisThrottlerStorage } from '../throttling/throttler-storage.js';
 import { AuthGuard } from './auth.guard.js';
 import { IdentityLookup } from './identity-lookup.js';
 import { PasswordHasher } from './password-hasher.js';
 import { RedisSessionStore, SessionStore, TableSessionStore } from './session-store.js';
-import { TokenService } from './token.service.js';
+import { ApiKeyStrategy } from './strategies/api-key.strategy.js';
+import { BasicStrategy } from './strategies/basic.strategy.js';
+import { JwtStrategy } from './strategies/jwt.strategy.js';
+import { SessionCookieStrategy } from './strategies/session.strategy.js';
+import { jwtModuleOptions, TokenService } from './token.service.js';
 
-/** Authentication, sessions and throttling: the global guards, in order (auth, then throttle). */
+/**
+ * Authentication, sessions and throttling: the JWT module, the Passport strategies, the named
+ * throttlers and their storage (Redis when configured, else process memory), and the global
+ * guards, in order (auth, then throttle).
+ */
 @Global()
 @Module({
+  imports: [
+    JwtModule.registerAsync({ inject: [AppConfig], useFactory: jwtModuleOptions }),
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig, RedisConnection],
+      useFactory: (config: AppConfig, redis: RedisConnection) => ({
+        throttlers: THROTTLER_NAMES.map((name) => ({
+          name,
+          limit: config.throttle.rates[name].limit,
+          ttl: config.throttle.rates[name].windowMs,
+        })),
+        storage: redis.client
+          ? new RedisThrottlerStorage(redis.client, `${config.redis.queuePrefix}:throttle:`)
+          : new MemoryThrottlerStorage(),
+      }),
+    }),
+  ],
   providers: [
     IdentityLookup,
     PasswordHasher,
@@ -28,16 +55,12 @@ import { TokenService } from './token.service.js';
           ? new RedisSessionStore(redis.client, `${config.redis.queuePrefix}:`)
           : new TableSessionStore(dataSource),
     },
-    {
-      provide: ThrottleStore,
-      inject: [RedisConnection, AppConfig],
-      useFactory: (redis: RedisConnection, config: AppConfig) =>
-        redis.client
-          ? new RedisThrottleStore(redis.client, `${config.redis.queuePrefix}:throttle:`)
-          : new MemoryThrottleStore(),
-    },
+    ApiKeyStrategy,
+    JwtStrategy,
+    SessionCookieStrategy,
+    BasicStrategy,
     { provide: APP_GUARD, useClass: AuthGuard },
-    { provide: APP_GUARD, useClass: ThrottleGuard },
+    { provide: APP_GUARD, useClass: ScopedThrottlerGuard },
   ],
   exports: [IdentityLookup, PasswordHasher, TokenService, SessionStore, ThrottleService],
 })

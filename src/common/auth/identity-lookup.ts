@@ -12,6 +12,7 @@ export interface UserIdentity {
   is_active: boolean;
   is_superuser: boolean;
   tokens_valid_after: Date | null;
+  token_version: number;
   account_status: 'active' | 'suspended' | 'trial' | 'cancelled' | 'pending_payment';
   account_is_active: boolean;
   account_is_system: boolean;
@@ -32,7 +33,7 @@ export interface SiteKeyIdentity {
 
 const USER_SELECT = `
   SELECT u.id AS user_id, u.account_id, u.email, u.password_hash, u.role, u.is_active, u.is_superuser,
-         u.tokens_valid_after, a.status AS account_status, a.is_active AS account_is_active,
+         u.tokens_valid_after, u.token_version, a.status AS account_status, a.is_active AS account_is_active,
          a.is_system AS account_is_system, p.is_active AS plan_is_active
     FROM igny8_users u
     JOIN igny8_accounts a ON a.id = u.account_id AND a.deleted_at IS NULL

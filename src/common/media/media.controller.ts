@@ -13,7 +13,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
 import { Public } from '../auth/public.decorator.js';
 import { ApiError } from '../http/error-codes.js';
-import { Throttle } from '../throttling/throttle.decorator.js';
+import { UseThrottler } from '../throttling/throttle.decorator.js';
 import { MediaService } from './media.service.js';
 
 /** Records the request origin for the media URLs of the objects a route returns. */
@@ -38,7 +38,7 @@ export class MediaController {
 
   @Get('*')
   @Public()
-  @Throttle(null)
+  @UseThrottler(null)
   async serve(@Req() request: FastifyRequest): Promise<StreamableFile> {
     const path = (request.params as Record<string, string | undefined>)['*'];
     const file = await this.media.file(path);

@@ -29,7 +29,7 @@ import { ApiFilterOptions, ApiListQuery } from '../list/list-openapi.js';
 import type { RawQuery } from '../list/list-query.js';
 import type { ListSpec } from '../list/list-spec.js';
 import { ApiData, ApiErrorResponse, ApiPaginated } from '../openapi/api-responses.decorator.js';
-import { Throttle } from '../throttling/throttle.decorator.js';
+import { UseThrottler } from '../throttling/throttle.decorator.js';
 import { trashListSpec } from './scoped-resource.js';
 
 /** What a resource service offers the generated routes (ScopedResource provides all but create/update). */
@@ -93,15 +93,15 @@ export function resourceController(
 ): Type<unknown> {
   const read = applyDecorators(
     Roles(routes.roles.read),
-    Throttle(routes.throttle.read),
+    UseThrottler(routes.throttle.read),
     when(!!routes.apiKey?.read, ApiKeyAllowed()),
   );
   const write = applyDecorators(
     Roles(routes.roles.write),
-    Throttle(routes.throttle.write),
+    UseThrottler(routes.throttle.write),
     when(!!routes.apiKey?.write, ApiKeyAllowed()),
   );
-  const admin = applyDecorators(Roles(routes.roles.trash), Throttle(routes.throttle.write));
+  const admin = applyDecorators(Roles(routes.roles.trash), UseThrottler(routes.throttle.write));
   const page = when(
     routes.listRow !== undefined,
     RouteSchema({ response: { 200: pageSchema(routes.listRow ?? {}) } }),

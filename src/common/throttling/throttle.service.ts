@@ -1,64 +1,79 @@
 import { Injectable } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { InjectThrottlerStorage } from '@nestjs/throttler';
 import { AppConfig } from '../../config/app-config.js';
-import type { ThrottleScope } from '../../config/config.schema.js';
+import type { IpThrottleLimit, ThrottlerName } from '../../config/config.schema.js';
 import { ApiError } from '../http/error-codes.js';
-import { ThrottleStore, type WindowState } from './throttle-store.js';
+import { type WindowRecord, WindowStorage } from './throttler-storage.js';
 
-export interface ThrottleDecision {
-  scope: ThrottleScope;
-  limit: number;
-  remaining: number;
-  resetAt: number;
-  allowed: boolean;
+/** One counter: a named throttler and the caller's key in it (`user:…`, `site:…`, `ip:…`). */
+export interface ThrottleLimit {
+  name: ThrottlerName;
+  key: string;
 }
 
-/** Counts requests per scope and principal key (api.md 6) and renders the headers and the 429. */
+/** The `X-Throttle-*` headers of a counted request. */
+export function throttleHeaders(limit: number, record: WindowRecord): Record<string, string> {
+  return {
+    'X-Throttle-Limit': String(limit),
+    'X-Throttle-Remaining': String(Math.max(0, limit - record.totalHits)),
+    'X-Throttle-Reset': String(Math.ceil(record.resetAt / 1000)),
+  };
+}
+
+/** The 429 `throttled` answer, with the throttle headers and `Retry-After`. */
+export function throttledError(name: ThrottlerName, limit: number, record: WindowRecord): ApiError {
+  const retryAfter = Math.max(1, Math.ceil((record.resetAt - Date.now()) / 1000));
+  return new ApiError('throttled', `Request was throttled. Expected available in ${retryAfter} seconds.`, {
+    details: { scope: name, limit, retry_after: retryAfter },
+    headers: { ...throttleHeaders(limit, record), 'Retry-After': String(retryAfter) },
+  });
+}
+
+/**
+ * Counters used outside the route guard, by limits that count only some requests (failed logins)
+ * or need the request's body (the per-IP limits of the anonymous auth flows).
+ */
 @Injectable()
 export class ThrottleService {
   constructor(
     private readonly config: AppConfig,
-    private readonly store: ThrottleStore,
+    @InjectThrottlerStorage() private readonly storage: WindowStorage,
   ) {}
 
-  get enabled(): boolean {
-    return this.config.throttle.enabled;
+  /** The per-IP limit of one anonymous auth flow. */
+  perIp(name: IpThrottleLimit, ip: string): ThrottleLimit {
+    return { name, key: `ip:${ip}` };
   }
 
-  /** Counts this request against `scope` for `key`. */
-  async consume(scope: ThrottleScope, key: string): Promise<ThrottleDecision> {
-    const { limit, windowMs } = this.config.throttle.rates[scope];
-    return this.decide(scope, limit, await this.store.hit(`${scope}:${key}`, windowMs));
+  /**
+   * The limits of a Basic sign-in: per IP and email (`auth_strict`) and per IP. Only failures
+   * stay counted (see `release`).
+   */
+  basicLimits(ip: string, email: string): ThrottleLimit[] {
+    return [
+      { name: 'auth_strict', key: `ip:${ip}:${email.trim().toLowerCase()}` },
+      this.perIp('login_ip', ip),
+    ];
   }
 
-  /** Whether `key` is already over the limit of `scope`, without counting anything. */
-  async isBlocked(scope: ThrottleScope, key: string): Promise<ThrottleDecision | null> {
-    const { limit } = this.config.throttle.rates[scope];
-    const state = await this.store.peek(`${scope}:${key}`);
-    if (!state || state.count < limit) return null;
-    return { ...this.decide(scope, limit, state), allowed: false };
+  /**
+   * Counts this request against each limit, then refuses it (429) when any is exceeded. Counting
+   * first keeps parallel requests from slipping past a limit together.
+   */
+  async consume(limits: ThrottleLimit[]): Promise<void> {
+    if (!this.config.throttle.enabled) return;
+    let refusal: ApiError | null = null;
+    for (const { name, key } of limits) {
+      const { limit, windowMs } = this.config.throttle.rates[name];
+      const record = await this.storage.increment(`${name}:${key}`, windowMs, limit);
+      if (record.isBlocked) refusal ??= throttledError(name, limit, record);
+    }
+    if (refusal) throw refusal;
   }
 
-  /** Writes the X-Throttle-* headers; throws the 429 when the decision refuses the request. */
-  apply(decision: ThrottleDecision, reply: FastifyReply): void {
-    reply.header('X-Throttle-Limit', String(decision.limit));
-    reply.header('X-Throttle-Remaining', String(decision.remaining));
-    reply.header('X-Throttle-Reset', String(Math.ceil(decision.resetAt / 1000)));
-    if (decision.allowed) return;
-    const retryAfter = Math.max(1, Math.ceil((decision.resetAt - Date.now()) / 1000));
-    throw new ApiError('throttled', `Request was throttled. Expected available in ${retryAfter} seconds.`, {
-      details: { scope: decision.scope, limit: decision.limit, retry_after: retryAfter },
-      headers: { 'Retry-After': String(retryAfter) },
-    });
-  }
-
-  private decide(scope: ThrottleScope, limit: number, state: WindowState): ThrottleDecision {
-    return {
-      scope,
-      limit,
-      remaining: Math.max(0, limit - state.count),
-      resetAt: state.resetAt,
-      allowed: state.count <= limit,
-    };
+  /** Takes back what `consume` counted, for a request that turned out not to count (a success). */
+  async release(limits: ThrottleLimit[]): Promise<void> {
+    if (!this.config.throttle.enabled) return;
+    for (const { name, key } of limits) await this.storage.release(`${name}:${key}`);
   }
 }

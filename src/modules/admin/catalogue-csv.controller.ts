@@ -18,7 +18,7 @@ import { ApiError } from '../../common/http/error-codes.js';
 import type { RawQuery } from '../../common/list/index.js';
 import { queryValue } from '../../common/list/list-query.js';
 import { ApiData, ErrorEnvelope } from '../../common/openapi/api-responses.decorator.js';
-import { Throttle } from '../../common/throttling/throttle.decorator.js';
+import { UseThrottler } from '../../common/throttling/throttle.decorator.js';
 import { type Catalogue, CatalogueCsvService, SEED_KEYWORD_EXPORT_LIST } from './catalogue-csv.service.js';
 import type { ImportCounts } from './csv-import.engine.js';
 
@@ -107,7 +107,7 @@ function parseDryRun(raw: RawQuery): boolean {
 /** api.md 9.12.1: developer-only CSV import/export of industries, industry sectors and seed keywords. */
 @ApiTags('admin')
 @Roles('dev')
-@Throttle('system_admin')
+@UseThrottler('system_admin')
 @Controller('api/v1')
 export class CatalogueCsvController {
   constructor(private readonly csv: CatalogueCsvService) {}

@@ -7,7 +7,7 @@ import { Accepted } from '../../common/http/responses.js';
 import { Idempotent } from '../../common/idempotency/idempotent.decorator.js';
 import { requestOrigin } from '../../common/media/media.service.js';
 import { ApiAccepted } from '../../common/openapi/api-responses.decorator.js';
-import { Throttle } from '../../common/throttling/throttle.decorator.js';
+import { UseThrottler } from '../../common/throttling/throttle.decorator.js';
 import type { ThrottleScope } from '../../config/config.schema.js';
 import { AiActionsService } from './ai-actions.service.js';
 import {
@@ -28,7 +28,7 @@ const AiAction = (throttle: ThrottleScope, summary: string, body: new () => unkn
   applyDecorators(
     Roles('editor'),
     ApiKeyAllowed(),
-    Throttle(throttle),
+    UseThrottler(throttle),
     Idempotent(),
     ApiOperation({ summary, description: DESCRIPTION }),
     ApiBody({ type: body }),

@@ -4,14 +4,14 @@ import type { FastifyRequest } from 'fastify';
 import { ApiKeyAllowed, Roles } from '../../common/auth/auth.decorators.js';
 import { ApiListQuery, type RawQuery } from '../../common/list/index.js';
 import { ApiData, ApiErrorResponse, ApiPaginated } from '../../common/openapi/api-responses.decorator.js';
-import { Throttle } from '../../common/throttling/throttle.decorator.js';
+import { UseThrottler } from '../../common/throttling/throttle.decorator.js';
 import { AiTaskDto } from './dto/ai-action.dto.js';
 import { TASKS_LIST, TasksService } from './tasks.service.js';
 
 /** `system/tasks/` (api.md 9.6): progress of the background tasks; clients poll every 1–3 s. */
 @ApiTags('tasks')
 @Controller('api/v1/system/tasks')
-@Throttle('system')
+@UseThrottler('system')
 export class SystemTasksController {
   constructor(private readonly tasks: TasksService) {}
 

@@ -7,7 +7,7 @@ import type { TokenPair } from '../../common/auth/token.service.js';
 import { TenantContext } from '../../common/context/tenant-context.service.js';
 import { WithMessage } from '../../common/http/responses.js';
 import { ApiData, ApiErrorResponse } from '../../common/openapi/api-responses.decorator.js';
-import { Throttle } from '../../common/throttling/throttle.decorator.js';
+import { UseThrottler } from '../../common/throttling/throttle.decorator.js';
 import {
   LoginDto,
   LogoutDto,
@@ -41,7 +41,7 @@ export class AuthController {
 
   @Post('register')
   @Public()
-  @Throttle('auth_strict')
+  @UseThrottler('auth_strict')
   @HttpCode(201)
   @ApiOperation({
     operationId: 'auth_register',
@@ -65,7 +65,7 @@ export class AuthController {
 
   @Post('login')
   @Public()
-  @Throttle('auth_strict')
+  @UseThrottler('auth_strict')
   @HttpCode(200)
   @ApiOperation({
     operationId: 'auth_login',
@@ -88,7 +88,7 @@ export class AuthController {
   @Post('token/refresh')
   @Public()
   @SkipAccountGate()
-  @Throttle('auth')
+  @UseThrottler('auth')
   @HttpCode(200)
   @ApiOperation({
     operationId: 'auth_token_refresh',
@@ -108,7 +108,7 @@ export class AuthController {
 
   @Post('logout')
   @SkipAccountGate()
-  @Throttle('auth')
+  @UseThrottler('auth')
   @HttpCode(200)
   @ApiOperation({
     operationId: 'auth_logout',
@@ -129,7 +129,7 @@ export class AuthController {
 
   @Get('me')
   @SkipAccountGate()
-  @Throttle('auth')
+  @UseThrottler('auth')
   @ApiOperation({ operationId: 'auth_me', summary: 'The current user with its account' })
   @ApiData(UserWithAccountDto)
   me(): Promise<UserWithAccountView> {
@@ -138,7 +138,7 @@ export class AuthController {
 
   @Patch('me')
   @SkipAccountGate()
-  @Throttle('auth')
+  @UseThrottler('auth')
   @ApiOperation({ operationId: 'auth_me_update', summary: 'Update the current user’s name and username' })
   @ApiData(UserWithAccountDto)
   updateMe(@Body() dto: UpdateMeDto): Promise<UserWithAccountView> {
@@ -147,7 +147,7 @@ export class AuthController {
 
   @Post('password/change')
   @SkipAccountGate()
-  @Throttle('auth_strict')
+  @UseThrottler('auth_strict')
   @HttpCode(200)
   @ApiOperation({
     operationId: 'auth_password_change',
@@ -167,7 +167,7 @@ export class AuthController {
 
   @Post('password/reset')
   @Public()
-  @Throttle('auth_strict')
+  @UseThrottler('auth_strict')
   @HttpCode(200)
   @ApiOperation({
     operationId: 'auth_password_reset',
@@ -187,7 +187,7 @@ export class AuthController {
 
   @Post('password/reset/confirm')
   @Public()
-  @Throttle('auth_strict')
+  @UseThrottler('auth_strict')
   @HttpCode(200)
   @ApiOperation({
     operationId: 'auth_password_reset_confirm',

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource, IsNull } from 'typeorm';
-import { clearSessionCookie, SESSION_COOKIE } from '../../common/auth/auth.guard.js';
+import { clearSessionCookie } from '../../common/auth/auth.guard.js';
+import { SESSION_COOKIE } from '../../common/auth/credentials.js';
+import { canSignIn } from '../../common/auth/authenticated.js';
 import { IdentityLookup } from '../../common/auth/identity-lookup.js';
 import { PasswordHasher } from '../../common/auth/password-hasher.js';
 import { ROLE_LABELS, ROLE_RANK } from '../../common/auth/roles.js';
@@ -11,6 +13,7 @@ import type { Principal, Role } from '../../common/context/request-context.js';
 import { randomToken, sha256Hex } from '../../common/crypto.js';
 import { ApiError } from '../../common/http/error-codes.js';
 import { Mailer } from '../../common/mail/mailer.service.js';
+import { ThrottleService } from '../../common/throttling/throttle.service.js';
 import { AppConfig } from '../../config/app-config.js';
 import type {
   LoginDto,
@@ -68,9 +71,12 @@ export class AuthService {
     private readonly refreshTokens: RefreshTokensService,
     private readonly registration: RegistrationService,
     private readonly mailer: Mailer,
+    private readonly throttle: ThrottleService,
   ) {}
 
+  /** Every registration with a valid body counts against the client IP's `register_ip` limit. */
   async register(dto: RegisterDto, request: FastifyRequest, reply: FastifyReply): Promise<RegisterResult> {
+    await this.throttle.consume([this.throttle.perIp('register_ip', request.ip)]);
     const created = await this.registration.register(dto);
     const user = await this.loadUser(created.user.id);
     const tokens = await this.startLogin(user, request, reply);
@@ -96,18 +102,23 @@ export class AuthService {
     };
   }
 
-  /** Identical 401 for an unknown email, a wrong password, an inactive user and `system_bot`. */
+  /**
+   * Identical 401 for an unknown email, a wrong password, an inactive user and `system_bot`. Failed
+   * logins count against the client IP's `login_ip` limit, whatever the email.
+   */
   async login(
     dto: LoginDto,
     request: FastifyRequest,
     reply: FastifyReply,
   ): Promise<{ user: UserWithAccountView; tokens: TokenPair }> {
+    const perIp = [this.throttle.perIp('login_ip', request.ip)];
+    await this.throttle.consume(perIp);
     const identity = await this.identities.userByEmail(dto.email);
     const valid = identity
       ? await this.hasher.verify(identity.password_hash, dto.password)
       : await this.hasher.verifyAgainstNothing(dto.password);
-    if (!identity || !valid || !identity.is_active || identity.role === 'system_bot')
-      throw invalidCredentials();
+    if (!valid || !canSignIn(identity)) throw invalidCredentials();
+    await this.throttle.release(perIp);
 
     await this.dataSource.query('UPDATE igny8_users SET last_login = now() WHERE id = $1', [
       identity.user_id,
@@ -191,7 +202,7 @@ export class AuthService {
     if (problem) throw ApiError.field('new_password', problem);
     const hash = await this.hasher.hash(dto.new_password);
     await this.dataSource.getRepository(User).update(user.id, { password_hash: hash });
-    await this.refreshTokens.revokeAll(user.id, 'password_change');
+    user.token_version = await this.refreshTokens.revokeAll(user.id, 'password_change');
     const tokens = await this.startLogin(user, request, reply);
     this.mailer.send({
       template: 'password_changed',
@@ -206,11 +217,13 @@ export class AuthService {
   /**
    * Sends a reset link when the email names an active user, at most 3 per user per hour; earlier
    * unused tokens are invalidated. Only the SHA-256 of the token is stored. The caller answers the
-   * same way whatever happened here.
+   * same way whatever happened here. Every request counts against the client IP's `password_reset_ip`
+   * limit, whatever the email.
    */
   async requestPasswordReset(email: string, request: FastifyRequest): Promise<void> {
+    await this.throttle.consume([this.throttle.perIp('password_reset_ip', request.ip)]);
     const identity = await this.identities.userByEmail(email);
-    if (!identity || !identity.is_active || identity.role === 'system_bot') return;
+    if (!canSignIn(identity)) return;
     const token = await this.issueResetToken(identity.user_id, clientInfo(request));
     if (!token) return;
     this.mailer.send({

@@ -24,7 +24,12 @@ export interface TokenSubject {
   id: number;
   account_id: number;
   role: Role;
+  token_version: number;
 }
+
+/** The `igny8_users` assignments that make every access token issued so far invalid. */
+export const REVOKE_ACCESS_TOKENS =
+  "tokens_valid_after = date_trunc('second', now()), token_version = token_version + 1";
 
 function tokenInvalid(): ApiError {
   return new ApiError('token_invalid', 'Given token not valid for any token type.');
@@ -99,7 +104,12 @@ export class RefreshTokensService {
         [claims.jti, userId],
       );
       if (!marked[0]) return { rotated: null };
-      const subject = { id: user.user_id, account_id: user.account_id, role: user.role };
+      const subject = {
+        id: user.user_id,
+        account_id: user.account_id,
+        role: user.role,
+        token_version: user.token_version,
+      };
       const { pair } = await this.issuePair(subject, client, marked[0].family_id, tx);
       return { rotated: pair };
     });
@@ -146,20 +156,24 @@ export class RefreshTokensService {
   }
 
   /**
-   * "Revoking all sessions" of a user (domain.md 1.4): every family revoked, every cookie session
-   * destroyed, and `tokens_valid_after = now()` (whole seconds) so earlier access tokens stop working.
+   * "Revoking all sessions" of a user: every family revoked, every cookie session destroyed, and
+   * the user's token version bumped (with `tokens_valid_after = now()`, whole seconds) so every
+   * earlier access token stops working. Returns the new token version, for a login that follows.
    * Not inside a caller's transaction: the table session store uses its own connection.
    */
-  async revokeAll(userId: number, reason: RefreshTokenRevokedReason): Promise<void> {
+  async revokeAll(userId: number, reason: RefreshTokenRevokedReason): Promise<number> {
     await this.dataSource.query(
       `UPDATE igny8_refresh_tokens SET revoked_at = now(), revoked_reason = $2, updated_at = now()
         WHERE user_id = $1 AND revoked_at IS NULL`,
       [userId, reason],
     );
-    await this.dataSource.query(
-      `UPDATE igny8_users SET tokens_valid_after = date_trunc('second', now()), updated_at = now() WHERE id = $1`,
+    const [row]: { token_version: number }[] = await this.dataSource.query(
+      `WITH bumped AS (
+         UPDATE igny8_users SET ${REVOKE_ACCESS_TOKENS}, updated_at = now() WHERE id = $1 RETURNING token_version)
+       SELECT token_version FROM bumped`,
       [userId],
     );
     await this.sessions.destroyUser(userId);
+    return row?.token_version ?? 0;
   }
 }

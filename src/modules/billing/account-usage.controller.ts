@@ -3,7 +3,7 @@ import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../common/auth/auth.decorators.js';
 import type { RawQuery } from '../../common/list/index.js';
 import { ApiData } from '../../common/openapi/api-responses.decorator.js';
-import { Throttle } from '../../common/throttling/throttle.decorator.js';
+import { UseThrottler } from '../../common/throttling/throttle.decorator.js';
 import { UsageAnalyticsDto } from './dto/credits.dto.js';
 import { DEFAULT_ANALYTICS_DAYS, MAX_ANALYTICS_DAYS, UsageReportsService } from './usage-reports.service.js';
 
@@ -15,7 +15,7 @@ export class AccountUsageController {
 
   @Get('analytics')
   @Roles('viewer')
-  @Throttle('default')
+  @UseThrottler('default')
   @ApiOperation({
     summary: 'Credit usage of the last `days` days, by operation, day and site',
     description:

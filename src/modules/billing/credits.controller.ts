@@ -5,7 +5,7 @@ import { Roles, SkipAccountGate } from '../../common/auth/auth.decorators.js';
 import { IdPipe } from '../../common/http/id.pipe.js';
 import { ApiListQuery, type RawQuery } from '../../common/list/index.js';
 import { ApiData, ApiPaginated } from '../../common/openapi/api-responses.decorator.js';
-import { Throttle } from '../../common/throttling/throttle.decorator.js';
+import { UseThrottler } from '../../common/throttling/throttle.decorator.js';
 import { CreditsReadService, TRANSACTIONS_LIST, USAGE_LIST } from './credits-read.service.js';
 import {
   CreditBalanceDto,
@@ -25,7 +25,7 @@ const DAYS = 'Dates are `YYYY-MM-DD`, inclusive, in the account time zone.';
 @ApiTags('billing')
 @Controller('api/v1/billing')
 @Roles('viewer')
-@Throttle('billing')
+@UseThrottler('billing')
 @SkipAccountGate()
 export class CreditsController {
   constructor(

@@ -7,7 +7,8 @@ import { DELETED, type WithMessage } from '../../common/http/responses.js';
 import { BodyAs } from '../../common/http/validation.pipe.js';
 import { ApiListQuery, type RawQuery } from '../../common/list/index.js';
 import { ApiData, ApiErrorResponse, ApiPaginated } from '../../common/openapi/api-responses.decorator.js';
-import { Throttle } from '../../common/throttling/throttle.decorator.js';
+import { UseThrottler } from '../../common/throttling/throttle.decorator.js';
+import { PUBLIC_EXTENSION } from '../../common/openapi/openapi.js';
 import { PlanDto } from '../auth/dto/auth-responses.dto.js';
 import { CatalogueService } from './catalogue.service.js';
 import {
@@ -28,7 +29,7 @@ const PublicCatalogue = () => applyDecorators(OptionalAuth(), SkipAccountGate())
 @ApiTags('auth')
 @Controller('api/v1/auth/plans')
 @PublicCatalogue()
-@Throttle(null)
+@UseThrottler(null)
 export class PlansController {
   constructor(private readonly catalogue: CatalogueService) {}
 
@@ -50,7 +51,7 @@ export class PlansController {
 @ApiTags('auth')
 @Controller('api/v1/auth/industries')
 @PublicCatalogue()
-@Throttle('default')
+@UseThrottler('default')
 export class IndustriesController {
   constructor(private readonly catalogue: CatalogueService) {}
 
@@ -69,12 +70,12 @@ export class IndustriesController {
   }
 }
 
-const DevWrite = () => applyDecorators(Roles('dev'), Throttle('system_admin'));
+const DevWrite = () => applyDecorators(Roles('dev'), UseThrottler('system_admin'));
 
 /** `auth/keywords-library/` (api.md 9.2); `auth/seed-keywords/` below is the same controller. */
 @ApiTags('auth')
 @Controller('api/v1/auth/keywords-library')
-@Throttle('default')
+@UseThrottler('default')
 export class KeywordLibraryController {
   constructor(private readonly library: KeywordLibraryService) {}
 

@@ -15,7 +15,7 @@ import { BodyAs } from '../../common/http/validation.pipe.js';
 import { ApiListQuery, type RawQuery } from '../../common/list/index.js';
 import { ApiData, ErrorEnvelope } from '../../common/openapi/api-responses.decorator.js';
 import { type ResourceRoutes, resourceController } from '../../common/tenancy/resource-controller.js';
-import { Throttle } from '../../common/throttling/throttle.decorator.js';
+import { UseThrottler } from '../../common/throttling/throttle.decorator.js';
 import { CLUSTERS_LIST, ClustersService } from './clusters.service.js';
 import { UpdatedCountDto } from './dto/common.dto.js';
 import { ClusterBulkUpdateDto, ClusterDto, CreateClusterDto, UpdateClusterDto } from './dto/clusters.dto.js';
@@ -111,7 +111,7 @@ const errorResponse = (status: number, description: string) =>
 /** The keyword actions beyond the generated routes. */
 @ApiTags('planner')
 @Controller('api/v1/planner/keywords')
-@Throttle('planner')
+@UseThrottler('planner')
 export class KeywordActionsController {
   constructor(private readonly keywords: KeywordsService) {}
 
@@ -201,7 +201,7 @@ export class KeywordActionsController {
 
 @ApiTags('planner')
 @Controller('api/v1/planner/clusters')
-@Throttle('planner')
+@UseThrottler('planner')
 export class ClusterActionsController {
   constructor(private readonly clusters: ClustersService) {}
 
@@ -214,7 +214,7 @@ export class ClusterActionsController {
 
 @ApiTags('planner')
 @Controller('api/v1/planner/ideas')
-@Throttle('planner')
+@UseThrottler('planner')
 export class IdeaActionsController {
   constructor(private readonly ideas: IdeasService) {}
 

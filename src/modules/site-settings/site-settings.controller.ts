@@ -4,14 +4,14 @@ import { ApiKeyAllowed, Roles } from '../../common/auth/auth.decorators.js';
 import { IdPipe } from '../../common/http/id.pipe.js';
 import { BodyAs } from '../../common/http/validation.pipe.js';
 import { ApiData } from '../../common/openapi/api-responses.decorator.js';
-import { Throttle } from '../../common/throttling/throttle.decorator.js';
+import { UseThrottler } from '../../common/throttling/throttle.decorator.js';
 import { ResetSiteSettingsDto, SiteSettingsDto, UpdateSiteSettingsDto } from './dto/site-settings.dto.js';
 import { type SiteSettingsView, SiteSettingsService } from './site-settings.service.js';
 
 /** `system/sites/{id}/settings/` (api.md 9.10): one site's AI, automation and publishing settings. */
 @ApiTags('system')
 @Controller('api/v1/system/sites')
-@Throttle('system')
+@UseThrottler('system')
 export class SiteSettingsController {
   constructor(private readonly settings: SiteSettingsService) {}
 

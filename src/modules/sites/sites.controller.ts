@@ -8,7 +8,7 @@ import { BodyAs } from '../../common/http/validation.pipe.js';
 import { ApiListQuery, type RawQuery } from '../../common/list/index.js';
 import { ApiData, ApiPaginated } from '../../common/openapi/api-responses.decorator.js';
 import { resourceController } from '../../common/tenancy/resource-controller.js';
-import { Throttle } from '../../common/throttling/throttle.decorator.js';
+import { UseThrottler } from '../../common/throttling/throttle.decorator.js';
 import { CreateSectorDto, SectorDto, UpdateSectorDto } from './dto/sector.dto.js';
 import {
   CreatedSiteDto,
@@ -60,7 +60,7 @@ export const SectorsController = resourceController(
 /** The site routes beyond the generated ones (api.md 9.2, 9.2.3). */
 @ApiTags('auth')
 @Controller('api/v1/auth/sites')
-@Throttle('default')
+@UseThrottler('default')
 export class SiteActionsController {
   constructor(
     private readonly sites: SitesService,

@@ -6,7 +6,7 @@ import { ApiError } from '../../common/http/error-codes.js';
 import type { RequestMetrics } from '../../common/metrics/request-metrics.store.js';
 import { ResourceTracking } from '../../common/metrics/resource-tracking.service.js';
 import { ApiData } from '../../common/openapi/api-responses.decorator.js';
-import { Throttle } from '../../common/throttling/throttle.decorator.js';
+import { UseThrottler } from '../../common/throttling/throttle.decorator.js';
 
 export class RequestMetricsDto implements RequestMetrics {
   @ApiProperty({ format: 'uuid' }) tracking_id: string;
@@ -33,7 +33,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `system/request-metrics/{tracking_id}/` (api.md 7, 9.10). */
 @ApiTags('system')
-@Throttle('system')
+@UseThrottler('system')
 @Controller('api/v1/system/request-metrics')
 export class RequestMetricsController {
   constructor(

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SessionStore } from '../../common/auth/session-store.js';
 import type { RefreshTokenRevokedReason } from '../auth/entities/refresh-token.entity.js';
+import { REVOKE_ACCESS_TOKENS } from '../auth/refresh-tokens.service.js';
 
 /**
- * "Revoking all sessions" of users (domain.md 1.4): every refresh-token family revoked, every cookie
- * session destroyed, and `tokens_valid_after = now()` in whole seconds so earlier access tokens stop
+ * "Revoking all sessions" of users: every refresh-token family revoked, every cookie session
+ * destroyed, and the token version bumped (with `tokens_valid_after`) so earlier access tokens stop
  * working. The database part can join the caller's transaction (`revokeTokens`); cookie sessions
  * live in Redis or use their own connection, so they are destroyed once it has committed.
  */
@@ -22,7 +23,7 @@ export class SessionRevoker {
     await this.destroySessions(userIds);
   }
 
-  /** Refresh families and `tokens_valid_after`, inside `manager`'s transaction. */
+  /** Refresh families and access tokens, inside `manager`'s transaction. */
   async revokeTokens(
     manager: EntityManager,
     userIds: readonly number[],
@@ -35,8 +36,7 @@ export class SessionRevoker {
       [userIds, reason],
     );
     await manager.query(
-      `UPDATE igny8_users SET tokens_valid_after = date_trunc('second', now()), updated_at = now()
-        WHERE id = ANY($1::bigint[])`,
+      `UPDATE igny8_users SET ${REVOKE_ACCESS_TOKENS}, updated_at = now() WHERE id = ANY($1::bigint[])`,
       [userIds],
     );
   }

@@ -23,7 +23,7 @@ import {
   type ResourceRoutes,
   type ResourceService,
 } from '../../common/tenancy/resource-controller.js';
-import { Throttle } from '../../common/throttling/throttle.decorator.js';
+import { UseThrottler } from '../../common/throttling/throttle.decorator.js';
 import { UpdatedCountDto } from '../planner/dto/common.dto.js';
 import { BulkUpdateResultDto } from './dto/common.dto.js';
 import {
@@ -90,7 +90,7 @@ function writerController(
   UseInterceptors(MediaOriginInterceptor)(controller);
   const prototype = controller.prototype as object;
   const trash = Object.getOwnPropertyDescriptor(prototype, 'trash');
-  if (trash) Throttle(throttle.read)(prototype, 'trash', trash);
+  if (trash) UseThrottler(throttle.read)(prototype, 'trash', trash);
   return controller;
 }
 
@@ -125,9 +125,10 @@ export const TaxonomiesController = writerController(
   { without: ['filterOptions'] },
 );
 
-const reads = (scope: ThrottleScope) => applyDecorators(Roles('viewer'), ApiKeyAllowed(), Throttle(scope));
+const reads = (scope: ThrottleScope) =>
+  applyDecorators(Roles('viewer'), ApiKeyAllowed(), UseThrottler(scope));
 const writes = (scope: ThrottleScope) =>
-  applyDecorators(Roles('editor'), ApiKeyAllowed(), Throttle(scope), HttpCode(200));
+  applyDecorators(Roles('editor'), ApiKeyAllowed(), UseThrottler(scope), HttpCode(200));
 
 @ApiTags('writer')
 @Controller('api/v1/writer/tasks')

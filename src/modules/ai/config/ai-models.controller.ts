@@ -5,12 +5,12 @@ import { IdPipe } from '../../../common/http/id.pipe.js';
 import { BodyAs } from '../../../common/http/validation.pipe.js';
 import type { RawQuery } from '../../../common/list/index.js';
 import { ApiData } from '../../../common/openapi/api-responses.decorator.js';
-import { Throttle } from '../../../common/throttling/throttle.decorator.js';
+import { UseThrottler } from '../../../common/throttling/throttle.decorator.js';
 import { MODEL_PROVIDERS, MODEL_QUALITY_TIERS, MODEL_TYPES } from '../entities/ai-model.entity.js';
 import { AiModelsService } from './ai-models.service.js';
 import { AiModelDto, CreateAiModelDto, UpdateAiModelDto } from './dto/ai-model.dto.js';
 
-const DevWrite = () => applyDecorators(Roles('dev'), Throttle('system_admin'));
+const DevWrite = () => applyDecorators(Roles('dev'), UseThrottler('system_admin'));
 
 const ModelFilters = () =>
   applyDecorators(
@@ -32,7 +32,7 @@ const ModelFilters = () =>
 /** `system/ai-models/` (api.md 9.10): AIModelConfig, read by everyone, written by developers. */
 @ApiTags('system')
 @Controller('api/v1/system/ai-models')
-@Throttle('system')
+@UseThrottler('system')
 export class AiModelsController {
   constructor(private readonly models: AiModelsService) {}
 

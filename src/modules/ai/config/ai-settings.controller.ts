@@ -4,7 +4,7 @@ import { Roles } from '../../../common/auth/auth.decorators.js';
 import { TenantContext } from '../../../common/context/tenant-context.service.js';
 import { BodyAs } from '../../../common/http/validation.pipe.js';
 import { ApiData } from '../../../common/openapi/api-responses.decorator.js';
-import { Throttle } from '../../../common/throttling/throttle.decorator.js';
+import { UseThrottler } from '../../../common/throttling/throttle.decorator.js';
 import { type AiSettingsLevelView, AiSettingsService } from './ai-settings.service.js';
 import { AccountAiSettingsDto, UpdateAiSettingsDto } from './dto/ai-settings.dto.js';
 import { type AiSettingsValues, type EffectiveAiSettingsView, presentEffective } from './presenters.js';
@@ -21,7 +21,7 @@ function present({ values, effective }: AiSettingsLevelView): AccountAiSettingsV
 /** `system/settings/ai/` (api.md 9.10): the caller's account-level AI settings. */
 @ApiTags('system')
 @Controller('api/v1/system/settings/ai')
-@Throttle('system')
+@UseThrottler('system')
 export class AiSettingsController {
   constructor(
     private readonly settings: AiSettingsService,

@@ -7,7 +7,7 @@ import { DELETED, type WithMessage } from '../../../common/http/responses.js';
 import { BodyAs } from '../../../common/http/validation.pipe.js';
 import { ApiListQuery, type RawQuery } from '../../../common/list/index.js';
 import { ApiData, ApiPaginated } from '../../../common/openapi/api-responses.decorator.js';
-import { Throttle } from '../../../common/throttling/throttle.decorator.js';
+import { UseThrottler } from '../../../common/throttling/throttle.decorator.js';
 import { PROMPT_TYPES } from '../entities/ai-prompt.entity.js';
 import { AccountPromptsService, PROMPTS_LIST } from './account-prompts.service.js';
 import {
@@ -21,7 +21,7 @@ import {
 /** `system/prompts/` (api.md 9.10): the account's own prompt texts per prompt type. */
 @ApiTags('system')
 @Controller('api/v1/system/prompts')
-@Throttle('system')
+@UseThrottler('system')
 export class PromptsController {
   constructor(private readonly prompts: AccountPromptsService) {}
 

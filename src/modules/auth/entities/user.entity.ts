@@ -66,4 +66,11 @@ export class User extends SoftEntity {
   /** Whole seconds; access tokens issued (`iat`) earlier are rejected. */
   @Column({ type: 'timestamptz', nullable: true })
   tokens_valid_after: Date | null;
+
+  /**
+   * Bumped by every revocation of all sessions; access tokens carry it (`ver`) and an older one is
+   * refused, so a token issued in the same second as the revocation dies too.
+   */
+  @Column({ type: 'integer', default: 0 })
+  token_version: number;
 }
