@@ -223,7 +223,7 @@ function addHeaders(operation: OperationObject, facts: RouteFacts): void {
       ...(facts.throttled && (success || status === '429') ? THROTTLE_HEADERS : []),
       ...(idempotent && success ? ['Idempotent-Replayed'] : []),
     ];
-    (response).headers = { ...headerRefs(names), ...(response).headers };
+    response.headers = { ...headerRefs(names), ...response.headers };
   }
 }
 
