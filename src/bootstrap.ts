@@ -6,7 +6,8 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { configureHttp, createFastifyAdapter } from './common/http/http-setup.js';
 import { setupOpenApi } from './common/openapi/docs.js';
-import { AppConfig, ConfigError } from './config/app-config.js';
+import { AppConfig } from './config/app-config.js';
+import { exitOnStartupError } from './config/startup-error.js';
 
 /** Builds the HTTP application (used by `main.ts` and by the e2e tests, which may add fixture modules). */
 export async function createApp(
@@ -27,16 +28,12 @@ export async function createApp(
   return app;
 }
 
-/** Reads the configuration, or exits non-zero naming every bad variable. */
+/** Reads the configuration (the environment and the env files Node loaded), or exits naming every bad variable. */
 export function loadConfigOrExit(): AppConfig {
   try {
-    return new AppConfig(process.env);
+    return AppConfig.fromProcess();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
+    return exitOnStartupError(error);
   }
 }
 

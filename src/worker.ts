@@ -4,6 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { exitGracefullyOn, loadConfigOrExit } from './bootstrap.js';
 import { BullWorker } from './common/jobs/bull-worker.js';
+import { exitOnStartupError } from './config/startup-error.js';
 
 const config = loadConfigOrExit();
 if (!config.redis.url) {
@@ -14,7 +15,8 @@ if (!config.redis.url) {
 }
 const app = await NestFactory.createApplicationContext(AppModule.register(config, { worker: true }), {
   bufferLogs: true,
-});
+  abortOnError: false,
+}).catch(exitOnStartupError);
 app.useLogger(app.get(Logger));
 const worker = app.get(BullWorker);
 exitGracefullyOn(async () => {

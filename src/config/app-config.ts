@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { envSchema, THROTTLER_NAMES, type ThrottlerName } from './config.schema.js';
+import { envFileProblems, loadedEnvFiles } from './env-file.js';
+import { StartupError } from './startup-error.js';
 
-export class ConfigError extends Error {
+export class ConfigError extends StartupError {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
@@ -96,6 +98,23 @@ export class AppConfig {
     paypalWebhookId?: string;
   };
   readonly allowInsecureWordpressUrls: boolean;
+
+  /**
+   * The configuration of this process: its environment, after checking the env files Node.js
+   * loaded into it (`--env-file-if-exists=.env`) line by line.
+   */
+  static fromProcess(): AppConfig {
+    let problems = envFileProblems(loadedEnvFiles(process.execArgv, process.cwd()));
+    let config: AppConfig | undefined;
+    try {
+      config = new AppConfig(process.env);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems = [...problems, ...error.problems];
+    }
+    if (!config || problems.length > 0) throw new ConfigError(problems);
+    return config;
+  }
 
   constructor(source: NodeJS.ProcessEnv = process.env) {
     const parsed = envSchema.safeParse(source);

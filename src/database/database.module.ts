@@ -1,9 +1,11 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { StartupError } from '../config/startup-error.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
+import { settleMigrations } from './migrations.js';
 
 export class DatabaseEndpoint {
   constructor(
@@ -14,6 +16,23 @@ export class DatabaseEndpoint {
 
 const logger = new Logger('Database');
 
+/**
+ * Opens the data source, then settles its migrations before anything can query it: the embedded
+ * default (`migrationsRun`) applies pending ones; PostgreSQL refuses to start with pending ones.
+ */
+async function openDataSource(options?: DataSourceOptions): Promise<DataSource> {
+  if (!options) throw new Error('The data source options are missing');
+  const dataSource = await new DataSource({ ...options, migrationsRun: false }).initialize();
+  try {
+    const applied = await settleMigrations(dataSource, options.migrationsRun === true);
+    if (applied.length > 0) logger.log({ migrations: applied }, `Applied ${applied.length} migration(s)`);
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}
+
 @Global()
 @Module({
   imports: [
@@ -23,11 +42,14 @@ const logger = new Logger('Database');
         ...dataSourceOptions({
           url: endpoint.url,
           poolSize: endpoint.embedded ? 1 : config.database.poolSize,
-          // Migrations run by themselves only in the embedded default; elsewhere `npm run migration:run`.
+          // Only the embedded default applies migrations at start; elsewhere `npm run migration:run`.
           migrationsRun: endpoint.embedded !== undefined,
         }),
         applicationName: config.env === 'test' ? 'igny8-api-test' : 'igny8-api',
+        // A database that answers but is out of step with the code does not get better by waiting.
+        toRetry: (error: unknown) => !(error instanceof StartupError),
       }),
+      dataSourceFactory: openDataSource,
     }),
   ],
   providers: [
