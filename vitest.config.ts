@@ -1,7 +1,7 @@
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   // .swcrc belongs to the build (it leaves spec files out); tests compile with the tsconfig's decorator settings.
   plugins: [swc.vite({ module: { type: 'es6' }, swcrc: false })],
   test: {
@@ -15,5 +15,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     teardownTimeout: 30_000,
     reporters: ['default'],
+    provide: {
+      // `npm run test:soak` (`--mode soak`): the isolation property test's long run, SOAK_RUNS to change it.
+      isolationRuns: mode === 'soak' ? Number(process.env.SOAK_RUNS ?? 10_000) : 300,
+    },
   },
-});
+}));

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { hasRole } from '../../src/common/auth/roles.js';
 import { insertTaskLog } from '../ai/support.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -12,6 +12,9 @@ import { seedWriterRows, WRITER_PATH_KINDS, WRITER_TABLES, type WriterRows } fro
 const TENANTS = 20;
 const MISSING_ID = 2_000_000_000;
 const MISSING_TASK_ID = '00000000-0000-4000-8000-000000000000';
+/** One request each: 300 in `npm test`, 10,000 in `npm run test:soak`; the time limit grows with them. */
+const RANDOM_RUNS = inject('isolationRuns');
+const RANDOM_TIMEOUT_MS = Math.max(300_000, RANDOM_RUNS * 200);
 
 /** The tenant-owned rows of one account that path ids, body references and filters can name (writer rows in `site`). */
 interface Fixture extends WriterRows {
@@ -441,88 +444,92 @@ describe(`tenant isolation across ${TENANTS} accounts`, () => {
     }
   }, 300_000);
 
-  it('never leaks rows across tenants under random operations (property-based)', async () => {
-    type Actor = { tenant: number; as: 'admin' | 'editor' | 'viewer' | 'key' };
-    const sitesOf = (f: Fixture) => [f.site, f.otherSite];
-    const visibleSites = (actor: Actor) => {
-      const f = fixtures[actor.tenant];
-      if (actor.as === 'key') return [f.site];
-      if (actor.as === 'admin') return sitesOf(f);
-      return [f.tenant.siteIds[0]];
-    };
-    const allSites = fixtures.flatMap((f) => sitesOf(f).map((site) => ({ owner: f, site })));
-    const allSectors = fixtures.flatMap((f) =>
-      f.tenant.siteIds.flatMap((site, index) =>
-        f.tenant.sectorIds[index]
-          .filter((sector) => sector !== f.trashedSector && site !== f.trashedSite)
-          .map((sector) => ({ owner: f, site, sector })),
-      ),
-    );
-    const headersOf = (actor: Actor) => {
-      const f = fixtures[actor.tenant];
-      return actor.as === 'key'
-        ? { 'x-igny8-api-key': f.tenant.apiKeys[f.tenant.siteIds.indexOf(f.site)] }
-        : auth(f.tenant.users[actor.as].token);
-    };
-    const actor = fc.record({
-      tenant: fc.integer({ min: 0, max: TENANTS - 1 }),
-      as: fc.constantFrom<Actor['as']>('admin', 'editor', 'viewer', 'key'),
-    });
-    const operation = fc.oneof(
-      fc.record({
-        op: fc.constant('get-site' as const),
-        target: fc.integer({ min: 0, max: allSites.length - 1 }),
-      }),
-      fc.record({
-        op: fc.constant('get-sector' as const),
-        target: fc.integer({ min: 0, max: allSectors.length - 1 }),
-      }),
-      fc.record({
-        op: fc.constant('patch-sector' as const),
-        target: fc.integer({ min: 0, max: allSectors.length - 1 }),
-      }),
-      fc.record({
-        op: fc.constant('list-sectors' as const),
-        target: fc.integer({ min: 0, max: allSites.length - 1 }),
-      }),
-      fc.record({ op: fc.constant('list-sites' as const), target: fc.constant(0) }),
-    );
-    await fc.assert(
-      fc.asyncProperty(actor, operation, async (who, { op, target }) => {
-        const headers = headersOf(who);
-        const mine = visibleSites(who);
-        if (op === 'get-site') {
-          const { site } = allSites[target];
-          const response = await call('GET', `/api/v1/auth/sites/${site}/`, headers);
-          expect(response.statusCode).toBe(mine.includes(site) ? 200 : 404);
-        } else if (op === 'get-sector' || op === 'patch-sector') {
-          const { site, sector } = allSectors[target];
-          const patch = op === 'patch-sector';
-          const response = await call(
-            patch ? 'PATCH' : 'GET',
-            `/api/v1/auth/sectors/${sector}/`,
-            headers,
-            patch ? { description: `by ${who.tenant}` } : undefined,
-          );
-          const allowed = !patch || who.as === 'admin';
-          const expected = !allowed ? (who.as === 'key' ? 403 : 403) : mine.includes(site) ? 200 : 404;
-          expect(response.statusCode).toBe(expected);
-        } else {
-          const url =
-            op === 'list-sites'
-              ? '/api/v1/auth/sites/?page_size=100'
-              : `/api/v1/auth/sectors/?page_size=100&site_id=${allSites[target].site}`;
-          const response = await call('GET', url, headers);
-          expect(response.statusCode).toBe(200);
-          const rows = response.json<{ results: { id: number; account_id: number; site_id?: number }[] }>()
-            .results;
-          for (const row of rows) {
-            expect(row.account_id).toBe(fixtures[who.tenant].tenant.accountId);
-            expect(mine).toContain(row.site_id ?? row.id);
+  it(
+    'never leaks rows across tenants under random operations (property-based)',
+    async () => {
+      type Actor = { tenant: number; as: 'admin' | 'editor' | 'viewer' | 'key' };
+      const sitesOf = (f: Fixture) => [f.site, f.otherSite];
+      const visibleSites = (actor: Actor) => {
+        const f = fixtures[actor.tenant];
+        if (actor.as === 'key') return [f.site];
+        if (actor.as === 'admin') return sitesOf(f);
+        return [f.tenant.siteIds[0]];
+      };
+      const allSites = fixtures.flatMap((f) => sitesOf(f).map((site) => ({ owner: f, site })));
+      const allSectors = fixtures.flatMap((f) =>
+        f.tenant.siteIds.flatMap((site, index) =>
+          f.tenant.sectorIds[index]
+            .filter((sector) => sector !== f.trashedSector && site !== f.trashedSite)
+            .map((sector) => ({ owner: f, site, sector })),
+        ),
+      );
+      const headersOf = (actor: Actor) => {
+        const f = fixtures[actor.tenant];
+        return actor.as === 'key'
+          ? { 'x-igny8-api-key': f.tenant.apiKeys[f.tenant.siteIds.indexOf(f.site)] }
+          : auth(f.tenant.users[actor.as].token);
+      };
+      const actor = fc.record({
+        tenant: fc.integer({ min: 0, max: TENANTS - 1 }),
+        as: fc.constantFrom<Actor['as']>('admin', 'editor', 'viewer', 'key'),
+      });
+      const operation = fc.oneof(
+        fc.record({
+          op: fc.constant('get-site' as const),
+          target: fc.integer({ min: 0, max: allSites.length - 1 }),
+        }),
+        fc.record({
+          op: fc.constant('get-sector' as const),
+          target: fc.integer({ min: 0, max: allSectors.length - 1 }),
+        }),
+        fc.record({
+          op: fc.constant('patch-sector' as const),
+          target: fc.integer({ min: 0, max: allSectors.length - 1 }),
+        }),
+        fc.record({
+          op: fc.constant('list-sectors' as const),
+          target: fc.integer({ min: 0, max: allSites.length - 1 }),
+        }),
+        fc.record({ op: fc.constant('list-sites' as const), target: fc.constant(0) }),
+      );
+      await fc.assert(
+        fc.asyncProperty(actor, operation, async (who, { op, target }) => {
+          const headers = headersOf(who);
+          const mine = visibleSites(who);
+          if (op === 'get-site') {
+            const { site } = allSites[target];
+            const response = await call('GET', `/api/v1/auth/sites/${site}/`, headers);
+            expect(response.statusCode).toBe(mine.includes(site) ? 200 : 404);
+          } else if (op === 'get-sector' || op === 'patch-sector') {
+            const { site, sector } = allSectors[target];
+            const patch = op === 'patch-sector';
+            const response = await call(
+              patch ? 'PATCH' : 'GET',
+              `/api/v1/auth/sectors/${sector}/`,
+              headers,
+              patch ? { description: `by ${who.tenant}` } : undefined,
+            );
+            const allowed = !patch || who.as === 'admin';
+            const expected = !allowed ? (who.as === 'key' ? 403 : 403) : mine.includes(site) ? 200 : 404;
+            expect(response.statusCode).toBe(expected);
+          } else {
+            const url =
+              op === 'list-sites'
+                ? '/api/v1/auth/sites/?page_size=100'
+                : `/api/v1/auth/sectors/?page_size=100&site_id=${allSites[target].site}`;
+            const response = await call('GET', url, headers);
+            expect(response.statusCode).toBe(200);
+            const rows = response.json<{ results: { id: number; account_id: number; site_id?: number }[] }>()
+              .results;
+            for (const row of rows) {
+              expect(row.account_id).toBe(fixtures[who.tenant].tenant.accountId);
+              expect(mine).toContain(row.site_id ?? row.id);
+            }
           }
-        }
-      }),
-      { numRuns: 300 },
-    );
-  }, 300_000);
+        }),
+        { numRuns: RANDOM_RUNS },
+      );
+    },
+    RANDOM_TIMEOUT_MS,
+  );
 });

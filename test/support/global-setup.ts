@@ -9,6 +9,8 @@ declare module 'vitest' {
     templateDb: string;
     /** Path of the migrated embedded data directory (a tarball) when there is no TEST_DATABASE_URL. */
     embeddedTemplate: string;
+    /** Random operations of the isolation property test (vitest.config.ts). */
+    isolationRuns: number;
   }
 }
 
