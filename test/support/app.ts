@@ -39,6 +39,11 @@ export function testEnv(db: TestDatabase, tmp: string, options: TestAppOptions =
     LOG_DIR: join(tmp, 'logs'),
     MEDIA_DIR: join(tmp, 'media'),
     THROTTLE_ENABLED: 'false',
+    // Suites that turn throttling on still register and log in many users from the one injected
+    // address; the per-IP limits are exercised with their own rates in test/throttling/per-ip.
+    THROTTLE_LOGIN_IP: '1000/min',
+    THROTTLE_PASSWORD_RESET_IP: '1000/min',
+    THROTTLE_REGISTER_IP: '1000/min',
     ...options.env,
   };
   return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>;

@@ -1,6 +1,6 @@
-import { Logger } from '@nestjs/common';
+import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import type { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
@@ -84,24 +84,54 @@ local count = tonumber(redis.call('GET', KEYS[1]) or '0')
 if count > 0 then redis.call('DECR', KEYS[1]) end
 return 0`;
 
-/** How long a throttle command may take before the request goes on without it. */
-export const THROTTLE_COMMAND_TIMEOUT_MS = 250;
+/**
+ * The throttle counters' own connection: a command waits at most this long, is refused at once
+ * while Redis is not connected (no offline queue), and is never replayed after a reconnection.
+ */
+export const THROTTLE_REDIS_OPTIONS = {
+  lazyConnect: false,
+  enableOfflineQueue: false,
+  commandTimeout: 250,
+  maxRetriesPerRequest: 0,
+  autoResendUnfulfilledCommands: false,
+} satisfies RedisOptions;
 
 /**
- * Shared by every instance: counters in Redis, incremented atomically. Fails open: when Redis is
- * not connected, or a command errs or takes longer than THROTTLE_COMMAND_TIMEOUT_MS, the request
- * is not counted and goes on (commands are never queued while Redis is away). One warning when the
- * counters become unreachable, one notice when they are back.
+ * Shared by every instance: counters in Redis, incremented atomically, over a connection of their
+ * own (`THROTTLE_REDIS_OPTIONS`). Fails open: when a command fails or times out, the request is not
+ * counted and goes on. One warning when the counters become unreachable, one notice when they are
+ * back; the connection's own errors are not logged one by one.
  */
-export class RedisThrottlerStorage extends WindowStorage {
+export class RedisThrottlerStorage extends WindowStorage implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('ThrottlerStorage');
+  private readonly redis: Redis;
   private reachable = true;
 
   constructor(
-    private readonly redis: Redis,
+    shared: Redis,
     private readonly prefix: string,
   ) {
     super();
+    this.redis = shared.duplicate(THROTTLE_REDIS_OPTIONS);
+    this.redis.on('error', () => undefined);
+  }
+
+  /** Gives the connection up to 2 s at boot, so the first requests are counted (never blocks longer). */
+  async onModuleInit(): Promise<void> {
+    if (this.redis.status === 'ready') return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.redis.off('ready', done);
+        resolve();
+      };
+      const timer = setTimeout(done, 2000);
+      this.redis.once('ready', done);
+    });
+  }
+
+  onApplicationShutdown(): void {
+    this.redis.disconnect();
   }
 
   protected async hit(key: string, windowMs: number): Promise<{ count: number; resetAt: number } | null> {
@@ -116,16 +146,8 @@ export class RedisThrottlerStorage extends WindowStorage {
   }
 
   private async command<T>(run: () => Promise<T>): Promise<T | null> {
-    if (this.redis.status !== 'ready') return this.failed(`Redis is ${this.redis.status}`);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer within ${THROTTLE_COMMAND_TIMEOUT_MS} ms`)),
-        THROTTLE_COMMAND_TIMEOUT_MS,
-      );
-    });
     try {
-      const result = await Promise.race([run(), timeout]);
+      const result = await run();
       if (!this.reachable) {
         this.reachable = true;
         this.logger.log('Throttle counters reachable again in Redis; throttling resumed');
@@ -133,8 +155,6 @@ export class RedisThrottlerStorage extends WindowStorage {
       return result;
     } catch (error) {
       return this.failed((error as Error).message);
-    } finally {
-      clearTimeout(timer);
     }
   }
 

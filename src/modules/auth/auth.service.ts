@@ -74,10 +74,17 @@ export class AuthService {
     private readonly throttle: ThrottleService,
   ) {}
 
-  /** Every registration with a valid body counts against the client IP's `register_ip` limit. */
+  /**
+   * Accounts created count against the client IP's `register_ip` limit: counted before the work (so
+   * parallel requests cannot slip past together) and taken back when the registration fails.
+   */
   async register(dto: RegisterDto, request: FastifyRequest, reply: FastifyReply): Promise<RegisterResult> {
-    await this.throttle.consume([this.throttle.perIp('register_ip', request.ip)]);
-    const created = await this.registration.register(dto);
+    const perIp = [this.throttle.perIp('register_ip', request.ip)];
+    await this.throttle.consume(perIp);
+    const created = await this.registration.register(dto).catch(async (error: unknown) => {
+      await this.throttle.release(perIp);
+      throw error;
+    });
     const user = await this.loadUser(created.user.id);
     const tokens = await this.startLogin(user, request, reply);
     this.mailer.send({
