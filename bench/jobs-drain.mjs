@@ -1,7 +1,8 @@
 // One measurement of `npm run bench:jobs` (bench/jobs.mjs starts this in a fresh process each time):
 // enqueues BENCH_JOBS no-op jobs on the `maintenance` queue, then times how long one side takes to
 // drain them at BENCH_CONCURRENCY, and sends the result to the parent over IPC.
-//   BENCH_SIDE=ours  our worker stack, built from dist: Bull queue.process → BullWorker → JobRunner → `noop`
+//   BENCH_SIDE=ours  our worker stack, built from dist: Bull queue.process → the maintenance queue's
+//                    @Processor → JobRunner → `noop`
 //   BENCH_SIDE=bare  `bull` alone: queue.process('*', concurrency, async () => {})
 // Both enqueue the same envelopes with the job options of our BullJobDriver.
 import assert from 'node:assert/strict';
@@ -87,16 +88,21 @@ async function ours() {
   const { AppConfig } = await dist('config/app-config.js');
   const { ConfigModule } = await dist('config/config.module.js');
   const { LoggingModule } = await dist('common/logging/logging.module.js');
+  const { RedisModule } = await dist('common/redis/redis.module.js');
   const { TenantContext } = await dist('common/context/tenant-context.service.js');
   const { JobsModule } = await dist('common/jobs/jobs.module.js');
   const { BullJobDriver } = await dist('common/jobs/bull-job.driver.js');
   const { BullWorker } = await dist('common/jobs/bull-worker.js');
+  const { JobRunner } = await dist('common/jobs/job-runner.js');
   const { JOB_LIMITS } = await dist('common/jobs/job-catalogue.js');
+  const { MaintenanceQueueProcessor, QUEUE_PROCESSORS } = await dist('common/jobs/queue-processors.js');
 
-  // What AppModule gives the worker's job path (config, CLS, pino logging, TenantContext, jobs),
-  // without the database and HTTP modules no-op jobs never touch; the queue's concurrency overridden.
+  // What AppModule gives the worker's job path (config, CLS, pino logging, Redis, TenantContext, jobs),
+  // without the database and HTTP modules no-op jobs never touch. The worker's processors are left
+  // out: the maintenance one is bound below with the bench's concurrency, once the jobs are queued.
   const config = new AppConfig(process.env);
-  const jobsModule = JobsModule.register(config);
+  const jobsModule = JobsModule.register(config, { worker: true });
+  jobsModule.providers = jobsModule.providers.filter((provider) => !QUEUE_PROCESSORS.includes(provider));
   jobsModule.providers = jobsModule.providers.map((provider) =>
     provider.provide === JOB_LIMITS
       ? {
@@ -114,6 +120,7 @@ async function ours() {
         ConfigModule.register(config),
         ClsModule.forRoot({ global: true }),
         LoggingModule,
+        RedisModule,
         jobsModule,
       ],
       providers: [TenantContext],
@@ -133,7 +140,8 @@ async function ours() {
   for (const [key, value] of Object.entries(jobOptions)) assert.deepEqual(first.opts[key], value, key);
   await enqueue(queue, 1);
 
-  const result = await timeDrain(queue, () => worker.start());
+  const processor = new MaintenanceQueueProcessor(app.get(JobRunner), app.get(JOB_LIMITS));
+  const result = await timeDrain(queue, () => void queue.process('*', concurrency, (job) => processor.handle(job)));
   await worker.close();
   await app.close();
   return result;

@@ -9,9 +9,9 @@ const SOCKET_CODES = new Set([
 ]);
 /** PostgreSQL: admin/crash shutdown, cannot connect now, too many connections (class 08 is checked apart). */
 const POSTGRES_CODES = new Set(['57P01', '57P02', '57P03', '53300']);
-/** What pg and its pool say when a connection ends or cannot be had in time. */
+/** What pg and its pool, and ioredis, say when a connection ends or cannot be had in time. */
 const CONNECTION_MESSAGES =
-  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is closed/;
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is closed|Stream isn't writeable|Command timed out|max retries per request/;
 
 /**
  * Whether an error means a backing service is out of reach rather than a bug: the client gets

@@ -1,6 +1,6 @@
 import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import type { Queue } from 'bull';
-import type { RedisClients } from '../redis/redis.module.js';
+import { readyWithin, REDIS_COMMAND_TIMEOUT_MS, type RedisClients } from '../redis/redis.module.js';
 import {
   JOB_DEFINITIONS,
   type JobEnvelope,
@@ -30,12 +30,16 @@ export class BullJobDriver extends JobDriver implements BeforeApplicationShutdow
     super();
   }
 
-  /** Fails at once (QueueUnavailableError) when the queue's connection is down, instead of waiting for it. */
+  /**
+   * Fails (QueueUnavailableError) when the queue's connection is down and does not come up within
+   * REDIS_COMMAND_TIMEOUT_MS, instead of waiting for Redis.
+   */
   async add(name: JobName, envelope: JobEnvelope): Promise<string> {
     const queueName = JOB_DEFINITIONS[name].queue;
     const limits = this.limits[queueName];
     const queue = this.queue(queueName);
-    if (queue.client.status !== 'ready') throw new QueueUnavailableError(queueName);
+    if (!(await readyWithin(queue.client, REDIS_COMMAND_TIMEOUT_MS)))
+      throw new QueueUnavailableError(queueName);
     try {
       const job = await queue.add(name, envelope, {
         jobId: envelope.meta.taskId,

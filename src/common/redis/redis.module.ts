@@ -104,6 +104,22 @@ export class RedisClients {
   }
 }
 
+/** Whether `client` is connected, or connects within `ms` (it may be connecting or reconnecting right now). */
+export async function readyWithin(client: Redis, ms: number): Promise<boolean> {
+  if (client.status === 'ready') return true;
+  if (client.status === 'end') return false;
+  let timer: NodeJS.Timeout | undefined;
+  let onReady: (() => void) | undefined;
+  const ready = await new Promise<boolean>((resolve) => {
+    onReady = () => resolve(true);
+    client.once('ready', onReady);
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  clearTimeout(timer);
+  if (onReady) client.off('ready', onReady);
+  return ready;
+}
+
 async function close(client: Redis): Promise<void> {
   if (client.status === 'end') return;
   if (client.status === 'ready') {
