@@ -6,7 +6,7 @@ import { type Level, levels, type Logger as PinoInstance } from 'pino';
 import { AppConfig } from '../../config/app-config.js';
 import { type RequestContextStore } from '../context/request-context.js';
 import { ChannelLogger } from './channel-logger.js';
-import { redact, REDACT_PATHS, REDACTED } from './redaction.js';
+import { redact, REDACT_PATHS, REDACTED, safeLogArguments } from './redaction.js';
 import { RunLogger } from './run-logger.js';
 
 type RequestWithId = IncomingMessage & { id?: string };
@@ -28,7 +28,15 @@ type RequestWithId = IncomingMessage & { id?: string };
           redact: { paths: REDACT_PATHS, censor: REDACTED },
           // Secrets nested deeper than the fixed paths above (a logged request body, say).
           formatters: { log: (object: Record<string, unknown>) => redact(object) as Record<string, unknown> },
+          hooks: {
+            logMethod(args: Parameters<PinoInstance['info']>, method: PinoInstance['info']) {
+              method.apply(this, safeLogArguments(args) as typeof args);
+            },
+          },
           serializers: {
+            // pino-http runs pino's error serializer first, which retypes the plain object `redact`
+            // made of an error `Object`: keep that object as it was (`raw`).
+            err: (err: { raw?: unknown }) => (err.raw instanceof Error ? redact(err.raw) : (err.raw ?? err)),
             req: (req: { method: string; url: string; remoteAddress?: string }) => ({
               method: req.method,
               url: req.url,
