@@ -60,6 +60,12 @@ function answers(url) {
   });
 }
 
+/** CPU time (user + system) the process has used so far, in ms (Linux clock ticks of 10 ms). */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function rssMb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1]);
@@ -104,13 +110,13 @@ async function boot(env, tmp) {
     await sleep(10);
   }
   const firstAnswerMs = performance.now() - started;
-  const answerRss = rssMb(child.pid);
+  const firstAnswerCpuMs = cpuMs(child.pid);
   await sleep(IDLE_MS);
   const idleRss = rssMb(child.pid);
   child.kill('SIGTERM');
   const code = await exited;
   if (code !== 0) throw new Error(`exit code ${code} after SIGTERM:\n${stderr}`);
-  return { firstAnswerMs, answerRss, idleRss };
+  return { firstAnswerMs, firstAnswerCpuMs, idleRss };
 }
 
 function median(values) {
@@ -122,11 +128,19 @@ function median(values) {
 const results = [];
 function record(name, samples) {
   results.push({ name, samples });
-  const ms = samples.map((s) => s.firstAnswerMs);
-  const rss = samples.map((s) => s.idleRss);
+  const summary = (values, unit) =>
+    `${median(values).toFixed(0)} ${unit} (${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)})`;
   console.log(
-    `  ${name}: first answer ${median(ms).toFixed(0)} ms (${Math.min(...ms).toFixed(0)}–${Math.max(...ms).toFixed(0)}),` +
-      ` idle RSS ${median(rss).toFixed(0)} MB (${Math.min(...rss).toFixed(0)}–${Math.max(...rss).toFixed(0)})`,
+    `  ${name}: first answer ${summary(
+      samples.map((s) => s.firstAnswerMs),
+      'ms',
+    )}, CPU used by then ${summary(
+      samples.map((s) => s.firstAnswerCpuMs),
+      'ms',
+    )}, idle RSS ${summary(
+      samples.map((s) => s.idleRss),
+      'MB',
+    )}`,
   );
 }
 

@@ -4,6 +4,15 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { StartupError } from '../config/startup-error.js';
 
+/**
+ * PGlite runs one backend in the process, so the memory PostgreSQL reserves for a server of 100
+ * connections and 128 MB of shared buffers is mostly waste: these settings halve the idle memory.
+ */
+const START_PARAMS = [
+  ...PGlite.defaultStartParams,
+  ...['-c', 'shared_buffers=32MB', '-c', 'max_connections=8'],
+];
+
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -66,7 +75,7 @@ export class EmbeddedPostgres {
     const unlock = inMemory ? () => undefined : lockDataDir(dataDir);
     let embedded: EmbeddedPostgres;
     try {
-      const db = await PGlite.create({ dataDir, loadDataDir: from });
+      const db = await PGlite.create({ dataDir, loadDataDir: from, startParams: START_PARAMS });
       const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1', maxConnections: 4 });
       await server.start();
       const url = `postgres://postgres@${server.getServerConn()}/postgres`;

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import sharp, { type OutputInfo } from 'sharp';
+import type { OutputInfo } from 'sharp';
 import type { EntityManager } from 'typeorm';
 import { MediaStorage } from '../../../common/media/media-storage.js';
+import { loadSharp } from '../../../common/media/sharp.js';
 import { MediaService } from '../../../common/media/media.service.js';
 import { ScopedRepositories, type ScopedRepository } from '../../../common/tenancy/scoped-repository.js';
 import { PublishingSettingsService } from '../../publisher/publishing-settings.service.js';
@@ -112,6 +113,7 @@ export class GenerateImagesFunction implements AiFunction<ImageItem, StoredImage
   }
 
   async parse(answer: ProviderAnswer): Promise<StoredImage> {
+    const sharp = await loadSharp();
     let webp: { data: Buffer; info: OutputInfo };
     try {
       webp = await sharp(answer.data ?? Buffer.alloc(0))

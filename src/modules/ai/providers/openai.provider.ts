@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import type * as OpenAiSdk from 'openai';
 import type { Image } from 'openai/resources/images';
 import {
   type AiProvider,
@@ -34,26 +34,36 @@ interface AttemptFailure {
   reason: string;
 }
 
-/** The `openai` adapter: text through chat completions, images through the images API. */
+type Sdk = typeof OpenAiSdk;
+
+/**
+ * The `openai` adapter: text through chat completions, images through the images API. The SDK is
+ * a large module: it is loaded on the first call, not when the app starts.
+ */
 export class OpenAiProvider implements AiProvider {
   readonly name = 'openai';
-  private readonly client: OpenAI;
-  private readonly retryDelaysMs: readonly number[];
+  private sdk?: Promise<{ sdk: Sdk; client: OpenAiSdk.OpenAI }>;
 
-  constructor(options: OpenAiProviderOptions) {
-    // The SDK must not retry on its own so that the schedule is exactly retryDelaysMs.
-    this.client = new OpenAI({
-      apiKey: options.apiKey,
-      baseURL: options.baseUrl,
-      timeout: options.timeoutMs,
-      maxRetries: 0,
-    });
-    this.retryDelaysMs = options.retryDelaysMs;
+  constructor(private readonly options: OpenAiProviderOptions) {}
+
+  private connect(): Promise<{ sdk: Sdk; client: OpenAiSdk.OpenAI }> {
+    this.sdk ??= import('openai').then((sdk) => ({
+      sdk,
+      // The SDK must not retry on its own so that the schedule is exactly retryDelaysMs.
+      client: new sdk.OpenAI({
+        apiKey: this.options.apiKey,
+        baseURL: this.options.baseUrl,
+        timeout: this.options.timeoutMs,
+        maxRetries: 0,
+      }),
+    }));
+    return this.sdk;
   }
 
   async complete(request: TextRequest, signal: AbortSignal): Promise<TextResponse> {
-    const completion = await this.withRetries('chat completion', signal, () =>
-      this.client.chat.completions.create(
+    const { sdk, client } = await this.connect();
+    const completion = await this.withRetries(sdk, 'chat completion', signal, () =>
+      client.chat.completions.create(
         {
           model: request.model,
           temperature: request.temperature,
@@ -85,8 +95,9 @@ export class OpenAiProvider implements AiProvider {
 
   async generateImage(request: ImageRequest, signal: AbortSignal): Promise<ImageResponse> {
     // request.style is already part of the prompt (image_prompt_template): the API's own `style` differs.
-    const response = await this.withRetries('image generation', signal, () =>
-      this.client.images.generate(
+    const { sdk, client } = await this.connect();
+    const response = await this.withRetries(sdk, 'image generation', signal, () =>
+      client.images.generate(
         {
           model: request.model,
           prompt: promptWithNegative(request.prompt, request.negativePrompt),
@@ -104,7 +115,12 @@ export class OpenAiProvider implements AiProvider {
   }
 
   /** Runs `call`, retrying 429, 5xx, timeouts and connection errors after each of retryDelaysMs. */
-  private async withRetries<T>(operation: string, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
+  private async withRetries<T>(
+    sdk: Sdk,
+    operation: string,
+    signal: AbortSignal,
+    call: () => Promise<T>,
+  ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       signal.throwIfAborted();
       try {
@@ -112,8 +128,8 @@ export class OpenAiProvider implements AiProvider {
       } catch (error) {
         // An aborted call is over: its reason wins over whatever error the SDK made of it.
         signal.throwIfAborted();
-        const failure = describeFailure(error);
-        const delayMs = this.retryDelaysMs[attempt];
+        const failure = describeFailure(sdk, error);
+        const delayMs = this.options.retryDelaysMs[attempt];
         if (!failure.retryable || delayMs === undefined) {
           const attempts = attempt + 1;
           throw new ProviderError(
@@ -129,18 +145,18 @@ export class OpenAiProvider implements AiProvider {
   }
 }
 
-function describeFailure(error: unknown): AttemptFailure {
-  if (error instanceof APIConnectionTimeoutError) {
+function describeFailure(sdk: Sdk, error: unknown): AttemptFailure {
+  if (error instanceof sdk.APIConnectionTimeoutError) {
     return { retryable: true, code: 'timeout', reason: 'the request timed out' };
   }
-  if (error instanceof APIConnectionError) {
+  if (error instanceof sdk.APIConnectionError) {
     return { retryable: true, code: 'provider_error', reason: `connection error: ${error.message}` };
   }
   // instanceof would widen the generic status to any.
-  const status = error instanceof APIError ? (error as APIError).status : undefined;
+  const status = error instanceof sdk.APIError ? (error as OpenAiSdk.APIError).status : undefined;
   if (status !== undefined) {
     // The SDK's message already starts with the status.
-    const detail = (error as APIError).message.replace(`${status} `, '');
+    const detail = (error as OpenAiSdk.APIError).message.replace(`${status} `, '');
     return {
       retryable: status === 429 || status >= 500,
       code: 'provider_error',

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { loadSharp } from '../../../../common/media/sharp.js';
 import { hashText } from './hash.js';
 import { escapeMarkup, tidy } from './text.js';
 
@@ -34,6 +34,7 @@ export function renderSize(size: string): Dimensions {
 /** A WebP picture of the prompt: its text on a background whose colours and shapes derive from it. */
 export async function renderPromptImage(prompt: string, size: string): Promise<Buffer> {
   const svg = promptSvg(tidy(prompt), renderSize(size));
+  const sharp = await loadSharp();
   return sharp(Buffer.from(svg)).webp({ quality: WEBP_QUALITY }).toBuffer();
 }
 
