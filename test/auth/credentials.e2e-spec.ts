@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { Strategy as CustomStrategy } from 'passport-custom';
 import { Strategy as PassportJwtStrategy } from 'passport-jwt';
@@ -180,7 +181,7 @@ describe('bad credentials through the Passport strategies', () => {
       const user = await register(t);
       const store = t.app.get(SessionStore);
       const now = Date.now();
-      const base = { userId: user.userId, familyId: 'expired-test', ip: null, userAgent: 'test' };
+      const base = { userId: user.userId, familyId: randomUUID(), ip: null, userAgent: 'test' };
       await store.create(sha256Hex('idle-session'), {
         ...base,
         createdAt: now - 3 * 3600_000,

@@ -105,6 +105,7 @@ export const USER_FIELDS = [
   'active_site_id',
   'last_login',
   'tokens_valid_after',
+  'token_version',
 ] as const satisfies readonly (keyof User)[];
 
 export type UserView = Pick<User, (typeof USER_FIELDS)[number]> & { full_name: string };

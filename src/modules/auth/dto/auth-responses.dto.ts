@@ -103,6 +103,11 @@ export class UserDto extends SoftRowDto {
   @ApiProperty({ type: 'integer', nullable: true }) active_site_id: number | null;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) last_login: string | null;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) tokens_valid_after: string | null;
+  @ApiProperty({
+    type: 'integer',
+    description: 'Bumped when all sessions are revoked; access tokens of an older version are refused.',
+  })
+  token_version: number;
   @ApiProperty() full_name: string;
 }
 
