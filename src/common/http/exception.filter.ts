@@ -76,6 +76,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const fastifyError = asFastifyError(exception instanceof HttpException ? exception.cause : exception);
     if (fastifyError && fastifyError.statusCode < 500) return fromFastifyError(fastifyError);
     if (exception instanceof HttpException) return this.fromHttpException(exception, request);
+    if (isMalformedMultipart(exception)) return new ApiError('parse_error', 'Malformed multipart body.');
     return new ApiError('internal_error');
   }
 
@@ -132,6 +133,14 @@ export function errorBody(error: ApiError, requestId: string, unified: boolean):
   if (error.extra.details) body.details = error.extra.details;
   body.request_id = requestId;
   return body;
+}
+
+/**
+ * The multipart parser (busboy, read lazily by upload handlers) reports a malformed body with a plain
+ * `Error` and no code: its origin is the one mark it carries.
+ */
+function isMalformedMultipart(error: unknown): boolean {
+  return error instanceof Error && /[\\/]@fastify[\\/]busboy[\\/]/.test(error.stack ?? '');
 }
 
 interface FastifyError {
