@@ -271,3 +271,31 @@ describe('client errors Node and Fastify answer themselves, in the envelope', ()
     });
   });
 });
+
+describe('malformed multipart bodies', () => {
+  it('answers every upload route below 500, 400 where the body is read', async () => {
+    const uploads = routes.filter((route) => /import/.test(route.path) && route.method === 'POST');
+    expect(uploads.length).toBeGreaterThanOrEqual(5);
+    const bodies: [string, string][] = [
+      ['multipart/form-data; boundary=x', '{"name": "x"}'],
+      [
+        'multipart/form-data; boundary=x',
+        '--x\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nabc',
+      ],
+      ['multipart/form-data; boundary=x', '--x\r\nBroken header line\r\n\r\nabc\r\n--x--\r\n'],
+      ['multipart/form-data', '--x--\r\n'],
+    ];
+    const truncated = await send('POST', '/api/v1/planner/keywords/import_keywords/', bodies[1][1], {
+      'content-type': bodies[1][0],
+    });
+    expect(truncated.json()).toMatchObject({ code: 'parse_error', error: 'Malformed multipart body.' });
+    for (const route of uploads) {
+      for (const [contentType, payload] of bodies) {
+        const res = await send('POST', urlOf(route), payload, { 'content-type': contentType });
+        expect(res.statusCode, `${route.path} ${payload}: ${res.body}`).toBeLessThan(500);
+        expect(res.json()).toMatchObject({ success: false, code: expect.any(String) });
+        if (route.path.includes('import_keywords')) expect(res.statusCode).toBe(400);
+      }
+    }
+  });
+});

@@ -82,6 +82,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
         'service_unavailable',
         'A service the API needs is unavailable; try again shortly.',
       );
+    if (isMalformedMultipart(exception)) return new ApiError('parse_error', 'Malformed multipart body.');
     return new ApiError('internal_error');
   }
 
@@ -138,6 +139,14 @@ export function errorBody(error: ApiError, requestId: string, unified: boolean):
   if (error.extra.details) body.details = error.extra.details;
   body.request_id = requestId;
   return body;
+}
+
+/**
+ * The multipart parser (busboy, read lazily by upload handlers) reports a malformed body with a plain
+ * `Error` and no code: its origin is the one mark it carries.
+ */
+function isMalformedMultipart(error: unknown): boolean {
+  return error instanceof Error && /[\\/]@fastify[\\/]busboy[\\/]/.test(error.stack ?? '');
 }
 
 interface FastifyError {
