@@ -100,7 +100,7 @@ export const KEYWORD_SCHEMA = {
   sector_name: field.stringOrNull,
 } satisfies Record<keyof KeywordView, FieldSchema>;
 
-/** Effective values (domain.md 2.1): the override, else the seed's. */
+/** Effective values: the keyword's override, else the seed's. */
 export const VOLUME = 'COALESCE(k.volume_override, sk.volume)';
 export const DIFFICULTY = 'COALESCE(k.difficulty_override, sk.difficulty)';
 
