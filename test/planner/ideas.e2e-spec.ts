@@ -248,9 +248,13 @@ describe('list', () => {
       ['ordering=created_at', [0, 1, 2, 3]],
     ];
     for (const [query, expected] of cases) expect(await listIds(query), query).toEqual(expected);
+    // An id out of range is refused by the input guard before the filters are read.
+    expect(fieldErrors(await call('GET', 'ideas/?keyword_cluster_id=-1', a.users.viewer.auth))).toEqual([
+      'keyword_cluster_id',
+    ]);
     expect(
       fieldErrors(
-        await call('GET', 'ideas/?content_type=essay&keyword_cluster_id=-1', a.users.viewer.auth),
+        await call('GET', 'ideas/?content_type=essay&keyword_cluster_id=0x1', a.users.viewer.auth),
       ).sort(),
     ).toEqual(['content_type', 'keyword_cluster_id']);
   });
