@@ -17,11 +17,14 @@ import {
   addTasks,
   api,
   type Api,
+  ARTICLE,
   credits,
+  CREDITS_PER_ITEM,
   type Json,
   setPools,
   settle,
   start,
+  USAGE,
 } from './support.js';
 
 interface Pools {
@@ -282,20 +285,6 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
   }
   throw new Error(`Timed out waiting for ${what}`);
 }
-
-const ARTICLE = {
-  title: 'Cloud backups, explained',
-  content_html:
-    '<h2>Why back up</h2><p>Because disks fail.</p><h2>How</h2><ul><li>Daily</li><li>Offsite</li></ul>',
-  meta_title: 'Cloud backups',
-  meta_description: 'How to back up to the cloud.',
-  primary_keyword: 'cloud backup',
-  secondary_keywords: ['offsite backup'],
-};
-
-/** Per call: ceil((1500 + 2500) / 1000 tokens per credit) = 4 credits. */
-const USAGE = { prompt_tokens: 1500, completion_tokens: 2500 };
-const CREDITS_PER_ITEM = 4;
 
 describe.runIf(process.env.REDIS_URL && process.env.TEST_DATABASE_URL)(
   'AI task whose worker is killed mid-job (Bull, separate worker processes)',

@@ -260,3 +260,17 @@ export async function runAiJobAs(
   });
   return t.app.get(InlineJobDriver).drain();
 }
+
+/** A generate_content answer of the fake OpenAI server, and what each call costs. */
+export const ARTICLE = {
+  title: 'Cloud backups, explained',
+  content_html:
+    '<h2>Why back up</h2><p>Because disks fail.</p><h2>How</h2><ul><li>Daily</li><li>Offsite</li></ul>',
+  meta_title: 'Cloud backups',
+  meta_description: 'How to back up to the cloud.',
+  primary_keyword: 'cloud backup',
+  secondary_keywords: ['offsite backup'],
+};
+/** Per call: ceil((1500 + 2500) / 1000 tokens per credit) = 4 credits. */
+export const USAGE = { prompt_tokens: 1500, completion_tokens: 2500 };
+export const CREDITS_PER_ITEM = 4;

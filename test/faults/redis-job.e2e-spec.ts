@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_NAMES } from '../../src/common/jobs/job-catalogue.js';
-import { addTasks, api, credits, setPools, start } from '../ai/support.js';
+import { addTasks, api, ARTICLE, credits, CREDITS_PER_ITEM, setPools, start, USAGE } from '../ai/support.js';
 import { createTestApp, testEnv, type TestApp } from '../support/app.js';
 import { type FakeOpenAi, startFakeOpenAi } from '../support/fake-openai.js';
 import { ROOT } from '../support/process.js';
@@ -14,17 +14,6 @@ import { TcpProxy } from '../support/tcp-proxy.js';
 import { seedTenant } from '../support/tenants.js';
 import { eventually, within } from './support.js';
 
-const ARTICLE = {
-  title: 'Cloud backups, explained',
-  content_html: '<h2>Why back up</h2><p>Because disks fail.</p><h2>How</h2><p>Daily, offsite.</p>',
-  meta_title: 'Cloud backups',
-  meta_description: 'How to back up to the cloud.',
-  primary_keyword: 'cloud backup',
-  secondary_keywords: ['offsite backup'],
-};
-/** Per call: ceil((1500 + 2500) / 1000 tokens per credit) = 4 credits. */
-const USAGE = { prompt_tokens: 1500, completion_tokens: 2500 };
-const CREDITS_PER_ITEM = 4;
 const ITEMS = 3;
 
 describe.runIf(process.env.REDIS_URL && process.env.TEST_DATABASE_URL)(
