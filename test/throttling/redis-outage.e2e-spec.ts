@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { RedisClients } from '../../src/common/redis/redis.module.js';
 import { RedisThrottlerStorage } from '../../src/common/throttling/throttler-storage.js';
 
 /** A TCP server that accepts connections and never answers: a Redis that hangs. */
@@ -24,16 +25,11 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-/** Options like the app's shared client; the storage opens its own connection from them. */
+/** The counters' connection as the app makes it (RedisClients, `counters` role), to `port`. */
 const client = (port: number) =>
-  new Redis({
-    host: '127.0.0.1',
-    port,
-    lazyConnect: true,
-    enableReadyCheck: false,
-    maxRetriesPerRequest: null,
-    retryStrategy: () => 50,
-  });
+  new RedisClients({ host: '127.0.0.1', port, maxRetriesPerRequest: null, retryStrategy: () => 50 }).create(
+    'counters',
+  );
 
 /**
  * The Redis throttler storage never holds a request up: with Redis gone or hanging it lets the
@@ -53,18 +49,15 @@ describe('Redis throttler storage when Redis is slow or gone', () => {
     notices.mockClear();
   });
   afterAll(async () => {
-    for (const store of stores) store.onApplicationShutdown();
     for (const redis of clients) redis.disconnect();
     for (const socket of silent.sockets) socket.destroy();
     await new Promise((resolve) => silent.server.close(resolve));
     vi.restoreAllMocks();
   });
 
-  const stores: RedisThrottlerStorage[] = [];
   const storage = async (redis: Redis) => {
     clients.push(redis);
     const store = new RedisThrottlerStorage(redis, 'outage-test:');
-    stores.push(store);
     await store.onModuleInit();
     return store;
   };
@@ -115,7 +108,9 @@ describe('Redis throttler storage when Redis is slow or gone', () => {
       expect(record).toMatchObject({ totalHits: 2, isBlocked: false });
       expect(await store.increment(key, 60_000, 5)).toMatchObject({ totalHits: 3 });
       expect(throttleWarnings()).toHaveLength(1);
-      expect(notices.mock.calls.filter(([m]) => String(m).includes('reachable again'))).toHaveLength(1);
+      expect(
+        notices.mock.calls.filter(([m]) => String(m).includes('Throttle counters reachable again')),
+      ).toHaveLength(1);
       await proxy.stop();
     });
   });

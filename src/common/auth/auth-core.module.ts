@@ -5,7 +5,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { THROTTLER_NAMES } from '../../config/config.schema.js';
-import { RedisConnection } from '../redis/redis.module.js';
+import { RedisClients, RedisConnection } from '../redis/redis.module.js';
 import { ScopedThrottlerGuard } from '../throttling/throttle.guard.js';
 import { ThrottleService } from '../throttling/throttle.service.js';
 import { MemoryThrottlerStorage, RedisThrottlerStorage } from '../throttling/throttler-storage.js';
@@ -29,15 +29,15 @@ import { jwtModuleOptions, TokenService } from './token.service.js';
   imports: [
     JwtModule.registerAsync({ inject: [AppConfig], useFactory: jwtModuleOptions }),
     ThrottlerModule.forRootAsync({
-      inject: [AppConfig, RedisConnection],
-      useFactory: (config: AppConfig, redis: RedisConnection) => ({
+      inject: [AppConfig, RedisClients],
+      useFactory: (config: AppConfig, redis: RedisClients) => ({
         throttlers: THROTTLER_NAMES.map((name) => ({
           name,
           limit: config.throttle.rates[name].limit,
           ttl: config.throttle.rates[name].windowMs,
         })),
-        storage: redis.client
-          ? new RedisThrottlerStorage(redis.client, `${config.redis.queuePrefix}:throttle:`)
+        storage: redis.enabled
+          ? new RedisThrottlerStorage(redis.create('counters'), `${config.redis.queuePrefix}:throttle:`)
           : new MemoryThrottlerStorage(),
       }),
     }),

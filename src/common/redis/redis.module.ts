@@ -25,14 +25,38 @@ export function redisOptions(config: AppConfig): RedisOptions | undefined {
   return { ...base, host: parsed.hostname, port: Number(parsed.port || 6379) };
 }
 
+/** A throttle counter is given up (the request goes on uncounted) after this long. */
+export const COUNTER_COMMAND_TIMEOUT_MS = 250;
+
 /**
  * How a client behaves while Redis is away:
  * - `request`: commands made while a request waits fail at once when not connected, and after
  *   REDIS_COMMAND_TIMEOUT_MS when Redis does not answer (the caller answers 503 or falls back);
  * - `background`: commands wait for the reconnection (Bull's blocking and subscriber connections,
- *   and the worker's own queue commands).
+ *   and the worker's own queue commands);
+ * - `counters`: like `request`, but a command waits at most COUNTER_COMMAND_TIMEOUT_MS, is tried once
+ *   and never replayed after a reconnection (the throttle counters, which fail open).
  */
-export type RedisRole = 'request' | 'background';
+export type RedisRole = 'request' | 'background' | 'counters';
+
+const REQUEST_OPTIONS: RedisOptions = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+  // Ready only once Redis answered: a connection accepted then dropped is not taken for a live one.
+  enableReadyCheck: true,
+};
+
+const ROLE_OPTIONS: Record<RedisRole, RedisOptions> = {
+  request: REQUEST_OPTIONS,
+  background: {},
+  counters: {
+    ...REQUEST_OPTIONS,
+    commandTimeout: COUNTER_COMMAND_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+  },
+};
 
 /**
  * Makes and owns every Redis connection of the process: one state for all of them, logged once per
@@ -56,18 +80,7 @@ export class RedisClients {
 
   create(role: RedisRole): Redis {
     if (!this.options) throw new Error('No REDIS_URL is configured');
-    const client = new Redis({
-      ...this.options,
-      ...(role === 'request'
-        ? {
-            enableOfflineQueue: false,
-            maxRetriesPerRequest: 1,
-            commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
-            // Ready only once Redis answered: a connection accepted then dropped is not taken for a live one.
-            enableReadyCheck: true,
-          }
-        : {}),
-    });
+    const client = new Redis({ ...this.options, ...ROLE_OPTIONS[role] });
     client.on('ready', () => this.changeState('up'));
     client.on('error', (err: Error) => this.changeState('down', err));
     client.on('end', () => this.clients.delete(client));

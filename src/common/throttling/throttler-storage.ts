@@ -1,6 +1,7 @@
-import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Logger, type OnModuleInit } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { readyWithin } from '../redis/redis.module.js';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
@@ -85,53 +86,25 @@ if count > 0 then redis.call('DECR', KEYS[1]) end
 return 0`;
 
 /**
- * The throttle counters' own connection: a command waits at most this long, is refused at once
- * while Redis is not connected (no offline queue), and is never replayed after a reconnection.
- */
-export const THROTTLE_REDIS_OPTIONS = {
-  lazyConnect: false,
-  enableOfflineQueue: false,
-  commandTimeout: 250,
-  maxRetriesPerRequest: 0,
-  autoResendUnfulfilledCommands: false,
-} satisfies RedisOptions;
-
-/**
  * Shared by every instance: counters in Redis, incremented atomically, over a connection of their
- * own (`THROTTLE_REDIS_OPTIONS`). Fails open: when a command fails or times out, the request is not
- * counted and goes on. One warning when the counters become unreachable, one notice when they are
- * back; the connection's own errors are not logged one by one.
+ * own (the `counters` role of RedisClients, which owns, logs and closes it). Fails open: when a
+ * command fails or times out, the request is not counted and goes on, with one warning when the
+ * counters become unreachable and one notice when they are back.
  */
-export class RedisThrottlerStorage extends WindowStorage implements OnModuleInit, OnApplicationShutdown {
+export class RedisThrottlerStorage extends WindowStorage implements OnModuleInit {
   private readonly logger = new Logger('ThrottlerStorage');
-  private readonly redis: Redis;
   private reachable = true;
 
   constructor(
-    shared: Redis,
+    private readonly redis: Redis,
     private readonly prefix: string,
   ) {
     super();
-    this.redis = shared.duplicate(THROTTLE_REDIS_OPTIONS);
-    this.redis.on('error', () => undefined);
   }
 
   /** Gives the connection up to 2 s at boot, so the first requests are counted (never blocks longer). */
   async onModuleInit(): Promise<void> {
-    if (this.redis.status === 'ready') return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.redis.off('ready', done);
-        resolve();
-      };
-      const timer = setTimeout(done, 2000);
-      this.redis.once('ready', done);
-    });
-  }
-
-  onApplicationShutdown(): void {
-    this.redis.disconnect();
+    await readyWithin(this.redis, 2000);
   }
 
   protected async hit(key: string, windowMs: number): Promise<{ count: number; resetAt: number } | null> {
