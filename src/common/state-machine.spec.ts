@@ -20,7 +20,10 @@ function thrown(fn: () => void): ApiError {
   throw new Error('expected an error');
 }
 
-/** `from>to` pairs, written out from domain.md §12 independently of the tables under test. */
+/**
+ * `from>to` pairs, written out from docs/domain-model.md#state-machines independently of the tables under
+ * test.
+ */
 function pairs(table: Record<string, string[]>): Set<string> {
   return new Set(Object.entries(table).flatMap(([from, tos]) => tos.map((to) => `${from}>${to}`)));
 }
@@ -29,7 +32,7 @@ interface Expected {
   machine: StateMachine<string>;
   field: string;
   states: string[];
-  /** Every transition of §12 (any actor). */
+  /** Every transition (any actor). */
   all: Record<string, string[]>;
   /** What a client may write. */
   client: Record<string, string[]>;
@@ -109,7 +112,7 @@ const MACHINES: Record<string, Expected> = {
   },
 };
 
-describe('state machines of domain.md §12', () => {
+describe('state machines of the planner and the writer', () => {
   describe.each(Object.entries(MACHINES))('%s', (_name, expected) => {
     const { machine } = expected;
     const all = pairs(expected.all);

@@ -6,12 +6,12 @@ export type TransitionTable<S extends string> = { readonly [From in S]: readonly
 export interface StateMachineDefinition<S extends string> {
   /** The status column, e.g. `status` or `site_status` (reported in `details.field`). */
   field: string;
-  /** Every transition of domain.md §12, whoever triggers it (jobs, actions, clients). */
+  /** Every transition, whoever triggers it (jobs, actions, clients). */
   transitions: TransitionTable<S>;
   /**
    * The subset a client may write through PATCH/PUT/`bulk_update`; states left out allow nothing.
    * Omitted: clients may make every transition of `transitions`. `{}`: the field is read-only for
-   * clients (writes answer `validation_error`, §12, see `clientWritable`).
+   * clients (writes answer `validation_error`, see `clientWritable`).
    */
   clientSettable?: { readonly [From in S]?: readonly S[] };
 }
@@ -33,20 +33,21 @@ export interface StateMachine<S extends string> {
    * (useful for PUT bodies that echo the row back).
    */
   assertTransition(from: string, to: string, options?: { allowUnchanged?: boolean }): void;
-  /** Whether §12 lists `from → to` at all (jobs and server-side actions; they skip the item otherwise). */
+  /** Whether the table lists `from → to` at all (jobs and server-side actions; they skip the item otherwise). */
   canTransition(from: string, to: string): boolean;
   /** Every state reachable from `from` in one step, by anyone. */
   next(from: string): S[];
 }
 
-/** Every state to every state (including itself): §12 "any → any" by an editor. */
+/** Every state to every state (including itself): "any → any" by an editor. */
 export function anyToAny<S extends string>(states: readonly S[]): TransitionTable<S> {
   return Object.fromEntries(states.map((state) => [state, [...states]])) as unknown as TransitionTable<S>;
 }
 
 /**
- * One status field's state machine (domain.md §12): the full transition table and the part of it
- * clients may write. Validates at definition time that client transitions are a subset of the table.
+ * One status field's state machine (docs/domain-model.md#state-machines): the full transition table and the
+ * part of it clients may write. Validates at definition time that client transitions are a subset of the
+ * table.
  */
 export function defineStateMachine<S extends string>(definition: StateMachineDefinition<S>): StateMachine<S> {
   const { field, transitions } = definition;

@@ -14,7 +14,7 @@ import type { Site } from '../modules/auth/entities/site.entity.js';
 import type { User } from '../modules/auth/entities/user.entity.js';
 
 /*
- * The column groups of domain.md §0.2, as abstract classes to extend:
+ * The column groups (docs/domain-model.md#conventions), as abstract classes to extend:
  *
  *   CreatedEntity          id, created_at                   (tables "without updated_at")
  *   TimestampedEntity      [base]
@@ -29,10 +29,14 @@ import type { User } from '../modules/auth/entities/user.entity.js';
  * constraint and is only there for joins. Relations name their target by entity name (string), so
  * these classes do not import the entities at runtime (no ESM import cycle).
  *
- * Soft delete is our own (§0.3): `deleted_at` is a plain column, not TypeORM's `@DeleteDateColumn`.
+ * Soft delete is our own (docs/domain-model.md#soft-delete-and-cascades): `deleted_at` is a plain column, not
+ * TypeORM's `@DeleteDateColumn`.
  */
 
-/** SQL for an enum column: `"column" IN ('a', 'b')`, the body of its CHECK constraint (§0.1). */
+/**
+ * SQL for an enum column: `"column" IN ('a', 'b')`, the body of its CHECK constraint
+ * (docs/domain-model.md#conventions).
+ */
 export function inList(column: string, values: readonly string[]): string {
   return `"${column}" IN (${values.map((value) => `'${value}'`).join(', ')})`;
 }

@@ -46,7 +46,7 @@ import { Task } from '../modules/writer/entities/task.entity.js';
 
 /** Every TypeORM entity of the app: the data source, the CLI and the drift check all use this list. */
 export const ENTITIES = [
-  // identity & tenancy (domain.md §1)
+  // identity & tenancy (docs/domain-model.md#identity)
   Plan,
   Account,
   User,
@@ -60,28 +60,28 @@ export const ENTITIES = [
   Sector,
   SiteUserAccess,
   Session,
-  // planner (domain.md §2)
+  // planner (docs/domain-model.md#planner)
   Keyword,
   Cluster,
   ContentIdea,
   ContentIdeaKeyword,
-  // writer (domain.md §3)
+  // writer (docs/domain-model.md#writer)
   Task,
   Content,
   ContentTaxonomy,
   ContentTaxonomyRelation,
   Image,
-  // automation (domain.md §4)
+  // automation (docs/domain-model.md#automation-settings)
   AutomationConfig,
   DefaultAutomationConfig,
-  // publishing (domain.md §5)
+  // publishing (docs/domain-model.md#publishing-settings)
   PublishingSettings,
-  // billing (domain.md §7)
+  // billing (docs/domain-model.md#credits)
   CreditTransaction,
   CreditUsageLog,
   CreditCostConfig,
   BillingConfiguration,
-  // system & AI (domain.md §8)
+  // system & AI (docs/domain-model.md#ai-configuration)
   AiModel,
   AiPrompt,
   GlobalAiPrompt,

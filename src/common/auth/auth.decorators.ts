@@ -18,5 +18,5 @@ export const ApiKeyAllowed = () =>
 /** Credentials are validated when present, but anonymous callers are let through (e.g. public site lookup). */
 export const OptionalAuth = () => SetMetadata(OPTIONAL_AUTH, true);
 
-/** The route stays reachable whatever the account's status (api.md 3.2 exempt list). */
+/** The route stays reachable whatever the account's status (docs/api-conventions.md#account-status-gate). */
 export const SkipAccountGate = () => SetMetadata(SKIP_ACCOUNT_GATE, true);

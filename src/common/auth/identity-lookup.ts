@@ -75,7 +75,7 @@ export class IdentityLookup {
     return rows[0] ?? null;
   }
 
-  /** At most once a minute per site (api.md 2.3). */
+  /** At most once a minute per site (docs/api-conventions.md#authentication). */
   async touchSiteKey(siteId: number): Promise<void> {
     await this.dataSource.query(
       `UPDATE igny8_sites SET api_key_last_used_at = now()

@@ -9,7 +9,7 @@ export const ROLE_RANK: Record<Role, number> = {
   system_bot: 0,
 };
 
-/** Minimum role a route requires, as marked in the endpoint catalogue. */
+/** Minimum role a route requires (`@Roles`); `dev` means developers. */
 export type RoleMark = 'viewer' | 'editor' | 'admin' | 'owner' | 'dev';
 
 const MARK_ROLE: Record<RoleMark, Role> = {

@@ -1,7 +1,8 @@
 /**
- * A small CSV reader/writer (RFC 4180) for the file imports and exports of the API (api.md 9.12.1):
- * quoted fields, `""` escapes, CRLF or LF line ends, UTF-8 with or without a byte-order mark, header
- * validation, and the formula-injection guard (a leading `'` on export, removed again on import).
+ * A small CSV reader/writer (RFC 4180) for the file imports and exports of the API
+ * (docs/api-conventions.md#csv-import-and-export): quoted fields, `""` escapes, CRLF or LF line ends, UTF-8
+ * with or without a byte-order mark, header validation, and the formula-injection guard (a leading `'` on
+ * export, removed again on import).
  */
 
 /** A problem with the file as a whole (encoding, quoting, header, size): reported on the `file` field. */
@@ -10,7 +11,10 @@ export class CsvFileError extends Error {}
 /** The file has more records than the reader accepts. */
 export class CsvTooManyRowsError extends CsvFileError {}
 
-/** Characters that make a spreadsheet read a cell as a formula (api.md 9.12.1). */
+/**
+ * Characters that make a spreadsheet read a cell as a formula
+ * (docs/api-conventions.md#csv-import-and-export).
+ */
 const FORMULA_START = /^'*[=+\-@\t\r]/;
 /** An escaped cell: one or more apostrophes, then a formula character. */
 const ESCAPED_FORMULA = /^'+[=+\-@\t\r]/;

@@ -4,7 +4,10 @@ import { CsvFileError, type CsvTable, type CsvTableSpec, readCsvTable } from './
 /** At most this many rows are listed in `details.rows`; `errors.file` always gives the full count. */
 export const MAX_REPORTED_ROWS = 1000;
 
-/** The per-row errors of an import, keyed by row number then column (api.md 9.12.1 "All or nothing"). */
+/**
+ * The per-row errors of an import, keyed by row number then column
+ * (docs/api-conventions.md#csv-import-and-export).
+ */
 export class RowErrors {
   private readonly rows = new Map<number, FieldErrors>();
 

@@ -4,9 +4,9 @@ import { ApiError } from '../http/error-codes.js';
 export const NO_FILE_MESSAGE = 'No file was submitted.';
 
 /**
- * The bytes of the multipart field `field` (api.md 1, 9.12.1). A body of another content type →
- * 415 `unsupported_media_type`; no body, or a multipart body without that file → 400 on the field;
- * a file over the multipart limit (10 MB) → 413 `payload_too_large` (thrown by @fastify/multipart).
+ * The bytes of the multipart field `field` (docs/api-conventions.md#csv-import-and-export). A body of another
+ * content type → 415 `unsupported_media_type`; no body, or a multipart body without that file → 400 on the
+ * field; a file over the multipart limit (10 MB) → 413 `payload_too_large` (thrown by @fastify/multipart).
  */
 export async function readUploadedFile(request: FastifyRequest, field = 'file'): Promise<Buffer> {
   if (!request.isMultipart()) {

@@ -9,7 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { map, Observable } from 'rxjs';
 import { Accepted, Flat, Paginated, WithMessage } from './responses.js';
 
-/** Wraps every controller result in the unified success envelope (api.md 4). */
+/** Wraps every controller result in the unified success envelope (docs/api-conventions.md#envelope). */
 @Injectable()
 export class EnvelopeInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {

@@ -1,4 +1,6 @@
-/** Every machine-readable error code of the API (api.md 4.2) with its HTTP status. */
+/**
+ * Every machine-readable error code of the API (docs/api-conventions.md#error-codes) with its HTTP status.
+ */
 export const ERROR_CODES = {
   validation_error: 400,
   parse_error: 400,

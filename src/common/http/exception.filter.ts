@@ -39,7 +39,10 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_INVALID_MULTIPART_CONTENT_TYPE: 'unsupported_media_type',
 };
 
-/** Renders every error as the unified error envelope (api.md 4) — or Nest's body when disabled. */
+/**
+ * Renders every error as the unified error envelope (docs/api-conventions.md#envelope) — or Nest's body when
+ * disabled.
+ */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
@@ -103,8 +106,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const response = exception.getResponse();
     const raw = typeof response === 'string' ? response : (response as { message?: unknown }).message;
     const messages = (Array.isArray(raw) ? raw : [raw]).filter((m): m is string => typeof m === 'string');
-    // A validation error always reads "Validation failed." with an `errors` map (api.md 4): a bare
-    // BadRequestException's message concerns no single field.
+    // A validation error always reads "Validation failed." with an `errors` map
+    // (docs/api-conventions.md#envelope): a bare BadRequestException's message concerns no single field.
     if (code === 'validation_error') {
       return ApiError.validation({ non_field_errors: messages.length > 0 ? messages : ['Invalid input.'] });
     }
@@ -112,7 +115,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
   }
 }
 
-/** The error envelope of api.md 4, or Nest's default body when `UNIFIED_ERRORS=false`. */
+/**
+ * The error envelope (docs/api-conventions.md#envelope), or Nest's default body when `UNIFIED_ERRORS=false`.
+ */
 export function errorBody(error: ApiError, requestId: string, unified: boolean): Record<string, unknown> {
   if (!unified) {
     // Nest's default body; field errors become its list of messages, as Nest's ValidationPipe reports them.

@@ -88,7 +88,10 @@ export function securityHeaders(options: FastifyHelmetOptions = HELMET_OPTIONS):
 
 const LOCAL_DEV_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/;
 
-/** Headers every answer carries, also those given before any hook ran (api.md 1 and 7). */
+/**
+ * Headers every answer carries, also those given before any hook ran
+ * (docs/api-conventions.md#urls-and-formats).
+ */
 function baseHeaders(reply: FastifyReply, requestId: string): void {
   reply.header('X-Request-ID', requestId);
   if (!reply.hasHeader('X-Frame-Options')) reply.header('X-Frame-Options', 'DENY');
@@ -160,7 +163,7 @@ export function isAllowedOrigin(config: AppConfig, origin: string): boolean {
   );
 }
 
-/** The Fastify-level part of the request path (architecture.md "A request, end to end" 1–2). */
+/** The Fastify-level part of the request path (steps 1–2 of README.md#a-request-end-to-end). */
 export async function configureHttp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   const cls = app.get<ClsService<RequestContextStore>>(ClsService);
@@ -242,7 +245,8 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
     preflightContinue: false,
   });
   // @fastify/cors answered the preflights of allowed origins above; any other preflight still gets
-  // 204 without a body (api.md 1), but without CORS headers, so the browser refuses the request.
+  // 204 without a body (docs/api-conventions.md#urls-and-formats), but without CORS headers, so the browser
+  // refuses the request.
   fastify.addHook('onRequest', (request, reply, done) => {
     if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
       void reply.code(204).header('Content-Length', '0').send();

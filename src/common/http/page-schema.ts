@@ -1,8 +1,8 @@
 /*
- * Response schemas of paginated lists (api.md 4). With one on its route, Fastify writes a 200 answer
- * with a serializer compiled from the schema (fast-json-stringify) instead of JSON.stringify, about
- * 2.5 times faster for a page of rows. The serializer writes each value as its schema types it: a
- * row schema must type every field as the presenter produces it. Fields it leaves out are still
+ * Response schemas of paginated lists (docs/api-conventions.md#envelope). With one on its route, Fastify
+ * writes a 200 answer with a serializer compiled from the schema (fast-json-stringify) instead of
+ * JSON.stringify, about 2.5 times faster for a page of rows. The serializer writes each value as its schema
+ * types it: a row schema must type every field as the presenter produces it. Fields it leaves out are still
  * written, after the others.
  */
 

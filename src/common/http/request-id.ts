@@ -14,7 +14,10 @@ export function uuidv7(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** Keeps a well-formed incoming `X-Request-ID`, otherwise generates a UUIDv7 (api.md 7). */
+/**
+ * Keeps a well-formed incoming `X-Request-ID`, otherwise generates a UUIDv7
+ * (docs/api-conventions.md#request-id-and-resource-tracking).
+ */
 export function requestIdFor(request: IncomingMessage): string {
   const incoming = request.headers['x-request-id'];
   return typeof incoming === 'string' && VALID_REQUEST_ID.test(incoming) ? incoming : uuidv7();

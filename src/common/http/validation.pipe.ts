@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { ApiError, type FieldErrors } from './error-codes.js';
 
-/** Flattens class-validator errors into api.md's dotted-key `errors` map. */
+/** Flattens class-validator errors into the dotted-key `errors` map of a validation error. */
 export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldErrors {
   const result: FieldErrors = {};
   for (const error of errors) {

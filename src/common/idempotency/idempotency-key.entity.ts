@@ -12,7 +12,7 @@ import type { Account } from '../../modules/auth/entities/account.entity.js';
 
 /**
  * Outcome of a request sent with an `Idempotency-Key` header, replayed for 24 hours.
- * Entity properties carry the column names, so rows serialise as api.md §8 shows them.
+ * Entity properties carry the column names, so rows serialise under them.
  */
 @Entity('igny8_idempotency_keys')
 @Index('igny8_idempotency_keys_account_key_uniq', ['account_id', 'key'], { unique: true })

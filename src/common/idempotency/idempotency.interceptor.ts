@@ -15,8 +15,8 @@ const KEY_FORMAT = /^[\x20-\x7E]{1,255}$/;
 const UUID_FORMAT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * `Idempotency-Key` (api.md 9.6): the first request with a key runs and its answer is stored (a 5xx
- * is not); the same request again within 24 hours gets the stored answer without running.
+ * `Idempotency-Key` (docs/api-conventions.md#idempotency): the first request with a key runs and its answer
+ * is stored (a 5xx is not); the same request again within 24 hours gets the stored answer without running.
  *
  * It runs inside the global envelope interceptor, so it renders the body with the envelope's own
  * `wrap` (which also sets the final status) to store exactly what the client receives.

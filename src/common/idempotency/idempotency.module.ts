@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { IdempotencyService } from './idempotency.service.js';
 import { hashIdempotentRequests } from './request-hash.js';
 
-/** `@Idempotent()` routes: the key store and the request hashing (api.md 9.6). */
+/** `@Idempotent()` routes: the key store and the request hashing (docs/api-conventions.md#idempotency). */
 @Global()
 @Module({ providers: [IdempotencyService], exports: [IdempotencyService] })
 export class IdempotencyModule implements OnModuleInit {

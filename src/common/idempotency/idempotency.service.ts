@@ -23,7 +23,10 @@ interface LiveKey {
 /** A claim can lose a race against a key released (5xx) or expiring between its two statements. */
 const CLAIM_ATTEMPTS = 3;
 
-/** The rows of `igny8_idempotency_keys` (domain.md 8.15): claim a key, then complete or release it. */
+/**
+ * The rows of `igny8_idempotency_keys` (docs/api-conventions.md#idempotency): claim a key, then complete or
+ * release it.
+ */
 @Injectable()
 export class IdempotencyService {
   constructor(private readonly dataSource: DataSource) {}

@@ -3,8 +3,8 @@ import { ApiHeader } from '@nestjs/swagger';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 
 /**
- * The route accepts an optional `Idempotency-Key` header (api.md 9.6). For authenticated JSON routes
- * only: keys belong to the caller's account.
+ * The route accepts an optional `Idempotency-Key` header (docs/api-conventions.md#idempotency). For
+ * authenticated JSON routes only: keys belong to the caller's account.
  */
 export const Idempotent = () =>
   applyDecorators(

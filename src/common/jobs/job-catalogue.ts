@@ -65,7 +65,7 @@ export const QUEUE_LIMITS: QueueLimitTable = {
 
 /** Payload of every job, by name. JSON only. */
 export interface JobPayloads {
-  /** Runs one AI task (domain.md §8.14); its input is in the task's AITaskLog row. */
+  /** Runs one AI task (docs/domain-model.md#ai-engine); its input is in the task's AITaskLog row. */
   ai_task: { task_id: string; function: string; payload: Record<string, unknown> };
   /** Deletes expired idempotency records and AI task records older than 90 days. */
   cleanup_logs: Record<string, never>;

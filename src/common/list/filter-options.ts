@@ -74,12 +74,12 @@ async function optionsOf<T extends ObjectLiteral>(
 }
 
 /**
- * `filter_options` (api.md 5.3): for each filter declaring `options`, the distinct values present
- * among the rows matching all the *other* active filters and the search, so options cascade.
- * Each list starts with `{"value": "", "label": "All …"}`, then the options sorted by label
- * case-insensitively (a nullable relation's `{"value": "null", "label": "No …"}` among them when
- * such rows exist). `scoped` returns a fresh, caller-scoped query builder (one query per key);
- * it should not group rows.
+ * `filter_options` (docs/api-conventions.md#filter_options): for each filter declaring `options`, the
+ * distinct values present among the rows matching all the *other* active filters and the search, so options
+ * cascade. Each list starts with `{"value": "", "label": "All …"}`, then the options sorted by label
+ * case-insensitively (a nullable relation's `{"value": "null", "label": "No …"}` among them when such rows
+ * exist). `scoped` returns a fresh, caller-scoped query builder (one query per key); it should not group
+ * rows.
  */
 export async function filterOptions<T extends ObjectLiteral>(
   scoped: () => SelectQueryBuilder<T>,

@@ -1,4 +1,7 @@
-/** The list machinery (api.md 5): declare a `ListSpec` once per resource, use `ListService` in controllers. */
+/**
+ * The list machinery (docs/api-conventions.md#lists): declare a `ListSpec` once per resource, use
+ * `ListService` in controllers.
+ */
 export { applyFilters, applyOrdering, likeEscape } from './apply.js';
 export { type FilterOption, type FilterOptions, filterOptions, titleCase } from './filter-options.js';
 export { ApiFilterOptions, ApiListQuery } from './list-openapi.js';

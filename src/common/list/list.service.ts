@@ -9,9 +9,9 @@ import type { ListSpec } from './list-spec.js';
 import { defaultFetch, type PageFetch, type PageRequest, pageLinker, paginateQuery } from './paginate.js';
 
 /**
- * The list machinery for controllers (api.md 5). The caller passes a query builder it has
- * already scoped (tenant, site, soft delete…); the service adds filters, search, ordering and
- * paging to it and runs a constant number of queries.
+ * The list machinery for controllers (docs/api-conventions.md#lists). The caller passes a query builder it
+ * has already scoped (tenant, site, soft delete…); the service adds filters, search, ordering and paging to
+ * it and runs a constant number of queries.
  *
  * @example
  * list(@Query() query: RawQuery, @Req() req: FastifyRequest) {

@@ -10,7 +10,7 @@ import { redact } from './redaction.js';
 export const LOG_CHANNELS = ['publish-sync', 'wordpress-api', 'webhooks'] as const;
 export type LogChannel = (typeof LOG_CHANNELS)[number];
 
-/** Rotating JSON-lines files for the publishing, WordPress and webhook trails (architecture.md "Logging"). */
+/** Rotating JSON-lines files for the publishing, WordPress and webhook trails (README.md#logging). */
 @Injectable()
 export class ChannelLogger implements OnApplicationShutdown {
   private readonly streams = new Map<LogChannel, RotatingFileStream>();

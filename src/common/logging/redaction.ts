@@ -1,4 +1,4 @@
-/** Log paths whose values are secrets (architecture.md "Logging"): never written in plaintext. */
+/** Log paths whose values are secrets (README.md#logging): never written in plaintext. */
 export const SECRET_KEYS = [
   'password',
   'password_confirm',

@@ -15,7 +15,7 @@ export interface MailRequest {
 /**
  * The mail port. `send` hands a message over and returns at once: rendering, the `igny8_email_logs`
  * row (no bodies) and delivery happen in the background, so a failed or slow send never fails nor
- * delays the request that caused it (domain.md 8.12). Message contents are never logged.
+ * delays the request that caused it (docs/domain-model.md#email). Message contents are never logged.
  */
 @Injectable()
 export class Mailer implements OnModuleDestroy {

@@ -1,5 +1,5 @@
 /**
- * The email templates the API sends (domain.md 8.12 keys), kept in code until the EmailTemplate
+ * The email templates the API sends (by template key), kept in code until the EmailTemplate
  * table arrives. `{{name}}` placeholders are replaced by the message's variables; HTML bodies get
  * HTML-escaped values.
  */

@@ -22,9 +22,9 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 };
 
 /**
- * Where generated media live (api.md 1 "Media"). Paths are relative (`images/ab/<32 hex>.webp`):
- * random 128-bit names, so public URLs cannot be guessed. Local disk ships; an S3-compatible
- * adapter implements the same four operations.
+ * Where generated media live (docs/api-conventions.md#media-files). Paths are relative
+ * (`images/ab/<32 hex>.webp`): random 128-bit names, so public URLs cannot be guessed. Local disk ships; an
+ * S3-compatible adapter implements the same four operations.
  */
 export abstract class MediaStorage {
   /** Stores `data` under a new unguessable name in `folder`; returns its relative path. */

@@ -28,8 +28,8 @@ export class MediaOriginInterceptor implements NestInterceptor {
 }
 
 /**
- * `GET /media/<path>` (api.md 1, 6): the stored media files, public (no credentials read),
- * unthrottled; 404 when the file does not exist or the path is unsafe.
+ * `GET /media/<path>` (docs/api-conventions.md#media-files): the stored media files, public (no credentials
+ * read), unthrottled; 404 when the file does not exist or the path is unsafe.
  */
 @ApiExcludeController()
 @Controller('media')

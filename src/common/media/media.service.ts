@@ -7,7 +7,7 @@ import { type MediaFile, MediaStorage } from './media-storage.js';
 /** CLS key of the request origin (`protocol://host`), for media URLs when PUBLIC_BASE_URL is not set. */
 const MEDIA_ORIGIN = Symbol('igny8:media-origin');
 
-/** Public URLs and streaming of stored media (api.md 1 "Media"). */
+/** Public URLs and streaming of stored media (docs/api-conventions.md#media-files). */
 @Injectable()
 export class MediaService {
   constructor(

@@ -8,9 +8,10 @@ import {
 import { ResourceTracking } from './resource-tracking.service.js';
 
 /**
- * Counts and times the database queries of tracked requests (api.md 7), attributed through the
- * request's CLS context. Every query of the app goes through TypeORM's query runner, which
- * announces it to the subscribers before and after it runs.
+ * Counts and times the database queries of tracked requests
+ * (docs/api-conventions.md#request-id-and-resource-tracking), attributed through the request's CLS context.
+ * Every query of the app goes through TypeORM's query runner, which announces it to the subscribers before
+ * and after it runs.
  */
 @Injectable()
 export class DbQueryMeter implements EntitySubscriberInterface, OnModuleInit {

@@ -12,7 +12,10 @@ import {
 import { ResourceTrackingInterceptor } from './resource-tracking.interceptor.js';
 import { ResourceTracking } from './resource-tracking.service.js';
 
-/** Resource tracking (api.md 7): the interceptor, the query meter and the 10-minute metrics store. */
+/**
+ * Resource tracking (docs/api-conventions.md#request-id-and-resource-tracking): the interceptor, the query
+ * meter and the 10-minute metrics store.
+ */
 @Module({
   providers: [
     {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 
-/** What `GET system/request-metrics/{tracking_id}/` answers (api.md 9.10). */
+/** What `GET system/request-metrics/{tracking_id}/` answers. */
 export interface RequestMetrics {
   tracking_id: string;
   request_id: string;
@@ -23,7 +23,7 @@ export interface StoredRequestMetrics {
   user_id: number | null;
 }
 
-/** Where request metrics live for their lifetime (architecture.md "Without Redis"). */
+/** Where request metrics live for their lifetime (README.md#embedded-default-versus-postgresql-and-redis). */
 export abstract class RequestMetricsStore {
   abstract save(record: StoredRequestMetrics, ttlMs: number): Promise<void>;
   abstract find(trackingId: string): Promise<StoredRequestMetrics | null>;

@@ -6,7 +6,8 @@ import { ResourceTracking } from './resource-tracking.service.js';
 
 /**
  * Global, after authentication: starts resource tracking for admin/owner/developer requests that
- * send `X-Debug-Resource-Tracking: 1` (api.md 7); the header is ignored for everyone else.
+ * send `X-Debug-Resource-Tracking: 1` (docs/api-conventions.md#request-id-and-resource-tracking); the header
+ * is ignored for everyone else.
  */
 @Injectable()
 export class ResourceTrackingInterceptor implements NestInterceptor {

@@ -8,7 +8,7 @@ import { RequestMetricsStore, type StoredRequestMetrics } from './request-metric
 
 export const TRACKING_REQUEST_HEADER = 'x-debug-resource-tracking';
 export const TRACKING_ID_HEADER = 'X-Resource-Tracking-ID';
-/** api.md 7: metrics are kept for 10 minutes. */
+/** Metrics are kept for 10 minutes. */
 export const METRICS_TTL_MS = 10 * 60_000;
 
 /** The measurements of one tracked request, kept in its CLS context while it runs. */
@@ -34,9 +34,10 @@ type TrackedRequest = FastifyRequest & { [BAG]?: TrackingBag };
 const round = (value: number) => Math.round(value * 1000) / 1000;
 
 /**
- * Resource tracking (api.md 7): started for a qualifying request by the interceptor, fed by the
- * database query meter, finished (stored and logged) when the response is sent. Requests without
- * a bag cost one context lookup per database query and one property check per response.
+ * Resource tracking (docs/api-conventions.md#request-id-and-resource-tracking): started for a qualifying
+ * request by the interceptor, fed by the database query meter, finished (stored and logged) when the response
+ * is sent. Requests without a bag cost one context lookup per database query and one property check per
+ * response.
  */
 @Injectable()
 export class ResourceTracking {

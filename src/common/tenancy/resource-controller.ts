@@ -72,7 +72,7 @@ export interface ResourceRoutes {
   createDto?: Type<unknown>;
   updateDto?: Type<unknown>;
   roles: { read: RoleMark; write: RoleMark; trash: RoleMark };
-  /** API-key access (api.md "key"): reads and/or writes. */
+  /** API-key access (docs/api-conventions.md#roles-and-visibility): reads and/or writes. */
   apiKey?: { read?: boolean; write?: boolean };
   throttle: { read: ThrottleScope; write: ThrottleScope };
   /** Routes to leave out (default: all present; create/update only with their DTO). */
@@ -83,7 +83,7 @@ const when = (condition: boolean, ...decorators: (MethodDecorator & ClassDecorat
   applyDecorators(...(condition ? decorators : []));
 
 /**
- * Builds the standard controller of a tenant resource (api.md 9 "CRUD", 5.3, 5.4): list,
+ * Builds the standard controller of a tenant resource (docs/tenancy.md#scoped-repositories): list,
  * filter_options, retrieve, create, PUT/PATCH, delete, bulk_delete, trash, restore, purge —
  * with roles, API-key allowance, throttle scopes and OpenAPI shapes declared once.
  */

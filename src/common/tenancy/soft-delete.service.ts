@@ -23,8 +23,9 @@ function ident(name: string): string {
 }
 
 /**
- * Soft delete with cascade ids (domain 0.3). Modules declare which tables cascade from which
- * (`registerCascade`) once; delete, restore and purge then work the same for every resource.
+ * Soft delete with cascade ids (docs/domain-model.md#soft-delete-and-cascades). Modules declare which tables
+ * cascade from which (`registerCascade`) once; delete, restore and purge then work the same for every
+ * resource.
  */
 @Injectable()
 export class SoftDeleteService {
