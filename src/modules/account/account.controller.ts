@@ -13,7 +13,7 @@ import type { AccountView, UserView } from '../auth/presenters.js';
 import { InviteUserDto } from '../users/users.dto.js';
 import { USERS_LIST, UsersService } from '../users/users.service.js';
 
-/** `account/`: the account's settings and team (api.md 9.3; usage analytics comes with credit metering). */
+/** `account/`: the account's settings and team (usage analytics is in the billing module). */
 @ApiTags('account')
 @Controller('api/v1/account')
 export class AccountController {

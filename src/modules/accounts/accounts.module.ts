@@ -15,7 +15,10 @@ import { SubscriptionsService } from './subscriptions.service.js';
 export class AccountsModule implements OnModuleInit {
   constructor(private readonly softDeletes: SoftDeleteService) {}
 
-  /** Soft-deleting an account soft-deletes its users and sites (domain.md 0.3). */
+  /**
+   * Soft-deleting an account soft-deletes its users and sites
+   * (docs/domain-model.md#soft-delete-and-cascades).
+   */
   onModuleInit(): void {
     this.softDeletes.registerCascade('igny8_accounts', { table: 'igny8_users', column: 'account_id' });
     this.softDeletes.registerCascade('igny8_accounts', { table: 'igny8_sites', column: 'account_id' });

@@ -105,7 +105,7 @@ export class AccountsService extends ScopedResource<Account, AccountView> {
     return this.remove(this.deps.context.requirePrincipal().accountId);
   }
 
-  /** `POST auth/accounts/`: slug per domain.md 1.2 (never a reserved slug). */
+  /** `POST auth/accounts/`: slug from the name, like registration (never a reserved slug). */
   async create(body: CreateAccountDto): Promise<AccountView> {
     const name = body.name.trim();
     if (name === '') throw blankName();

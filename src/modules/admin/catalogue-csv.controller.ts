@@ -104,7 +104,10 @@ function parseDryRun(raw: RawQuery): boolean {
   throw ApiError.field('dry_run', 'Must be a valid boolean.');
 }
 
-/** api.md 9.12.1: developer-only CSV import/export of industries, industry sectors and seed keywords. */
+/**
+ * Developer-only CSV import/export of industries, industry sectors and seed keywords
+ * (docs/api-conventions.md#csv-import-and-export).
+ */
 @ApiTags('admin')
 @Roles('dev')
 @UseThrottler('system_admin')

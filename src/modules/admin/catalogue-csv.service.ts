@@ -18,7 +18,7 @@ import { SEED_KEYWORD_EXPORT_COLUMNS, SEED_KEYWORDS_IMPORTER } from './importers
 // `site_id` only marks library rows as `added`; it means nothing for an export.
 const { site_id: _siteId, ...libraryFilters } = KEYWORD_LIBRARY_LIST.filters;
 
-/** The filters of `auth/keywords-library/` (api.md 9.2), plus `is_active`, for `admin/seed-keywords/export_csv/`. */
+/** The filters of `auth/keywords-library/`, plus `is_active`, for `admin/seed-keywords/export_csv/`. */
 export const SEED_KEYWORD_EXPORT_LIST = defineList({
   ...KEYWORD_LIBRARY_LIST,
   filters: { ...libraryFilters, is_active: filter.boolean('k.is_active') },
@@ -26,7 +26,10 @@ export const SEED_KEYWORD_EXPORT_LIST = defineList({
 
 export type Catalogue = 'industries' | 'industry-sectors' | 'seed-keywords';
 
-/** Developer-only import and export of the global catalogue as CSV (api.md 9.12.1). */
+/**
+ * Developer-only import and export of the global catalogue as CSV
+ * (docs/api-conventions.md#csv-import-and-export).
+ */
 @Injectable()
 export class CatalogueCsvService {
   constructor(private readonly dataSource: DataSource) {}

@@ -3,7 +3,7 @@ import type { CsvTableRow } from '../../common/csv/csv.js';
 import { readCsvUpload, RowErrors } from '../../common/csv/rows.js';
 import { ApiError } from '../../common/http/error-codes.js';
 
-/** api.md 9.12.1: at most 50,000 data rows per file. */
+/** At most 50,000 data rows per file. */
 export const MAX_IMPORT_ROWS = 50_000;
 /** Rows per set-based statement (arrays bound as parameters, `unnest`ed by PostgreSQL). */
 export const WRITE_BATCH = 5_000;
@@ -26,7 +26,10 @@ export interface UpdateRow<T, E> extends ParsedRow<T> {
   existing: E;
 }
 
-/** Everything one catalogue import needs; the engine does the rest (api.md 9.12.1). */
+/**
+ * Everything one catalogue import needs; the engine does the rest
+ * (docs/api-conventions.md#csv-import-and-export).
+ */
 export interface CsvImporter<T, E extends { id: number }, C> {
   required: readonly string[];
   optional?: readonly string[];

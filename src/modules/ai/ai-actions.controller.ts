@@ -35,7 +35,7 @@ const AiAction = (throttle: ThrottleScope, summary: string, body: new () => unkn
     ApiAccepted(),
   );
 
-/** The AI entry points of the planner and the writer (api.md 9.6). */
+/** The AI entry points of the planner and the writer (docs/api-conventions.md#ai-actions-and-tasks). */
 @ApiTags('ai')
 @Controller('api/v1')
 export class AiActionsController {

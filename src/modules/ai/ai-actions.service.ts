@@ -13,10 +13,10 @@ import { AiTaskLog } from './entities/ai-task-log.entity.js';
 import { ProviderRouter } from './providers/provider-router.js';
 
 /**
- * The AI entry points (api.md 9.6): validate the ids (visible, one site), resolve the model
- * (400 `model_not_supported`), take the credit hold and create the task in one transaction
- * (402 `insufficient_credits`, nothing queued), then enqueue the job; answers `{task_id}`.
- * None of these functions belongs to a module that can be switched off (domain.md §8.10).
+ * The AI entry points (docs/api-conventions.md#ai-actions-and-tasks): validate the ids (visible, one site),
+ * resolve the model (400 `model_not_supported`), take the credit hold and create the task in one transaction
+ * (402 `insufficient_credits`, nothing queued), then enqueue the job; answers `{task_id}`. None of these
+ * functions belongs to a module that can be switched off (docs/domain-model.md#ai-engine).
  */
 @Injectable()
 export class AiActionsService {

@@ -17,8 +17,8 @@ import { SystemTasksController } from './tasks.controller.js';
 import { TasksService } from './tasks.service.js';
 
 /**
- * The AI engine (domain.md §8.14): the entry points of api.md 9.6, the registered functions, the
- * provider routing (openai or offline), the `ai_task` job and `system/tasks/`.
+ * The AI engine (docs/domain-model.md#ai-engine): the AI actions of the planner and the writer, the
+ * registered functions, the provider routing (openai or offline), the `ai_task` job and `system/tasks/`.
  */
 @Module({
   imports: [AiConfigModule, PublisherModule],

@@ -8,7 +8,10 @@ import { UseThrottler } from '../../common/throttling/throttle.decorator.js';
 import { AiTaskDto } from './dto/ai-action.dto.js';
 import { TASKS_LIST, TasksService } from './tasks.service.js';
 
-/** `system/tasks/` (api.md 9.6): progress of the background tasks; clients poll every 1–3 s. */
+/**
+ * `system/tasks/` (docs/api-conventions.md#ai-actions-and-tasks): progress of the background tasks; clients
+ * poll every 1–3 s.
+ */
 @ApiTags('tasks')
 @Controller('api/v1/system/tasks')
 @UseThrottler('system')

@@ -16,7 +16,7 @@ import {
   type TaskStatus,
 } from './entities/ai-task-log.entity.js';
 
-/** A task as `system/tasks/` shows it (api.md 9.6). */
+/** A task as `system/tasks/` shows it (docs/api-conventions.md#ai-actions-and-tasks). */
 export interface TaskView {
   task_id: string;
   function: TaskFunction;
@@ -55,7 +55,10 @@ export function presentTask(log: AiTaskLog): TaskView {
   };
 }
 
-/** `system/tasks/` (api.md 9.6): the caller's background tasks; another account's (or an invisible site's) are 404. */
+/**
+ * `system/tasks/` (docs/api-conventions.md#ai-actions-and-tasks): the caller's background tasks; another
+ * account's (or an invisible site's) are 404.
+ */
 @Injectable()
 export class TasksService {
   private readonly tasks: ScopedRepository<AiTaskLog>;

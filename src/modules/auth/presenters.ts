@@ -4,9 +4,9 @@ import type { Subscription } from './entities/subscription.entity.js';
 import type { User } from './entities/user.entity.js';
 
 /*
- * The JSON shapes of api.md 8 for identity objects: every column under its name plus the computed
- * fields, built from explicit field lists so a new secret column never leaks by default
- * (`password_hash` is never returned).
+ * The JSON shapes of identity objects (docs/api-conventions.md#object-representations): every column under
+ * its name plus the computed fields, built from explicit field lists so a new secret column never leaks by
+ * default (`password_hash` is never returned).
  */
 
 /** The listed fields of a row, nothing else. */
@@ -16,7 +16,7 @@ export function pick<T extends object, K extends keyof T>(row: T, keys: readonly
   return out;
 }
 
-/** [base] columns (domain.md 0.2). */
+/** [base] columns (docs/domain-model.md#conventions). */
 export const BASE_FIELDS = ['id', 'created_at', 'updated_at'] as const;
 
 /** [base] + [soft] columns. */

@@ -44,10 +44,10 @@ interface TokenState {
 }
 
 /**
- * Refresh-token families (domain.md 1.4): issuing, rotation with reuse detection, and revocation.
- * Rotation marks the presented token used with one conditional UPDATE (`… WHERE used_at IS NULL`),
- * so of several parallel refreshes with the same token at most one succeeds; the others see a used
- * token, which is a reuse, and the whole family is revoked.
+ * Refresh-token families (docs/domain-model.md#tokens-and-sessions): issuing, rotation with reuse detection,
+ * and revocation. Rotation marks the presented token used with one conditional UPDATE
+ * (`… WHERE used_at IS NULL`), so of several parallel refreshes with the same token at most one succeeds; the
+ * others see a used token, which is a reuse, and the whole family is revoked.
  */
 @Injectable()
 export class RefreshTokensService {

@@ -15,7 +15,7 @@ const UNIQUE_VIOLATION = '23505';
 const MAX_ATTEMPTS = 3;
 
 /**
- * Payment-method availability per country (domain.md 7.9, seeded values of 19.4): a `(country,
+ * Payment-method availability per country (seeded values): a `(country,
  * method)` rule decides when it exists, else the `('*', method)` rule. Until the billing module brings
  * the PaymentMethodConfig table these are the seeded rows.
  */
@@ -29,7 +29,7 @@ export function isPaymentMethodAvailable(method: PaymentMethod, country: string 
   return own ?? METHOD_RULES['*'][method] ?? false;
 }
 
-/** Lowercase ASCII words joined by `-` (domain.md 1.2). */
+/** Lowercase ASCII words joined by `-` (docs/domain-model.md#accounts). */
 export function slugify(name: string, fallback = 'account'): string {
   const slug = name
     .normalize('NFKD')
@@ -62,7 +62,10 @@ function usernameBase(email: string): string {
   return local.replace(/[^\w.@+-]/g, '').slice(0, 140) || 'user';
 }
 
-/** The requested username, or the email local part with `2`, `3`, … appended on collision (domain.md 1.3). */
+/**
+ * The requested username, or the email local part with `2`, `3`, … appended on collision
+ * (docs/domain-model.md#users-and-roles).
+ */
 export async function uniqueUsername(manager: EntityManager, email: string): Promise<string> {
   const base = usernameBase(email);
   const rows: { username: string }[] = await manager.query(
@@ -106,7 +109,7 @@ export interface Registration {
 }
 
 /**
- * Sign-up (api.md 9.2.1, domain.md 18.1), in one transaction: account (slug per 1.2), owner user,
+ * Sign-up (docs/domain-model.md#registration), in one transaction: account (slug from its name), owner user,
  * subscription, and for a free plan the plan credits through a ledger entry (`signup:<account_id>`).
  * A paid plan leaves account and subscription `pending_payment`; its invoice comes with billing.
  */

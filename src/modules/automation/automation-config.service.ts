@@ -21,9 +21,9 @@ export type AutomationConfigChanges = Partial<
 >;
 
 /**
- * AutomationConfig (domain.md 4.1): one per site, copied from DefaultAutomationConfig (4.2) the first
- * time it is read or written. Every write recomputes `next_run_at` (15.5). Callers pass a site they
- * checked is visible.
+ * AutomationConfig (docs/domain-model.md#automation-settings): one per site, copied from
+ * DefaultAutomationConfig the first time it is read or written. Every write recomputes `next_run_at`. Callers
+ * pass a site they checked is visible.
  */
 @Injectable()
 export class AutomationConfigService {

@@ -1,7 +1,7 @@
 /*
- * When a schedule next fires (domain.md 15.5): the scheduler runs a config when the local hour, in
- * the account time zone, equals the hour of `scheduled_time` (weekly: on Mondays; monthly: on the
- * 1st). `next_run_at` is the first instant of that local hour (minute 0), stored in UTC.
+ * When a schedule next fires (docs/domain-model.md#automation-settings): the scheduler runs a config when the
+ * local hour, in the account time zone, equals the hour of `scheduled_time` (weekly: on Mondays; monthly: on
+ * the 1st). `next_run_at` is the first instant of that local hour (minute 0), stored in UTC.
  */
 
 export const AUTOMATION_FREQUENCIES = ['daily', 'weekly', 'monthly'] as const;

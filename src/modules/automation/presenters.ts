@@ -1,6 +1,9 @@
 import type { AutomationConfig } from './entities/automation-config.entity.js';
 
-/** AutomationConfig as the API shows it: every column, `scheduled_time` as `HH:MM` (domain.md 0.1). */
+/**
+ * AutomationConfig as the API shows it: every column, `scheduled_time` as `HH:MM`
+ * (docs/domain-model.md#conventions).
+ */
 export type AutomationConfigView = Omit<AutomationConfig, 'site' | 'account' | 'created_by_user'>;
 
 export function presentAutomationConfig(config: AutomationConfig): AutomationConfigView {

@@ -3,7 +3,7 @@ import { filter, InvalidFilterValue, type Sql } from '../../common/list/index.js
 import { queryValue, type RawQuery } from '../../common/list/list-query.js';
 
 /*
- * Days of the account's calendar (api.md 9.3, 9.11): dates are `YYYY-MM-DD` in the account time
+ * Days of the account's calendar: dates are `YYYY-MM-DD` in the account time
  * zone, and a day covers [its local midnight, the next local midnight). The zone is bound once per
  * query under `:billing_tz` (OwnAccountRows sets it), so the bounds are constants for the
  * `(account_id, created_at)` index.

@@ -7,7 +7,7 @@ import { UseThrottler } from '../../common/throttling/throttle.decorator.js';
 import { UsageAnalyticsDto } from './dto/credits.dto.js';
 import { DEFAULT_ANALYTICS_DAYS, MAX_ANALYTICS_DAYS, UsageReportsService } from './usage-reports.service.js';
 
-/** `account/usage/analytics/` (api.md 9.3): the caller's own account, not with a site API key. */
+/** `account/usage/analytics/`: the caller's own account, not with a site API key. */
 @ApiTags('account')
 @Controller('api/v1/account/usage')
 export class AccountUsageController {

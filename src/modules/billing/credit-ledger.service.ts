@@ -31,7 +31,7 @@ interface Pools {
 }
 
 /**
- * The only writer of the two credit pools (domain.md 7.1, 13.5): each change locks the account row,
+ * The only writer of the two credit pools (docs/domain-model.md#credits): each change locks the account row,
  * updates the pools and appends exactly one immutable CreditTransaction, in one transaction.
  */
 @Injectable()

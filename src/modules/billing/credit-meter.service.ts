@@ -9,14 +9,14 @@ import {
   type RelatedObjectType,
 } from './entities/credit-usage-log.entity.js';
 
-/** What a model contributes to a charge (domain.md §13.2). */
+/** What a model contributes to a charge (docs/domain-model.md#credits). */
 export interface ChargeModel {
   model_name: string;
   tokens_per_credit: number | null;
   credits_per_image: number | null;
 }
 
-/** One saved AI item turning its share of the task's hold into a charge (domain.md §13.3). */
+/** One saved AI item turning its share of the task's hold into a charge (docs/domain-model.md#credits). */
 export interface ItemCharge {
   accountId: number;
   taskId: string;
@@ -60,7 +60,7 @@ export function chargeReference(taskId: string, itemType: RelatedObjectType, ite
 }
 
 /**
- * Credit metering of AI work (domain.md §13.2–13.4): estimates, the atomic hold taken at enqueue,
+ * Credit metering of AI work (docs/domain-model.md#credits): estimates, the atomic hold taken at enqueue,
  * the per-item charge at SAVE (plan pool first, then bonus) and the release of what a task still
  * holds when it ends. Every method runs inside the caller's transaction.
  */
@@ -77,8 +77,8 @@ export class CreditMeter {
   }
 
   /**
-   * The estimate of each item (§13.4), whole credits: `units` holds one entry per item — the word
-   * count for the per-words units, ignored otherwise; `perImage` is the image model's price.
+   * The estimate of each item (docs/domain-model.md#credits), whole credits: `units` holds one entry per item
+   * — the word count for the per-words units, ignored otherwise; `perImage` is the image model's price.
    */
   itemEstimates(config: CreditCostConfig, units: readonly number[], perImage = 0): number[] {
     const cost = Number(config.credits_cost);
@@ -96,7 +96,7 @@ export class CreditMeter {
     }
   }
 
-  /** The actual credits of one provider call (§13.2). */
+  /** The actual credits of one provider call (docs/domain-model.md#credits). */
   async actualCredits(
     manager: EntityManager,
     config: CreditCostConfig,
@@ -155,10 +155,10 @@ export class CreditMeter {
   }
 
   /**
-   * Charges one saved item (§13.3): locks the account and the task, charges at most what is
-   * available including the task's own remaining hold, plan pool first, releases the item's share
-   * of the hold, and writes the ledger entry and the usage log. Internal-plan accounts only get the
-   * usage log. Throws AlreadyChargedError when the item's ledger reference exists.
+   * Charges one saved item (docs/domain-model.md#credits): locks the account and the task, charges at most
+   * what is available including the task's own remaining hold, plan pool first, releases the item's share of
+   * the hold, and writes the ledger entry and the usage log. Internal-plan accounts only get the usage log.
+   * Throws AlreadyChargedError when the item's ledger reference exists.
    */
   async charge(manager: EntityManager, item: ItemCharge, cost: number): Promise<ChargeOutcome> {
     const account = await this.accountCredits(manager, item.accountId, true);

@@ -1,7 +1,10 @@
 import type { CreditTransaction } from './entities/credit-transaction.entity.js';
 import type { CreditUsageLog } from './entities/credit-usage-log.entity.js';
 
-/* CreditTransaction and CreditUsageLog objects (api.md 8): every column under its name, nothing else. */
+/*
+ * CreditTransaction and CreditUsageLog objects (docs/api-conventions.md#object-representations): every column
+ * under its name, nothing else.
+ */
 
 export const TRANSACTION_FIELDS = [
   'id',

@@ -59,7 +59,7 @@ export interface Limits {
   limits: Record<'sites' | 'users' | 'keywords' | 'ahrefs_queries', LimitUsage>;
 }
 
-/** The caller's credit balance, ledger, usage log and plan limits (api.md 9.11). */
+/** The caller's credit balance, ledger, usage log and plan limits. */
 @Injectable()
 export class CreditsReadService {
   constructor(
@@ -106,7 +106,10 @@ export class CreditsReadService {
     );
   }
 
-  /** The plan and how much of each limit the account uses (domain.md 13.6 counts). */
+  /**
+   * The plan and how much of each limit the account uses
+   * (docs/domain-model.md#plans-subscriptions-and-limits).
+   */
   async limits(): Promise<Limits> {
     const account = await this.own.account();
     const { plan } = account;

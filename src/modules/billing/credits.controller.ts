@@ -19,8 +19,8 @@ import { UsageReportsService } from './usage-reports.service.js';
 const DAYS = 'Dates are `YYYY-MM-DD`, inclusive, in the account time zone.';
 
 /**
- * The credit reads of `billing/` (api.md 9.11): viewer and above, own account only (developers
- * included), not with a site API key; every `billing/` route is exempt from the account gate (3.2).
+ * The credit reads of `billing/`: viewer and above, own account only (developers
+ * included), not with a site API key; every `billing/` route is exempt from the account gate.
  */
 @ApiTags('billing')
 @Controller('api/v1/billing')

@@ -36,7 +36,7 @@ export interface OwnAccount {
 /**
  * Reads of the caller's own account for the credit endpoints. Every query starts from the tenant
  * scope narrowed to the principal's account, so cross-account callers (developers, system-account
- * users) see their own account here like everyone else (api.md 9.11 has no `account_id`).
+ * users) see their own account here like everyone else (these reads take no `account_id`).
  */
 @Injectable()
 export class OwnAccountRows {

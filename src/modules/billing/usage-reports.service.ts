@@ -57,8 +57,8 @@ export function parseAnalyticsDays(raw: RawQuery): number {
 }
 
 /**
- * Aggregates of the caller's usage logs over local days (api.md 9.3 `account/usage/analytics/`,
- * 9.11 `billing/credits/usage/summary/`). Groupings are ordered by credits, largest first.
+ * Aggregates of the caller's usage logs over local days (`account/usage/analytics/`,
+ * `billing/credits/usage/summary/`). Groupings are ordered by credits, largest first.
  */
 @Injectable()
 export class UsageReportsService {

@@ -71,7 +71,7 @@ export class IndustriesController {
 
 const DevWrite = () => applyDecorators(Roles('dev'), UseThrottler('system_admin'));
 
-/** `auth/keywords-library/` (api.md 9.2); `auth/seed-keywords/` below is the same controller. */
+/** `auth/keywords-library/`; `auth/seed-keywords/` below is the same controller. */
 @ApiTags('auth')
 @Controller('api/v1/auth/keywords-library')
 @UseThrottler('default')

@@ -9,7 +9,7 @@ import {
 import { CatalogueService } from './catalogue.service.js';
 import { KeywordLibraryService } from './keyword-library.service.js';
 
-/** Global reference data (api.md 9.2): public plans and industries, and the keyword library. */
+/** Global reference data: public plans and industries, and the keyword library. */
 @Module({
   imports: [SitesModule],
   controllers: [PlansController, IndustriesController, KeywordLibraryController, SeedKeywordsController],

@@ -18,7 +18,7 @@ export type IndustryView = Pick<
 export class CatalogueService {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Active, non-internal plans by `sort_order` (api.md 9.2). */
+  /** Active, non-internal plans by `sort_order`. */
   async plans(): Promise<PlanView[]> {
     const plans = await this.dataSource.manager.find(Plan, {
       where: { is_active: true, is_internal: false },

@@ -71,13 +71,13 @@ export interface SectorStat {
   total_volume: number;
 }
 
-/** "  Best   shoes " → "Best shoes" (domain.md 1.9). */
+/** "  Best   shoes " → "Best shoes" (docs/domain-model.md#catalogue). */
 export function normalizeKeyword(keyword: string): string {
   return keyword.trim().replace(/\s+/g, ' ');
 }
 
 /**
- * The global keyword library (api.md 9.2, domain.md 1.9): reads for every authenticated caller and
+ * The global keyword library (docs/domain-model.md#catalogue): reads for every authenticated caller and
  * API keys, writes for developers. With `site_id`, list rows carry `added` (a keyword of that site
  * uses the seed); DELETE answers 409 `in_use` while keywords use the seed.
  */
@@ -94,7 +94,10 @@ export class KeywordLibraryService {
     return this.dataSource.getRepository(SeedKeyword).createQueryBuilder('k');
   }
 
-  /** Active seeds; with `site_id`, only when that site is visible (else an empty list, api.md 3.1). */
+  /**
+   * Active seeds; with `site_id`, only when that site is visible (else an empty list,
+   * docs/api-conventions.md#roles-and-visibility).
+   */
   async list(raw: RawQuery, request: FastifyRequest): Promise<Paginated<SeedKeywordView>> {
     const qb = this.seeds().where('k.is_active = true');
     const siteParam = queryValue(raw, 'site_id');
@@ -207,7 +210,7 @@ export class KeywordLibraryService {
     }
   }
 
-  /** The industry must exist and the sector must be one of its sectors (domain.md 1.9). */
+  /** The industry must exist and the sector must be one of its sectors (docs/domain-model.md#catalogue). */
   private async checkPair(industryId: number, sectorId: number): Promise<void> {
     const industry = await this.dataSource.manager.findOneBy(Industry, { id: industryId });
     if (!industry) throw ApiError.field('industry_id', invalidReference(industryId));

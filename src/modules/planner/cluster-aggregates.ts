@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 
 /*
- * The maintained columns of clusters (domain.md §2.2): `keywords_count` (live keywords in the
+ * The maintained columns of clusters (docs/domain-model.md#planner): `keywords_count` (live keywords in the
  * cluster), `volume` (their effective volume, summed) and `mapped_pages` (live content in the
  * cluster). Every write that can change them recomputes them with one set-based statement in its
  * own transaction. Writers lock the clusters first (ordered by id), so two transactions touching
@@ -100,11 +100,11 @@ export async function refreshClustersOfKeywords(
 }
 
 /**
- * A deleted cluster lets its keywords go (domain.md §0.3): `cluster_id = NULL`, `status = 'new'` on
- * its keywords — trashed ones included, so a restored keyword never points at a deleted cluster —
- * then its aggregates are recomputed. Restoring the cluster does not re-attach them. Keywords
- * deleted in the same cascade as the cluster (its site or sector was deleted; the planner registers
- * keywords before clusters, so they are already deleted) stay attached and come back with it.
+ * A deleted cluster lets its keywords go (docs/domain-model.md#soft-delete-and-cascades):
+ * `cluster_id = NULL`, `status = 'new'` on its keywords — trashed ones included, so a restored keyword never
+ * points at a deleted cluster — then its aggregates are recomputed. Restoring the cluster does not re-attach
+ * them. Keywords deleted in the same cascade as the cluster (its site or sector was deleted; the planner
+ * registers keywords before clusters, so they are already deleted) stay attached and come back with it.
  */
 export async function detachKeywords(manager: EntityManager, clusterIds: readonly number[]): Promise<void> {
   if (clusterIds.length === 0) return;

@@ -37,8 +37,9 @@ export const CLUSTERS_LIST = defineList({
 const NAME_TAKEN = 'A cluster with this name already exists in this sector.';
 
 /**
- * `planner/clusters/` (api.md 9.4, domain.md 2.2). `keywords_count`, `volume` and `mapped_pages` are
- * maintained by the writes that change them; deleting a cluster detaches its keywords (§0.3).
+ * `planner/clusters/` (docs/domain-model.md#planner). `keywords_count`, `volume` and `mapped_pages` are
+ * maintained by the writes that change them; deleting a cluster detaches its keywords
+ * (docs/domain-model.md#soft-delete-and-cascades).
  */
 @Injectable()
 export class ClustersService extends PlannerResource<Cluster, ClusterView> {

@@ -44,14 +44,17 @@ export interface QueueResult {
   skipped: { idea_id: number; reason: QueueSkipReason }[];
 }
 
-/** States from which the first idea of a cluster maps it (domain.md 12: `new → mapped`). */
+/**
+ * States from which the first idea of a cluster maps it (`new → mapped`,
+ * docs/domain-model.md#state-machines).
+ */
 const MAPPABLE = CLUSTER_STATUS.states.filter(
   (state) => state !== 'mapped' && CLUSTER_STATUS.canTransition(state, 'mapped'),
 );
 
 /**
- * `planner/ideas/` (api.md 9.4, domain.md 2.3): ideas with their keywords (join table), the cluster
- * they map, and `bulk_queue_to_writer`, which creates one writer task per idea (domain.md 3.1).
+ * `planner/ideas/` (docs/domain-model.md#planner): ideas with their keywords (join table), the cluster
+ * they map, and `bulk_queue_to_writer`, which creates one writer task per idea (docs/domain-model.md#writer).
  */
 @Injectable()
 export class IdeasService extends PlannerResource<ContentIdea, IdeaView> {
@@ -130,9 +133,10 @@ export class IdeasService extends PlannerResource<ContentIdea, IdeaView> {
   }
 
   /**
-   * `bulk_queue_to_writer`: one task per `new`, enabled idea with a live cluster (domain.md 3.1), and
-   * the idea becomes `queued` — in one transaction, with the ideas locked so a concurrent call cannot
-   * queue them twice. Ids the caller cannot see are ignored; the others are reported when skipped.
+   * `bulk_queue_to_writer`: one task per `new`, enabled idea with a live cluster
+   * (docs/domain-model.md#writer), and the idea becomes `queued` — in one transaction, with the ideas locked
+   * so a concurrent call cannot queue them twice. Ids the caller cannot see are ignored; the others are
+   * reported when skipped.
    */
   queueToWriter(ids: readonly number[]): Promise<QueueResult> {
     return this.transaction(async (tx) => {
@@ -247,7 +251,7 @@ export class IdeasService extends PlannerResource<ContentIdea, IdeaView> {
     );
   }
 
-  /** An idea exists for the cluster: it becomes `mapped` (domain.md 2.2, 12). */
+  /** An idea exists for the cluster: it becomes `mapped` (docs/domain-model.md#state-machines). */
   private async mapCluster(manager: EntityManager, clusterId: number): Promise<void> {
     await manager.query(
       `UPDATE igny8_clusters SET status = 'mapped', updated_at = now()

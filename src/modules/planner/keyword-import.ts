@@ -6,7 +6,7 @@ import { REQUIRED } from '../../common/http/field-rule.js';
 import { normalizeKeyword } from '../catalogue/keyword-library.service.js';
 
 /*
- * `POST planner/keywords/import_keywords/` (api.md 9.4): reading the multipart form and the CSV
+ * `POST planner/keywords/import_keywords/`: reading the multipart form and the CSV
  * rows. Matching rows to seeds and writing them is the keywords service's part.
  */
 

@@ -126,7 +126,7 @@ interface NewKeyword {
 const pairKey = (sectorId: number, seedId: number) => `${Number(sectorId)}:${Number(seedId)}`;
 
 /**
- * `planner/keywords/` (api.md 9.4, domain.md 2.1): a site's use of a seed keyword. Every write that
+ * `planner/keywords/` (docs/domain-model.md#planner): a site's use of a seed keyword. Every write that
  * moves keywords in or out of a cluster, or changes their volume, recomputes the clusters in the same
  * transaction (cluster-aggregates.ts); creates count against `max_keywords`.
  */
@@ -196,8 +196,8 @@ export class KeywordsService extends PlannerResource<Keyword, KeywordView> {
   }
 
   /**
-   * Assigning a cluster maps the keyword, clearing it makes it `new` (domain.md 12); a `status` in the
-   * body that differs from the current one is an editor's override and wins.
+   * Assigning a cluster maps the keyword, clearing it makes it `new` (docs/domain-model.md#state-machines); a
+   * `status` in the body that differs from the current one is an editor's override and wins.
    */
   async update(id: number, body: UpdateKeywordDto): Promise<KeywordView> {
     const row = await this.find(id);
@@ -230,7 +230,7 @@ export class KeywordsService extends PlannerResource<Keyword, KeywordView> {
     return this.bulkUpdateRows(body.ids, { status: body.status, disabled: body.disabled }, KEYWORD_STATUS);
   }
 
-  /** Seeds of the site's industry into one sector (api.md 9.4 `bulk_add_from_seed`). */
+  /** `bulk_add_from_seed`: seeds of the site's industry into one sector. */
   async bulkAddFromSeed(body: BulkAddFromSeedDto): Promise<SeedAddResult> {
     const site = await this.refs.siteWithIndustry(body.site_id);
     const { sector } = await this.refs.placement(body.site_id, body.sector_id, site);

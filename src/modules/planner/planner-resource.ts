@@ -59,9 +59,9 @@ export interface Placement {
 }
 
 /**
- * Body references of the planner (api.md 3.1, domain.md 0.4): a site, sector, cluster or keyword
- * the caller cannot see answers 400 on the field like a missing id; a visible row of another site
- * or sector answers 400 on the field too.
+ * Body references of the planner (docs/api-conventions.md#roles-and-visibility): a site, sector, cluster or
+ * keyword the caller cannot see answers 400 on the field like a missing id; a visible row of another site or
+ * sector answers 400 on the field too.
  */
 @Injectable()
 export class PlannerRefs {
@@ -133,10 +133,10 @@ export function sameSector(
 }
 
 /**
- * `max_keywords` (domain.md 13.6): locks the account (so concurrent writers are checked one after the
- * other) and refuses the whole request with 403 `plan_limit_reached` when `requested` more live
- * keywords would exceed the plan. The count covers every site of the account, including sites the
- * caller cannot see (it reads a number, no rows).
+ * `max_keywords` (docs/domain-model.md#plans-subscriptions-and-limits): locks the account (so concurrent
+ * writers are checked one after the other) and refuses the whole request with 403 `plan_limit_reached` when
+ * `requested` more live keywords would exceed the plan. The count covers every site of the account, including
+ * sites the caller cannot see (it reads a number, no rows).
  */
 export async function assertKeywordCapacity(
   manager: EntityManager,
@@ -197,7 +197,7 @@ export abstract class PlannerResource<T extends ObjectLiteral, V> extends Scoped
   }
 
   /**
-   * `bulk_update` (api.md 9.4): sets the given columns on the visible rows among `ids` in one
+   * `bulk_update`: sets the given columns on the visible rows among `ids` in one
    * statement; a status change is checked against the state machine for every row first.
    * `changes` names columns (from code, never from the request); undefined values are not set.
    */

@@ -43,7 +43,7 @@ import { KEYWORDS_LIST, KeywordsService } from './keywords.service.js';
 import { KEYWORD_SCHEMA } from './presenters.js';
 
 /*
- * api.md 9.4 (without the AI actions): reads viewer + API key, writes and actions editor + API key,
+ * `planner/` (without the AI actions): reads viewer + API key, writes and actions editor + API key,
  * trash/restore/purge admin; throttle `planner` throughout.
  */
 

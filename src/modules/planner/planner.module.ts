@@ -14,7 +14,7 @@ import {
   KeywordsController,
 } from './planner.controller.js';
 
-/** Planner (api.md 9.4 without the AI actions): keywords, clusters and ideas. */
+/** Planner (without the AI actions): keywords, clusters and ideas. */
 @Module({
   controllers: [
     KeywordActionsController,

@@ -6,9 +6,9 @@ import type { ContentIdea } from './entities/content-idea.entity.js';
 import type { Keyword } from './entities/keyword.entity.js';
 
 /*
- * Keyword, Cluster and Idea objects (api.md 8): every column under its name, plus the computed
- * fields, read for a whole page in one query (the rows given are already visible to the caller;
- * related rows are read by their ids, deleted ones hidden).
+ * Keyword, Cluster and Idea objects (docs/api-conventions.md#object-representations): every column under its
+ * name, plus the computed fields, read for a whole page in one query (the rows given are already visible to
+ * the caller; related rows are read by their ids, deleted ones hidden).
  */
 
 /** The columns every planner and writer row has. */

@@ -4,9 +4,9 @@ import { IDEA_STATUSES } from './entities/content-idea.entity.js';
 import { KEYWORD_STATUSES } from './entities/keyword.entity.js';
 
 /*
- * Planner state machines (domain.md §12). Each status is a manual override for editors ("any → any"
- * by PATCH / bulk_update), so every transition is also client-settable; the automatic transitions
- * (new → mapped on cluster assignment, new → queued when a task is created, …) are a subset.
+ * Planner state machines (docs/domain-model.md#state-machines). Each status is a manual override for editors
+ * ("any → any" by PATCH / bulk_update), so every transition is also client-settable; the automatic
+ * transitions (new → mapped on cluster assignment, new → queued when a task is created, …) are a subset.
  */
 
 /** Keywords.status: `new → mapped` (cluster assigned), `mapped → new` (cleared), any → any by an editor. */

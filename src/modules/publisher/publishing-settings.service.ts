@@ -28,16 +28,17 @@ export type PublishingSettingsChanges = Partial<
 >;
 
 /**
- * PublishingSettings (domain.md 5.3): one per site, created with the defaults the first time it is
- * read or written. Callers pass a site they checked is visible.
+ * PublishingSettings (docs/domain-model.md#publishing-settings): one per site, created with the defaults the
+ * first time it is read or written. Callers pass a site they checked is visible.
  */
 @Injectable()
 export class PublishingSettingsService {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Whether content of the site entering `review` moves on to `approved` (domain.md 16.3). Reads
-   * without creating the row: a site without one has the default (off).
+   * Whether content of the site entering `review` moves on to `approved`
+   * (docs/domain-model.md#publishing-settings). Reads without creating the row: a site without one has the
+   * default (off).
    */
   async autoApprovalEnabled(
     siteId: number,

@@ -8,7 +8,7 @@ import { UseThrottler } from '../../common/throttling/throttle.decorator.js';
 import { ResetSiteSettingsDto, SiteSettingsDto, UpdateSiteSettingsDto } from './dto/site-settings.dto.js';
 import { type SiteSettingsView, SiteSettingsService } from './site-settings.service.js';
 
-/** `system/sites/{id}/settings/` (api.md 9.10): one site's AI, automation and publishing settings. */
+/** `system/sites/{id}/settings/`: one site's AI, automation and publishing settings. */
 @ApiTags('system')
 @Controller('api/v1/system/sites')
 @UseThrottler('system')

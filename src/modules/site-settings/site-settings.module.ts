@@ -5,7 +5,7 @@ import { PublisherModule } from '../publisher/publisher.module.js';
 import { SiteSettingsController } from './site-settings.controller.js';
 import { SiteSettingsService } from './site-settings.service.js';
 
-/** `system/sites/{id}/settings/` (api.md 9.10): the per-site settings of the AI, automation and publisher modules. */
+/** `system/sites/{id}/settings/`: the per-site settings of the AI, automation and publisher modules. */
 @Module({
   imports: [AiConfigModule, AutomationModule, PublisherModule],
   controllers: [SiteSettingsController],

@@ -33,7 +33,7 @@ export interface SiteSettingsView {
 }
 
 /**
- * `system/sites/{id}/settings/` (api.md 9.10): a site's AI overrides, automation config and
+ * `system/sites/{id}/settings/`: a site's AI overrides, automation config and
  * publishing settings, read, changed and reset together. The site must be visible to the caller
  * (else 404); writes lock its row, so concurrent changes to one site apply one after the other, and
  * run in one transaction: any error leaves every section unchanged.

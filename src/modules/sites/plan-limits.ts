@@ -24,7 +24,10 @@ export async function lockPlanLimit(
   return row?.value ?? null;
 }
 
-/** 403 `plan_limit_reached` (domain.md 13.6) when `current + requested` would exceed `max`. */
+/**
+ * 403 `plan_limit_reached` (docs/domain-model.md#plans-subscriptions-and-limits) when `current + requested`
+ * would exceed `max`.
+ */
 export function assertWithinPlanLimit(
   limit: PlanLimit,
   max: number | null,

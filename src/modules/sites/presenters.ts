@@ -2,9 +2,9 @@ import type { Sector } from '../auth/entities/sector.entity.js';
 import type { Site } from '../auth/entities/site.entity.js';
 
 /*
- * Site and Sector objects (api.md 8): every column under its name from an explicit list — so the
- * key hash and the encrypted key (and any secret column added later) are never serialised — plus
- * the computed fields, which the services compute per page.
+ * Site and Sector objects (docs/api-conventions.md#object-representations): every column under its name from
+ * an explicit list — so the key hash and the encrypted key (and any secret column added later) are never
+ * serialised — plus the computed fields, which the services compute per page.
  */
 
 function pick<T extends object, K extends keyof T>(row: T, keys: readonly K[]): Pick<T, K> {
@@ -58,7 +58,7 @@ export const PUBLIC_SITE_FIELDS = ['id', 'name', 'slug', 'domain'] as const sati
 
 export type PublicSiteView = Pick<Site, (typeof PUBLIC_SITE_FIELDS)[number]>;
 
-/** The anonymous slug lookup shows only these (api.md 9.2.3). */
+/** The anonymous slug lookup shows only these. */
 export function presentPublicSite(site: Site): PublicSiteView {
   return pick(site, PUBLIC_SITE_FIELDS);
 }

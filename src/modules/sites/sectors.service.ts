@@ -36,7 +36,7 @@ export const SECTORS_LIST = defineList({
 const ALREADY_SELECTED = 'This sector is already selected for the site.';
 
 /**
- * `auth/sectors/` and the sector actions of `auth/sites/` (api.md 9.2, 9.2.3): 1 to 5 live sectors
+ * `auth/sectors/` and the sector actions of `auth/sites/`: 1 to 5 live sectors
  * per site, each from a template of the site's industry. Every count-and-write runs with the site
  * row locked, so concurrent requests cannot pass the limit together.
  */
@@ -136,7 +136,7 @@ export class SectorsService extends ScopedResource<Sector, SectorView> {
   }
 
   /**
-   * `POST auth/sites/{id}/select_sectors/` (api.md 9.2.3): sets the site's industry while it has no
+   * `POST auth/sites/{id}/select_sectors/`: sets the site's industry while it has no
    * sectors, creates the missing sectors, re-activates listed ones and deactivates the others.
    */
   async selectSectors(

@@ -15,8 +15,9 @@ export interface SiteKey {
 }
 
 /**
- * A new WordPress API key (domain.md 1.10): `igny8_sk_` + 40 CSPRNG base62 characters, stored as its
- * SHA-256 hex (lookups) and an AES-256-GCM copy (sent to WordPress), plus its last four characters.
+ * A new WordPress API key (docs/domain-model.md#sites-and-sectors): `igny8_sk_` + 40 CSPRNG base62
+ * characters, stored as its SHA-256 hex (lookups) and an AES-256-GCM copy (sent to WordPress), plus its last
+ * four characters.
  */
 export function newSiteKey(encryptionKey: Buffer): SiteKey {
   const value = `${API_KEY_PREFIX}${randomBase62(40)}`;

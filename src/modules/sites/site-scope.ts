@@ -14,7 +14,7 @@ export const SECTOR_SHAPE: TenantShape = {
   deletedAt: 'x.deleted_at',
 };
 
-/** A site can have 1 to 5 live sectors once sectors are selected (domain.md 1.11). */
+/** A site can have 1 to 5 live sectors once sectors are selected (docs/domain-model.md#sites-and-sectors). */
 export const MAX_SECTORS = 5;
 
 /*

@@ -57,7 +57,7 @@ export const SectorsController = resourceController(
   SectorsService,
 );
 
-/** The site routes beyond the generated ones (api.md 9.2, 9.2.3). */
+/** The site routes beyond the generated ones. */
 @ApiTags('auth')
 @Controller('api/v1/auth/sites')
 @UseThrottler('default')

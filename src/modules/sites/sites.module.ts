@@ -3,7 +3,7 @@ import { SectorsController, SiteActionsController, SitesController } from './sit
 import { SectorsService } from './sectors.service.js';
 import { SitesService } from './sites.service.js';
 
-/** Sites and their sectors (api.md 9.2, 9.2.3): scoped CRUD, trash, API keys, sector selection, public lookup. */
+/** Sites and their sectors: scoped CRUD, trash, API keys, sector selection, public lookup. */
 @Module({
   controllers: [SiteActionsController, SitesController, SectorsController],
   providers: [SitesService, SectorsService],

@@ -56,8 +56,9 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
 }
 
 /**
- * The first free slug among live sites of every account (domain.md 1.10): `base`, `base-2`, … The
- * check is global by nature and reads nothing but slugs; the partial unique index settles races.
+ * The first free slug among live sites of every account (docs/domain-model.md#sites-and-sectors): `base`,
+ * `base-2`, … The check is global by nature and reads nothing but slugs; the partial unique index settles
+ * races.
  */
 async function uniqueSiteSlug(manager: EntityManager, name: string): Promise<string> {
   const base = slugify(name, 'site');
@@ -71,7 +72,7 @@ async function uniqueSiteSlug(manager: EntityManager, name: string): Promise<str
 }
 
 /**
- * `auth/sites/` (api.md 9.2, 9.2.3): scoped CRUD with trash, the plan's `max_sites`, the API key
+ * `auth/sites/`: scoped CRUD with trash, the plan's `max_sites`, the API key
  * issued with the site, the anonymous lookup by slug and `set_active` / `regenerate_api_key`.
  */
 @Injectable()
@@ -96,11 +97,11 @@ export class SitesService extends ScopedResource<Site, SiteView> implements OnMo
     this.deps.softDeletes.registerCascade('igny8_sites', { table: 'igny8_sectors', column: 'site_id' });
   }
 
-  /** Anonymous `GET auth/sites/?slug=`: at most one active site, four fields (api.md 9.2.3). */
+  /** Anonymous `GET auth/sites/?slug=`: at most one active site, four fields. */
   publicLookup(raw: RawQuery, request: FastifyRequest): Promise<Paginated<PublicSiteView>> {
     const slug = queryValue(raw, 'slug');
     if (typeof slug !== 'string' || slug === '') throw new ApiError('authentication_required');
-    return this.deps.context.runAsSystem('public site lookup by slug (api.md 9.2.3)', () =>
+    return this.deps.context.runAsSystem('public site lookup by slug', () =>
       this.deps.lists.list(
         this.repo.query().andWhere('s.slug = :public_slug AND s.is_active = true', { public_slug: slug }),
         PUBLIC_LOOKUP_LIST,
@@ -170,7 +171,7 @@ export class SitesService extends ScopedResource<Site, SiteView> implements OnMo
     return this.get(id);
   }
 
-  /** Sets the caller's `active_site_id` (api.md 9.2). */
+  /** Sets the caller's `active_site_id`. */
   async setActive(id: number): Promise<SiteView> {
     const principal = this.deps.context.requirePrincipal();
     await this.find(id);
@@ -204,7 +205,9 @@ export class SitesService extends ScopedResource<Site, SiteView> implements OnMo
     await this.assertSiteLimit(manager, row.account_id);
   }
 
-  /** `max_sites` counts the live sites of the account (domain.md 13.6). */
+  /**
+   * `max_sites` counts the live sites of the account (docs/domain-model.md#plans-subscriptions-and-limits).
+   */
   private async assertSiteLimit(manager: EntityManager, accountId: number): Promise<void> {
     const max = await lockPlanLimit(manager, accountId, 'max_sites');
     if (max === null) return;

@@ -25,9 +25,9 @@ export interface SystemAccountResult {
 }
 
 /**
- * `create-system-account` (domain.md 0.4, 19.7), idempotent: the `aws-admin` account (`is_system`,
- * `active`, `internal` plan, an `active` subscription without period end) and a `developer` user from
- * SYSTEM_ADMIN_EMAIL / SYSTEM_ADMIN_PASSWORD. An existing user keeps its password; an email that
+ * `create-system-account` (docs/domain-model.md#system-account), idempotent: the `aws-admin` account
+ * (`is_system`, `active`, `internal` plan, an `active` subscription without period end) and a `developer`
+ * user from SYSTEM_ADMIN_EMAIL / SYSTEM_ADMIN_PASSWORD. An existing user keeps its password; an email that
  * belongs to a user of another account is refused rather than moved.
  */
 @Injectable()

@@ -31,7 +31,7 @@ export class RequestMetricsDto implements RequestMetrics {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** `system/request-metrics/{tracking_id}/` (api.md 7, 9.10). */
+/** `system/request-metrics/{tracking_id}/` (docs/api-conventions.md#request-id-and-resource-tracking). */
 @ApiTags('system')
 @UseThrottler('system')
 @Controller('api/v1/system/request-metrics')

@@ -31,7 +31,7 @@ export const SITE_ACCESS_LIST = defineList({
 });
 
 /**
- * `auth/site-access/` (api.md 9.2, domain.md 1.12). A grant has no account column of its own: it
+ * `auth/site-access/` (docs/tenancy.md#who-sees-what). A grant has no account column of its own: it
  * is scoped through its site and user (both live, joined in every read), so a grant whose site or
  * user is deleted or foreign is invisible. Grants go to editors and viewers only; DELETE is hard.
  */

@@ -2,8 +2,9 @@ import type { EntityManager } from 'typeorm';
 import { ApiError } from '../../common/http/error-codes.js';
 
 /**
- * `Plan.max_users` (domain.md 13.6): non-deleted users of the account except `system_bot`. Locks
- * the account row first, so concurrent creates and restores of one account are counted one by one.
+ * `Plan.max_users` (docs/domain-model.md#plans-subscriptions-and-limits): non-deleted users of the account
+ * except `system_bot`. Locks the account row first, so concurrent creates and restores of one account are
+ * counted one by one.
  */
 export async function assertUserCapacity(
   manager: EntityManager,

@@ -6,7 +6,7 @@ import { OptionalBoolean, OptionalChoice, OptionalText, RequiredText } from '../
 import { USER_ROLES } from '../auth/entities/user.entity.js';
 import { Choice, Pk } from '../sites/dto/fields.js';
 
-/** The roles `auth/users/` and `account/team/` can give a new user (api.md 9.2.2). */
+/** The roles `auth/users/` and `account/team/` can give a new user. */
 export const CREATABLE_ROLES = ['admin', 'editor', 'viewer'] as const;
 export type CreatableRole = (typeof CREATABLE_ROLES)[number];
 

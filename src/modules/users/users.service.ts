@@ -35,7 +35,7 @@ import { SessionRevoker } from './session-revoker.js';
 import { assertUserCapacity } from './user-limits.js';
 import type { CreateUserDto, UpdateUserDto } from './users.dto.js';
 
-/** Invitation links are normal password-reset tokens (domain.md 1.5): one hour. */
+/** Invitation links are normal password-reset tokens (docs/domain-model.md#tokens-and-sessions): one hour. */
 const INVITE_TTL_MS = 3600_000;
 
 export const USERS_LIST = defineList({
@@ -66,7 +66,7 @@ function canAssign(principal: Principal, role: Role): boolean {
 }
 
 /**
- * `auth/users/` (api.md 9.2.2) and the user side of `account/team/`: users are account-scoped (every
+ * `auth/users/` and the user side of `account/team/`: users are account-scoped (every
  * role sees the users of its account; developers all accounts). Creation counts against
  * `max_users`; deleting or deactivating a user revokes all of its sessions at once.
  */

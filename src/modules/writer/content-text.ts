@@ -1,7 +1,7 @@
 import type { Content } from './entities/content.entity.js';
 
 /*
- * Text rules of content (domain.md §3.2, api.md 9.5 `validation/`), pure functions so they can be
+ * Text rules of content (`word_count`, `GET writer/content/{id}/validation/`), pure functions so they can be
  * unit-tested and reused by the AI engine.
  */
 
@@ -48,7 +48,7 @@ export const META_DESCRIPTION_MAX = 160;
 export const MIN_WORDS = 300;
 
 /**
- * `GET writer/content/{id}/validation/` (api.md 9.5): errors for empty `title`, `content_html`,
+ * `GET writer/content/{id}/validation/`: errors for empty `title`, `content_html`,
  * `meta_title`, `meta_description`; warnings for long meta fields, a missing primary keyword or
  * one absent from the title, no generated featured image, and fewer than 300 words.
  */

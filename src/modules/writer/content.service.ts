@@ -38,7 +38,10 @@ export interface FeaturedImage {
   status: ImageStatus;
 }
 
-/** Content (api.md 8): every column plus `cluster_name`, `sector_name`, `taxonomy_term_ids`, `featured_image`, `images_count`. */
+/**
+ * Content (docs/api-conventions.md#object-representations): every column plus `cluster_name`, `sector_name`,
+ * `taxonomy_term_ids`, `featured_image`, `images_count`.
+ */
 export type ContentView = Content & {
   cluster_name: string | null;
   sector_name: string | null;
@@ -155,7 +158,7 @@ export const CONTENT_LIST = defineList({
 });
 
 /**
- * `writer/content/` (api.md 9.5): CRUD with the editorial state machine (domain.md §12), taxonomy
+ * `writer/content/`: CRUD with the editorial state machine (docs/domain-model.md#state-machines), taxonomy
  * terms of the same site, `word_count` recomputed from `content_html` on every save, the cluster's
  * `mapped_pages` kept in the same transaction (create, cluster change, delete, restore), soft
  * delete cascading to the images, bulk status changes and the `validation/` report.
@@ -244,7 +247,7 @@ export class ContentService extends WriterResource<Content, ContentView> {
     return this.get(id);
   }
 
-  /** `bulk_update {ids, status}`: rows whose transition §12 does not allow are skipped (`invalid_transition`). */
+  /** `bulk_update {ids, status}`: rows whose transition the state machine does not allow are skipped (`invalid_transition`). */
   bulkUpdate(ids: number[], status: ContentStatus): Promise<{ updated_count: number; skipped: Skipped[] }> {
     const from = CONTENT_STATUS.states.filter((state) => CONTENT_STATUS.isAllowed(state, status));
     return this.bulkSetStatus(ids, status, from);

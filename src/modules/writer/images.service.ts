@@ -13,7 +13,10 @@ import { IMAGE_STATUS } from './state-machines.js';
 import { WriterResource } from './writer-resource.js';
 import { IMAGE_SHAPE, labelsOf, WriterRefs } from './writer-scope.js';
 
-/** Image (api.md 8): every column plus `content_title`; `image_url` is the public URL of the existing file, else null. */
+/**
+ * Image (docs/api-conventions.md#object-representations): every column plus `content_title`; `image_url` is
+ * the public URL of the existing file, else null.
+ */
 export type ImageView = Image & { content_title: string | null };
 
 export type OverallStatus = 'pending' | 'complete' | 'failed' | 'partial';
@@ -82,9 +85,10 @@ export function overallStatus(statuses: readonly ImageStatus[]): OverallStatus {
 }
 
 /**
- * `writer/images/` (api.md 9.5): CRUD (site and sector taken from the content; one image per
- * content, type and position), status reset to `pending` only (domain.md §12), the per-content
- * grouping, bulk status reset and the file itself. Restore is refused while the content is deleted.
+ * `writer/images/`: CRUD (site and sector taken from the content; one image per
+ * content, type and position), status reset to `pending` only (docs/domain-model.md#state-machines), the
+ * per-content grouping, bulk status reset and the file itself. Restore is refused while the content is
+ * deleted.
  */
 @Injectable()
 export class ImagesService extends WriterResource<Image, ImageView> {

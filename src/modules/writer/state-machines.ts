@@ -4,11 +4,11 @@ import type { ImageStatus } from './entities/image.entity.js';
 import type { TaskStatus } from './entities/task.entity.js';
 
 /*
- * Writer state machines (domain.md §12): `transitions` is every transition of the table (jobs and
- * server-side actions check `canTransition` and skip the item otherwise); `clientSettable` is what
+ * Writer state machines (docs/domain-model.md#state-machines): `transitions` is every transition of the table
+ * (jobs and server-side actions check `canTransition` and skip the item otherwise); `clientSettable` is what
  * PATCH / PUT / bulk_update may write (`assertTransition`, 400 `invalid_transition`).
  *
- * The WordPress remote status mapping (wordpress.md §6.3: status webhooks, status checks, syncs)
+ * The WordPress remote status mapping (status webhooks, status checks, syncs; not built yet)
  * records what the remote site reports and is applied as such, not through these tables.
  */
 

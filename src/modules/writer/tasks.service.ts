@@ -12,7 +12,10 @@ import { TASK_STATUS } from './state-machines.js';
 import { WriterResource, type Skipped } from './writer-resource.js';
 import { labelsOf, type Place, TASK_SHAPE, WriterRefs } from './writer-scope.js';
 
-/** Task (api.md 8): every column plus `cluster_name`, `idea_title`, `sector_name`, `content_id`. */
+/**
+ * Task (docs/api-conventions.md#object-representations): every column plus `cluster_name`, `idea_title`,
+ * `sector_name`, `content_id`.
+ */
 export type TaskView = Task & {
   cluster_name: string | null;
   idea_title: string | null;
@@ -59,9 +62,9 @@ export const TASKS_LIST = defineList({
 });
 
 /**
- * `writer/tasks/` (api.md 9.5): CRUD with the cluster, idea and taxonomy term resolved through the
+ * `writer/tasks/`: CRUD with the cluster, idea and taxonomy term resolved through the
  * caller's scope (same site; cluster and idea also the same sector), trash/restore/purge, and
- * re-queueing (`status: queued` from `failed`/`completed` only, domain.md §12).
+ * re-queueing (`status: queued` from `failed`/`completed` only, docs/domain-model.md#state-machines).
  */
 @Injectable()
 export class TasksService extends WriterResource<Task, TaskView> {

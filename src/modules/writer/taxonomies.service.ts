@@ -40,7 +40,7 @@ export function slugify(text: string): string {
 }
 
 /**
- * `writer/taxonomies/` (api.md 9.5): a site's categories and tags, optionally of one sector; the
+ * `writer/taxonomies/`: a site's categories and tags, optionally of one sector; the
  * slug is derived from the name when not given and is unique per site and type among live terms.
  */
 @Injectable()

@@ -5,7 +5,7 @@ import { WRITER_CASCADES, type WRITER_TABLES } from './entities/cascades.js';
 type WriterTable = (typeof WRITER_TABLES)[number];
 
 /**
- * Runs `work` with the clusters' `mapped_pages` (domain.md §2.2: live content per cluster) kept
+ * Runs `work` with the clusters' `mapped_pages` (live content per cluster) kept
  * right in the same transaction: the clusters named, and those of the given content rows, are
  * locked first (the planner's lock order, cluster-aggregates.ts), then recomputed after `work`.
  */
@@ -29,13 +29,12 @@ export async function maintainingMappedPages<R>(
 }
 
 /**
- * Set-based soft delete of writer rows (domain.md §0.3): one UPDATE gives every row its own new
- * `deleted_cascade_id`, then one UPDATE per cascade level (WRITER_CASCADES, content → images)
- * copies each parent's id to its children — so 500 ids cost a constant number of statements.
- * Deleting content keeps its clusters' `mapped_pages` right. (Site and sector cascades need no
- * recomputation: a content's cluster is of its sector, so it is deleted in the same cascade and
- * keeps counting it, see cluster-aggregates.ts.)
- * Returns the number of rows deleted directly.
+ * Set-based soft delete of writer rows (docs/domain-model.md#soft-delete-and-cascades): one UPDATE gives
+ * every row its own new `deleted_cascade_id`, then one UPDATE per cascade level (WRITER_CASCADES, content →
+ * images) copies each parent's id to its children — so 500 ids cost a constant number of statements. Deleting
+ * content keeps its clusters' `mapped_pages` right. (Site and sector cascades need no recomputation: a
+ * content's cluster is of its sector, so it is deleted in the same cascade and keeps counting it, see
+ * cluster-aggregates.ts.) Returns the number of rows deleted directly.
  */
 export async function softDeleteWriterRows(
   manager: EntityManager,

@@ -49,7 +49,7 @@ import { TASKS_LIST, TasksService } from './tasks.service.js';
 import { TAXONOMIES_LIST, TaxonomiesService } from './taxonomies.service.js';
 
 /*
- * `writer/` (api.md 9.5) without the AI actions and the publishing actions (later issues). Reads:
+ * `writer/` without the AI actions and the publishing actions (not built yet). Reads:
  * viewer + key; writes and actions: editor + key; trash/restore/purge: admin. Throttles: tasks,
  * images and taxonomies `writer`; content `content_read` (GET) / `content_write` (others).
  */
@@ -59,8 +59,8 @@ const API_KEY = { read: true, write: true };
 
 /**
  * The generated CRUD controller of `writer/<resource>/`, recording the request origin for
- * `image_url`. `trash/` is a GET: it takes the read throttle (api.md 6: GET on `writer/content/…`
- * is `content_read`).
+ * `image_url`. `trash/` is a GET: it takes the read throttle (GET on `writer/content/…` is
+ * `content_read`).
  */
 function writerController(
   resource: string,
@@ -115,7 +115,7 @@ export const ImagesController = writerController('images', 'Images', ImagesServi
   UpdateImageDto,
 ]);
 
-/** Taxonomies have no filter_options (api.md 5.3 lists none). */
+/** Taxonomies have no filter_options. */
 export const TaxonomiesController = writerController(
   'taxonomies',
   'Taxonomies',

@@ -17,7 +17,7 @@ import {
 import { WriterRefs } from './writer-scope.js';
 
 /**
- * The writer (api.md 9.5, domain.md §3): tasks, content, taxonomy terms and images. The AI actions
+ * The writer (docs/domain-model.md#writer): tasks, content, taxonomy terms and images. The AI actions
  * live in the AI module, publishing in a later one.
  */
 @Module({
@@ -36,7 +36,7 @@ import { WriterRefs } from './writer-scope.js';
 export class WriterModule implements OnModuleInit {
   constructor(private readonly softDeletes: SoftDeleteService) {}
 
-  /** Site/sector → writer rows and content → images (domain.md §0.3). */
+  /** Site/sector → writer rows and content → images (docs/domain-model.md#soft-delete-and-cascades). */
   onModuleInit(): void {
     for (const { parent, table, column } of WRITER_CASCADES) {
       this.softDeletes.registerCascade(parent, { table, column });

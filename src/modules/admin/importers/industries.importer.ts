@@ -21,7 +21,7 @@ interface ExistingIndustry extends IndustryRow {
   id: number;
 }
 
-/** `admin/industries/import_csv/`: rows upsert by `slug` (domain.md 1.7). */
+/** `admin/industries/import_csv/`: rows upsert by `slug` (docs/domain-model.md#catalogue). */
 export const INDUSTRIES_IMPORTER: CsvImporter<IndustryRow, ExistingIndustry, null> = {
   required: INDUSTRY_COLUMNS,
   keyColumn: 'slug',

@@ -25,7 +25,10 @@ interface ExistingSector extends SectorRow {
 /** Industry ids by slug, for the industries the file names. */
 type IndustryIds = Map<string, number>;
 
-/** `admin/industry-sectors/import_csv/`: rows upsert by `slug` within the industry (domain.md 1.8). */
+/**
+ * `admin/industry-sectors/import_csv/`: rows upsert by `slug` within the industry
+ * (docs/domain-model.md#catalogue).
+ */
 export const INDUSTRY_SECTORS_IMPORTER: CsvImporter<SectorRow, ExistingSector, IndustryIds> = {
   required: INDUSTRY_SECTOR_COLUMNS,
   keyColumn: 'slug',

@@ -3,7 +3,7 @@ import { KEYWORD_INTENTS, type KeywordIntent } from '../../auth/entities/seed-ke
 import { normalizeKeyword } from '../../catalogue/keyword-library.service.js';
 import { alignByOrdinal, column, columnArrays, type CsvImporter, upsertRows } from '../csv-import.engine.js';
 
-/** Columns of domain.md 1.9; `intent` is optional on import and always exported. */
+/** The seed keyword columns; `intent` is optional on import and always exported. */
 export const SEED_KEYWORD_COLUMNS = [
   'keyword',
   'industry',
@@ -61,7 +61,8 @@ function byNameAndSlug<V extends Named>(rows: V[], prefix: (row: V) => string = 
 /**
  * `admin/seed-keywords/import_csv/` (and `auth/keywords-library/import_csv/`): industry and sector
  * by name or slug, rows upsert by `(keyword, sector, country)` with the keyword compared
- * case-insensitively; a match updates volume, difficulty, intent and is_active (domain.md 1.9).
+ * case-insensitively; a match updates volume, difficulty, intent and is_active
+ * (docs/domain-model.md#catalogue).
  */
 export const SEED_KEYWORDS_IMPORTER: CsvImporter<SeedRow, ExistingSeed, Catalogue> = {
   required: SEED_KEYWORD_COLUMNS,

@@ -34,7 +34,7 @@ function isPromptType(value: string): value is PromptType {
 }
 
 /**
- * `system/prompts/` (api.md 9.10): the account's AIPrompt rows (domain.md 8.2). Reads go through
+ * `system/prompts/`: the account's AIPrompt rows (docs/domain-model.md#ai-configuration). Reads go through
  * the tenant scope (cross-account callers see every account, narrowed by `account_id`); `by_type`,
  * `save_prompt` and `reset_prompt` act on the caller's own account.
  */

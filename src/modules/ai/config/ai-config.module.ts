@@ -9,8 +9,8 @@ import { PromptService } from './prompt.service.js';
 import { PromptsController } from './prompts.controller.js';
 
 /**
- * The AI configuration the engine reads (domain.md 8.1–8.3, 8.5, 8.8, 8.9) — models, prompts,
- * strategies' prompt overrides, AI settings — and its `system/` endpoints (api.md 9.10).
+ * The AI configuration the engine reads (docs/domain-model.md#ai-configuration) — models, prompts,
+ * strategies' prompt overrides, AI settings — and its `system/` endpoints.
  */
 @Module({
   controllers: [PromptsController, AiModelsController, AiSettingsController],

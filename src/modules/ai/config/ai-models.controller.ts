@@ -29,7 +29,7 @@ const ModelFilters = () =>
     }),
   );
 
-/** `system/ai-models/` (api.md 9.10): AIModelConfig, read by everyone, written by developers. */
+/** `system/ai-models/`: AIModelConfig, read by everyone, written by developers. */
 @ApiTags('system')
 @Controller('api/v1/system/ai-models')
 @UseThrottler('system')

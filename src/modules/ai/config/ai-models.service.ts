@@ -18,8 +18,9 @@ import { type ModelFilters, ModelRegistry } from './model-registry.service.js';
 import { type AiModelView, presentModel } from './presenters.js';
 
 /**
- * The filters of `system/ai-models/`, validated like every list filter (api.md 5.2). The array is
- * always in `sort_order` (the registry's order); `ordering` is only what a list declaration needs.
+ * The filters of `system/ai-models/`, validated like every list filter
+ * (docs/api-conventions.md#filters-search-and-ordering). The array is always in `sort_order` (the registry's
+ * order); `ordering` is only what a list declaration needs.
  */
 export const AI_MODELS_LIST = defineList({
   filters: {
@@ -56,8 +57,8 @@ interface Before {
 }
 
 /**
- * `system/ai-models/` (api.md 9.10): everyone reads the active models, developers every model and
- * write them. Writes keep the invariants of domain.md 8.1: one default text model, at most one
+ * `system/ai-models/`: everyone reads the active models, developers every model and
+ * write them. Writes keep the model invariants: one default text model, at most one
  * default image model per tier (setting `is_default` moves the flag in the same transaction), and
  * image models priced in credits when active.
  */
@@ -157,7 +158,7 @@ function applyBody(model: AiModel, body: ModelBody): void {
   }
 }
 
-/** The rules on the row as it will be saved (domain.md 8.1). */
+/** The rules on the row as it will be saved (docs/domain-model.md#ai-configuration). */
 function assertValid(model: AiModel, before: Before): void {
   const errors: FieldErrors = {};
   const fail = (field: string, message: string) => (errors[field] ??= []).push(message);

@@ -18,7 +18,7 @@ function present({ values, effective }: AiSettingsLevelView): AccountAiSettingsV
   return { account: values, effective: presentEffective(effective) };
 }
 
-/** `system/settings/ai/` (api.md 9.10): the caller's account-level AI settings. */
+/** `system/settings/ai/`: the caller's account-level AI settings. */
 @ApiTags('system')
 @Controller('api/v1/system/settings/ai')
 @UseThrottler('system')

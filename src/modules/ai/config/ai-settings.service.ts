@@ -7,7 +7,7 @@ import { AiSettings, type SettingsQualityTier, SystemAiSettings } from '../entit
 import { ModelRegistry } from './model-registry.service.js';
 import { type AiSettingsValues, presentSettingsValues } from './presenters.js';
 
-/** The settings an AI call runs with (domain.md 8.8, 8.9). */
+/** The settings an AI call runs with (docs/domain-model.md#ai-configuration). */
 export interface EffectiveAiSettings {
   text_model: AiModel;
   image_model: AiModel;
@@ -37,10 +37,10 @@ const MODEL_FIELDS: { field: 'text_model_id' | 'image_model_id'; type: ModelType
 ];
 
 /**
- * AI settings (domain.md 8.9): the account row (`site_id` NULL) and site rows override the
- * SystemAISettings defaults value by value. Every method takes the account explicitly; callers pass
- * the caller's own account (or a site they checked is visible), so the rows read and written are
- * limited to it by construction.
+ * AI settings (docs/domain-model.md#ai-configuration): the account row (`site_id` NULL) and site rows
+ * override the SystemAISettings defaults value by value. Every method takes the account explicitly; callers
+ * pass the caller's own account (or a site they checked is visible), so the rows read and written are limited
+ * to it by construction.
  */
 @Injectable()
 export class AiSettingsService {

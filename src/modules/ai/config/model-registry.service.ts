@@ -27,10 +27,16 @@ const COST_SCALE = 6;
 const IMAGE_PRICE_SCALE = 4;
 const TOKENS_PER_PRICE_UNIT = 1_000_000n;
 
-/** The tier whose default is used when the effective tier has no active image model (domain.md 8.9). */
+/**
+ * The tier whose default is used when the effective tier has no active image model
+ * (docs/domain-model.md#ai-configuration).
+ */
 const FALLBACK_IMAGE_TIER = 'quality';
 
-/** Image models selectable for `tier`: `quality_option2` is selected like `quality` (domain.md 8.1). */
+/**
+ * Image models selectable for `tier`: `quality_option2` is selected like `quality`
+ * (docs/domain-model.md#ai-configuration).
+ */
 function tiersSelectedAs(tier: ModelQualityTier): ModelQualityTier[] {
   return tier === 'quality' ? ['quality', 'quality_option2'] : [tier];
 }
@@ -41,8 +47,8 @@ function tokenCount(value: number, name: string): bigint {
 }
 
 /**
- * Reads AIModelConfig (domain.md 8.1) for the AI engine and the endpoints. Nothing is cached:
- * a developer's change to a row applies to the next call.
+ * Reads AIModelConfig (docs/domain-model.md#ai-configuration) for the AI engine and the endpoints. Nothing is
+ * cached: a developer's change to a row applies to the next call.
  */
 @Injectable()
 export class ModelRegistry {
@@ -77,9 +83,9 @@ export class ModelRegistry {
   }
 
   /**
-   * The image model of a quality tier (domain.md 8.9): its active default, else its active model
-   * with the lowest `sort_order`; when the tier has no active image model, the same choice in the
-   * `quality` tier (seeded default: `gpt-image-1`).
+   * The image model of a quality tier (docs/domain-model.md#ai-configuration): its active default, else its
+   * active model with the lowest `sort_order`; when the tier has no active image model, the same choice in
+   * the `quality` tier (seeded default: `gpt-image-1`).
    */
   async defaultImageModel(
     tier: ModelQualityTier,

@@ -3,7 +3,10 @@ import type { AiPrompt } from '../entities/ai-prompt.entity.js';
 import type { AiSettings, SettingsQualityTier } from '../entities/ai-settings.entity.js';
 import type { EffectiveAiSettings } from './ai-settings.service.js';
 
-/* API objects (api.md 8): every column under its name, from explicit lists (relations never leak). */
+/*
+ * API objects (docs/api-conventions.md#object-representations): every column under its name, from explicit
+ * lists (relations never leak).
+ */
 
 function pick<T extends object, K extends keyof T>(row: T, keys: readonly K[]): Pick<T, K> {
   const out = {} as Pick<T, K>;
@@ -63,7 +66,7 @@ export function presentPrompt(prompt: AiPrompt): AiPromptView {
   return pick(prompt, AI_PROMPT_FIELDS);
 }
 
-/** The settings an account or a site may override (domain.md 8.9); null inherits. */
+/** The settings an account or a site may override (docs/domain-model.md#ai-configuration); null inherits. */
 export const AI_SETTING_FIELDS = [
   'text_model_id',
   'image_model_id',

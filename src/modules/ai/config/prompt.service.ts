@@ -37,7 +37,7 @@ function hasText(value: unknown): value is string {
 }
 
 /**
- * Which prompt text an AI call uses (domain.md 8.3, 8.5): the task's override → the
+ * Which prompt text an AI call uses (docs/domain-model.md#ai-configuration): the task's override → the
  * `prompt_overrides[type]` of the most specific active strategy (sector, then site, then
  * account-wide) → the account's active AIPrompt → the GlobalAIPrompt. Blank texts count as absent.
  * Only the most specific active strategy applies: when it has no override for the type, resolution

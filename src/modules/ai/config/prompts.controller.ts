@@ -18,7 +18,7 @@ import {
   UpdatePromptDto,
 } from './dto/prompt.dto.js';
 
-/** `system/prompts/` (api.md 9.10): the account's own prompt texts per prompt type. */
+/** `system/prompts/`: the account's own prompt texts per prompt type. */
 @ApiTags('system')
 @Controller('api/v1/system/prompts')
 @UseThrottler('system')

@@ -3,7 +3,10 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, Min } from 'cla
 import { type AiFunctionName, MAX_IDS } from '../engine/ai-function.js';
 import { TASK_FUNCTIONS, TASK_PHASES, TASK_STATUSES } from '../entities/ai-task-log.entity.js';
 
-/** `{"ids": [int, …]}` of an AI entry point, at most its `MAX_IDS` (api.md 9.6). */
+/**
+ * `{"ids": [int, …]}` of an AI entry point, at most its `MAX_IDS`
+ * (docs/api-conventions.md#ai-actions-and-tasks).
+ */
 function actionDto(fn: AiFunctionName) {
   const max = MAX_IDS[fn];
   class AiActionDto {
@@ -31,7 +34,7 @@ export class GenerateContentDto extends actionDto('generate_content') {}
 export class GenerateImagePromptsDto extends actionDto('generate_image_prompts') {}
 export class GenerateImagesDto extends actionDto('generate_images') {}
 
-/** A task of `system/tasks/` (api.md 9.6). */
+/** A task of `system/tasks/` (docs/api-conventions.md#ai-actions-and-tasks). */
 export class TaskProgressDto {
   @ApiProperty({ enum: TASK_PHASES }) phase: string;
   @ApiProperty({ minimum: 0, maximum: 100 }) percent: number;

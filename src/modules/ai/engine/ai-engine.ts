@@ -40,14 +40,16 @@ interface Planned<TItem extends WorkItem> {
 
 type ItemOutcome = 'saved' | 'already_saved' | 'failed';
 
-/** Shares of the progress bar (domain.md §8.14): INIT 0–10, PREP 10–25, items 25–99, DONE 100. */
+/**
+ * Shares of the progress bar (docs/domain-model.md#ai-engine): INIT 0–10, PREP 10–25, items 25–99, DONE 100.
+ */
 const ITEM_STEPS: TaskPhase[] = ['AI_CALL', 'PARSE', 'SAVE'];
 
 /**
- * Runs AI tasks (domain.md §8.14) as `ai_task` jobs: loads the task in the job's tenant, runs the
- * function's items through the six phases, charges each saved item in the transaction that saves
- * it (§13.3), records failures per item, and ends the task — completed, failed, or timed out when
- * the soft limit aborts the job — releasing whatever it still holds.
+ * Runs AI tasks (docs/domain-model.md#ai-engine) as `ai_task` jobs: loads the task in the job's tenant, runs
+ * the function's items through the six phases, charges each saved item in the transaction that saves it
+ * (docs/domain-model.md#credits), records failures per item, and ends the task — completed, failed, or timed
+ * out when the soft limit aborts the job — releasing whatever it still holds.
  */
 @Injectable()
 export class AiEngine {
@@ -229,7 +231,9 @@ export class AiEngine {
     }
   }
 
-  /** One transaction per item (§13.3): output, ledger entry, usage log, task totals. */
+  /**
+   * One transaction per item (docs/domain-model.md#credits): output, ledger entry, usage log, task totals.
+   */
   private async saveItem(
     manager: EntityManager,
     fn: AiFunction,
@@ -377,7 +381,7 @@ export class AiEngine {
 
   /**
    * Ends the task once (completed, failed, timed out): final status, result and error in the
-   * transaction that releases its remaining hold (§13.3).
+   * transaction that releases its remaining hold (docs/domain-model.md#credits).
    */
   async end(
     log: AiTaskLog,

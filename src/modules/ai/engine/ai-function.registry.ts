@@ -6,7 +6,7 @@ import { GenerateImagePromptsFunction } from '../functions/generate-image-prompt
 import { GenerateImagesFunction } from '../functions/generate-images.function.js';
 import type { AiFunction } from './ai-function.js';
 
-/** The registered AI functions, by name (domain.md §8.14). */
+/** The registered AI functions, by name (docs/domain-model.md#ai-engine). */
 @Injectable()
 export class AiFunctionRegistry {
   private readonly functions: ReadonlyMap<string, AiFunction>;

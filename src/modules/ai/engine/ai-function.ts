@@ -5,7 +5,7 @@ import type { AiTaskLog } from '../entities/ai-task-log.entity.js';
 import type { EffectiveAiSettings } from '../config/ai-settings.service.js';
 import type { ImageRequest, TextRequest } from '../providers/ai-provider.js';
 
-/** The AI functions with an HTTP entry point (domain.md §8.14). */
+/** The AI functions with an HTTP entry point (docs/domain-model.md#ai-engine). */
 export const AI_FUNCTION_NAMES = [
   'auto_cluster',
   'generate_ideas',
@@ -15,7 +15,7 @@ export const AI_FUNCTION_NAMES = [
 ] as const;
 export type AiFunctionName = (typeof AI_FUNCTION_NAMES)[number];
 
-/** Most ids one request of each entry point may name (api.md 9.6). */
+/** Most ids one request of each entry point may name (docs/api-conventions.md#ai-actions-and-tasks). */
 export const MAX_IDS: Record<AiFunctionName, number> = {
   auto_cluster: 100,
   generate_ideas: 20,
@@ -24,7 +24,7 @@ export const MAX_IDS: Record<AiFunctionName, number> = {
   generate_images: 50,
 };
 
-/** One entry of a result's `errors` (domain.md §8.14 "Items and errors"). */
+/** One entry of a result's `errors` (docs/domain-model.md#ai-engine). */
 export interface ItemError {
   item_type: RelatedObjectType;
   item_id: number;
@@ -51,7 +51,9 @@ export interface ActionInput {
 /** What an entry point learned while validating: the site and one estimate unit per item. */
 export interface ActionPlan {
   siteId: number;
-  /** Per estimate item (§13.4): the word count for per-words units, else any number. */
+  /**
+   * Per estimate item (docs/domain-model.md#credits): the word count for per-words units, else any number.
+   */
   units: number[];
 }
 
@@ -59,7 +61,7 @@ export interface ActionPlan {
 export interface WorkItem {
   type: RelatedObjectType;
   id: number;
-  /** The item's estimate unit (§13.4): the word count for per-words units, else 1. */
+  /** The item's estimate unit (docs/domain-model.md#credits): the word count for per-words units, else 1. */
   units: number;
   /** Why it cannot be processed (reported, not run), or null. */
   ineligible: string | null;
@@ -96,8 +98,8 @@ export class ParseError extends Error {
 }
 
 /**
- * A registered AI function (domain.md §8.14): validate (entry) → load (INIT) → buildCall (PREP) →
- * provider (AI_CALL) → parse (PARSE) → save (SAVE). The engine owns phases, credits and errors.
+ * A registered AI function (docs/domain-model.md#ai-engine): validate (entry) → load (INIT) → buildCall
+ * (PREP) → provider (AI_CALL) → parse (PARSE) → save (SAVE). The engine owns phases, credits and errors.
  */
 export interface AiFunction<TItem extends WorkItem = WorkItem, TParsed = unknown> {
   readonly name: AiFunctionName;

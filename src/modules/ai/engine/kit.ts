@@ -107,7 +107,10 @@ export class AiFunctionKit {
     return (variables) => this.prompts.render(template, variables);
   }
 
-  /** Exactly-once check of most functions (§8.14): a usage log of this task and item exists. */
+  /**
+   * Exactly-once check of most functions (docs/domain-model.md#ai-engine): a usage log of this task and item
+   * exists.
+   */
   async usageLogged(manager: EntityManager, item: WorkItem, run: TaskRun): Promise<boolean> {
     const rows: unknown[] = await manager.query(
       `SELECT 1 FROM igny8_credit_usage_logs

@@ -11,7 +11,10 @@ export type ModelProvider = (typeof MODEL_PROVIDERS)[number];
 export const MODEL_QUALITY_TIERS = ['basic', 'quality', 'quality_option2', 'premium'] as const;
 export type ModelQualityTier = (typeof MODEL_QUALITY_TIERS)[number];
 
-/** AIModelConfig — `igny8_ai_models` (domain.md §8.1), global: the models the engine may call. */
+/**
+ * AIModelConfig — `igny8_ai_models` (docs/domain-model.md#ai-configuration), global: the models the engine
+ * may call.
+ */
 @Entity('igny8_ai_models')
 @Index('igny8_ai_models_default_text_uniq', ['model_type'], {
   unique: true,

@@ -13,7 +13,10 @@ export const PROMPT_TYPES = [
 ] as const;
 export type PromptType = (typeof PROMPT_TYPES)[number];
 
-/** AIPrompt — `igny8_ai_prompts` (domain.md §8.2): an account's own text for one prompt type. */
+/**
+ * AIPrompt — `igny8_ai_prompts` (docs/domain-model.md#ai-configuration): an account's own text for one prompt
+ * type.
+ */
 @Entity('igny8_ai_prompts')
 @Index('igny8_ai_prompts_account_type_uniq', ['account_id', 'prompt_type'], { unique: true })
 @Check('igny8_ai_prompts_prompt_type_check', inList('prompt_type', PROMPT_TYPES))
@@ -32,7 +35,10 @@ export class AiPrompt extends TenantEntity {
   is_active: boolean;
 }
 
-/** GlobalAIPrompt — `igny8_global_ai_prompts` (domain.md §8.3): one row per prompt type. */
+/**
+ * GlobalAIPrompt — `igny8_global_ai_prompts` (docs/domain-model.md#ai-configuration): one row per prompt
+ * type.
+ */
 @Entity('igny8_global_ai_prompts')
 @Check('igny8_global_ai_prompts_prompt_type_check', inList('prompt_type', PROMPT_TYPES))
 export class GlobalAiPrompt extends TimestampedEntity {

@@ -16,7 +16,10 @@ import type { AiModel } from './ai-model.entity.js';
 export const SETTINGS_QUALITY_TIERS = ['basic', 'quality', 'premium'] as const;
 export type SettingsQualityTier = (typeof SETTINGS_QUALITY_TIERS)[number];
 
-/** SystemAISettings — `igny8_system_ai_settings` (domain.md §8.8), the singleton `id = 1`: the defaults. */
+/**
+ * SystemAISettings — `igny8_system_ai_settings` (docs/domain-model.md#ai-configuration), the singleton
+ * `id = 1`: the defaults.
+ */
 @Entity('igny8_system_ai_settings')
 @Check('igny8_system_ai_settings_singleton_check', '"id" = 1')
 @Check('igny8_system_ai_settings_quality_tier_check', inList('default_quality_tier', SETTINGS_QUALITY_TIERS))
@@ -67,8 +70,8 @@ export class SystemAiSettings {
 }
 
 /**
- * AISettings — `igny8_ai_settings` (domain.md §8.9): account-level (`site_id` NULL) and site-level
- * overrides; NULL columns inherit (site → account → system).
+ * AISettings — `igny8_ai_settings` (docs/domain-model.md#ai-configuration): account-level (`site_id` NULL)
+ * and site-level overrides; NULL columns inherit (site → account → system).
  */
 @Entity('igny8_ai_settings')
 @Index('igny8_ai_settings_account_uniq', ['account_id'], { unique: true, where: '"site_id" IS NULL' })

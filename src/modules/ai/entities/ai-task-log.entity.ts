@@ -23,7 +23,10 @@ export const FINISHED_TASK_STATUSES: readonly TaskStatus[] = ['completed', 'fail
 export const TASK_PHASES = ['INIT', 'PREP', 'AI_CALL', 'PARSE', 'SAVE', 'DONE'] as const;
 export type TaskPhase = (typeof TASK_PHASES)[number];
 
-/** AITaskLog — `igny8_ai_task_logs` (domain.md §8.13): one row per background task, public by `task_id`. */
+/**
+ * AITaskLog — `igny8_ai_task_logs` (docs/domain-model.md#ai-engine): one row per background task, public by
+ * `task_id`.
+ */
 @Entity('igny8_ai_task_logs')
 @Index('igny8_ai_task_logs_account_created_idx', { synchronize: false })
 @Check('igny8_ai_task_logs_function_check', inList('function', TASK_FUNCTIONS))

@@ -2,8 +2,8 @@ import { Check, Column, Entity, Index, PrimaryColumn, UpdateDateColumn } from 't
 import { inList, TimestampedEntity } from '../../../database/base-entities.js';
 
 /**
- * GlobalIntegrationSettings — `igny8_global_integration_settings` (domain.md §8.6), the singleton
- * `id = 1`. API keys are stored encrypted (src/common/crypto.ts).
+ * GlobalIntegrationSettings — `igny8_global_integration_settings` (docs/domain-model.md#ai-configuration),
+ * the singleton `id = 1`. API keys are stored encrypted (src/common/crypto.ts).
  */
 @Entity('igny8_global_integration_settings')
 @Check('igny8_global_integration_settings_singleton_check', '"id" = 1')
@@ -76,7 +76,10 @@ export class GlobalIntegrationSettings {
 export const INTEGRATION_PROVIDER_TYPES = ['ai', 'payment', 'email', 'storage'] as const;
 export type IntegrationProviderType = (typeof INTEGRATION_PROVIDER_TYPES)[number];
 
-/** IntegrationProvider — `igny8_integration_providers` (domain.md §8.7): global provider credentials (encrypted). */
+/**
+ * IntegrationProvider — `igny8_integration_providers` (docs/domain-model.md#ai-configuration): global
+ * provider credentials (encrypted).
+ */
 @Entity('igny8_integration_providers')
 @Check('igny8_integration_providers_provider_type_check', inList('provider_type', INTEGRATION_PROVIDER_TYPES))
 export class IntegrationProvider extends TimestampedEntity {

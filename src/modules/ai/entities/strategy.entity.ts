@@ -5,8 +5,8 @@ import type { Site } from '../../auth/entities/site.entity.js';
 import type { PromptType } from './ai-prompt.entity.js';
 
 /**
- * Strategy — `igny8_strategies` (domain.md §8.5): prompt overrides for an account, a site or a
- * sector; the most specific active one applies. At most one active strategy per scope.
+ * Strategy — `igny8_strategies` (docs/domain-model.md#ai-configuration): prompt overrides for an account, a
+ * site or a sector; the most specific active one applies. At most one active strategy per scope.
  */
 @Entity('igny8_strategies')
 @Index('igny8_strategies_active_scope_uniq', ['account_id', 'site_id', 'sector_id'], {

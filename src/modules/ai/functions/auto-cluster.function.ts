@@ -44,7 +44,7 @@ interface Chunk extends WorkItem {
 type ParsedClusters = TextOutputs['auto_cluster'];
 
 /**
- * `auto_cluster` (domain.md §8.14): keywords of one site, per sector, in chunks of 20 — one
+ * `auto_cluster` (docs/domain-model.md#ai-engine): keywords of one site, per sector, in chunks of 20 — one
  * provider call per chunk; clusters are created or reused by name in the sector and the matched
  * keywords mapped to them.
  */

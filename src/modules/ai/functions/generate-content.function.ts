@@ -33,10 +33,16 @@ interface TaskItem extends WorkItem {
 
 type ParsedArticle = TextOutputs['generate_content'];
 
-/** Tasks that may be generated (api.md 9.6); `generating` too when a retried job resumes its own work. */
+/**
+ * Tasks that may be generated (docs/domain-model.md#ai-engine); `generating` too when a retried job resumes
+ * its own work.
+ */
 const ELIGIBLE = new Set(['queued', 'failed']);
 
-/** `generate_content` (domain.md §8.14): one article per writer task, one provider call per task. */
+/**
+ * `generate_content` (docs/domain-model.md#ai-engine): one article per writer task, one provider call per
+ * task.
+ */
 @Injectable()
 export class GenerateContentFunction implements AiFunction<TaskItem, ParsedArticle> {
   readonly name = 'generate_content';

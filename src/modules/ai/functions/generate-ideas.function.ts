@@ -45,7 +45,10 @@ function oneOf<T extends string>(values: readonly T[], value: unknown, fallback:
   return values.includes(value as T) ? (value as T) : fallback;
 }
 
-/** `generate_ideas` (domain.md §8.14): `ideas_per_cluster` ideas per cluster, one provider call per cluster. */
+/**
+ * `generate_ideas` (docs/domain-model.md#ai-engine): `ideas_per_cluster` ideas per cluster, one provider call
+ * per cluster.
+ */
 @Injectable()
 export class GenerateIdeasFunction implements AiFunction<ClusterItem, ParsedIdea[]> {
   readonly name = 'generate_ideas';

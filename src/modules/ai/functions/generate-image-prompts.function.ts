@@ -44,7 +44,7 @@ function imagePrompt(value: unknown): ImagePrompt | null {
 }
 
 /**
- * `generate_image_prompts` (domain.md §8.14): for each content without a generated image, its
+ * `generate_image_prompts` (docs/domain-model.md#ai-engine): for each content without a generated image, its
  * pending and failed images are replaced by one featured and `max_images` in-article images.
  */
 @Injectable()

@@ -35,7 +35,7 @@ interface StoredImage {
 const ELIGIBLE = new Set(['pending', 'failed']);
 
 /**
- * `generate_images` (domain.md §8.14): one provider call per image; the file is stored as WebP
+ * `generate_images` (docs/domain-model.md#ai-engine): one provider call per image; the file is stored as WebP
  * under an unguessable name and served at `/media/…`. When a content's images are all generated
  * or failed, a `draft` content moves to `review` (to `approved` when the site auto-approves).
  */
@@ -171,8 +171,8 @@ export class GenerateImagesFunction implements AiFunction<ImageItem, StoredImage
   }
 
   /**
-   * A draft content whose live images are all generated or failed moves to review (domain.md
-   * §8.14), or straight on to approved when the site's publishing settings auto-approve (§5.3).
+   * A draft content whose live images are all generated or failed moves to review, or straight on
+   * to approved when the site's publishing settings auto-approve (docs/domain-model.md#state-machines).
    */
   private async reviewWhenDone(manager: EntityManager, item: ImageItem, run: TaskRun): Promise<void> {
     if (item.image.content_id === null) return;

@@ -1,8 +1,8 @@
 /**
- * The port every AI provider adapter implements (domain.md §8.14). A provider answers the prompt a
- * function built; the offline provider answers it from the structured input the prompt was built
- * from (it does real, deterministic work and makes no network call), a real provider from the
- * prompt text. Both return the JSON the function's prompt asks for, so one parser serves both.
+ * The port every AI provider adapter implements (docs/domain-model.md#ai-engine). A provider answers the
+ * prompt a function built; the offline provider answers it from the structured input the prompt was built
+ * from (it does real, deterministic work and makes no network call), a real provider from the prompt text.
+ * Both return the JSON the function's prompt asks for, so one parser serves both.
  */
 
 export type ProviderName = 'openai' | 'offline';

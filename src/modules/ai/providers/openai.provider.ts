@@ -20,7 +20,7 @@ export interface OpenAiProviderOptions {
   retryDelaysMs: readonly number[];
 }
 
-/** The back-off of domain.md §8.14: two retries, after 2 s and 8 s. */
+/** The default back-off (`AI_RETRY_DELAYS_MS`): two retries, after 2 s and 8 s. */
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [2000, 8000];
 
 const SYSTEM_INSTRUCTION =

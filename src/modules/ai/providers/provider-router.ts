@@ -8,7 +8,7 @@ import type { AiProvider } from './ai-provider.js';
 import { OfflineProvider } from './offline/offline.provider.js';
 import { OpenAiProvider } from './openai.provider.js';
 
-/** Providers that have an adapter (domain.md §8.14); models of the others cannot run. */
+/** Providers that have an adapter (docs/domain-model.md#ai-engine); models of the others cannot run. */
 const ADAPTERS: ReadonlySet<ModelProvider> = new Set(['openai']);
 
 interface ProviderCredentials {
@@ -17,9 +17,9 @@ interface ProviderCredentials {
 }
 
 /**
- * `AICore`'s routing (domain.md §8.14): each call goes to the adapter of its model's provider, or
- * to the offline provider when `AI_PROVIDER=offline` or no key is configured for that provider
- * (key precedence of §8.6: active IntegrationProvider row → GlobalIntegrationSettings → env).
+ * `AICore`'s routing (docs/domain-model.md#ai-engine): each call goes to the adapter of its model's
+ * provider, or to the offline provider when `AI_PROVIDER=offline` or no key is configured for that
+ * provider (key precedence: active IntegrationProvider row → GlobalIntegrationSettings → env).
  */
 @Injectable()
 export class ProviderRouter {

@@ -10,7 +10,7 @@ const USERNAME = {
 };
 const COUNTRY = { regex: /^[A-Za-z]{2}$/, message: 'Enter a two-letter ISO 3166-1 country code.' };
 
-/** `POST auth/register/` (api.md 9.2.1). */
+/** `POST auth/register/`. */
 export class RegisterDto {
   @ApiProperty({ format: 'email', maxLength: 254, example: 'owner@example.com' })
   @RequiredText({ max: 254, email: true })

@@ -3,7 +3,10 @@ import { ACCOUNT_STATUSES } from '../entities/account.entity.js';
 import { PAYMENT_PROVIDERS, SUBSCRIPTION_STATUSES } from '../entities/subscription.entity.js';
 import { USER_ROLES } from '../entities/user.entity.js';
 
-/* Response schemas for the OpenAPI document (api.md 8); the data itself comes from presenters.ts. */
+/*
+ * Response schemas for the OpenAPI document (docs/api-conventions.md#object-representations); the data itself
+ * comes from presenters.ts.
+ */
 
 export class TokenPairDto {
   @ApiProperty({ description: 'JWT access token (15 minutes).' })

@@ -77,7 +77,7 @@ export function OptionalBoolean(): PropertyDecorator {
   });
 }
 
-/** Password rules (api.md 9.2.1): 8–128 characters, not entirely numeric, not equal to the email. */
+/** Password rules: 8–128 characters, not entirely numeric, not equal to the email. */
 export function passwordProblem(password: string, email: string): string | null {
   if (password.length < 8) return 'This password is too short. It must contain at least 8 characters.';
   if (password.length > 128) return 'Ensure this field has no more than 128 characters.';

@@ -6,13 +6,15 @@ import type { User } from './user.entity.js';
 export const ACCOUNT_STATUSES = ['active', 'suspended', 'trial', 'cancelled', 'pending_payment'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
-/** Slugs never handed out by registration or account creation (domain.md §0.4). */
+/** Slugs never handed out by registration or account creation (docs/domain-model.md#accounts). */
 export const RESERVED_ACCOUNT_SLUGS = ['aws-admin', 'default-account', 'default'] as const;
 
-/** The slug of the system account created by `create-system-account` (§19.7). */
+/**
+ * The slug of the system account created by `create-system-account` (docs/domain-model.md#system-account).
+ */
 export const SYSTEM_ACCOUNT_SLUG = 'aws-admin';
 
-/** Account — `igny8_accounts`, the tenant; soft-deletable (domain.md §1.2). */
+/** Account — `igny8_accounts`, the tenant; soft-deletable (docs/domain-model.md#accounts). */
 @Entity('igny8_accounts')
 @Index('igny8_accounts_slug_uniq', ['slug'], { unique: true, where: '"deleted_at" IS NULL' })
 @Check('igny8_accounts_status_check', inList('status', ACCOUNT_STATUSES))
@@ -51,7 +53,7 @@ export class Account extends SoftEntity {
   @Column({ type: 'integer', default: 0 })
   bonus_credits: number;
 
-  /** Reserved by queued and running AI tasks (§13.4). */
+  /** Reserved by queued and running AI tasks (docs/domain-model.md#credits). */
   @Column({ type: 'integer', default: 0 })
   held_credits: number;
 
@@ -63,7 +65,7 @@ export class Account extends SoftEntity {
   @Column({ type: 'boolean', default: true })
   is_active: boolean;
 
-  /** System account (§0.4); set only by `create-system-account`. */
+  /** System account (docs/domain-model.md#system-account); set only by `create-system-account`. */
   @Column({ type: 'boolean', default: false })
   is_system: boolean;
 

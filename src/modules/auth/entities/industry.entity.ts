@@ -20,7 +20,7 @@ export abstract class CatalogEntity extends TimestampedEntity {
   sort_order: number;
 }
 
-/** Industry — `igny8_industries` (global), domain.md §1.7. */
+/** Industry — `igny8_industries` (global, docs/domain-model.md#catalogue). */
 @Entity('igny8_industries')
 @Index('igny8_industries_name_uniq', ['name'], { unique: true })
 @Index('igny8_industries_slug_uniq', ['slug'], { unique: true })

@@ -2,7 +2,10 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typ
 import { CreatedEntity } from '../../../database/base-entities.js';
 import type { User } from './user.entity.js';
 
-/** PasswordResetToken — `igny8_password_reset_tokens`; only the SHA-256 of the raw token is stored (domain.md §1.5). */
+/**
+ * PasswordResetToken — `igny8_password_reset_tokens`; only the SHA-256 of the raw token is stored
+ * (docs/domain-model.md#tokens-and-sessions).
+ */
 @Entity('igny8_password_reset_tokens')
 export class PasswordResetToken extends CreatedEntity {
   @Index('igny8_password_reset_tokens_user_id_idx')

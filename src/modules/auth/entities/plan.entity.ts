@@ -4,7 +4,10 @@ import { inList, TimestampedEntity } from '../../../database/base-entities.js';
 export const BILLING_CYCLES = ['monthly', 'annual'] as const;
 export type BillingCycle = (typeof BILLING_CYCLES)[number];
 
-/** Plan — `igny8_plans` (global), domain.md §1.1; seeded by the reference-data migration (§14). */
+/**
+ * Plan — `igny8_plans` (global, docs/domain-model.md#plans-subscriptions-and-limits); seeded by the
+ * reference-data migration.
+ */
 @Entity('igny8_plans')
 @Check('igny8_plans_billing_cycle_check', inList('billing_cycle', BILLING_CYCLES))
 @Check('igny8_plans_price_check', '"price" >= 0')

@@ -13,7 +13,10 @@ export const REFRESH_TOKEN_REVOKED_REASONS = [
 ] as const;
 export type RefreshTokenRevokedReason = (typeof REFRESH_TOKEN_REVOKED_REASONS)[number];
 
-/** RefreshToken — `igny8_refresh_tokens`: one row per issued refresh JWT (domain.md §1.4). */
+/**
+ * RefreshToken — `igny8_refresh_tokens`: one row per issued refresh JWT
+ * (docs/domain-model.md#tokens-and-sessions).
+ */
 @Entity('igny8_refresh_tokens')
 @Index('igny8_refresh_tokens_user_id_revoked_at_idx', ['user_id', 'revoked_at'])
 @Check('igny8_refresh_tokens_revoked_reason_check', inList('revoked_reason', REFRESH_TOKEN_REVOKED_REASONS))

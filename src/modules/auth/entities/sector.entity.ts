@@ -3,7 +3,10 @@ import { TenantSoftEntity } from '../../../database/base-entities.js';
 import type { IndustrySector } from './industry-sector.entity.js';
 import type { Site } from './site.entity.js';
 
-/** Sector — `igny8_sectors`; [tenant], soft-deletable; 1 to 5 live sectors per site (domain.md §1.11). */
+/**
+ * Sector — `igny8_sectors`; [tenant], soft-deletable; 1 to 5 live sectors per site
+ * (docs/domain-model.md#sites-and-sectors).
+ */
 @Entity('igny8_sectors')
 @Index('igny8_sectors_site_id_industry_sector_id_uniq', ['site_id', 'industry_sector_id'], {
   unique: true,

@@ -7,7 +7,7 @@ export const KEYWORD_INTENTS = ['informational', 'commercial', 'transactional', 
 export type KeywordIntent = (typeof KEYWORD_INTENTS)[number];
 
 /**
- * SeedKeyword — `igny8_seed_keywords` (global keyword library), domain.md §1.9.
+ * SeedKeyword — `igny8_seed_keywords` (global keyword library, docs/domain-model.md#catalogue).
  * `igny8_seed_keywords_keyword_uniq` (lower(keyword), sector_id, country) and
  * `igny8_seed_keywords_keyword_lower_idx` (lower(keyword)) are expression indexes created by the
  * migration and left alone by the schema diff (`synchronize: false`).

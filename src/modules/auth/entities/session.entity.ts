@@ -2,7 +2,10 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typ
 import { CreatedEntity } from '../../../database/base-entities.js';
 import type { User } from './user.entity.js';
 
-/** Session — `igny8_sessions`: cookie sessions when Redis is not configured (domain.md §1.13). */
+/**
+ * Session — `igny8_sessions`: cookie sessions when Redis is not configured
+ * (docs/domain-model.md#tokens-and-sessions).
+ */
 @Entity('igny8_sessions')
 export class Session extends CreatedEntity {
   /** SHA-256 hex of the session id carried by the `igny8_session` cookie. */

@@ -3,7 +3,10 @@ import { CreatedEntity } from '../../../database/base-entities.js';
 import type { Site } from './site.entity.js';
 import type { User } from './user.entity.js';
 
-/** SiteUserAccess — `igny8_site_user_access`: site grants of editors and viewers (domain.md §1.12). */
+/**
+ * SiteUserAccess — `igny8_site_user_access`: site grants of editors and viewers
+ * (docs/tenancy.md#who-sees-what).
+ */
 @Entity('igny8_site_user_access')
 @Index('igny8_site_user_access_user_id_site_id_uniq', ['user_id', 'site_id'], { unique: true })
 export class SiteUserAccess extends CreatedEntity {

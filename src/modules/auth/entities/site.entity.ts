@@ -11,10 +11,10 @@ export type HostingType = (typeof HOSTING_TYPES)[number];
 export const PLATFORM_TYPES = ['wordpress', 'shopify', 'custom'] as const;
 export type PlatformType = (typeof PLATFORM_TYPES)[number];
 
-/** Site — `igny8_sites`; [tenant], soft-deletable (domain.md §1.10). */
+/** Site — `igny8_sites`; [tenant], soft-deletable (docs/domain-model.md#sites-and-sectors). */
 @Entity('igny8_sites')
 @Index('igny8_sites_slug_uniq', ['slug'], { unique: true, where: '"deleted_at" IS NULL' })
-// Not partial (§1.10 lists it apart from the partial slug index): a key hash is never shared, even with a deleted site.
+// Not partial, unlike the slug index: a key hash is never shared, even with a deleted site.
 @Index('igny8_sites_wp_api_key_hash_uniq', ['wp_api_key_hash'], { unique: true })
 @Check('igny8_sites_site_type_check', inList('site_type', SITE_TYPES))
 @Check('igny8_sites_hosting_type_check', inList('hosting_type', HOSTING_TYPES))

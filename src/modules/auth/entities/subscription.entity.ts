@@ -15,7 +15,10 @@ export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 export const PAYMENT_PROVIDERS = ['stripe', 'paypal', 'bank_transfer', 'manual'] as const;
 export type PaymentProvider = (typeof PAYMENT_PROVIDERS)[number];
 
-/** Subscription — `igny8_subscriptions`; at most one non-canceled row per account (domain.md §1.6). */
+/**
+ * Subscription — `igny8_subscriptions`; at most one non-canceled row per account
+ * (docs/domain-model.md#plans-subscriptions-and-limits).
+ */
 @Entity('igny8_subscriptions')
 @Index('igny8_subscriptions_account_id_live_uniq', ['account_id'], {
   unique: true,

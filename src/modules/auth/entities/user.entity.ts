@@ -3,12 +3,12 @@ import { inList, SoftEntity } from '../../../database/base-entities.js';
 import type { Account } from './account.entity.js';
 import type { Site } from './site.entity.js';
 
-/** Highest rank first (domain.md §1.3; ranks in src/common/auth/roles.ts). */
+/** Highest rank first (ranks in src/common/auth/roles.ts). */
 export const USER_ROLES = ['developer', 'owner', 'admin', 'editor', 'viewer', 'system_bot'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
 /**
- * User — `igny8_users`; soft-deletable (domain.md §1.3).
+ * User — `igny8_users`; soft-deletable (docs/domain-model.md#users-and-roles).
  * The unique index on `lower(email)` (partial) is an expression index: created by the migration,
  * declared here with `synchronize: false` so the schema diff leaves it alone.
  */

@@ -12,7 +12,7 @@ export interface AuthCleanupResult {
 const RETENTION = "interval '30 days'";
 
 /**
- * `cleanup_auth_tokens` (daily, 04:00 UTC, domain 1.4/1.13): refresh tokens expired or revoked more
+ * `cleanup_auth_tokens` (daily, 04:00 UTC): refresh tokens expired or revoked more
  * than 30 days ago, sessions past their absolute or idle lifetime (the table store; Redis keys expire
  * by themselves), and reset tokens expired more than 30 days ago.
  */

@@ -9,7 +9,7 @@ const range = (field: keyof typeof AUTOMATION_RANGES) => ({
   maximum: AUTOMATION_RANGES[field].max,
 });
 
-/** AutomationConfig (domain.md 4.1) as the API shows it. */
+/** AutomationConfig (docs/domain-model.md#automation-settings) as the API shows it. */
 export class AutomationConfigDto {
   @ApiProperty() id: number;
   @ApiProperty({ format: 'date-time' }) created_at: string;
@@ -42,7 +42,7 @@ export class AutomationConfigDto {
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) test_trigger_at: string | null;
 }
 
-/** Any subset of the configuration (ranges of domain.md 4.1); `next_run_at` is recomputed. */
+/** Any subset of the configuration (ranges in `AUTOMATION_RANGES`); `next_run_at` is recomputed. */
 export class UpdateAutomationConfigDto {
   @ApiPropertyOptional()
   @Bool()

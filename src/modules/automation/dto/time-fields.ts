@@ -1,6 +1,6 @@
 import { fieldRule, type Presence } from '../../../common/http/field-rule.js';
 
-/* Body validators for times of day and instants (api.md 1: times `HH:MM`; timestamps ISO 8601 with an offset). */
+/* Body validators for times of day (`HH:MM`) and instants (ISO 8601 with an offset). */
 
 const CLOCK_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const TIMESTAMP =

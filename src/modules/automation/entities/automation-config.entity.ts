@@ -13,7 +13,10 @@ import { inList, TenantEntity } from '../../../database/base-entities.js';
 import type { Site } from '../../auth/entities/site.entity.js';
 import { AUTOMATION_FREQUENCIES, type AutomationFrequency } from '../next-run.js';
 
-/** The ranges of the numeric settings (domain.md §4.1): batch sizes per stage, delays in seconds. */
+/**
+ * The ranges of the numeric settings (docs/domain-model.md#automation-settings): batch sizes per stage,
+ * delays in seconds.
+ */
 export const AUTOMATION_RANGES = {
   stage_1_batch_size: { min: 1, max: 100 },
   stage_2_batch_size: { min: 1, max: 20 },
@@ -52,7 +55,7 @@ function settingChecks(table: string): ClassDecorator {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AbstractType<T = object> = abstract new (...args: any[]) => T;
 
-/** The configuration columns with the defaults of §4.1. */
+/** The configuration columns with their defaults. */
 function withSettingColumns<TBase extends AbstractType>(base: TBase) {
   abstract class SettingColumns extends base {
     /** Enables scheduled runs. */
@@ -102,15 +105,18 @@ abstract class SingletonRow {
 }
 
 /**
- * DefaultAutomationConfig — `igny8_default_automation_config` (domain.md §4.2), the singleton
- * `id = 1`: what new site configs copy, and what "reset to defaults" copies again.
+ * DefaultAutomationConfig — `igny8_default_automation_config` (docs/domain-model.md#automation-settings), the
+ * singleton `id = 1`: what new site configs copy, and what "reset to defaults" copies again.
  */
 @Entity('igny8_default_automation_config')
 @Check('igny8_default_automation_config_singleton_check', '"id" = 1')
 @settingChecks('igny8_default_automation_config')
 export class DefaultAutomationConfig extends withSettingColumns(SingletonRow) {}
 
-/** AutomationConfig — `igny8_automation_configs` (domain.md §4.1): one per site, created lazily. */
+/**
+ * AutomationConfig — `igny8_automation_configs` (docs/domain-model.md#automation-settings): one per site,
+ * created lazily.
+ */
 @Entity('igny8_automation_configs')
 @settingChecks('igny8_automation_configs')
 export class AutomationConfig extends withSettingColumns(TenantEntity) {
@@ -126,7 +132,7 @@ export class AutomationConfig extends withSettingColumns(TenantEntity) {
   @Column({ type: 'timestamptz', nullable: true })
   last_run_at: Date | null;
 
-  /** Next scheduled start (domain.md §15.5); null while scheduling is off. */
+  /** Next scheduled start (docs/domain-model.md#automation-settings); null while scheduling is off. */
   @Column({ type: 'timestamptz', nullable: true })
   next_run_at: Date | null;
 

@@ -3,7 +3,7 @@ import { PlanRefDto } from '../../auth/dto/auth-responses.dto.js';
 import { CREDIT_TRANSACTION_TYPES } from '../entities/credit-transaction.entity.js';
 import { OPERATION_TYPES, RELATED_OBJECT_TYPES } from '../entities/credit-usage-log.entity.js';
 
-/* Response schemas of the credit reads (api.md 9.3, 9.11); the data comes from the read services. */
+/* Response schemas of the credit reads; the data comes from the read services. */
 
 const Integer = (description?: string) => ApiProperty({ type: 'integer', description });
 const NullableInteger = (description?: string) =>

@@ -5,7 +5,10 @@ import { OPERATION_TYPES, type OperationType } from './credit-usage-log.entity.j
 export const COST_UNITS = ['per_request', 'per_100_words', 'per_200_words', 'per_item', 'per_image'] as const;
 export type CostUnit = (typeof COST_UNITS)[number];
 
-/** CreditCostConfig — `igny8_credit_cost_configs` (domain.md §7.3), global: estimates and minimums per operation. */
+/**
+ * CreditCostConfig — `igny8_credit_cost_configs` (docs/domain-model.md#credits), global: estimates and
+ * minimums per operation.
+ */
 @Entity('igny8_credit_cost_configs')
 @Check('igny8_credit_cost_configs_operation_type_check', inList('operation_type', OPERATION_TYPES))
 @Check('igny8_credit_cost_configs_unit_check', inList('unit', COST_UNITS))
@@ -33,7 +36,10 @@ export class CreditCostConfig extends TimestampedEntity {
   is_active: boolean;
 }
 
-/** BillingConfiguration — `igny8_billing_configuration` (domain.md §7.4), the singleton `id = 1`. */
+/**
+ * BillingConfiguration — `igny8_billing_configuration` (docs/domain-model.md#credits), the singleton
+ * `id = 1`.
+ */
 @Entity('igny8_billing_configuration')
 @Check('igny8_billing_configuration_singleton_check', '"id" = 1')
 @Check('igny8_billing_configuration_rounding_mode_check', inList('rounding_mode', ['up']))

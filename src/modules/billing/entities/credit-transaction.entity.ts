@@ -12,10 +12,11 @@ export const CREDIT_TRANSACTION_TYPES = [
 export type CreditTransactionType = (typeof CREDIT_TRANSACTION_TYPES)[number];
 
 /**
- * CreditTransaction — `igny8_credit_transactions`, the immutable credit ledger (domain.md §7.1):
- * rows are never updated or deleted; corrections are new rows. Every change to either pool of an
- * account writes exactly one row (§13.5). The `(account_id, created_at DESC)` index is created by
- * the migration (TypeORM cannot declare a descending index) and left alone by the schema diff.
+ * CreditTransaction — `igny8_credit_transactions`, the immutable credit ledger
+ * (docs/domain-model.md#credits): rows are never updated or deleted; corrections are new rows. Every change
+ * to either pool of an account writes exactly one row (docs/domain-model.md#credits). The
+ * `(account_id, created_at DESC)` index is created by the migration (TypeORM cannot declare a descending
+ * index) and left alone by the schema diff.
  */
 @Entity('igny8_credit_transactions')
 @Index('igny8_credit_transactions_account_id_created_at_idx', { synchronize: false })

@@ -20,7 +20,7 @@ export const RELATED_OBJECT_TYPES = ['keyword', 'cluster', 'idea', 'task', 'cont
 export type RelatedObjectType = (typeof RELATED_OBJECT_TYPES)[number];
 
 /**
- * CreditUsageLog — `igny8_credit_usage_logs` (domain.md §7.2): one row per charged (or, for
+ * CreditUsageLog — `igny8_credit_usage_logs` (docs/domain-model.md#credits): one row per charged (or, for
  * internal-plan accounts, computed) AI operation. Immutable. The `(account_id, created_at DESC)`
  * index is created by the migration.
  */

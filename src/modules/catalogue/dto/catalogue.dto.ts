@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { KEYWORD_INTENTS, type KeywordIntent } from '../../auth/entities/seed-keyword.entity.js';
 import { Bool, Choice, Int, Pk, Text } from '../../sites/dto/fields.js';
 
-/* Schemas of the public catalogue (industries) and the keyword library (api.md 9.2). */
+/* Schemas of the public catalogue (industries) and the keyword library. */
 
 export class IndustrySectorRefDto {
   @ApiProperty() id: number;

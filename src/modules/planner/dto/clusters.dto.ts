@@ -3,7 +3,7 @@ import { Bool, Choice, Pk, Text } from '../../sites/dto/fields.js';
 import { CLUSTER_STATUSES, type ClusterStatus } from '../entities/cluster.entity.js';
 import { BulkIdsDto, SiteSectorRowDto } from './common.dto.js';
 
-/* Request bodies and response schema of `planner/clusters/` (api.md 9.4). */
+/* Request bodies and response schema of `planner/clusters/`. */
 
 class ClusterValuesDto {
   @ApiPropertyOptional() @Text() description?: string;

@@ -5,7 +5,7 @@ import { Bool, Choice, Int, Pk, Text } from '../../sites/dto/fields.js';
 import { IDEA_STATUSES, type IdeaOutlineSection, type IdeaStatus } from '../entities/content-idea.entity.js';
 import { BulkIdsDto, IdList, Outline, SiteSectorRowDto } from './common.dto.js';
 
-/* Request bodies and response schemas of `planner/ideas/` (api.md 9.4). */
+/* Request bodies and response schemas of `planner/ideas/`. */
 
 const OUTLINE_SCHEMA = {
   type: 'array',

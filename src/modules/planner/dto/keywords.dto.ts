@@ -5,7 +5,7 @@ import { Bool, Choice, Int, Pk } from '../../sites/dto/fields.js';
 import { KEYWORD_STATUSES, type KeywordStatus } from '../entities/keyword.entity.js';
 import { BulkIdsDto, IdList, JsonList, SiteSectorRowDto } from './common.dto.js';
 
-/* Request bodies and response schemas of `planner/keywords/` (api.md 9.4). */
+/* Request bodies and response schemas of `planner/keywords/`. */
 
 /** Fields both create and update accept. */
 class KeywordValuesDto {

@@ -5,10 +5,13 @@ export interface CascadeDeclaration extends CascadeLink {
   parent: string;
 }
 
-/** The planner tables (domain.md §2), all [site-sector] and soft-deletable. */
+/** The planner tables (docs/domain-model.md#planner), all [site-sector] and soft-deletable. */
 export const PLANNER_TABLES = ['igny8_keywords', 'igny8_clusters', 'igny8_content_ideas'] as const;
 
-/** A site-scoped row's restore parents: its site and its sector (domain.md §0.3). */
+/**
+ * A site-scoped row's restore parents: its site and its sector
+ * (docs/domain-model.md#soft-delete-and-cascades).
+ */
 export const SITE_SECTOR_PARENTS: ParentLink[] = [
   { column: 'site_id', table: 'igny8_sites' },
   { column: 'sector_id', table: 'igny8_sectors' },
@@ -23,9 +26,10 @@ export function siteSectorCascades(tables: readonly string[]): CascadeDeclaratio
 }
 
 /**
- * Soft-delete cascades of the planner (domain.md §0.3): site → keywords/clusters/ideas (`site_id`),
- * sector → the same (`sector_id`). The planner module registers them in `onModuleInit`. A deleted
- * cluster does not cascade: its keywords are detached instead (`onSoftDelete` hook of the service).
+ * Soft-delete cascades of the planner (docs/domain-model.md#soft-delete-and-cascades): site →
+ * keywords/clusters/ideas (`site_id`), sector → the same (`sector_id`). The planner module registers them in
+ * `onModuleInit`. A deleted cluster does not cascade: its keywords are detached instead (`onSoftDelete` hook
+ * of the service).
  */
 export const PLANNER_CASCADES: CascadeDeclaration[] = siteSectorCascades(PLANNER_TABLES);
 

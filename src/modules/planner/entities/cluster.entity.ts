@@ -6,7 +6,7 @@ export const CLUSTER_STATUSES = ['new', 'mapped'] as const;
 export type ClusterStatus = (typeof CLUSTER_STATUSES)[number];
 
 /**
- * Cluster — `igny8_clusters`; [site-sector], soft-deletable (domain.md §2.2).
+ * Cluster — `igny8_clusters`; [site-sector], soft-deletable (docs/domain-model.md#planner).
  *
  * `keywords_count`, `volume` and `mapped_pages` are maintained by the services in the same
  * transaction as every change that affects them (never below 0).

@@ -3,7 +3,7 @@ import type { Keyword } from './keyword.entity.js';
 import type { ContentIdea } from './content-idea.entity.js';
 
 /**
- * The keywords of an idea — join table `igny8_content_ideas_keyword_objects` (domain.md §2.3):
+ * The keywords of an idea — join table `igny8_content_ideas_keyword_objects` (docs/domain-model.md#planner):
  * primary key `(content_idea_id, keyword_id)`, both sides ON DELETE CASCADE, no other columns.
  * Both rows belong to the same site and sector (checked by the services).
  */

@@ -19,8 +19,8 @@ export interface IdeaOutlineSection {
 }
 
 /**
- * ContentIdea — `igny8_content_ideas`; [site-sector], soft-deletable (domain.md §2.3). Its keywords
- * are rows of `igny8_content_ideas_keyword_objects` (ContentIdeaKeyword), exposed as `keyword_ids`.
+ * ContentIdea — `igny8_content_ideas`; [site-sector], soft-deletable (docs/domain-model.md#planner). Its
+ * keywords are rows of `igny8_content_ideas_keyword_objects` (ContentIdeaKeyword), exposed as `keyword_ids`.
  * Extra list indexes: `(account_id, site_id, status)` and `(account_id, created_at, id)` on live rows.
  */
 @Entity('igny8_content_ideas')

@@ -8,12 +8,12 @@ export const KEYWORD_STATUSES = ['new', 'mapped'] as const;
 export type KeywordStatus = (typeof KEYWORD_STATUSES)[number];
 
 /**
- * Keyword — `igny8_keywords`; [site-sector], soft-deletable (domain.md §2.1). A site's use of a
+ * Keyword — `igny8_keywords`; [site-sector], soft-deletable (docs/domain-model.md#planner). A site's use of a
  * global seed keyword: `keyword`, `intent` and `country` come from the seed, `volume` and
  * `difficulty` are `COALESCE(<override>, seed.<value>)` — computed by the readers, not stored.
  *
- * Besides the indexes of §2.1, two partial indexes on live rows serve the list endpoint
- * (api.md §9.4): `(account_id, site_id, status)` for the status filter inside the tenant scope and
+ * Besides the indexes above, two partial indexes on live rows serve the list endpoint:
+ * `(account_id, site_id, status)` for the status filter inside the tenant scope and
  * `(account_id, created_at, id)` for the default/created_at ordering.
  */
 @Entity('igny8_keywords')

@@ -1,10 +1,13 @@
 import { Index } from 'typeorm';
 
-/** The predicate of partial indexes on live rows: every default read has `deleted_at IS NULL` (§0.3). */
+/**
+ * The predicate of partial indexes on live rows: every default read has `deleted_at IS NULL`
+ * (docs/domain-model.md#soft-delete-and-cascades).
+ */
 export const LIVE_ROWS = '"deleted_at" IS NULL';
 
 /**
- * The two partial indexes on live rows that every planner/writer list (api.md §9.4–9.5) uses inside
+ * The two partial indexes on live rows that every planner/writer list uses inside
  * the tenant scope (`account_id = …`, optionally `site_id = …`):
  *
  *   `<table>_account_site_<suffix>_idx`  (account_id, site_id, <column>) — the main enum filter

@@ -44,7 +44,7 @@ const TimeSlots = () =>
     distinctList(1, MAX_TIME_SLOTS, (item) => (isClockTime(item) ? null : CLOCK_TIME_MESSAGE)),
   );
 
-/** PublishingSettings (domain.md 5.3) as the API shows it. */
+/** PublishingSettings (docs/domain-model.md#publishing-settings) as the API shows it. */
 export class PublishingSettingsDto {
   @ApiProperty() id: number;
   @ApiProperty({ format: 'date-time' }) created_at: string;
@@ -67,7 +67,7 @@ export class PublishingSettingsDto {
   default_post_status: string;
 }
 
-/** Any subset of the publishing settings (domain.md 5.3). */
+/** Any subset of the publishing settings (docs/domain-model.md#publishing-settings). */
 export class UpdatePublishingSettingsDto {
   @ApiPropertyOptional()
   @Bool()

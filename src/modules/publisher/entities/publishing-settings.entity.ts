@@ -8,7 +8,7 @@ export type PublishDay = (typeof PUBLISH_DAYS)[number];
 export const POST_STATUSES = ['publish', 'draft'] as const;
 export type PostStatus = (typeof POST_STATUSES)[number];
 
-/** The ranges of the publishing limits (domain.md §5.3). */
+/** The ranges of the publishing limits (docs/domain-model.md#publishing-settings). */
 export const PUBLISH_LIMIT_RANGES = {
   daily_publish_limit: { min: 0, max: 100 },
   weekly_publish_limit: { min: 0, max: 500 },
@@ -17,7 +17,7 @@ export const PUBLISH_LIMIT_RANGES = {
 
 export const MAX_TIME_SLOTS = 24;
 
-/** A new site's settings, and what a reset restores (domain.md §5.3). */
+/** A new site's settings, and what a reset restores (docs/domain-model.md#publishing-settings). */
 export const PUBLISHING_DEFAULTS = {
   auto_approval_enabled: false,
   auto_publish_enabled: false,
@@ -44,7 +44,10 @@ function limitChecks(): ClassDecorator {
   };
 }
 
-/** PublishingSettings — `igny8_publishing_settings` (domain.md §5.3): one per site, created lazily. */
+/**
+ * PublishingSettings — `igny8_publishing_settings` (docs/domain-model.md#publishing-settings): one per site,
+ * created lazily.
+ */
 @Entity('igny8_publishing_settings')
 @Check('igny8_publishing_settings_default_post_status_check', inList('default_post_status', POST_STATUSES))
 @limitChecks()
@@ -65,11 +68,15 @@ export class PublishingSettings extends TenantEntity {
   @JoinColumn({ name: 'site_id' })
   site?: Relation<Site>;
 
-  /** Content entering `review` moves to `approved` automatically (domain.md §16.3). */
+  /**
+   * Content entering `review` moves to `approved` automatically (docs/domain-model.md#publishing-settings).
+   */
   @Column({ type: 'boolean', default: PUBLISHING_DEFAULTS.auto_approval_enabled })
   auto_approval_enabled: boolean;
 
-  /** Approved content is scheduled and published by the scheduler (domain.md §16.4). */
+  /**
+   * Approved content is scheduled and published by the scheduler (docs/domain-model.md#publishing-settings).
+   */
   @Column({ type: 'boolean', default: PUBLISHING_DEFAULTS.auto_publish_enabled })
   auto_publish_enabled: boolean;
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Bool, Pk, Text } from './fields.js';
 
-/* Request bodies and response schema of `auth/sectors/` (api.md 9.2). */
+/* Request bodies and response schema of `auth/sectors/`. */
 
 export class UpdateSectorDto {
   @ApiPropertyOptional({ maxLength: 255, description: 'Defaults to the template name.' })
@@ -27,7 +27,7 @@ export class CreateSectorDto extends UpdateSectorDto {
   industry_sector_id: number;
 }
 
-/** The [base], [tenant] and [soft] columns of a tenant row (domain.md 0.2). */
+/** The [base], [tenant] and [soft] columns of a tenant row (docs/domain-model.md#conventions). */
 export class TenantSoftRowDto {
   @ApiProperty() id: number;
   @ApiProperty({ format: 'date-time' }) created_at: string;

@@ -10,7 +10,7 @@ import {
 import { SectorDto, TenantSoftRowDto } from './sector.dto.js';
 import { Bool, Choice, HttpUrl, Pk, StringList, Text } from './fields.js';
 
-/* Request bodies and response schemas of `auth/sites/` (api.md 9.2, 9.2.3). */
+/* Request bodies and response schemas of `auth/sites/`. */
 
 /** Writable fields of a site; create requires `name`, PUT too, PATCH nothing. */
 class SiteFieldsDto {

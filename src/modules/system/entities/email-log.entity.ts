@@ -32,7 +32,10 @@ export abstract class EmailEnvelopeEntity extends TimestampedEntity {
   subject: string;
 }
 
-/** EmailLog — `igny8_email_logs`: one row per email handed to the mail queue (domain.md §8.12). No bodies. */
+/**
+ * EmailLog — `igny8_email_logs`: one row per email handed to the mail queue (docs/domain-model.md#email). No
+ * bodies.
+ */
 @Entity('igny8_email_logs')
 @Index('igny8_email_logs_account_id_idx', ['account_id'])
 @Index('igny8_email_logs_user_id_idx', ['user_id'])

@@ -3,9 +3,9 @@ import { EmailEnvelopeEntity } from './email-log.entity.js';
 
 /**
  * EmailOutbox — `igny8_email_outbox`: the messages "sent" by the development mail transport
- * (`MAIL_TRANSPORT=outbox`, architecture.md), never written to the log. Not in domain.md.
- * Bodies carry reset links and invitations, so they are stored encrypted with the server key
- * (AES-256-GCM, `v1:` format of domain.md §0.1): nothing secret is readable in the database.
+ * (`MAIL_TRANSPORT=outbox`), never written to the log. Bodies carry reset links and invitations,
+ * so they are stored encrypted with the server key (AES-256-GCM, `v1:` format,
+ * docs/domain-model.md#conventions): nothing secret is readable in the database.
  */
 @Entity('igny8_email_outbox')
 @Index('igny8_email_outbox_account_id_idx', ['account_id'])

@@ -5,7 +5,7 @@ import { IdempotencyKey } from '../../../common/idempotency/idempotency-key.enti
 import { JobHandler, type JobRunContext } from '../../../common/jobs/job-handler.decorator.js';
 import { AiTaskLog } from '../../ai/entities/ai-task-log.entity.js';
 
-/** AI task records are kept this long (domain.md §8.13). */
+/** AI task records are kept this long (docs/domain-model.md#ai-engine). */
 const TASK_LOG_RETENTION_DAYS = 90;
 
 /** `cleanup_logs` (daily, 04:00 UTC): deletes expired rows of the log-like tables. */

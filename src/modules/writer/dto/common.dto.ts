@@ -7,7 +7,10 @@ import {
   type ContentType,
 } from '../entities/content-kinds.js';
 
-/** `site_id*` and `sector_id*` of a new task or content (create-only, api.md 8). */
+/**
+ * `site_id*` and `sector_id*` of a new task or content (create-only,
+ * docs/api-conventions.md#object-representations).
+ */
 export class PlaceDto {
   @ApiProperty({ description: 'A site the caller can see.' })
   @Pk({ required: true })
@@ -18,7 +21,10 @@ export class PlaceDto {
   sector_id: number;
 }
 
-/** `content_type` and `content_structure` (domain.md §3.6), writable on tasks and content. */
+/**
+ * `content_type` and `content_structure` (docs/domain-model.md#content-types-and-structures), writable on
+ * tasks and content.
+ */
 export class ContentKindDto {
   @ApiPropertyOptional({ enum: CONTENT_TYPES, default: 'post' })
   @Choice(CONTENT_TYPES)

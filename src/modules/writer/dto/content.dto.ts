@@ -23,7 +23,7 @@ import { SiteSectorRowDto } from '../../planner/dto/common.dto.js';
 import { ContentKindDto, PlaceDto } from './common.dto.js';
 import { JsonDocument, PkList, Strings } from './rules.js';
 
-/* Request bodies and response schemas of `writer/content/` (api.md 9.5). */
+/* Request bodies and response schemas of `writer/content/`. */
 
 /** The statuses a new content may start in (`published` only comes from a publish). */
 export const CREATABLE_CONTENT_STATUSES = ['draft', 'review', 'approved'] as const;
@@ -102,7 +102,7 @@ export class UpdateContentDto extends ContentFieldsDto {
   @ApiPropertyOptional({
     enum: CONTENT_STATUSES,
     description:
-      'Editorial status per domain.md §12 (`draft → review → approved`, back to `draft`, `approved → review`); ' +
+      'Editorial status (`draft → review → approved`, back to `draft`, `approved → review`); ' +
       '`published` cannot be written (400 `invalid_transition`).',
   })
   @Choice(CONTENT_STATUSES)

@@ -13,9 +13,9 @@ import {
 } from '../entities/image.entity.js';
 import { SiteSectorRowDto } from '../../planner/dto/common.dto.js';
 
-/* Request bodies and response schemas of `writer/images/` (api.md 9.5). */
+/* Request bodies and response schemas of `writer/images/`. */
 
-/** In-article positions stay below the largest `max_images` (domain.md §3.4: 1–8). */
+/** In-article positions stay below the largest `max_images` (1–8). */
 export const MAX_IMAGE_POSITION = 7;
 
 class ImageTextDto {

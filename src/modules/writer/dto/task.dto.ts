@@ -11,7 +11,7 @@ import { TASK_STATUSES, type TaskStatus } from '../entities/task.entity.js';
 import { SiteSectorRowDto } from '../../planner/dto/common.dto.js';
 import { ContentKindDto, PlaceDto } from './common.dto.js';
 
-/* Request bodies and response schemas of `writer/tasks/` (api.md 9.5). */
+/* Request bodies and response schemas of `writer/tasks/`. */
 
 /** The writable fields shared by create and update (required ones are marked per class). */
 class TaskFieldsDto extends ContentKindDto {

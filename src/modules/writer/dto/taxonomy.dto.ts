@@ -4,7 +4,7 @@ import { Choice, Pk, Text } from '../../sites/dto/fields.js';
 import { SYNC_STATUSES, type SyncStatus } from '../entities/content-kinds.js';
 import { TAXONOMY_TYPES, type TaxonomyType } from '../entities/content-taxonomy.entity.js';
 
-/* Request bodies and response schema of `writer/taxonomies/` (api.md 9.5). */
+/* Request bodies and response schema of `writer/taxonomies/`. */
 
 const SLUG = {
   regex: /^[-a-zA-Z0-9_]+$/,

@@ -5,7 +5,7 @@ import {
   siteSectorCascades,
 } from '../../planner/entities/cascades.js';
 
-/** The soft-deletable writer tables (domain.md §3); the two relation tables are hard rows. */
+/** The soft-deletable writer tables (docs/domain-model.md#writer); the two relation tables are hard rows. */
 export const WRITER_TABLES = [
   'igny8_tasks',
   'igny8_content',
@@ -14,10 +14,10 @@ export const WRITER_TABLES = [
 ] as const;
 
 /**
- * Soft-delete cascades of the writer (domain.md §0.3): site → tasks/content/images/taxonomy terms
- * (`site_id`), sector → the same (`sector_id`; taxonomy terms only when they name that sector, their
- * `sector_id` being optional), content → images (`content_id`). The writer module registers them
- * in `onModuleInit`. Tasks, ideas and clusters do not cascade to content.
+ * Soft-delete cascades of the writer (docs/domain-model.md#soft-delete-and-cascades): site →
+ * tasks/content/images/taxonomy terms (`site_id`), sector → the same (`sector_id`; taxonomy terms only when
+ * they name that sector, their `sector_id` being optional), content → images (`content_id`). The writer
+ * module registers them in `onModuleInit`. Tasks, ideas and clusters do not cascade to content.
  */
 export const WRITER_CASCADES: CascadeDeclaration[] = [
   ...siteSectorCascades(WRITER_TABLES),

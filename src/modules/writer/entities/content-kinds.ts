@@ -1,11 +1,15 @@
-/** Enum values shared by planner ideas and writer tasks/content (domain.md §2.3, §3.1, §3.2, §3.6). */
+/**
+ * Enum values shared by planner ideas and writer tasks/content
+ * (docs/domain-model.md#content-types-and-structures).
+ */
 
 export const CONTENT_TYPES = ['post', 'page', 'product', 'taxonomy'] as const;
 export type ContentType = (typeof CONTENT_TYPES)[number];
 
 /**
- * The `content_structure` values usually paired with each `content_type` (§3.6). Guidance for
- * clients and prompts only: the pairing is not enforced.
+ * The `content_structure` values usually paired with each `content_type`
+ * (docs/domain-model.md#content-types-and-structures). Guidance for clients and prompts only: the pairing is
+ * not enforced.
  */
 export const CONTENT_STRUCTURES_BY_TYPE = {
   post: ['article', 'guide', 'comparison', 'review', 'listicle'],
@@ -14,7 +18,7 @@ export const CONTENT_STRUCTURES_BY_TYPE = {
   taxonomy: ['category_archive', 'tag_archive', 'attribute_archive'],
 } as const satisfies Record<ContentType, readonly string[]>;
 
-/** The `content_structure` enum: the union of the 14 values of §3.6. */
+/** The `content_structure` enum: the union of the 14 values above. */
 export const CONTENT_STRUCTURES = [
   ...CONTENT_STRUCTURES_BY_TYPE.post,
   ...CONTENT_STRUCTURES_BY_TYPE.page,

@@ -4,7 +4,7 @@ import type { ContentTaxonomy } from './content-taxonomy.entity.js';
 import type { Content } from './content.entity.js';
 
 /**
- * The taxonomy terms of a content — `igny8_content_taxonomy_relations` (domain.md §3.2): [base]
+ * The taxonomy terms of a content — `igny8_content_taxonomy_relations` (docs/domain-model.md#writer): [base]
  * without `updated_at`, both sides ON DELETE CASCADE, unique `(content_id, taxonomy_id)`. Both rows
  * belong to the same site (checked by the services).
  */

@@ -9,7 +9,7 @@ export const TAXONOMY_TYPES = ['category', 'tag'] as const;
 export type TaxonomyType = (typeof TAXONOMY_TYPES)[number];
 
 /**
- * ContentTaxonomy — `igny8_content_taxonomy_terms`; [tenant], soft-deletable (domain.md §3.3): a
+ * ContentTaxonomy — `igny8_content_taxonomy_terms`; [tenant], soft-deletable (docs/domain-model.md#writer): a
  * category or tag of a site, optionally of one sector. `account_id` is copied from the site and a
  * set sector must belong to the site (TenantSubscriber). Extra list indexes on live rows:
  * `(account_id, site_id, taxonomy_type)` and `(account_id, created_at, id)`.

@@ -38,10 +38,10 @@ export interface InternalLink {
 }
 
 /**
- * Content — `igny8_content`; [site-sector], soft-deletable (domain.md §3.2). Its taxonomy terms are
- * rows of `igny8_content_taxonomy_relations` (ContentTaxonomyRelation), exposed as `taxonomy_term_ids`.
+ * Content — `igny8_content`; [site-sector], soft-deletable (docs/domain-model.md#writer). Its taxonomy terms
+ * are rows of `igny8_content_taxonomy_relations` (ContentTaxonomyRelation), exposed as `taxonomy_term_ids`.
  *
- * The two publishing invariants of §3.2 are CHECK constraints: `scheduled` needs
+ * The two publishing invariants are CHECK constraints: `scheduled` needs
  * `scheduled_publish_at`, `published` needs `external_id`. Extra list indexes on live rows:
  * `(account_id, site_id, status)`, `(account_id, created_at, id)` and `(account_id, published_at)`
  * (the `published_after`/`published_before` filters and the `published_at` ordering).

@@ -17,7 +17,7 @@ export const IMAGE_QUALITY_TIERS = ['basic', 'quality', 'premium'] as const;
 export type ImageQualityTier = (typeof IMAGE_QUALITY_TIERS)[number];
 
 /**
- * Image — `igny8_images`; [site-sector], soft-deletable (domain.md §3.4): the featured image
+ * Image — `igny8_images`; [site-sector], soft-deletable (docs/domain-model.md#writer): the featured image
  * (position 0) or an in-article image (positions 0, 1, 2, …) of a content. One live row per
  * `(content_id, image_type, position)`; with `igny8_images_featured_position_check` that makes at
  * most one featured image per content. Extra list indexes on live rows: `(account_id, site_id, status)`

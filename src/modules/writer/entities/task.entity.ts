@@ -15,7 +15,7 @@ export const TASK_STATUSES = ['queued', 'generating', 'completed', 'failed'] as 
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 /**
- * Task — `igny8_tasks`; [site-sector], soft-deletable (domain.md §3.1): a piece of content to
+ * Task — `igny8_tasks`; [site-sector], soft-deletable (docs/domain-model.md#writer): a piece of content to
  * write. Purging a cluster that still has tasks fails (`cluster_id` ON DELETE RESTRICT).
  * Extra list indexes: `(account_id, site_id, status)` and `(account_id, created_at, id)` on live rows.
  */

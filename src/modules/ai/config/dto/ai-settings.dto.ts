@@ -15,7 +15,7 @@ export class AiSettingsValuesDto {
   @ApiProperty({ nullable: true, type: Number }) default_word_count: number | null;
 }
 
-/** The resolved settings (domain.md 8.9), with the chosen models' names. */
+/** The resolved settings (docs/domain-model.md#ai-configuration), with the chosen models' names. */
 export class EffectiveAiSettingsDto {
   @ApiProperty() text_model_id: number;
   @ApiProperty({ example: 'gpt-4o-mini', description: "The text model's `model_name`." }) text_model: string;
@@ -42,7 +42,7 @@ export class AccountAiSettingsDto {
   effective: EffectiveAiSettingsDto;
 }
 
-/** Any subset; null clears the value (it inherits again). Ranges of domain.md 8.9. */
+/** Any subset; null clears the value (it inherits again). The ranges are the validators below. */
 export class UpdateAiSettingsDto {
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'An active text model.' })
   @Pk({ nullable: true })

@@ -12,8 +12,8 @@ const MAX_POINTS_PER_SECTION = 4;
 type Section = Outline[number];
 
 /**
- * An article of exactly `word_count` words as `wordCount` counts them (domain.md §3.2, §8.14
- * offline provider; more only if one heading and its points alone are longer than that): an
+ * An article of exactly `word_count` words as `wordCount` counts them (more only if one heading and
+ * its points alone are longer than that): an
  * introduction, then one `<h2>` section per outline heading (the task's outline, else a guide
  * outline built from its keywords). Even sections list their points in a `<ul>`, odd ones give
  * each point an `<h3>` subsection. Short articles keep fewer sections (the first ones and the

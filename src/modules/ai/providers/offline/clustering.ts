@@ -14,11 +14,10 @@ interface Entry {
 }
 
 /**
- * Groups keywords that share a stem (domain.md §8.14, offline provider). Keywords are taken in id
- * order; each one joins the existing groups it shares stems with (most shared stems first, then the
- * oldest group), merging them as long as the result stays within 10 keywords. A keyword that shares
- * no stem with a group that has room starts a group of its own. Groups come out in the order of
- * their lowest keyword id.
+ * Groups keywords that share a stem (docs/domain-model.md#ai-engine, offline provider). Keywords are taken in
+ * id order; each one joins the existing groups it shares stems with (most shared stems first, then the oldest
+ * group), merging them as long as the result stays within 10 keywords. A keyword that shares no stem with a
+ * group that has room starts a group of its own. Groups come out in the order of their lowest keyword id.
  */
 export function clusterKeywords({ keywords }: TextInputs['auto_cluster']): TextOutputs['auto_cluster'] {
   const entries = [...keywords]

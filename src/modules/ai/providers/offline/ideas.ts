@@ -96,7 +96,7 @@ const MAX_WORDS = 2000;
 const KEYWORD_HEADINGS = 3;
 
 /**
- * `count` ideas for one cluster (domain.md §8.14, offline provider). Keyword n goes to idea
+ * `count` ideas for one cluster (docs/domain-model.md#ai-engine, offline provider). Keyword n goes to idea
  * n modulo `count`, so the ideas together cover every keyword; when there are more ideas than
  * keywords, idea n covers keyword n modulo the number of keywords.
  */

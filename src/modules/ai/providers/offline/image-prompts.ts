@@ -14,7 +14,7 @@ const VIEWS = [
 /**
  * The featured prompt from the title; in-article prompt n from `<h2>` heading n. When there are
  * fewer headings than `max_images`, the headings are used again in order, each pass with another
- * view, and without headings every prompt is about the title (domain.md §8.14 offline provider).
+ * view, and without headings every prompt is about the title.
  */
 export function imagePrompts({
   title,

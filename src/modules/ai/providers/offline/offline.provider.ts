@@ -29,9 +29,9 @@ function answer<F extends TextFunction>(fn: F, input: TextInputs[F]): TextOutput
 }
 
 /**
- * The offline provider (domain.md §8.14): answers every text function from its structured input
- * and draws images from their prompt, deterministically and without any network call. Token
- * counts are a quarter of the characters of the prompt and of the answer, rounded up.
+ * The offline provider (docs/domain-model.md#ai-engine): answers every text function from its structured
+ * input and draws images from their prompt, deterministically and without any network call. Token counts are
+ * a quarter of the characters of the prompt and of the answer, rounded up.
  */
 @Injectable()
 export class OfflineProvider implements AiProvider {

@@ -23,7 +23,10 @@ export function joinList(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
-/** Whitespace-separated words, counted as `word_count` counts the text of content (domain.md §3.2). */
+/**
+ * Whitespace-separated words, counted as `word_count` counts the text of content
+ * (docs/domain-model.md#writer).
+ */
 export function countWords(text: string): number {
   const trimmed = text.trim();
   return trimmed === '' ? 0 : trimmed.split(/\s+/u).length;
