@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-// Schema of domain.md §1 (identity & tenancy), §7.1 (credit ledger), §8.12 (email log) and the
+// Schema of identity & tenancy, the credit ledger, the email log and the
 // development mail outbox; adds the account foreign key of igny8_idempotency_keys (Foundation).
 // Expression and descending indexes are written by hand (their entities declare them with
 // `synchronize: false`, so the schema diff leaves them alone).

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-// Reference data of domain.md §19: the plans (§14, §19.1) and the baseline industries, sectors and
-// seed keywords (§19.6). Idempotent: every row is upserted by its natural key.
+// Reference data (docs/domain-model.md#reference-data): the plans and the baseline industries, sectors and
+// seed keywords. Idempotent: every row is upserted by its natural key.
 
 type PlanRow = [
   slug: string,
@@ -24,7 +24,7 @@ const PLANS: PlanRow[] = [
   ['internal', 'Internal', '0.00', 0, null, null, null, null, true, 100],
 ];
 
-/** `keyword (volume / difficulty / intent)` as in §19.6. */
+/** `keyword (volume / difficulty / intent)`. */
 type Seed = [keyword: string, volume: number, difficulty: number, intent: string];
 
 interface SectorData {

@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-// Reference data of domain.md §19.2 (AI models), §19.3 (credit cost configuration) and §19.5 (the
+// Reference data: the AI models, the credit cost configuration and the singletons (the
 // billing, AI and integration singletons, one global prompt per prompt type, the integration
 // provider rows). Idempotent: rows are upserted by their natural key; an existing row keeps what
 // a developer changed (only missing rows are inserted).
