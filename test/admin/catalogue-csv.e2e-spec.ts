@@ -28,7 +28,7 @@ interface ErrorBody {
   details?: { rows: { row: number; errors: Record<string, string[]> }[] };
 }
 
-describe('admin catalogue CSV (api.md 9.12.1)', () => {
+describe('admin catalogue CSV', () => {
   let t: TestApp;
   let db: DataSource;
   let tenant: SeededTenant;

@@ -84,7 +84,7 @@ describe('AI settings', () => {
   afterAll(() => t.close());
   beforeEach(restoreReferenceData);
 
-  describe('effective resolution (domain.md 8.9)', () => {
+  describe('effective resolution', () => {
     it('uses the system defaults when neither the account nor the site has a row', async () => {
       expect(named(await settings.effective(a.accountId, null))).toEqual(SYSTEM_DEFAULTS);
       expect(named(await settings.effective(a.accountId, a.siteIds[0]))).toEqual(SYSTEM_DEFAULTS);

@@ -66,7 +66,7 @@ describe('AI prompts', () => {
     await db.query('DELETE FROM igny8_ai_prompts');
   });
 
-  describe('resolution (domain.md 8.3, 8.5)', () => {
+  describe('resolution', () => {
     const scopeOf = (tenant: SeededTenant, site: number | null, sector: number | null) => ({
       accountId: tenant.accountId,
       siteId: site === null ? null : tenant.siteIds[site],

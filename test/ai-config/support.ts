@@ -67,7 +67,7 @@ export async function seedSystemAccount(t: TestApp): Promise<SystemAccount> {
   return { ...system, developer: { id, auth: { authorization: `Bearer ${token}` } } };
 }
 
-/** Model ids by `model_name` (the seeded reference data of domain.md 19.2). */
+/** Model ids by `model_name` (the seeded reference data). */
 export async function modelIds(t: TestApp): Promise<Record<string, number>> {
   const rows = await t.app
     .get(DataSource)

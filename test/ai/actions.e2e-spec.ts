@@ -63,7 +63,9 @@ interface EntryPoint {
   max: number;
   model: 'gpt-4o-mini' | 'gpt-image-1';
   ids: (rows: SiteRows) => number[];
-  /** domain.md 13.4 with the seeded CreditCostConfig rows (19.3) and the seeded default models. */
+  /**
+   * The estimates (docs/domain-model.md#credits) with the seeded CreditCostConfig rows and default models.
+   */
   estimate: number;
 }
 

@@ -216,7 +216,7 @@ describe('AI engine with the openai provider (fake OpenAI server)', () => {
   }
 
   describe('clustering', () => {
-    it('creates the clusters the model answers, maps the keywords and charges the reported tokens (§13.2)', async () => {
+    it('creates the clusters the model answers, maps the keywords and charges the reported tokens', async () => {
       const keywordIds = await addKeywords(call, tenant, t);
       fake.respondToChat(clustersFor);
       // One chunk per sector, in sector order: above the minimum (2), then at it.

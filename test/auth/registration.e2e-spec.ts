@@ -4,7 +4,7 @@ import { bearer, db, outbox, PASSWORD, register, sessionCookie, uniqueEmail, wit
 
 const REGISTER = '/api/v1/auth/register/';
 
-describe('registration (api.md 9.2.1, domain.md 18.1)', () => {
+describe('registration', () => {
   let t: TestApp;
 
   beforeAll(async () => {

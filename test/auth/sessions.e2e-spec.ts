@@ -336,7 +336,7 @@ describe('login, cookie sessions, logout and the account gate', () => {
     expect((await t.request({ method: 'GET', url: GROUPS })).statusCode).toBe(401);
   });
 
-  describe('account status gate (api.md 3.2)', () => {
+  describe('account status gate', () => {
     const setStatus = (accountId: number, status: string, isActive = true) =>
       db(t).query('UPDATE igny8_accounts SET status = $2, is_active = $3 WHERE id = $1', [
         accountId,

@@ -10,7 +10,7 @@ const ADMIN_EMAIL = 'Platform.Admin@Example.com';
 const ADMIN_PASSWORD = 'system admin passphrase';
 const COMMAND = join(ROOT, 'dist', 'modules', 'system', 'create-system-account.command.js');
 
-describe('system account (domain.md 0.4, 19.7); Basic disabled; an unreachable SMTP server', () => {
+describe('system account; Basic disabled; an unreachable SMTP server', () => {
   let t: TestApp;
 
   beforeAll(async () => {

@@ -55,7 +55,7 @@ describe('JWT access and refresh tokens', () => {
     expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
   }
 
-  it('accepts a valid access token and its claims follow api.md 2.2', async () => {
+  it('accepts a valid access token and its claims', async () => {
     const res = await me(bearer(owner.tokens.access));
     expect(res.statusCode, res.body).toBe(200);
     const payload = decodePayload(owner.tokens.access);

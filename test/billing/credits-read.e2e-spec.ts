@@ -592,7 +592,7 @@ describe('credit reads (billing/credits/…, billing/transactions/…, account/u
   });
 
   describe('limits', () => {
-    it('reports the plan and the used counts of domain.md 13.6', async () => {
+    it('reports the plan and the used counts of its limits', async () => {
       await db.query(
         `INSERT INTO igny8_sites (account_id, name, slug, deleted_at) VALUES ($1, 'Gone', 'gone-site', now())`,
         [a.accountId],

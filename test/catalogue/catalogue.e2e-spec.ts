@@ -80,7 +80,7 @@ describe('public catalogue and keyword library', () => {
       expect(data(one)).toMatchObject({ slug: 'free-trial', price: '0.00' });
     });
 
-    it('declares the throttle scopes of api.md 6: plans none, the rest default / system_admin', () => {
+    it('declares the throttle scopes: plans none, the rest default / system_admin', () => {
       const reflector = t.app.get(Reflector);
       const scope = (controller: Type<unknown>, method: string) =>
         reflector.getAllAndOverride<unknown>(THROTTLE_SCOPE, [

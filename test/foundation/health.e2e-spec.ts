@@ -7,7 +7,7 @@ import { createTestApp, type TestApp } from '../support/app.js';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-describe('health endpoints (api.md 9.1)', () => {
+describe('health endpoints', () => {
   let t: TestApp;
   let noRedis: TestApp;
 

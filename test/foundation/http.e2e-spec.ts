@@ -78,7 +78,7 @@ afterAll(async () => {
 });
 
 describe('HTTP foundation', () => {
-  describe('request id (api.md 7)', () => {
+  describe('request id', () => {
     it('generates a UUIDv7 when none is sent, a new one per request', async () => {
       const before = Date.now();
       const first = requestIdOf(await t.request({ method: 'GET', url: '/api/v1/echo/data' }));
@@ -135,7 +135,7 @@ describe('HTTP foundation', () => {
     );
   });
 
-  describe('envelopes (api.md 4)', () => {
+  describe('envelopes', () => {
     it('wraps plain data', async () => {
       const res = await t.request({ method: 'GET', url: '/api/v1/echo/data' });
       expect(res.statusCode).toBe(200);
@@ -361,7 +361,7 @@ describe('HTTP foundation', () => {
     });
   });
 
-  describe('security headers and CORS (api.md 1)', () => {
+  describe('security headers and CORS', () => {
     it('sends X-Frame-Options DENY and nosniff on successes and on errors', async () => {
       for (const options of EVERY_KIND.map(([, o]) => o)) {
         const res = await t.request(options);

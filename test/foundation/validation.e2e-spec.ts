@@ -113,7 +113,7 @@ describe('whitelist: unknown and read-only fields are stripped, never applied', 
   });
 });
 
-describe('validation errors (api.md 4)', () => {
+describe('validation errors', () => {
   it('reports wrong types with dotted keys, nested included, and writes nothing', async () => {
     const before = await count();
     const res = await post({

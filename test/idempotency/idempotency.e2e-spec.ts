@@ -27,7 +27,7 @@ interface KeyRow {
   lasts_a_day: boolean;
 }
 
-describe('Idempotency-Key (api.md 9.6)', () => {
+describe('Idempotency-Key', () => {
   let t: TestApp;
   let a: SeededTenant;
   let b: SeededTenant;

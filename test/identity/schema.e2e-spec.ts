@@ -65,7 +65,7 @@ describe('identity schema and reference data', () => {
   });
 
   describe('reference data', () => {
-    it('has the plans of domain §14 with their limits and credits', () => {
+    it('has the seeded plans with their limits and credits', () => {
       const table = [...plans.values()]
         .sort((a, b) => a.sort_order - b.sort_order)
         .map((p) => [

@@ -18,7 +18,7 @@ import { MetricsFixtureModule, retained } from './metrics.fixture.js';
 const TRACK = { 'x-debug-resource-tracking': '1' };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-describe('resource tracking (api.md 7, system/request-metrics/)', () => {
+describe('resource tracking (system/request-metrics/)', () => {
   let t: TestApp;
   let tenant: SeededTenant;
   let foreign: SeededTenant;

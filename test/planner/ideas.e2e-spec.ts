@@ -310,7 +310,7 @@ describe('list', () => {
 });
 
 describe('bulk_queue_to_writer', () => {
-  it('creates one task per eligible idea (domain 3.1), queues the idea, and reports the others', async () => {
+  it('creates one task per eligible idea, queues the idea, and reports the others', async () => {
     const foreign = (
       await post(
         'ideas/',

@@ -22,7 +22,7 @@ let db: DataSource;
 const call = plannerApi(() => t);
 
 /*
- * One tenant with a seeded data set whose answers are known (planner/keywords/, api.md 9.4):
+ * One tenant with a seeded data set whose answers are known (planner/keywords/):
  *
  *   k1  best project management software  SD  seed 9900/62 commercial   volume_override 20000
  *   k2  how to learn python               SD  14800/48 informational    cluster C1

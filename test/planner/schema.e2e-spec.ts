@@ -8,7 +8,7 @@ import { Keyword } from '../../src/modules/planner/entities/keyword.entity.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { plannerWriterFixture, RESTRICTED, violation, type PlannerWriterFixture } from './schema-support.js';
 
-describe('planner schema (domain.md §2)', () => {
+describe('planner schema', () => {
   let t: TestApp;
   let f: PlannerWriterFixture;
 
@@ -22,7 +22,7 @@ describe('planner schema (domain.md §2)', () => {
   });
 
   describe('columns', () => {
-    it('stores keywords with number ids, the site account and the defaults of §2.1', async () => {
+    it('stores keywords with number ids, the site account and the defaults', async () => {
       const keyword = await f.keyword({ account_id: 999_999 });
       const loaded = await f.db.getRepository(Keyword).findOneByOrFail({ id: keyword.id });
       expect(typeof loaded.id).toBe('number');
@@ -47,7 +47,7 @@ describe('planner schema (domain.md §2)', () => {
       await f.hardDelete('igny8_keywords', keyword.id);
     });
 
-    it('stores clusters and ideas with the defaults of §2.2 and §2.3', async () => {
+    it('stores clusters and ideas with their defaults', async () => {
       const cluster = await f.db.getRepository(Cluster).findOneByOrFail({ id: (await f.cluster()).id });
       expect(cluster).toMatchObject({
         description: '',
@@ -260,7 +260,7 @@ describe('planner schema (domain.md §2)', () => {
     });
   });
 
-  it('declares the soft-delete cascades and restore parents of §0.3', () => {
+  it('declares the soft-delete cascades and restore parents', () => {
     expect(PLANNER_CASCADES).toEqual(
       ['igny8_keywords', 'igny8_clusters', 'igny8_content_ideas'].flatMap((table) => [
         { parent: 'igny8_sites', table, column: 'site_id' },

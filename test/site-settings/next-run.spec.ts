@@ -5,7 +5,7 @@ function next(frequency: AutomationFrequency, hour: number, timeZone: string, no
   return nextRunAt(frequency, hour, timeZone, new Date(now)).toISOString();
 }
 
-describe('nextRunAt (domain.md 15.5)', () => {
+describe('nextRunAt', () => {
   describe('daily', () => {
     it('is today at the hour while the hour is still ahead, else tomorrow', () => {
       expect(next('daily', 2, 'UTC', '2026-01-10T01:59:59.999Z')).toBe('2026-01-10T02:00:00.000Z');

@@ -59,7 +59,7 @@ const PUBLISHING_DEFAULTS = {
   default_post_status: 'publish',
 };
 
-/** The columns every row object carries (api.md 8). */
+/** The columns every row object carries (docs/api-conventions.md#object-representations). */
 function rowOf(accountId: number, siteId: number) {
   return {
     id: expect.any(Number),
@@ -180,7 +180,7 @@ describe('system/sites/{id}/settings/', () => {
       });
       const automation = data(response).automation as Body;
       expect(automation.created_by).toBe(a.users.viewer.id);
-      // Every column, nothing else (api.md 8).
+      // Every column, nothing else (docs/api-conventions.md#object-representations).
       expect(Object.keys(automation).sort()).toEqual(await columnsOf('igny8_automation_configs'));
       expect(Object.keys(data(response).publishing as Body).sort()).toEqual(
         await columnsOf('igny8_publishing_settings'),

@@ -11,9 +11,9 @@ import { createTestApp, type TestApp } from '../support/app.js';
 /**
  * Two instances of the API with the same QUEUE_PREFIX: with Redis (REDIS_URL set) they share the
  * throttle counters, so a limit holds across instances; without Redis each process counts alone
- * (architecture.md "Without Redis").
+ * (README.md#embedded-default-versus-postgresql-and-redis).
  */
-describe('throttle storage across instances (api.md 6)', () => {
+describe('throttle storage across instances', () => {
   const redis = process.env.REDIS_URL !== undefined;
   const env = {
     THROTTLE_ENABLED: 'true',

@@ -30,7 +30,10 @@ function expectNoThrottleHeaders(res: LightMyRequestResponse): void {
   expect(res.headers['retry-after']).toBeUndefined();
 }
 
-/** The headers of a counted response, and the 429 envelope once over the limit (api.md 6). */
+/**
+ * The headers of a counted response, and the 429 envelope once over the limit
+ * (docs/api-conventions.md#throttling).
+ */
 function expectCounted(res: LightMyRequestResponse, scope: ThrottleScope, limit: number, nth: number): void {
   const now = Date.now() / 1000;
   const headers = throttleHeaders(res);
@@ -55,7 +58,7 @@ function expectCounted(res: LightMyRequestResponse, scope: ThrottleScope, limit:
   });
 }
 
-describe('throttling (api.md 6)', () => {
+describe('throttling', () => {
   let t: TestApp;
   let tenant: SeededTenant;
   let dev: { authorization: string };

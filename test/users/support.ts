@@ -117,7 +117,7 @@ export async function identityRows(t: TestApp): Promise<unknown[]> {
   return out;
 }
 
-/** The column names of a table (representations carry every column, api.md 8). */
+/** The column names of a table (representations carry every column). */
 export async function tableColumns(t: TestApp, table: string): Promise<string[]> {
   const rows = await db(t).query<{ column_name: string }[]>(
     'SELECT column_name FROM information_schema.columns WHERE table_name = $1',

@@ -75,7 +75,7 @@ describe('writer access: tenants, sites, roles, API keys, query counts', () => {
   const bodyFor = (route: RouteInfo) =>
     route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
 
-  it('declares the writer routes of api.md 9.5 (no publishing routes yet) with their roles and throttles', () => {
+  it('declares the writer routes (no publishing routes yet) with their roles and throttles', () => {
     const table = routes.map(
       (route) => `${route.method} ${route.path} ${route.role}${route.apiKey ? ' key' : ''} ${route.throttle}`,
     );
@@ -373,7 +373,7 @@ describe('writer access: tenants, sites, roles, API keys, query counts', () => {
     expect(row.deleted_by).toBeNull();
   });
 
-  /** The number of database queries a request ran (api.md 7 resource tracking), as the admin of A. */
+  /** The number of database queries a request ran (resource tracking), as the admin of A. */
   const trackedCall = async (url: string, body?: Record<string, unknown>) => {
     const admin = a.users.admin.auth;
     const method = body === undefined ? 'GET' : 'POST';

@@ -3,7 +3,7 @@ import { htmlText, validateContent, wordCount } from '../../src/modules/writer/c
 import { overallStatus } from '../../src/modules/writer/images.service.js';
 import { slugify } from '../../src/modules/writer/taxonomies.service.js';
 
-describe('content text rules (domain.md §3.2, api.md 9.5)', () => {
+describe('content text rules', () => {
   it('counts the words of the visible text of HTML', () => {
     expect(wordCount('')).toBe(0);
     expect(wordCount('<p>  </p>')).toBe(0);

@@ -8,7 +8,7 @@ import { type Call, caller, data, plannerRows } from './support.js';
 
 type Row = Record<string, unknown>;
 
-describe('writer content (api.md 9.5, domain.md §3.2)', () => {
+describe('writer content', () => {
   let t: TestApp;
   let db: DataSource;
   let call: Call;

@@ -15,7 +15,7 @@ type Row = Record<string, unknown>;
 
 const WEBP = Buffer.from('RIFF\x1a\x00\x00\x00WEBPVP8 fake image bytes', 'latin1');
 
-describe('writer images and media files (api.md 1, 9.5)', () => {
+describe('writer images and media files', () => {
   let t: TestApp;
   let db: DataSource;
   let call: Call;

@@ -15,7 +15,7 @@ import {
 } from '../planner/schema-support.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 
-describe('writer schema (domain.md §3)', () => {
+describe('writer schema', () => {
   let t: TestApp;
   let f: PlannerWriterFixture;
 
@@ -32,7 +32,7 @@ describe('writer schema (domain.md §3)', () => {
     (await f.db.query(`SELECT id FROM ${table} WHERE id = $1`, [id])).length > 0;
 
   describe('columns', () => {
-    it('stores tasks, content, images and taxonomy terms with number ids and the defaults of §3', async () => {
+    it('stores tasks, content, images and taxonomy terms with number ids and their defaults', async () => {
       const task = await f.db.getRepository(Task).findOneByOrFail({ id: (await f.task()).id });
       expect(typeof task.id).toBe('number');
       expect(typeof task.cluster_id).toBe('number');

@@ -8,7 +8,7 @@ import { type Call, caller, data, plannerRows } from './support.js';
 
 type Row = Record<string, unknown>;
 
-describe('writer tasks and taxonomies (api.md 9.5)', () => {
+describe('writer tasks and taxonomies', () => {
   let t: TestApp;
   let db: DataSource;
   let call: Call;
