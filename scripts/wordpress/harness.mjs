@@ -377,7 +377,7 @@ async function startDatabase(facts) {
     'ping',
   ];
   await waitUntil('MariaDB to accept connections', 60_000, async () => {
-    if (!isRunning(pid)) throw new Error(`MariaDB exited during start-up:\n${readTail(errorLog)}`);
+    if (!isRunning(pid)) throw new Error('MariaDB exited during start-up');
     const { code } = await run('mariadb-admin ping', 'mariadb-admin', ping, {
       timeoutMs: 10_000,
       allowExitCodes: [0, 1],
@@ -430,7 +430,7 @@ async function serveWordPress(facts) {
     { PHP_CLI_SERVER_WORKERS: '4', IGNY8_WP_CONTENT_DIR: facts.contentDir },
   );
   await waitUntil('WordPress to answer ?rest_route=/', 30_000, async () => {
-    if (!isRunning(pid)) throw new Error(`php -S exited during start-up:\n${readTail(serverLog)}`);
+    if (!isRunning(pid)) throw new Error('php -S exited during start-up');
     const response = await fetch(`${facts.baseUrl}/?rest_route=/`, {
       signal: AbortSignal.timeout(10_000),
     }).catch(() => undefined);
