@@ -258,8 +258,7 @@ function claimConfigFile() {
   throw new Error(`config: no free config-<host>.php name in ${CONFIG_DIR}`);
 }
 
-function wordpressConfig({ host, port, contentDir, socket, databasePassword }) {
-  const baseUrl = `http://${host}:${port}`;
+function wordpressConfig({ baseUrl, contentDir, databaseSocket, databasePassword }) {
   const salts = [
     'AUTH_KEY',
     'SECURE_AUTH_KEY',
@@ -277,7 +276,7 @@ function wordpressConfig({ host, port, contentDir, socket, databasePassword }) {
 define('DB_NAME', '${DATABASE}');
 define('DB_USER', '${DATABASE_USER}');
 define('DB_PASSWORD', '${databasePassword}');
-define('DB_HOST', 'localhost:${socket}');
+define('DB_HOST', 'localhost:${databaseSocket}');
 define('WP_HOME', '${baseUrl}');
 define('WP_SITEURL', '${baseUrl}');
 define('WP_CONTENT_DIR', '${contentDir}');
@@ -398,10 +397,7 @@ async function installWordPress(facts) {
   facts.port = await freePort(facts.host);
   facts.baseUrl = `http://${facts.host}:${facts.port}`;
   facts.restUrl = `${facts.baseUrl}/wp-json/`;
-  writeFileSync(
-    config.file,
-    wordpressConfig({ ...facts, socket: facts.databaseSocket, databasePassword: facts.databasePassword }),
-  );
+  writeFileSync(config.file, wordpressConfig(facts));
   facts.adminUser = ADMIN_USER;
   facts.adminEmail = ADMIN_EMAIL;
   facts.adminPassword = randomBytes(12).toString('hex');
