@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, ValidateBy } from 'class-validator';
 import { OptionalBoolean, OptionalChoice, OptionalText, RequiredText } from '../auth/dto/validators.js';
 import { ACCOUNT_STATUSES, type AccountStatus } from '../auth/entities/account.entity.js';
-import { Pk } from '../sites/dto/fields.js';
+import { Pk } from '../../common/http/fields.js';
 
 let knownZones: Set<string> | undefined;
 

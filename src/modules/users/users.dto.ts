@@ -4,7 +4,7 @@ import { IsOptional, ValidateBy } from 'class-validator';
 import { UpdateMeDto } from '../auth/dto/auth-requests.dto.js';
 import { OptionalBoolean, OptionalChoice, OptionalText, RequiredText } from '../auth/dto/validators.js';
 import { USER_ROLES } from '../auth/entities/user.entity.js';
-import { Choice, Pk } from '../sites/dto/fields.js';
+import { Choice, Pk } from '../../common/http/fields.js';
 
 /** The roles `auth/users/` and `account/team/` can give a new user. */
 export const CREATABLE_ROLES = ['admin', 'editor', 'viewer'] as const;

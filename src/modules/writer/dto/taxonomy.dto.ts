@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { TenantSoftRowDto } from '../../sites/dto/sector.dto.js';
-import { Choice, Pk, Text } from '../../sites/dto/fields.js';
+import { Choice, Pk, Text } from '../../../common/http/fields.js';
 import { SYNC_STATUSES, type SyncStatus } from '../entities/content-kinds.js';
 import { TAXONOMY_TYPES, type TaxonomyType } from '../entities/content-taxonomy.entity.js';
 
