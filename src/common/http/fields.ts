@@ -15,7 +15,7 @@ export type ApiExtras = Pick<ApiPropertyOptions, 'description' | 'default' | 'ex
 /** The OpenAPI schema a rule implies, without presence (`required` comes from the rule's presence). */
 export type RuleSchema = Omit<ApiPropertyOptions, 'required' | keyof ApiExtras>;
 
-const nullableIf = ({ nullable }: Presence) => (nullable ? { nullable: true } : {});
+export const nullableIf = ({ nullable }: Presence) => (nullable ? { nullable: true } : {});
 
 /**
  * A request field from its rule (`name`, `problem`, `presence`) and the schema the rule implies;
