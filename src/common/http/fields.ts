@@ -9,30 +9,40 @@ import { fieldRule, type Presence, type Problem } from './field-rule.js';
  * example) comes in the optional `api` argument.
  */
 
-/** What a field's OpenAPI schema says beyond its rules. */
-export type ApiExtras = Pick<ApiPropertyOptions, 'description' | 'default' | 'example'>;
+/** What a field's OpenAPI schema says beyond its rules (what a service checks, examples, prose). */
+export type ApiExtras = Pick<
+  ApiPropertyOptions,
+  'description' | 'default' | 'example' | 'format' | 'minLength' | 'nullable'
+>;
 
 /** The OpenAPI schema a rule implies, without presence (`required` comes from the rule's presence). */
-export type RuleSchema = Omit<ApiPropertyOptions, 'required' | keyof ApiExtras>;
+export type RuleSchema = Omit<ApiPropertyOptions, 'required' | 'description' | 'default' | 'example'>;
 
 export const nullableIf = ({ nullable }: Presence) => (nullable ? { nullable: true } : {});
 
 /**
- * A request field from its rule (`name`, `problem`, `presence`) and the schema the rule implies;
- * `after` is placed after the extras (the int64 format ids get).
+ * The OpenAPI side of a field: the schema its rules imply, then the extras, then `after` (the
+ * int64 format ids get, where the document's own id pass would put it).
  */
+export function ApiField(
+  schema: RuleSchema,
+  { required = false }: Presence,
+  api: ApiExtras = {},
+  after: RuleSchema = {},
+): PropertyDecorator {
+  return ApiProperty({ ...schema, ...api, ...after, required } as ApiPropertyOptions);
+}
+
+/** A request field from its rule (`name`, `problem`, `presence`) and the schema the rule implies. */
 export function field(
   name: string,
   problem: Problem,
   presence: Presence,
   schema: RuleSchema,
-  api: ApiExtras = {},
-  after: RuleSchema = {},
+  api?: ApiExtras,
+  after?: RuleSchema,
 ): PropertyDecorator {
-  return applyDecorators(
-    fieldRule(name, problem, presence),
-    ApiProperty({ ...schema, ...api, ...after, required: presence.required ?? false } as ApiPropertyOptions),
-  );
+  return applyDecorators(fieldRule(name, problem, presence), ApiField(schema, presence, api, after));
 }
 
 export const notAList = (value: unknown) => `Expected a list of items but got type "${typeof value}".`;
