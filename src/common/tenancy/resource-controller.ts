@@ -21,7 +21,7 @@ import { ApiKeyAllowed, Roles } from '../auth/auth.decorators.js';
 import type { RoleMark } from '../auth/roles.js';
 import { IdPipe } from '../http/id.pipe.js';
 import { DeletedCountDto, IdsDto, PurgeResultDto } from '../http/ids.dto.js';
-import { type FieldSchema, pageSchema } from '../http/page-schema.js';
+import { assertRowSchemaOf, type FieldSchema, pageSchema } from '../http/page-schema.js';
 import { DELETED, type Paginated, WithMessage } from '../http/responses.js';
 import { BodyAs } from '../http/validation.pipe.js';
 import type { FilterOptions } from '../list/filter-options.js';
@@ -67,7 +67,10 @@ export interface ResourceRoutes {
   model: Type<unknown>;
   /** The list declaration (documents the query of list, trash and filter_options); required with them. */
   list?: ListSpec;
-  /** JSON types of the fields of one list row: list pages are then written by a compiled serializer. */
+  /**
+   * JSON types of the fields of one list row, exactly those of `model`: list pages are then written by
+   * a compiled serializer.
+   */
   listRow?: Readonly<Record<string, FieldSchema>>;
   createDto?: Type<unknown>;
   updateDto?: Type<unknown>;
@@ -102,6 +105,7 @@ export function resourceController(
     when(!!routes.apiKey?.write, ApiKeyAllowed()),
   );
   const admin = applyDecorators(Roles(routes.roles.trash), UseThrottler(routes.throttle.write));
+  if (routes.listRow) assertRowSchemaOf(routes.model, routes.listRow);
   const page = when(
     routes.listRow !== undefined,
     RouteSchema({ response: { 200: pageSchema(routes.listRow ?? {}) } }),

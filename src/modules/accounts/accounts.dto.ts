@@ -1,9 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, ValidateBy } from 'class-validator';
 import { OptionalBoolean, OptionalChoice, OptionalText, RequiredText } from '../auth/dto/validators.js';
 import { ACCOUNT_STATUSES, type AccountStatus } from '../auth/entities/account.entity.js';
-import { Pk } from '../sites/dto/fields.js';
+import { type ApiExtras, ApiField, Pk } from '../../common/http/fields.js';
 
 let knownZones: Set<string> | undefined;
 
@@ -23,9 +22,10 @@ export function canonicalTimeZone(zone: string): string | null {
 }
 
 /** An optional IANA time zone name. */
-const OptionalTimeZone = () =>
+const OptionalTimeZone = (api: ApiExtras) =>
   applyDecorators(
     IsOptional(),
+    ApiField({ type: 'string' }, {}, api),
     ValidateBy({
       name: 'timeZone',
       validator: {
@@ -39,81 +39,39 @@ const COUNTRY = { regex: /^[A-Za-z]{2}$/, message: 'Enter a two-letter ISO 3166-
 
 /** `PATCH auth/account/` and `PATCH account/settings/` (admin): the account's own settings. */
 export class AccountSettingsDto {
-  @ApiPropertyOptional({ maxLength: 255 })
-  @OptionalText({ max: 255, min: 1 })
-  name?: string;
+  @OptionalText({ max: 255, min: 1 }) name?: string;
 
-  @ApiPropertyOptional({ example: 'Europe/Berlin', description: 'A valid IANA time zone name.' })
-  @OptionalTimeZone()
+  @OptionalTimeZone({ example: 'Europe/Berlin', description: 'A valid IANA time zone name.' })
   account_timezone?: string;
 
-  @ApiPropertyOptional({ type: 'string', format: 'email', nullable: true, maxLength: 254 })
-  @OptionalText({ max: 254, email: true })
-  billing_email?: string | null;
+  @OptionalText({ max: 254, email: true }, { nullable: true }) billing_email?: string | null;
+  @OptionalText({ max: 255 }) billing_address_line1?: string;
+  @OptionalText({ max: 255 }) billing_address_line2?: string;
+  @OptionalText({ max: 100 }) billing_city?: string;
+  @OptionalText({ max: 100 }) billing_state?: string;
+  @OptionalText({ max: 20 }) billing_postal_code?: string;
 
-  @ApiPropertyOptional({ maxLength: 255 })
-  @OptionalText({ max: 255 })
-  billing_address_line1?: string;
-
-  @ApiPropertyOptional({ maxLength: 255 })
-  @OptionalText({ max: 255 })
-  billing_address_line2?: string;
-
-  @ApiPropertyOptional({ maxLength: 100 })
-  @OptionalText({ max: 100 })
-  billing_city?: string;
-
-  @ApiPropertyOptional({ maxLength: 100 })
-  @OptionalText({ max: 100 })
-  billing_state?: string;
-
-  @ApiPropertyOptional({ maxLength: 20 })
-  @OptionalText({ max: 20 })
-  billing_postal_code?: string;
-
-  @ApiPropertyOptional({ type: 'string', nullable: true, example: 'US', description: 'ISO 3166-1 alpha-2.' })
-  @OptionalText({ max: 2, pattern: COUNTRY })
+  @OptionalText(
+    { max: 2, pattern: COUNTRY },
+    { nullable: true, example: 'US', description: 'ISO 3166-1 alpha-2.' },
+  )
   billing_country?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 50 })
-  @OptionalText({ max: 50 })
-  tax_id?: string;
+  @OptionalText({ max: 50 }) tax_id?: string;
 }
 
 /** `POST auth/accounts/` (developer). */
 export class CreateAccountDto {
-  @ApiProperty({ maxLength: 255 })
-  @RequiredText({ max: 255 })
-  name: string;
-
-  @ApiProperty({ example: 'starter' })
-  @RequiredText({ max: 50 })
-  plan_slug: string;
-
-  @ApiPropertyOptional({ enum: ACCOUNT_STATUSES, default: 'trial' })
-  @OptionalChoice(ACCOUNT_STATUSES)
-  status?: AccountStatus;
+  @RequiredText({ max: 255 }) name: string;
+  @RequiredText({ max: 50 }, { example: 'starter' }) plan_slug: string;
+  @OptionalChoice(ACCOUNT_STATUSES, { default: 'trial' }) status?: AccountStatus;
 }
 
 /** `PUT/PATCH auth/accounts/{id}/` (developer). */
 export class UpdateAccountDto {
-  @ApiPropertyOptional({ maxLength: 255 })
-  @OptionalText({ max: 255, min: 1 })
-  name?: string;
-
-  @ApiPropertyOptional({ enum: ACCOUNT_STATUSES })
-  @OptionalChoice(ACCOUNT_STATUSES)
-  status?: AccountStatus;
-
-  @ApiPropertyOptional()
-  @OptionalBoolean()
-  is_active?: boolean;
-
-  @ApiPropertyOptional({ description: 'Also moves the live subscription to this plan.' })
-  @Pk()
-  plan_id?: number;
-
-  @ApiPropertyOptional({ example: 'UTC' })
-  @OptionalTimeZone()
-  account_timezone?: string;
+  @OptionalText({ max: 255, min: 1 }) name?: string;
+  @OptionalChoice(ACCOUNT_STATUSES) status?: AccountStatus;
+  @OptionalBoolean() is_active?: boolean;
+  @Pk({}, { description: 'Also moves the live subscription to this plan.' }) plan_id?: number;
+  @OptionalTimeZone({ example: 'UTC' }) account_timezone?: string;
 }

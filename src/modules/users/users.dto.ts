@@ -1,10 +1,10 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { IsOptional, ValidateBy } from 'class-validator';
 import { UpdateMeDto } from '../auth/dto/auth-requests.dto.js';
 import { OptionalBoolean, OptionalChoice, OptionalText, RequiredText } from '../auth/dto/validators.js';
 import { USER_ROLES } from '../auth/entities/user.entity.js';
-import { Choice, Pk } from '../sites/dto/fields.js';
+import { type ApiExtras, ApiField, Choice, Pk } from '../../common/http/fields.js';
 
 /** The roles `auth/users/` and `account/team/` can give a new user. */
 export const CREATABLE_ROLES = ['admin', 'editor', 'viewer'] as const;
@@ -23,9 +23,10 @@ function pkListProblem(value: unknown): string | null {
 }
 
 /** An optional list of primary keys (visibility is checked by the service, like a missing id). */
-const OptionalPkList = () =>
+const OptionalPkList = (api: ApiExtras) =>
   applyDecorators(
     IsOptional(),
+    ApiField({ type: 'integer', isArray: true, maxItems: 500 }, {}, api),
     ValidateBy({
       name: 'pkList',
       validator: {
@@ -37,70 +38,49 @@ const OptionalPkList = () =>
 
 /** `POST account/team/`: an invitation (random password + `team_invite` email). */
 export class InviteUserDto {
-  @ApiProperty({ format: 'email', maxLength: 254 })
-  @RequiredText({ max: 254, email: true })
-  email: string;
-
-  @ApiPropertyOptional({ maxLength: 150 })
-  @OptionalText({ max: 150 })
-  first_name?: string;
-
-  @ApiPropertyOptional({ maxLength: 150 })
-  @OptionalText({ max: 150 })
-  last_name?: string;
-
-  @ApiProperty({ enum: CREATABLE_ROLES })
-  @Choice(CREATABLE_ROLES, { required: true })
-  role: CreatableRole;
+  @RequiredText({ max: 254, email: true }) email: string;
+  @OptionalText({ max: 150 }) first_name?: string;
+  @OptionalText({ max: 150 }) last_name?: string;
+  @Choice(CREATABLE_ROLES, { required: true }) role: CreatableRole;
 }
 
 /** `POST auth/users/`. */
 export class CreateUserDto extends InviteUserDto {
-  @ApiPropertyOptional({
-    minLength: 8,
-    maxLength: 128,
-    description: 'Without it a random password is set and a `team_invite` email with a reset link is sent.',
-  })
-  @OptionalText({ max: 128 })
+  @OptionalText(
+    { max: 128 },
+    {
+      minLength: 8,
+      description: 'Without it a random password is set and a `team_invite` email with a reset link is sent.',
+    },
+  )
   password?: string;
 
-  @ApiPropertyOptional({ maxLength: 150, description: 'Defaults to the email local part (made unique).' })
-  @OptionalText({ max: 150, min: 1, pattern: USERNAME })
+  @OptionalText(
+    { max: 150, min: 1, pattern: USERNAME },
+    { description: 'Defaults to the email local part (made unique).' },
+  )
   username?: string;
 
-  @ApiPropertyOptional({ default: true })
-  @OptionalBoolean()
-  is_active?: boolean;
-
-  @ApiPropertyOptional({ type: [Number], description: 'Sites to grant (editors and viewers only).' })
-  @OptionalPkList()
-  site_ids?: number[];
+  @OptionalBoolean({ default: true }) is_active?: boolean;
+  @OptionalPkList({ description: 'Sites to grant (editors and viewers only).' }) site_ids?: number[];
 }
 
 /** `PUT/PATCH auth/users/{id}/`: the `auth/me/` fields plus role and is_active. */
 export class UpdateUserDto extends UpdateMeDto {
-  @ApiPropertyOptional({
-    enum: USER_ROLES,
+  @OptionalChoice(USER_ROLES, {
     description:
       'Nobody may assign `owner` or `system_bot`, only developers `developer`; nobody changes their own role (403).',
   })
-  @OptionalChoice(USER_ROLES)
   role?: (typeof USER_ROLES)[number];
 
-  @ApiPropertyOptional({ description: 'Deactivating revokes every session of the user; not yourself (403).' })
-  @OptionalBoolean()
+  @OptionalBoolean({ description: 'Deactivating revokes every session of the user; not yourself (403).' })
   is_active?: boolean;
 }
 
 /** `POST auth/site-access/`. */
 export class CreateSiteAccessDto {
-  @ApiProperty({ description: 'An editor or viewer of the account.' })
-  @Pk({ required: true })
-  user_id: number;
-
-  @ApiProperty()
-  @Pk({ required: true })
-  site_id: number;
+  @Pk({ required: true }, { description: 'An editor or viewer of the account.' }) user_id: number;
+  @Pk({ required: true }) site_id: number;
 }
 
 /** A SiteUserAccess object. */

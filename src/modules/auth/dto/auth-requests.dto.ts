@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
+import { PickType } from '@nestjs/swagger';
 import { OptionalBoolean, OptionalChoice, OptionalText, RequiredText } from './validators.js';
 
 export const PAYMENT_METHODS = ['stripe', 'paypal', 'bank_transfer'] as const;
@@ -12,76 +12,53 @@ const COUNTRY = { regex: /^[A-Za-z]{2}$/, message: 'Enter a two-letter ISO 3166-
 
 /** `POST auth/register/`. */
 export class RegisterDto {
-  @ApiProperty({ format: 'email', maxLength: 254, example: 'owner@example.com' })
-  @RequiredText({ max: 254, email: true })
-  email: string;
+  @RequiredText({ max: 254, email: true }, { example: 'owner@example.com' }) email: string;
 
-  @ApiProperty({ minLength: 8, maxLength: 128, description: 'Not entirely numeric, not equal to the email.' })
-  @RequiredText({ max: 128 })
+  @RequiredText({ max: 128 }, { minLength: 8, description: 'Not entirely numeric, not equal to the email.' })
   password: string;
 
-  @ApiPropertyOptional({ description: 'When sent, must equal `password`.' })
-  @OptionalText({ max: 128 })
-  password_confirm?: string;
+  @OptionalText({ max: 128 }, { description: 'When sent, must equal `password`.' }) password_confirm?: string;
+  @OptionalText({ max: 150 }) first_name?: string;
+  @OptionalText({ max: 150 }) last_name?: string;
 
-  @ApiPropertyOptional({ maxLength: 150 })
-  @OptionalText({ max: 150 })
-  first_name?: string;
-
-  @ApiPropertyOptional({ maxLength: 150 })
-  @OptionalText({ max: 150 })
-  last_name?: string;
-
-  @ApiPropertyOptional({ maxLength: 150, description: 'Defaults to the email local part (made unique).' })
-  @OptionalText({ max: 150, pattern: USERNAME })
+  @OptionalText(
+    { max: 150, pattern: USERNAME },
+    { description: 'Defaults to the email local part (made unique).' },
+  )
   username?: string;
 
-  @ApiPropertyOptional({ maxLength: 255, description: 'Workspace name; defaults to the email local part.' })
-  @OptionalText({ max: 255 })
+  @OptionalText({ max: 255 }, { description: 'Workspace name; defaults to the email local part.' })
   account_name?: string;
 
-  @ApiPropertyOptional({ default: 'free-trial', description: 'An active, non-internal plan.' })
-  @OptionalText({ max: 50 })
+  @OptionalText({ max: 50 }, { default: 'free-trial', description: 'An active, non-internal plan.' })
   plan_slug?: string;
 
-  @ApiPropertyOptional({
-    enum: PAYMENT_METHODS,
+  @OptionalChoice(PAYMENT_METHODS, {
     description: 'Required for a paid plan; must be available for `billing_country`. Ignored for free plans.',
   })
-  @OptionalChoice(PAYMENT_METHODS)
   payment_method?: PaymentMethod;
 
-  @ApiPropertyOptional({ example: 'US', description: 'ISO 3166-1 alpha-2.' })
-  @OptionalText({ max: 2, pattern: COUNTRY })
+  @OptionalText({ max: 2, pattern: COUNTRY }, { example: 'US', description: 'ISO 3166-1 alpha-2.' })
   billing_country?: string;
 }
 
 /** `POST auth/login/`. */
 export class LoginDto {
-  @ApiProperty({ format: 'email' })
-  @RequiredText({ max: 254 })
-  email: string;
-
-  @ApiProperty()
-  @RequiredText({ max: 1024 })
-  password: string;
+  @RequiredText({ max: 254 }, { format: 'email' }) email: string;
+  @RequiredText({ max: 1024 }) password: string;
 }
 
 /** `POST auth/token/refresh/`. */
 export class RefreshDto {
-  @ApiProperty({ description: 'A refresh token (JWT).' })
-  @RequiredText({ max: 4096 })
-  refresh: string;
+  @RequiredText({ max: 4096 }, { description: 'A refresh token (JWT).' }) refresh: string;
 }
 
 /** `POST auth/logout/`. */
 export class LogoutDto {
-  @ApiPropertyOptional({ description: 'Revokes the token family of this refresh token.' })
-  @OptionalText({ max: 4096 })
+  @OptionalText({ max: 4096 }, { description: 'Revokes the token family of this refresh token.' })
   refresh?: string;
 
-  @ApiPropertyOptional({ description: 'Revokes every session of the user (all families, all cookies).' })
-  @OptionalBoolean()
+  @OptionalBoolean({ description: 'Revokes every session of the user (all families, all cookies).' })
   all?: boolean;
 }
 
@@ -90,13 +67,8 @@ export class UpdateMeDto extends PickType(RegisterDto, ['first_name', 'last_name
 
 /** `POST auth/password/change/`. */
 export class PasswordChangeDto {
-  @ApiProperty()
-  @RequiredText({ max: 1024 })
-  old_password: string;
-
-  @ApiProperty({ minLength: 8, maxLength: 128 })
-  @RequiredText({ max: 128 })
-  new_password: string;
+  @RequiredText({ max: 1024 }) old_password: string;
+  @RequiredText({ max: 128 }, { minLength: 8 }) new_password: string;
 }
 
 /** `POST auth/password/reset/`. */
@@ -104,11 +76,6 @@ export class PasswordResetDto extends PickType(LoginDto, ['email'] as const) {}
 
 /** `POST auth/password/reset/confirm/`. */
 export class PasswordResetConfirmDto {
-  @ApiProperty({ description: 'The token of the emailed reset link.' })
-  @RequiredText({ max: 256 })
-  token: string;
-
-  @ApiProperty({ minLength: 8, maxLength: 128 })
-  @RequiredText({ max: 128 })
-  new_password: string;
+  @RequiredText({ max: 256 }, { description: 'The token of the emailed reset link.' }) token: string;
+  @RequiredText({ max: 128 }, { minLength: 8 }) new_password: string;
 }

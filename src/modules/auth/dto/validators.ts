@@ -1,9 +1,11 @@
 import { applyDecorators } from '@nestjs/common';
 import { IsOptional, isEmail, registerDecorator, type ValidationArguments } from 'class-validator';
+import { type ApiExtras, ApiField } from '../../../common/http/fields.js';
 
 /*
- * Field validators with one message per failure, worded like the original API
- * ("This field is required.", "Enter a valid email address.").
+ * Field validators of the auth and account bodies, with one message per failure, worded like the
+ * original API ("This field is required.", "Enter a valid email address."): unlike the common
+ * fields, an optional one also passes null. Each also gives its OpenAPI schema (`ApiField`).
  */
 
 interface TextRules {
@@ -41,40 +43,53 @@ function Text(rules: TextRules, required: boolean): PropertyDecorator {
   };
 }
 
+const textSchema = ({ max, min, email }: TextRules) =>
+  ({ type: 'string', format: email ? 'email' : undefined, minLength: min, maxLength: max }) as const;
+
 /** A required string of at most `max` characters. */
-export const RequiredText = (rules: TextRules) => Text(rules, true);
+export const RequiredText = (rules: TextRules, api?: ApiExtras) =>
+  applyDecorators(Text(rules, true), ApiField(textSchema(rules), { required: true }, api));
 
 /** An optional string (absent or null allowed) of at most `max` characters. */
-export const OptionalText = (rules: TextRules) => applyDecorators(IsOptional(), Text(rules, false));
+export const OptionalText = (rules: TextRules, api?: ApiExtras) =>
+  applyDecorators(IsOptional(), Text(rules, false), ApiField(textSchema(rules), {}, api));
 
 /** An optional value among `choices`. */
-export function OptionalChoice(choices: readonly string[]): PropertyDecorator {
-  return applyDecorators(IsOptional(), (target: object, propertyName: string | symbol) => {
-    registerDecorator({
-      name: 'choice',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && choices.includes(value),
-        defaultMessage: (args?: ValidationArguments) => `"${String(args?.value)}" is not a valid choice.`,
-      },
-    });
-  });
+export function OptionalChoice(choices: readonly string[], api?: ApiExtras): PropertyDecorator {
+  return applyDecorators(
+    IsOptional(),
+    ApiField({ enum: [...choices] }, {}, api),
+    (target: object, propertyName: string | symbol) => {
+      registerDecorator({
+        name: 'choice',
+        target: target.constructor,
+        propertyName: propertyName as string,
+        validator: {
+          validate: (value: unknown) => typeof value === 'string' && choices.includes(value),
+          defaultMessage: (args?: ValidationArguments) => `"${String(args?.value)}" is not a valid choice.`,
+        },
+      });
+    },
+  );
 }
 
 /** An optional boolean. */
-export function OptionalBoolean(): PropertyDecorator {
-  return applyDecorators(IsOptional(), (target: object, propertyName: string | symbol) => {
-    registerDecorator({
-      name: 'boolean',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      validator: {
-        validate: (value: unknown) => typeof value === 'boolean',
-        defaultMessage: () => 'Must be a valid boolean.',
-      },
-    });
-  });
+export function OptionalBoolean(api?: ApiExtras): PropertyDecorator {
+  return applyDecorators(
+    IsOptional(),
+    ApiField({ type: 'boolean' }, {}, api),
+    (target: object, propertyName: string | symbol) => {
+      registerDecorator({
+        name: 'boolean',
+        target: target.constructor,
+        propertyName: propertyName as string,
+        validator: {
+          validate: (value: unknown) => typeof value === 'boolean',
+          defaultMessage: () => 'Must be a valid boolean.',
+        },
+      });
+    },
+  );
 }
 
 /** Password rules: 8–128 characters, not entirely numeric, not equal to the email. */

@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Bool, Choice, Int } from '../../sites/dto/fields.js';
+import { ApiProperty } from '@nestjs/swagger';
+import { Bool, Choice, Int } from '../../../common/http/fields.js';
 import { AUTOMATION_RANGES } from '../entities/automation-config.entity.js';
 import { AUTOMATION_FREQUENCIES, type AutomationFrequency } from '../next-run.js';
 import { ClockTime, Timestamp } from './time-fields.js';
@@ -44,56 +44,24 @@ export class AutomationConfigDto {
 
 /** Any subset of the configuration (ranges in `AUTOMATION_RANGES`); `next_run_at` is recomputed. */
 export class UpdateAutomationConfigDto {
-  @ApiPropertyOptional()
-  @Bool()
-  is_enabled?: boolean;
+  @Bool() is_enabled?: boolean;
 
-  @ApiPropertyOptional({ enum: AUTOMATION_FREQUENCIES, description: 'weekly: Mondays; monthly: the 1st.' })
-  @Choice(AUTOMATION_FREQUENCIES)
+  @Choice(AUTOMATION_FREQUENCIES, {}, { description: 'weekly: Mondays; monthly: the 1st.' })
   frequency?: AutomationFrequency;
 
-  @ApiPropertyOptional({ example: '02:00', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' })
-  @ClockTime()
-  scheduled_time?: string;
+  @ClockTime({}, { example: '02:00' }) scheduled_time?: string;
+  @Int(AUTOMATION_RANGES.stage_1_batch_size) stage_1_batch_size?: number;
+  @Int(AUTOMATION_RANGES.stage_2_batch_size) stage_2_batch_size?: number;
+  @Int(AUTOMATION_RANGES.stage_3_batch_size) stage_3_batch_size?: number;
+  @Int(AUTOMATION_RANGES.stage_4_batch_size) stage_4_batch_size?: number;
+  @Int(AUTOMATION_RANGES.stage_5_batch_size) stage_5_batch_size?: number;
+  @Int(AUTOMATION_RANGES.stage_6_batch_size) stage_6_batch_size?: number;
+  @Int(AUTOMATION_RANGES.within_stage_delay) within_stage_delay?: number;
+  @Int(AUTOMATION_RANGES.between_stage_delay) between_stage_delay?: number;
 
-  @ApiPropertyOptional(range('stage_1_batch_size'))
-  @Int(AUTOMATION_RANGES.stage_1_batch_size)
-  stage_1_batch_size?: number;
-
-  @ApiPropertyOptional(range('stage_2_batch_size'))
-  @Int(AUTOMATION_RANGES.stage_2_batch_size)
-  stage_2_batch_size?: number;
-
-  @ApiPropertyOptional(range('stage_3_batch_size'))
-  @Int(AUTOMATION_RANGES.stage_3_batch_size)
-  stage_3_batch_size?: number;
-
-  @ApiPropertyOptional(range('stage_4_batch_size'))
-  @Int(AUTOMATION_RANGES.stage_4_batch_size)
-  stage_4_batch_size?: number;
-
-  @ApiPropertyOptional(range('stage_5_batch_size'))
-  @Int(AUTOMATION_RANGES.stage_5_batch_size)
-  stage_5_batch_size?: number;
-
-  @ApiPropertyOptional(range('stage_6_batch_size'))
-  @Int(AUTOMATION_RANGES.stage_6_batch_size)
-  stage_6_batch_size?: number;
-
-  @ApiPropertyOptional(range('within_stage_delay'))
-  @Int(AUTOMATION_RANGES.within_stage_delay)
-  within_stage_delay?: number;
-
-  @ApiPropertyOptional(range('between_stage_delay'))
-  @Int(AUTOMATION_RANGES.between_stage_delay)
-  between_stage_delay?: number;
-
-  @ApiPropertyOptional({
-    type: 'string',
-    format: 'date-time',
-    nullable: true,
-    description: 'Developers only (ignored for other callers): start one scheduled run at this time.',
-  })
-  @Timestamp({ nullable: true })
+  @Timestamp(
+    { nullable: true },
+    { description: 'Developers only (ignored for other callers): start one scheduled run at this time.' },
+  )
   test_trigger_at?: string | null;
 }

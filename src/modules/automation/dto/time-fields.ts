@@ -1,8 +1,10 @@
-import { fieldRule, type Presence } from '../../../common/http/field-rule.js';
+import type { Presence } from '../../../common/http/field-rule.js';
+import { type ApiExtras, field, nullableIf } from '../../../common/http/fields.js';
 
 /* Body validators for times of day (`HH:MM`) and instants (ISO 8601 with an offset). */
 
 const CLOCK_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+export const CLOCK_TIME_SCHEMA = { type: 'string', pattern: CLOCK_TIME.source } as const;
 const TIMESTAMP =
   /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/i;
 
@@ -23,8 +25,20 @@ export function isTimestamp(value: unknown): value is string {
   return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-export const ClockTime = (presence: Presence = {}) =>
-  fieldRule('clock_time', (value) => (isClockTime(value) ? null : CLOCK_TIME_MESSAGE), presence);
+export const ClockTime = (presence: Presence = {}, api?: ApiExtras) =>
+  field(
+    'clock_time',
+    (value) => (isClockTime(value) ? null : CLOCK_TIME_MESSAGE),
+    presence,
+    CLOCK_TIME_SCHEMA,
+    api,
+  );
 
-export const Timestamp = (presence: Presence = {}) =>
-  fieldRule('timestamp', (value) => (isTimestamp(value) ? null : TIMESTAMP_MESSAGE), presence);
+export const Timestamp = (presence: Presence = {}, api?: ApiExtras) =>
+  field(
+    'timestamp',
+    (value) => (isTimestamp(value) ? null : TIMESTAMP_MESSAGE),
+    presence,
+    { type: 'string', format: 'date-time', ...nullableIf(presence) },
+    api,
+  );

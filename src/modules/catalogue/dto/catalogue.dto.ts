@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { KEYWORD_INTENTS, type KeywordIntent } from '../../auth/entities/seed-keyword.entity.js';
-import { Bool, Choice, Int, Pk, Text } from '../../sites/dto/fields.js';
+import { INT32_MAX } from '../../../common/csv/rows.js';
+import { Bool, Choice, Int, Pk, Text } from '../../../common/http/fields.js';
 
 /* Schemas of the public catalogue (industries) and the keyword library. */
 
@@ -53,56 +54,33 @@ export class SectorStatDto {
 }
 
 const COUNTRY = { regex: /^[A-Za-z]{2}$/, message: 'Enter a two-letter ISO 3166-1 country code.' };
-const INT32_MAX = 2_147_483_647;
 
 /** The optional fields of a seed keyword (create and PATCH). */
 class SeedKeywordFieldsDto {
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @Int({ min: 0, max: INT32_MAX })
-  volume?: number;
+  @Int({ min: 0, max: INT32_MAX }, { default: 0 }) volume?: number;
+  @Int({ min: 0, max: 100 }, { default: 0 }) difficulty?: number;
+  @Choice(KEYWORD_INTENTS, {}, { default: 'informational' }) intent?: KeywordIntent;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 100, default: 0 })
-  @Int({ min: 0, max: 100 })
-  difficulty?: number;
-
-  @ApiPropertyOptional({ enum: KEYWORD_INTENTS, default: 'informational' })
-  @Choice(KEYWORD_INTENTS)
-  intent?: KeywordIntent;
-
-  @ApiPropertyOptional({ example: 'US', default: 'US', description: 'Stored uppercase.' })
-  @Text({ max: 2, blank: false, pattern: COUNTRY })
+  @Text(
+    { max: 2, blank: false, pattern: COUNTRY },
+    { example: 'US', default: 'US', description: 'Stored uppercase.' },
+  )
   country?: string;
 
-  @ApiPropertyOptional({ default: true })
-  @Bool()
-  is_active?: boolean;
+  @Bool({}, { default: true }) is_active?: boolean;
 }
 
 export class CreateSeedKeywordDto extends SeedKeywordFieldsDto {
-  @ApiProperty({ maxLength: 255, description: 'Trimmed, whitespace collapsed.' })
-  @Text({ required: true, max: 255, blank: false })
+  @Text({ required: true, max: 255, blank: false }, { description: 'Trimmed, whitespace collapsed.' })
   keyword: string;
 
-  @ApiProperty()
-  @Pk({ required: true })
-  industry_id: number;
-
-  @ApiProperty({ description: 'An IndustrySector of `industry_id`.' })
-  @Pk({ required: true })
-  sector_id: number;
+  @Pk({ required: true }) industry_id: number;
+  @Pk({ required: true }, { description: 'An IndustrySector of `industry_id`.' }) sector_id: number;
 }
 
 /** PATCH: any subset; `sector_id` must stay a sector of `industry_id`. */
 export class UpdateSeedKeywordDto extends SeedKeywordFieldsDto {
-  @ApiPropertyOptional({ maxLength: 255, description: 'Trimmed, whitespace collapsed.' })
-  @Text({ max: 255, blank: false })
-  keyword?: string;
-
-  @ApiPropertyOptional()
-  @Pk()
-  industry_id?: number;
-
-  @ApiPropertyOptional({ description: 'An IndustrySector of `industry_id`.' })
-  @Pk()
-  sector_id?: number;
+  @Text({ max: 255, blank: false }, { description: 'Trimmed, whitespace collapsed.' }) keyword?: string;
+  @Pk() industry_id?: number;
+  @Pk({}, { description: 'An IndustrySector of `industry_id`.' }) sector_id?: number;
 }

@@ -1,36 +1,35 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Bool, Choice, Pk, Text } from '../../sites/dto/fields.js';
+import { ApiProperty } from '@nestjs/swagger';
+import { Bool, Choice, Pk, Text } from '../../../common/http/fields.js';
 import { CLUSTER_STATUSES, type ClusterStatus } from '../entities/cluster.entity.js';
 import { BulkIdsDto, SiteSectorRowDto } from './common.dto.js';
 
 /* Request bodies and response schema of `planner/clusters/`. */
 
 class ClusterValuesDto {
-  @ApiPropertyOptional() @Text() description?: string;
-  @ApiPropertyOptional({ enum: CLUSTER_STATUSES, default: 'new' })
-  @Choice(CLUSTER_STATUSES)
-  status?: ClusterStatus;
-  @ApiPropertyOptional({ default: false }) @Bool() disabled?: boolean;
+  @Text() description?: string;
+  @Choice(CLUSTER_STATUSES, {}, { default: 'new' }) status?: ClusterStatus;
+  @Bool({}, { default: false }) disabled?: boolean;
 }
 
 export class CreateClusterDto extends ClusterValuesDto {
-  @ApiProperty() @Pk({ required: true }) site_id: number;
-  @ApiProperty({ description: 'A sector of the site.' }) @Pk({ required: true }) sector_id: number;
-  @ApiProperty({ maxLength: 255, description: 'Unique in the sector, case-insensitively.' })
-  @Text({ required: true, max: 255, blank: false })
+  @Pk({ required: true }) site_id: number;
+  @Pk({ required: true }, { description: 'A sector of the site.' }) sector_id: number;
+
+  @Text(
+    { required: true, max: 255, blank: false },
+    { description: 'Unique in the sector, case-insensitively.' },
+  )
   name: string;
 }
 
 /** PUT needs `name` (checked by the service); PATCH takes any subset. */
 export class UpdateClusterDto extends ClusterValuesDto {
-  @ApiPropertyOptional({ maxLength: 255, description: 'Required for PUT.' })
-  @Text({ max: 255, blank: false })
-  name?: string;
+  @Text({ max: 255, blank: false }, { description: 'Required for PUT.' }) name?: string;
 }
 
 export class ClusterBulkUpdateDto extends BulkIdsDto {
-  @ApiPropertyOptional({ enum: CLUSTER_STATUSES }) @Choice(CLUSTER_STATUSES) status?: ClusterStatus;
-  @ApiPropertyOptional() @Bool() disabled?: boolean;
+  @Choice(CLUSTER_STATUSES) status?: ClusterStatus;
+  @Bool() disabled?: boolean;
 }
 
 export class ClusterDto extends SiteSectorRowDto {

@@ -1,43 +1,22 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { fieldRule } from '../../../common/http/field-rule.js';
+import { field, IdList, notAList } from '../../../common/http/fields.js';
 import { TenantSoftRowDto } from '../../sites/dto/sector.dto.js';
 
-/*
- * Validators and shared schemas of the planner bodies. Like `sites/dto/fields.ts`: one message per
- * failure, absent passes unless required, `null` only where nullable; every decorator whitelists
- * its property.
- */
+/* Shared validators and schemas of the planner bodies. */
 
-const notAList = (value: unknown) => `Expected a list of items but got type "${typeof value}".`;
-
-function isPk(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
-}
-
-/** A list of `min`–`max` primary keys (existence and visibility are checked by the services). */
-export const IdList = ({ min, max, required = true }: { min: number; max: number; required?: boolean }) =>
-  fieldRule(
-    'id_list',
-    (value) => {
-      if (!Array.isArray(value)) return notAList(value);
-      if (value.length < min) return `Ensure this field has at least ${min} elements.`;
-      if (value.length > max) return `Ensure this field has no more than ${max} elements.`;
-      const bad: unknown = (value as unknown[]).find((item) => !isPk(item));
-      if (bad !== undefined) {
-        return `Incorrect type. Expected pk value, received ${typeof bad === 'string' ? 'str' : typeof bad}.`;
-      }
-      return null;
-    },
-    { required },
-  );
-
-/** Any JSON list (`attribute_values`). */
-export const JsonList = () =>
-  fieldRule('json_list', (value) => (Array.isArray(value) ? null : notAList(value)));
+/** The schema of an idea outline, in requests and responses. */
+export const OUTLINE_SCHEMA = {
+  type: 'array',
+  nullable: true,
+  items: {
+    type: 'object',
+    properties: { heading: { type: 'string' }, points: { type: 'array', items: { type: 'string' } } },
+  },
+} as const;
 
 /** An idea outline: `[{heading, points[]}]`, or null. */
 export const Outline = () =>
-  fieldRule(
+  field(
     'outline',
     (value) => {
       if (!Array.isArray(value)) return notAList(value);
@@ -53,6 +32,7 @@ export const Outline = () =>
       return ok ? null : 'Each section must be an object {"heading": string, "points": [string]}.';
     },
     { nullable: true },
+    OUTLINE_SCHEMA,
   );
 
 /** The [site-sector] columns of a planner/writer row. */
@@ -66,7 +46,5 @@ export class UpdatedCountDto {
 }
 
 export class BulkIdsDto {
-  @ApiProperty({ type: [Number], minItems: 1, maxItems: 500 })
-  @IdList({ min: 1, max: 500 })
-  ids: number[];
+  @IdList({ min: 1, max: 500, required: true }) ids: number[];
 }

@@ -1,81 +1,54 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { CONTENT_STRUCTURES, CONTENT_TYPES } from '../../writer/entities/content-kinds.js';
 import type { ContentStructure, ContentType } from '../../writer/entities/content-kinds.js';
-import { Bool, Choice, Int, Pk, Text } from '../../sites/dto/fields.js';
+import { Bool, Choice, IdList, Int, Pk, Text } from '../../../common/http/fields.js';
 import { IDEA_STATUSES, type IdeaOutlineSection, type IdeaStatus } from '../entities/content-idea.entity.js';
-import { BulkIdsDto, IdList, Outline, SiteSectorRowDto } from './common.dto.js';
+import { BulkIdsDto, Outline, OUTLINE_SCHEMA, SiteSectorRowDto } from './common.dto.js';
 
 /* Request bodies and response schemas of `planner/ideas/`. */
 
-const OUTLINE_SCHEMA = {
-  type: 'array',
-  nullable: true,
-  items: {
-    type: 'object',
-    properties: { heading: { type: 'string' }, points: { type: 'array', items: { type: 'string' } } },
-  },
-} as const;
-
 class IdeaValuesDto {
-  @ApiPropertyOptional() @Text() description?: string;
+  @Text() description?: string;
+  @Pk({ nullable: true }, { description: 'A cluster of the same sector.' }) keyword_cluster_id?:
+    number | null;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'A cluster of the same sector.' })
-  @Pk({ nullable: true })
-  keyword_cluster_id?: number | null;
-
-  @ApiPropertyOptional({ type: [Number], description: 'Keywords of the same sector (replaces the list).' })
-  @IdList({ min: 0, max: 500, required: false })
+  @IdList({ max: 500 }, { description: 'Keywords of the same sector (replaces the list).' })
   keyword_ids?: number[];
 
-  @ApiPropertyOptional({ maxLength: 1000 }) @Text({ max: 1000 }) target_keywords?: string;
-
-  @ApiPropertyOptional({ minimum: 100, maximum: 10000, default: 1000 })
-  @Int({ min: 100, max: 10000 })
-  estimated_word_count?: number;
-
-  @ApiPropertyOptional({ enum: CONTENT_TYPES, default: 'post' })
-  @Choice(CONTENT_TYPES)
-  content_type?: ContentType;
-
-  @ApiPropertyOptional({ enum: CONTENT_STRUCTURES, default: 'article' })
-  @Choice(CONTENT_STRUCTURES)
-  content_structure?: ContentStructure;
-
-  @ApiPropertyOptional(OUTLINE_SCHEMA) @Outline() outline?: IdeaOutlineSection[] | null;
-  @ApiPropertyOptional() @Text() brief?: string;
-  @ApiPropertyOptional({ maxLength: 255 }) @Text({ max: 255 }) audience?: string;
-  @ApiPropertyOptional({ maxLength: 100 }) @Text({ max: 100 }) tone?: string;
-  @ApiPropertyOptional() @Text() call_to_action?: string;
-  @ApiPropertyOptional({ maxLength: 10, default: 'en' }) @Text({ max: 10, blank: false }) language?: string;
-  @ApiPropertyOptional({ default: false }) @Bool() is_priority?: boolean;
-  @ApiPropertyOptional({ default: false }) @Bool() disabled?: boolean;
+  @Text({ max: 1000 }) target_keywords?: string;
+  @Int({ min: 100, max: 10000 }, { default: 1000 }) estimated_word_count?: number;
+  @Choice(CONTENT_TYPES, {}, { default: 'post' }) content_type?: ContentType;
+  @Choice(CONTENT_STRUCTURES, {}, { default: 'article' }) content_structure?: ContentStructure;
+  @Outline() outline?: IdeaOutlineSection[] | null;
+  @Text() brief?: string;
+  @Text({ max: 255 }) audience?: string;
+  @Text({ max: 100 }) tone?: string;
+  @Text() call_to_action?: string;
+  @Text({ max: 10, blank: false }, { default: 'en' }) language?: string;
+  @Bool({}, { default: false }) is_priority?: boolean;
+  @Bool({}, { default: false }) disabled?: boolean;
 }
 
 export class CreateIdeaDto extends IdeaValuesDto {
-  @ApiProperty() @Pk({ required: true }) site_id: number;
-  @ApiProperty({ description: 'A sector of the site.' }) @Pk({ required: true }) sector_id: number;
-  @ApiProperty({ maxLength: 255 }) @Text({ required: true, max: 255, blank: false }) idea_title: string;
+  @Pk({ required: true }) site_id: number;
+  @Pk({ required: true }, { description: 'A sector of the site.' }) sector_id: number;
+  @Text({ required: true, max: 255, blank: false }) idea_title: string;
 }
 
 /** PUT needs `idea_title` (checked by the service); PATCH takes any subset. */
 export class UpdateIdeaDto extends IdeaValuesDto {
-  @ApiPropertyOptional({ maxLength: 255, description: 'Required for PUT.' })
-  @Text({ max: 255, blank: false })
-  idea_title?: string;
-
-  @ApiPropertyOptional({ enum: IDEA_STATUSES }) @Choice(IDEA_STATUSES) status?: IdeaStatus;
+  @Text({ max: 255, blank: false }, { description: 'Required for PUT.' }) idea_title?: string;
+  @Choice(IDEA_STATUSES) status?: IdeaStatus;
 }
 
 export class IdeaBulkUpdateDto extends BulkIdsDto {
-  @ApiPropertyOptional({ enum: IDEA_STATUSES }) @Choice(IDEA_STATUSES) status?: IdeaStatus;
-  @ApiPropertyOptional() @Bool() disabled?: boolean;
-  @ApiPropertyOptional() @Bool() is_priority?: boolean;
+  @Choice(IDEA_STATUSES) status?: IdeaStatus;
+  @Bool() disabled?: boolean;
+  @Bool() is_priority?: boolean;
 }
 
 export class QueueIdeasDto {
-  @ApiProperty({ type: [Number], minItems: 1, maxItems: 100 })
-  @IdList({ min: 1, max: 100 })
-  ids: number[];
+  @IdList({ min: 1, max: 100, required: true }) ids: number[];
 }
 
 export class KeywordObjectDto {

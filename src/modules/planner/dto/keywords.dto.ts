@@ -1,80 +1,59 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { INT32_MAX } from '../../../common/csv/rows.js';
 import { KEYWORD_INTENTS } from '../../auth/entities/seed-keyword.entity.js';
-import { Bool, Choice, Int, Pk } from '../../sites/dto/fields.js';
+import { Bool, Choice, IdList, Int, JsonList, Pk } from '../../../common/http/fields.js';
 import { KEYWORD_STATUSES, type KeywordStatus } from '../entities/keyword.entity.js';
-import { BulkIdsDto, IdList, JsonList, SiteSectorRowDto } from './common.dto.js';
+import { BulkIdsDto, SiteSectorRowDto } from './common.dto.js';
 
 /* Request bodies and response schemas of `planner/keywords/`. */
 
 /** Fields both create and update accept. */
 class KeywordValuesDto {
-  @ApiPropertyOptional({
-    type: 'integer',
-    nullable: true,
-    minimum: 0,
-    description: "Replaces the seed's volume.",
-  })
-  @Int({ min: 0, max: INT32_MAX, nullable: true })
+  @Int({ min: 0, max: INT32_MAX, nullable: true }, { description: "Replaces the seed's volume." })
   volume_override?: number | null;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: 100 })
-  @Int({ min: 0, max: 100, nullable: true })
-  difficulty_override?: number | null;
+  @Int({ min: 0, max: 100, nullable: true }) difficulty_override?: number | null;
+  @JsonList({ default: [] }) attribute_values?: unknown[];
 
-  @ApiPropertyOptional({ type: 'array', items: {}, default: [] })
-  @JsonList()
-  attribute_values?: unknown[];
-
-  @ApiPropertyOptional({
-    type: 'integer',
-    nullable: true,
-    description: 'A cluster of the same sector; setting it maps the keyword, clearing it makes it `new`.',
-  })
-  @Pk({ nullable: true })
+  @Pk(
+    { nullable: true },
+    { description: 'A cluster of the same sector; setting it maps the keyword, clearing it makes it `new`.' },
+  )
   cluster_id?: number | null;
 
-  @ApiPropertyOptional({ default: false })
-  @Bool()
-  disabled?: boolean;
+  @Bool({}, { default: false }) disabled?: boolean;
 }
 
 export class CreateKeywordDto extends KeywordValuesDto {
-  @ApiProperty() @Pk({ required: true }) site_id: number;
-  @ApiProperty({ description: 'A sector of the site.' }) @Pk({ required: true }) sector_id: number;
+  @Pk({ required: true }) site_id: number;
+  @Pk({ required: true }, { description: 'A sector of the site.' }) sector_id: number;
 
-  @ApiProperty({ description: "An active seed keyword of the site's industry and of the sector's template." })
-  @Pk({ required: true })
+  @Pk(
+    { required: true },
+    { description: "An active seed keyword of the site's industry and of the sector's template." },
+  )
   seed_keyword_id: number;
 }
 
 /** `site_id`, `sector_id` and `seed_keyword_id` are fixed after create (ignored here). */
 export class UpdateKeywordDto extends KeywordValuesDto {
-  @ApiPropertyOptional({ enum: KEYWORD_STATUSES })
-  @Choice(KEYWORD_STATUSES)
-  status?: KeywordStatus;
+  @Choice(KEYWORD_STATUSES) status?: KeywordStatus;
 }
 
 export class KeywordBulkUpdateDto extends BulkIdsDto {
-  @ApiPropertyOptional({ enum: KEYWORD_STATUSES }) @Choice(KEYWORD_STATUSES) status?: KeywordStatus;
-  @ApiPropertyOptional() @Bool() disabled?: boolean;
+  @Choice(KEYWORD_STATUSES) status?: KeywordStatus;
+  @Bool() disabled?: boolean;
 }
 
 export class BulkAddFromSeedDto {
-  @ApiProperty() @Pk({ required: true }) site_id: number;
-  @ApiProperty() @Pk({ required: true }) sector_id: number;
-
-  @ApiProperty({ type: [Number], minItems: 1, maxItems: 500 })
-  @IdList({ min: 1, max: 500 })
-  seed_keyword_ids: number[];
+  @Pk({ required: true }) site_id: number;
+  @Pk({ required: true }) sector_id: number;
+  @IdList({ min: 1, max: 500, required: true }) seed_keyword_ids: number[];
 }
 
 export class AddToWorkflowDto {
-  @ApiProperty() @Pk({ required: true }) site_id: number;
-
-  @ApiProperty({ type: [Number], minItems: 1, maxItems: 500 })
-  @IdList({ min: 1, max: 500 })
-  seed_keyword_ids: number[];
+  @Pk({ required: true }) site_id: number;
+  @IdList({ min: 1, max: 500, required: true }) seed_keyword_ids: number[];
 }
 
 export class KeywordDto extends SiteSectorRowDto {

@@ -1,7 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { fieldRule } from '../../../common/http/field-rule.js';
-import { CLOCK_TIME_MESSAGE, isClockTime } from '../../automation/dto/time-fields.js';
-import { Bool, Choice, Int } from '../../sites/dto/fields.js';
+import { ApiProperty } from '@nestjs/swagger';
+import { type ApiExtras, Bool, Choice, field, Int } from '../../../common/http/fields.js';
+import { CLOCK_TIME_MESSAGE, CLOCK_TIME_SCHEMA, isClockTime } from '../../automation/dto/time-fields.js';
 import {
   MAX_TIME_SLOTS,
   POST_STATUSES,
@@ -30,18 +29,24 @@ function distinctList(min: number, max: number, itemProblem: (item: unknown) => 
   };
 }
 
-const PublishDays = () =>
-  fieldRule(
+const PublishDays = (api: ApiExtras) =>
+  field(
     'publish_days',
     distinctList(1, PUBLISH_DAYS.length, (item) =>
       PUBLISH_DAYS.includes(item as PublishDay) ? null : `"${String(item)}" is not a valid choice.`,
     ),
+    {},
+    { enum: [...PUBLISH_DAYS], isArray: true, minItems: 1, maxItems: PUBLISH_DAYS.length, uniqueItems: true },
+    api,
   );
 
-const TimeSlots = () =>
-  fieldRule(
+const TimeSlots = (api: ApiExtras) =>
+  field(
     'time_slots',
     distinctList(1, MAX_TIME_SLOTS, (item) => (isClockTime(item) ? null : CLOCK_TIME_MESSAGE)),
+    {},
+    { ...CLOCK_TIME_SCHEMA, isArray: true, minItems: 1, maxItems: MAX_TIME_SLOTS, uniqueItems: true },
+    api,
   );
 
 /** PublishingSettings (docs/domain-model.md#publishing-settings) as the API shows it. */
@@ -69,48 +74,18 @@ export class PublishingSettingsDto {
 
 /** Any subset of the publishing settings (docs/domain-model.md#publishing-settings). */
 export class UpdatePublishingSettingsDto {
-  @ApiPropertyOptional()
-  @Bool()
-  auto_approval_enabled?: boolean;
+  @Bool() auto_approval_enabled?: boolean;
+  @Bool() auto_publish_enabled?: boolean;
+  @Int(PUBLISH_LIMIT_RANGES.daily_publish_limit) daily_publish_limit?: number;
+  @Int(PUBLISH_LIMIT_RANGES.weekly_publish_limit) weekly_publish_limit?: number;
+  @Int(PUBLISH_LIMIT_RANGES.monthly_publish_limit) monthly_publish_limit?: number;
+  @PublishDays({ description: 'At least one day; stored in week order.' }) publish_days?: PublishDay[];
 
-  @ApiPropertyOptional()
-  @Bool()
-  auto_publish_enabled?: boolean;
-
-  @ApiPropertyOptional(range('daily_publish_limit'))
-  @Int(PUBLISH_LIMIT_RANGES.daily_publish_limit)
-  daily_publish_limit?: number;
-
-  @ApiPropertyOptional(range('weekly_publish_limit'))
-  @Int(PUBLISH_LIMIT_RANGES.weekly_publish_limit)
-  weekly_publish_limit?: number;
-
-  @ApiPropertyOptional(range('monthly_publish_limit'))
-  @Int(PUBLISH_LIMIT_RANGES.monthly_publish_limit)
-  monthly_publish_limit?: number;
-
-  @ApiPropertyOptional({
-    enum: PUBLISH_DAYS,
-    isArray: true,
-    minItems: 1,
-    uniqueItems: true,
-    description: 'At least one day; stored in week order.',
-  })
-  @PublishDays()
-  publish_days?: PublishDay[];
-
-  @ApiPropertyOptional({
-    type: [String],
-    minItems: 1,
-    maxItems: MAX_TIME_SLOTS,
-    uniqueItems: true,
+  @TimeSlots({
     example: ['09:00', '14:00'],
     description: 'Distinct local `HH:MM` times; stored in ascending order.',
   })
-  @TimeSlots()
   publish_time_slots?: string[];
 
-  @ApiPropertyOptional({ enum: POST_STATUSES })
-  @Choice(POST_STATUSES)
-  default_post_status?: PostStatus;
+  @Choice(POST_STATUSES) default_post_status?: PostStatus;
 }

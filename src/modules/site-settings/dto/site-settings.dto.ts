@@ -1,8 +1,8 @@
 import { applyDecorators, type Type as Class } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ValidateNested } from 'class-validator';
-import { fieldRule } from '../../../common/http/field-rule.js';
+import { type ApiExtras, field } from '../../../common/http/fields.js';
 import {
   AiSettingsValuesDto,
   EffectiveAiSettingsDto,
@@ -27,56 +27,56 @@ const DICTIONARY = 'Invalid data. Expected a dictionary.';
  * `<section>.<field>`. ValidateNested refuses other values (null included) but walks arrays item by
  * item, so arrays are refused here.
  */
-function Section(dto: Class<unknown>): PropertyDecorator {
+function Section(dto: Class<unknown>, api?: ApiExtras): PropertyDecorator {
   return applyDecorators(
-    fieldRule('section', (value) => (Array.isArray(value) ? DICTIONARY : null), { nullable: true }),
+    field(
+      'section',
+      (value) => (Array.isArray(value) ? DICTIONARY : null),
+      { nullable: true },
+      { type: dto },
+      api,
+    ),
     ValidateNested({ message: DICTIONARY }),
     Type(() => dto),
   );
 }
 
-const SectionList = () =>
-  fieldRule('section_list', (value) => {
-    if (!Array.isArray(value)) return `Expected a list of items but got type "${typeof value}".`;
-    if (value.length === 0) return 'Ensure this field has at least 1 elements.';
-    for (const item of value as unknown[]) {
-      if (!SITE_SETTINGS_SECTIONS.includes(item as SiteSettingsSection)) {
-        return `${JSON.stringify(item)} is not a valid choice.`;
+const SectionList = (api: ApiExtras) =>
+  field(
+    'section_list',
+    (value) => {
+      if (!Array.isArray(value)) return `Expected a list of items but got type "${typeof value}".`;
+      if (value.length === 0) return 'Ensure this field has at least 1 elements.';
+      for (const item of value as unknown[]) {
+        if (!SITE_SETTINGS_SECTIONS.includes(item as SiteSettingsSection)) {
+          return `${JSON.stringify(item)} is not a valid choice.`;
+        }
       }
-    }
-    return null;
-  });
+      return null;
+    },
+    {},
+    { enum: [...SITE_SETTINGS_SECTIONS], isArray: true, minItems: 1 },
+    api,
+  );
 
 /** Any subset of the three sections; within a section, any subset of its fields. */
 export class UpdateSiteSettingsDto {
-  @ApiPropertyOptional({
-    type: UpdateAiSettingsDto,
+  @Section(UpdateAiSettingsDto, {
     description:
       "The site's own AI values (as `system/settings/ai/`); null clears one, so the account value applies.",
   })
-  @Section(UpdateAiSettingsDto)
   ai?: UpdateAiSettingsDto;
 
-  @ApiPropertyOptional({
-    type: UpdateAutomationConfigDto,
+  @Section(UpdateAutomationConfigDto, {
     description: 'As `automation/update_config/`; `next_run_at` is recomputed.',
   })
-  @Section(UpdateAutomationConfigDto)
   automation?: UpdateAutomationConfigDto;
 
-  @ApiPropertyOptional({ type: UpdatePublishingSettingsDto })
-  @Section(UpdatePublishingSettingsDto)
-  publishing?: UpdatePublishingSettingsDto;
+  @Section(UpdatePublishingSettingsDto) publishing?: UpdatePublishingSettingsDto;
 }
 
 export class ResetSiteSettingsDto {
-  @ApiPropertyOptional({
-    enum: SITE_SETTINGS_SECTIONS,
-    isArray: true,
-    minItems: 1,
-    description: 'The sections to reset (default: all three).',
-  })
-  @SectionList()
+  @SectionList({ description: 'The sections to reset (default: all three).' })
   sections?: SiteSettingsSection[];
 }
 

@@ -1,29 +1,18 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Bool, Pk, Text } from './fields.js';
+import { ApiProperty } from '@nestjs/swagger';
+import { Bool, Pk, Text } from '../../../common/http/fields.js';
 
 /* Request bodies and response schema of `auth/sectors/`. */
 
 export class UpdateSectorDto {
-  @ApiPropertyOptional({ maxLength: 255, description: 'Defaults to the template name.' })
-  @Text({ max: 255, blank: false })
-  name?: string;
-
-  @ApiPropertyOptional()
-  @Text()
-  description?: string;
-
-  @ApiPropertyOptional({ default: true })
-  @Bool()
-  is_active?: boolean;
+  @Text({ max: 255, blank: false }, { description: 'Defaults to the template name.' }) name?: string;
+  @Text() description?: string;
+  @Bool({}, { default: true }) is_active?: boolean;
 }
 
 export class CreateSectorDto extends UpdateSectorDto {
-  @ApiProperty({ description: 'A site the caller can see.' })
-  @Pk({ required: true })
-  site_id: number;
+  @Pk({ required: true }, { description: 'A site the caller can see.' }) site_id: number;
 
-  @ApiProperty({ description: "A sector template (IndustrySector) of the site's industry." })
-  @Pk({ required: true })
+  @Pk({ required: true }, { description: "A sector template (IndustrySector) of the site's industry." })
   industry_sector_id: number;
 }
 

@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
+import { Bool, Choice, HttpUrl, Pk, StringList, Text } from '../../../common/http/fields.js';
 import {
   HOSTING_TYPES,
   type HostingType,
@@ -8,68 +9,46 @@ import {
   type SiteType,
 } from '../../auth/entities/site.entity.js';
 import { SectorDto, TenantSoftRowDto } from './sector.dto.js';
-import { Bool, Choice, HttpUrl, Pk, StringList, Text } from './fields.js';
 
 /* Request bodies and response schemas of `auth/sites/`. */
 
 /** Writable fields of a site; create requires `name`, PUT too, PATCH nothing. */
 class SiteFieldsDto {
-  @ApiPropertyOptional({ type: 'string', maxLength: 500, nullable: true, example: 'https://example.com' })
-  @HttpUrl({ max: 500, nullable: true })
-  domain?: string | null;
+  @HttpUrl({ max: 500, nullable: true }, { example: 'https://example.com' }) domain?: string | null;
+  @Text() description?: string;
 
-  @ApiPropertyOptional()
-  @Text()
-  description?: string;
-
-  @ApiPropertyOptional({
-    type: 'integer',
-    nullable: true,
-    description: 'An active industry; fixed once the site has sectors.',
-  })
-  @Pk({ nullable: true })
+  @Pk({ nullable: true }, { description: 'An active industry; fixed once the site has sectors.' })
   industry_id?: number | null;
 
-  @ApiPropertyOptional({ enum: SITE_TYPES, default: 'blog' })
-  @Choice(SITE_TYPES)
-  site_type?: SiteType;
-
-  @ApiPropertyOptional({ enum: HOSTING_TYPES, default: 'wordpress' })
-  @Choice(HOSTING_TYPES)
-  hosting_type?: HostingType;
-
-  @ApiPropertyOptional({ enum: PLATFORM_TYPES, default: 'wordpress' })
-  @Choice(PLATFORM_TYPES)
-  platform_type?: PlatformType;
-
-  @ApiPropertyOptional({ default: true })
-  @Bool()
-  is_active?: boolean;
+  @Choice(SITE_TYPES, {}, { default: 'blog' }) site_type?: SiteType;
+  @Choice(HOSTING_TYPES, {}, { default: 'wordpress' }) hosting_type?: HostingType;
+  @Choice(PLATFORM_TYPES, {}, { default: 'wordpress' }) platform_type?: PlatformType;
+  @Bool({}, { default: true }) is_active?: boolean;
 }
 
 export class CreateSiteDto extends SiteFieldsDto {
-  @ApiProperty({ maxLength: 255, example: 'My Blog' })
-  @Text({ required: true, max: 255, blank: false })
-  name: string;
+  @Text({ required: true, max: 255, blank: false }, { example: 'My Blog' }) name: string;
 }
 
 /** PUT needs `name` (checked by the service); PATCH takes any subset. */
 export class UpdateSiteDto extends SiteFieldsDto {
-  @ApiPropertyOptional({ maxLength: 255, description: 'Required for PUT.' })
-  @Text({ max: 255, blank: false })
-  name?: string;
+  @Text({ max: 255, blank: false }, { description: 'Required for PUT.' }) name?: string;
 }
 
 export class SelectSectorsDto {
-  @ApiProperty({
-    example: 'technology',
-    description: 'An active industry; must be the site industry once it has sectors.',
-  })
-  @Text({ required: true, max: 255, blank: false })
+  @Text(
+    { required: true, max: 255, blank: false },
+    {
+      example: 'technology',
+      description: 'An active industry; must be the site industry once it has sectors.',
+    },
+  )
   industry_slug: string;
 
-  @ApiProperty({ type: [String], minItems: 1, maxItems: 5, uniqueItems: true, example: ['cloud-computing'] })
-  @StringList({ required: true, min: 1, max: 5, itemMax: 255, unique: true })
+  @StringList(
+    { required: true, min: 1, max: 5, itemMax: 255, unique: true },
+    { example: ['cloud-computing'] },
+  )
   sector_slugs: string[];
 }
 

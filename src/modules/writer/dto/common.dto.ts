@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Choice, Pk } from '../../sites/dto/fields.js';
+import { ApiProperty } from '@nestjs/swagger';
+import { Choice, Pk } from '../../../common/http/fields.js';
 import {
   CONTENT_STRUCTURES,
   CONTENT_TYPES,
@@ -12,13 +12,8 @@ import {
  * docs/api-conventions.md#object-representations).
  */
 export class PlaceDto {
-  @ApiProperty({ description: 'A site the caller can see.' })
-  @Pk({ required: true })
-  site_id: number;
-
-  @ApiProperty({ description: 'A sector of the site.' })
-  @Pk({ required: true })
-  sector_id: number;
+  @Pk({ required: true }, { description: 'A site the caller can see.' }) site_id: number;
+  @Pk({ required: true }, { description: 'A sector of the site.' }) sector_id: number;
 }
 
 /**
@@ -26,13 +21,8 @@ export class PlaceDto {
  * tasks and content.
  */
 export class ContentKindDto {
-  @ApiPropertyOptional({ enum: CONTENT_TYPES, default: 'post' })
-  @Choice(CONTENT_TYPES)
-  content_type?: ContentType;
-
-  @ApiPropertyOptional({ enum: CONTENT_STRUCTURES, default: 'article' })
-  @Choice(CONTENT_STRUCTURES)
-  content_structure?: ContentStructure;
+  @Choice(CONTENT_TYPES, {}, { default: 'post' }) content_type?: ContentType;
+  @Choice(CONTENT_STRUCTURES, {}, { default: 'article' }) content_structure?: ContentStructure;
 }
 
 /** `{updated_count, skipped: [{id, reason}]}` of the task and content `bulk_update`. */

@@ -1,6 +1,6 @@
-import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { ApiProperty, IntersectionType } from '@nestjs/swagger';
 import { IdsDto } from '../../../common/http/ids.dto.js';
-import { Choice, Pk, Text } from '../../sites/dto/fields.js';
+import { Choice, IdList, JsonDocument, Pk, Strings, Text } from '../../../common/http/fields.js';
 import {
   CONTENT_STRUCTURES,
   CONTENT_TYPES,
@@ -21,7 +21,6 @@ import {
 import { IMAGE_STATUSES, type ImageStatus } from '../entities/image.entity.js';
 import { SiteSectorRowDto } from '../../planner/dto/common.dto.js';
 import { ContentKindDto, PlaceDto } from './common.dto.js';
-import { JsonDocument, PkList, Strings } from './rules.js';
 
 /* Request bodies and response schemas of `writer/content/`. */
 
@@ -29,97 +28,57 @@ import { JsonDocument, PkList, Strings } from './rules.js';
 export const CREATABLE_CONTENT_STATUSES = ['draft', 'review', 'approved'] as const;
 
 class ContentFieldsDto extends ContentKindDto {
-  @ApiPropertyOptional({ description: 'Article body (HTML); `word_count` is recomputed from it.' })
-  @Text()
+  @Text({}, { description: 'Article body (HTML); `word_count` is recomputed from it.' })
   content_html?: string;
+  @Text({ max: 255 }) meta_title?: string;
+  @Text({ max: 500 }) meta_description?: string;
+  @Text({ max: 255 }) primary_keyword?: string;
+  @Strings({ max: 100, itemMax: 255 }) secondary_keywords?: string[];
+  @Pk({ nullable: true }, { description: 'A cluster of the same site and sector.' }) cluster_id?:
+    number | null;
 
-  @ApiPropertyOptional({ maxLength: 255 })
-  @Text({ max: 255 })
-  meta_title?: string;
-
-  @ApiPropertyOptional({ maxLength: 500 })
-  @Text({ max: 500 })
-  meta_description?: string;
-
-  @ApiPropertyOptional({ maxLength: 255 })
-  @Text({ max: 255 })
-  primary_keyword?: string;
-
-  @ApiPropertyOptional({ type: [String], maxItems: 100 })
-  @Strings({ max: 100, itemMax: 255 })
-  secondary_keywords?: string[];
-
-  @ApiPropertyOptional({
-    type: 'integer',
-    nullable: true,
-    description: 'A cluster of the same site and sector.',
-  })
-  @Pk({ nullable: true })
-  cluster_id?: number | null;
-
-  @ApiPropertyOptional({
-    type: 'integer',
-    nullable: true,
-    description: 'A task of the same site and sector, without other live content.',
-  })
-  @Pk({ nullable: true })
+  @Pk({ nullable: true }, { description: 'A task of the same site and sector, without other live content.' })
   task_id?: number | null;
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    nullable: true,
-    description: 'Structured data (JSON-LD): an object or an array.',
-  })
-  @JsonDocument()
+  @JsonDocument({ description: 'Structured data (JSON-LD): an object or an array.' })
   schema_markup?: Record<string, unknown> | unknown[] | null;
 
-  @ApiPropertyOptional({
-    type: [Number],
-    maxItems: 100,
-    description: 'Taxonomy terms of the same site (replaces the set).',
-  })
-  @PkList({ max: 100 })
+  @IdList({ max: 100, unique: true }, { description: 'Taxonomy terms of the same site (replaces the set).' })
   taxonomy_term_ids?: number[];
 }
 
 export class CreateContentDto extends IntersectionType(ContentFieldsDto, PlaceDto) {
-  @ApiProperty({ maxLength: 500 })
-  @Text({ required: true, max: 500, blank: false })
-  title: string;
+  @Text({ required: true, max: 500, blank: false }) title: string;
 
-  @ApiPropertyOptional({ enum: CREATABLE_CONTENT_STATUSES, default: 'draft' })
-  @Choice(CREATABLE_CONTENT_STATUSES)
+  @Choice(CREATABLE_CONTENT_STATUSES, {}, { default: 'draft' })
   status?: (typeof CREATABLE_CONTENT_STATUSES)[number];
 }
 
 /** PUT needs `title` (checked by the service); PATCH takes any subset. */
 export class UpdateContentDto extends ContentFieldsDto {
-  @ApiPropertyOptional({ maxLength: 500 })
-  @Text({ max: 500, blank: false })
-  title?: string;
+  @Text({ max: 500, blank: false }) title?: string;
 
-  @ApiPropertyOptional({
-    enum: CONTENT_STATUSES,
-    description:
-      'Editorial status (`draft → review → approved`, back to `draft`, `approved → review`); ' +
-      '`published` cannot be written (400 `invalid_transition`).',
-  })
-  @Choice(CONTENT_STATUSES)
+  @Choice(
+    CONTENT_STATUSES,
+    {},
+    {
+      description:
+        'Editorial status (`draft → review → approved`, back to `draft`, `approved → review`); ' +
+        '`published` cannot be written (400 `invalid_transition`).',
+    },
+  )
   status?: ContentStatus;
 
-  @ApiPropertyOptional({
-    enum: CONTENT_SITE_STATUSES,
-    description: 'Read-only: accepted only unchanged (objects sent back whole); a change is a 400.',
-  })
-  @Choice(CONTENT_SITE_STATUSES)
+  @Choice(
+    CONTENT_SITE_STATUSES,
+    {},
+    { description: 'Read-only: accepted only unchanged (objects sent back whole); a change is a 400.' },
+  )
   site_status?: ContentSiteStatus;
 }
 
 export class ContentBulkUpdateDto extends IdsDto {
-  @ApiProperty({ enum: CONTENT_STATUSES })
-  @Choice(CONTENT_STATUSES, { required: true })
-  status: ContentStatus;
+  @Choice(CONTENT_STATUSES, { required: true }) status: ContentStatus;
 }
 
 class FeaturedImageDto {

@@ -1,6 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, Min } from 'class-validator';
-import { Choice, Int, Pk, Text } from '../../sites/dto/fields.js';
+import { ApiProperty } from '@nestjs/swagger';
+import { Choice, IdList, Int, Pk, Text } from '../../../common/http/fields.js';
 import { CONTENT_STATUSES, type ContentStatus } from '../entities/content.entity.js';
 import {
   IMAGE_CREATABLE_TYPES,
@@ -19,60 +18,38 @@ import { SiteSectorRowDto } from '../../planner/dto/common.dto.js';
 export const MAX_IMAGE_POSITION = 7;
 
 class ImageTextDto {
-  @ApiPropertyOptional()
-  @Text()
-  prompt?: string;
-
-  @ApiPropertyOptional({ maxLength: 255 })
-  @Text({ max: 255 })
-  alt_text?: string;
-
-  @ApiPropertyOptional()
-  @Text()
-  caption?: string;
+  @Text() prompt?: string;
+  @Text({ max: 255 }) alt_text?: string;
+  @Text() caption?: string;
 }
 
 export class CreateImageDto extends ImageTextDto {
-  @ApiProperty({ description: 'A content the caller can see; the image takes its site and sector.' })
-  @Pk({ required: true })
+  @Pk(
+    { required: true },
+    { description: 'A content the caller can see; the image takes its site and sector.' },
+  )
   content_id: number;
 
-  @ApiProperty({ enum: IMAGE_CREATABLE_TYPES })
-  @Choice(IMAGE_CREATABLE_TYPES, { required: true })
-  image_type: (typeof IMAGE_CREATABLE_TYPES)[number];
+  @Choice(IMAGE_CREATABLE_TYPES, { required: true }) image_type: (typeof IMAGE_CREATABLE_TYPES)[number];
 
-  @ApiPropertyOptional({ minimum: 0, maximum: MAX_IMAGE_POSITION, default: 0, description: 'Featured: 0.' })
-  @Int({ min: 0, max: MAX_IMAGE_POSITION })
+  @Int({ min: 0, max: MAX_IMAGE_POSITION }, { default: 0, description: 'Featured: 0.' })
   position?: number;
 }
 
 export class UpdateImageDto extends ImageTextDto {
-  @ApiPropertyOptional({
-    enum: IMAGE_STATUSES,
-    description: 'Clients may only set `pending`, from `generated` or `failed` (ask for a new image).',
-  })
-  @Choice(IMAGE_STATUSES)
+  @Choice(
+    IMAGE_STATUSES,
+    {},
+    { description: 'Clients may only set `pending`, from `generated` or `failed` (ask for a new image).' },
+  )
   status?: ImageStatus;
 }
 
 /** `{ids? | content_id?, status: "pending"}`: the listed images, or every image of one content. */
 export class ImageBulkUpdateDto {
-  @ApiPropertyOptional({ type: [Number], minItems: 1, maxItems: 500 })
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(500)
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  ids?: number[];
-
-  @ApiPropertyOptional({ description: 'A content the caller can see.' })
-  @Pk()
-  content_id?: number;
-
-  @ApiProperty({ enum: ['pending'] })
-  @Choice(['pending'], { required: true })
-  status: 'pending';
+  @IdList({ min: 1, max: 500 }) ids?: number[];
+  @Pk({}, { description: 'A content the caller can see.' }) content_id?: number;
+  @Choice(['pending'], { required: true }) status: 'pending';
 }
 
 export class ImageDto extends SiteSectorRowDto {

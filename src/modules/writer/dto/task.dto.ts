@@ -1,6 +1,6 @@
-import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { ApiProperty, IntersectionType } from '@nestjs/swagger';
 import { IdsDto } from '../../../common/http/ids.dto.js';
-import { Choice, Int, Pk, Text } from '../../sites/dto/fields.js';
+import { Choice, Int, Pk, Text } from '../../../common/http/fields.js';
 import {
   CONTENT_STRUCTURES,
   CONTENT_TYPES,
@@ -15,68 +15,40 @@ import { ContentKindDto, PlaceDto } from './common.dto.js';
 
 /** The writable fields shared by create and update (required ones are marked per class). */
 class TaskFieldsDto extends ContentKindDto {
-  @ApiPropertyOptional()
-  @Text()
-  description?: string;
+  @Text() description?: string;
+  @Pk({ nullable: true }, { description: 'An idea of the same site and sector.' }) idea_id?: number | null;
 
-  @ApiPropertyOptional({
-    type: 'integer',
-    nullable: true,
-    description: 'An idea of the same site and sector.',
-  })
-  @Pk({ nullable: true })
-  idea_id?: number | null;
-
-  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'A taxonomy term of the same site.' })
-  @Pk({ nullable: true })
+  @Pk({ nullable: true }, { description: 'A taxonomy term of the same site.' })
   taxonomy_term_id?: number | null;
 
-  @ApiPropertyOptional({ description: 'Comma-separated keyword text.' })
-  @Text()
-  keywords?: string;
-
-  @ApiPropertyOptional({ minimum: 100, maximum: 10000, default: 1000 })
-  @Int({ min: 100, max: 10000 })
-  word_count?: number;
-
-  @ApiPropertyOptional({ type: 'string', nullable: true })
-  @Text({ nullable: true })
-  prompt_override?: string | null;
+  @Text({}, { description: 'Comma-separated keyword text.' }) keywords?: string;
+  @Int({ min: 100, max: 10000 }, { default: 1000 }) word_count?: number;
+  @Text({ nullable: true }) prompt_override?: string | null;
 }
 
 export class CreateTaskDto extends IntersectionType(TaskFieldsDto, PlaceDto) {
-  @ApiProperty({ maxLength: 255 })
-  @Text({ required: true, max: 255, blank: false })
-  title: string;
-
-  @ApiProperty({ description: 'A cluster of the same site and sector.' })
-  @Pk({ required: true })
-  cluster_id: number;
+  @Text({ required: true, max: 255, blank: false }) title: string;
+  @Pk({ required: true }, { description: 'A cluster of the same site and sector.' }) cluster_id: number;
 }
 
 /** PUT needs `title` and `cluster_id` (checked by the service); PATCH takes any subset. */
 export class UpdateTaskDto extends TaskFieldsDto {
-  @ApiPropertyOptional({ maxLength: 255 })
-  @Text({ max: 255, blank: false })
-  title?: string;
+  @Text({ max: 255, blank: false }) title?: string;
+  @Pk() cluster_id?: number;
 
-  @ApiPropertyOptional()
-  @Pk()
-  cluster_id?: number;
-
-  @ApiPropertyOptional({
-    enum: TASK_STATUSES,
-    description:
-      'Clients may only set `queued`, from `failed` or `completed` (else 400 `invalid_transition`).',
-  })
-  @Choice(TASK_STATUSES)
+  @Choice(
+    TASK_STATUSES,
+    {},
+    {
+      description:
+        'Clients may only set `queued`, from `failed` or `completed` (else 400 `invalid_transition`).',
+    },
+  )
   status?: TaskStatus;
 }
 
 export class TaskBulkUpdateDto extends IdsDto {
-  @ApiProperty({ enum: ['queued'] })
-  @Choice(['queued'], { required: true })
-  status: 'queued';
+  @Choice(['queued'], { required: true }) status: 'queued';
 }
 
 export class TaskDto extends SiteSectorRowDto {

@@ -1,6 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { TenantSoftRowDto } from '../../sites/dto/sector.dto.js';
-import { Choice, Pk, Text } from '../../sites/dto/fields.js';
+import { Choice, Pk, Text } from '../../../common/http/fields.js';
 import { SYNC_STATUSES, type SyncStatus } from '../entities/content-kinds.js';
 import { TAXONOMY_TYPES, type TaxonomyType } from '../entities/content-taxonomy.entity.js';
 
@@ -12,38 +12,22 @@ const SLUG = {
 };
 
 class TaxonomyFieldsDto {
-  @ApiPropertyOptional({ maxLength: 255, description: 'Slugified from the name when omitted or empty.' })
-  @Text({ max: 255, pattern: SLUG })
+  @Text({ max: 255, pattern: SLUG }, { description: 'Slugified from the name when omitted or empty.' })
   slug?: string;
 
-  @ApiPropertyOptional()
-  @Text()
-  description?: string;
+  @Text() description?: string;
 }
 
 export class CreateTaxonomyDto extends TaxonomyFieldsDto {
-  @ApiProperty({ description: 'A site the caller can see.' })
-  @Pk({ required: true })
-  site_id: number;
-
-  @ApiProperty({ maxLength: 255 })
-  @Text({ required: true, max: 255, blank: false })
-  name: string;
-
-  @ApiProperty({ enum: TAXONOMY_TYPES })
-  @Choice(TAXONOMY_TYPES, { required: true })
-  taxonomy_type: TaxonomyType;
-
-  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'A sector of the site.' })
-  @Pk({ nullable: true })
-  sector_id?: number | null;
+  @Pk({ required: true }, { description: 'A site the caller can see.' }) site_id: number;
+  @Text({ required: true, max: 255, blank: false }) name: string;
+  @Choice(TAXONOMY_TYPES, { required: true }) taxonomy_type: TaxonomyType;
+  @Pk({ nullable: true }, { description: 'A sector of the site.' }) sector_id?: number | null;
 }
 
 /** PUT needs `name` (checked by the service); PATCH takes any subset. */
 export class UpdateTaxonomyDto extends TaxonomyFieldsDto {
-  @ApiPropertyOptional({ maxLength: 255 })
-  @Text({ max: 255, blank: false })
-  name?: string;
+  @Text({ max: 255, blank: false }) name?: string;
 }
 
 export class TaxonomyDto extends TenantSoftRowDto {

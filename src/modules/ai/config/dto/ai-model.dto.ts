@@ -1,6 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { fieldRule } from '../../../../common/http/field-rule.js';
-import { Bool, Choice, Int, Text } from '../../../sites/dto/fields.js';
+import { ApiProperty } from '@nestjs/swagger';
+import { INT32_MAX } from '../../../../common/csv/rows.js';
+import { type ApiExtras, Bool, Choice, field, Int, Text } from '../../../../common/http/fields.js';
 import {
   MODEL_PROVIDERS,
   MODEL_QUALITY_TIERS,
@@ -52,7 +52,6 @@ export class AiModelDto {
   updated_by: number | null;
 }
 
-const INT32_MAX = 2_147_483_647;
 const SIZE = /^[1-9]\d{1,4}x[1-9]\d{1,4}$/;
 const SIZE_MESSAGE = 'Enter a size as WIDTHxHEIGHT in pixels, e.g. "1024x1024".';
 const MAX_SIZES = 20;
@@ -61,8 +60,8 @@ const MAX_SIZES = 20;
  * A non-negative `numeric(digits, scale)` value, as a JSON number or a decimal string (the API
  * returns decimals as strings, so clients may send them back). Stored at exactly `scale` decimals.
  */
-const Decimal = ({ digits, scale }: { digits: number; scale: number }) =>
-  fieldRule(
+const Decimal = ({ digits, scale }: { digits: number; scale: number }, api: ApiExtras) =>
+  field(
     'decimal',
     (value) => {
       const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
@@ -78,164 +77,103 @@ const Decimal = ({ digits, scale }: { digits: number; scale: number }) =>
       return null;
     },
     { nullable: true },
+    { type: 'string', nullable: true },
+    api,
   );
 
-const Size = () =>
-  fieldRule('size', (value) => (typeof value === 'string' && SIZE.test(value) ? null : SIZE_MESSAGE), {
-    nullable: true,
-  });
+const Size = (api: ApiExtras) =>
+  field(
+    'size',
+    (value) => (typeof value === 'string' && SIZE.test(value) ? null : SIZE_MESSAGE),
+    { nullable: true },
+    { type: 'string', nullable: true },
+    api,
+  );
 
-const SizeList = () =>
-  fieldRule('size_list', (value) => {
-    if (!Array.isArray(value)) return `Expected a list of items but got type "${typeof value}".`;
-    if (value.length > MAX_SIZES) return `Ensure this field has no more than ${MAX_SIZES} elements.`;
-    if (!(value as unknown[]).every((item) => typeof item === 'string' && SIZE.test(item)))
-      return SIZE_MESSAGE;
-    return new Set(value).size === value.length ? null : 'Items must be unique.';
-  });
+const SizeList = (api: ApiExtras) =>
+  field(
+    'size_list',
+    (value) => {
+      if (!Array.isArray(value)) return `Expected a list of items but got type "${typeof value}".`;
+      if (value.length > MAX_SIZES) return `Ensure this field has no more than ${MAX_SIZES} elements.`;
+      if (!(value as unknown[]).every((item) => typeof item === 'string' && SIZE.test(item)))
+        return SIZE_MESSAGE;
+      return new Set(value).size === value.length ? null : 'Items must be unique.';
+    },
+    {},
+    { type: 'string', isArray: true, maxItems: MAX_SIZES },
+    api,
+  );
 
 /** The fields of a model both on create and on PATCH (all optional). */
 class AiModelFieldsDto {
-  @ApiPropertyOptional({
-    type: String,
-    nullable: true,
-    example: '0.150000',
-    description: 'USD per 1M input tokens; ≥ 0, 6 decimals.',
-  })
-  @Decimal({ digits: 12, scale: 6 })
+  @Decimal(
+    { digits: 12, scale: 6 },
+    { example: '0.150000', description: 'USD per 1M input tokens; ≥ 0, 6 decimals.' },
+  )
   input_cost_per_1m?: string | number | null;
 
-  @ApiPropertyOptional({
-    type: String,
-    nullable: true,
-    example: '0.600000',
-    description: 'USD per 1M output tokens; ≥ 0, 6 decimals.',
-  })
-  @Decimal({ digits: 12, scale: 6 })
+  @Decimal(
+    { digits: 12, scale: 6 },
+    { example: '0.600000', description: 'USD per 1M output tokens; ≥ 0, 6 decimals.' },
+  )
   output_cost_per_1m?: string | number | null;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1 })
-  @Int({ min: 1, max: INT32_MAX, nullable: true })
-  context_window?: number | null;
+  @Int({ min: 1, max: INT32_MAX, nullable: true }) context_window?: number | null;
+  @Int({ min: 1, max: INT32_MAX, nullable: true }) max_output_tokens?: number | null;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1 })
-  @Int({ min: 1, max: INT32_MAX, nullable: true })
-  max_output_tokens?: number | null;
-
-  @ApiPropertyOptional({
-    type: String,
-    nullable: true,
-    example: '0.0400',
-    description: 'USD per image; ≥ 0, 4 decimals.',
-  })
-  @Decimal({ digits: 10, scale: 4 })
+  @Decimal({ digits: 10, scale: 4 }, { example: '0.0400', description: 'USD per image; ≥ 0, 4 decimals.' })
   cost_per_image?: string | number | null;
 
-  @ApiPropertyOptional({ type: [String], maxItems: MAX_SIZES, example: ['1024x1024', '1536x1024'] })
-  @SizeList()
-  valid_sizes?: string[];
+  @SizeList({ example: ['1024x1024', '1536x1024'] }) valid_sizes?: string[];
 
-  @ApiPropertyOptional({
-    type: String,
-    nullable: true,
-    example: '1536x1024',
-    description: 'One of `valid_sizes` when those are listed.',
-  })
-  @Size()
+  @Size({ example: '1536x1024', description: 'One of `valid_sizes` when those are listed.' })
   landscape_size?: string | null;
 
-  @ApiPropertyOptional({
-    type: String,
-    nullable: true,
-    example: '1024x1024',
-    description: 'One of `valid_sizes` when those are listed.',
-  })
-  @Size()
+  @Size({ example: '1024x1024', description: 'One of `valid_sizes` when those are listed.' })
   square_size?: string | null;
 
-  @ApiPropertyOptional({
-    enum: MODEL_QUALITY_TIERS,
-    nullable: true,
-    description: 'Required for image models; null for text models.',
-  })
-  @Choice(MODEL_QUALITY_TIERS, { nullable: true })
+  @Choice(
+    MODEL_QUALITY_TIERS,
+    { nullable: true },
+    { description: 'Required for image models; null for text models.' },
+  )
   quality_tier?: ModelQualityTier | null;
 
-  @ApiPropertyOptional({ default: false })
-  @Bool()
-  supports_json_mode?: boolean;
+  @Bool({}, { default: false }) supports_json_mode?: boolean;
+  @Bool({}, { default: false }) supports_vision?: boolean;
+  @Bool({}, { default: false }) supports_function_calling?: boolean;
+  @Int({ min: 1, max: INT32_MAX, nullable: true }) tokens_per_credit?: number | null;
 
-  @ApiPropertyOptional({ default: false })
-  @Bool()
-  supports_vision?: boolean;
-
-  @ApiPropertyOptional({ default: false })
-  @Bool()
-  supports_function_calling?: boolean;
-
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1 })
-  @Int({ min: 1, max: INT32_MAX, nullable: true })
-  tokens_per_credit?: number | null;
-
-  @ApiPropertyOptional({
-    type: Number,
-    nullable: true,
-    minimum: 0,
-    description: 'Required for an active image model.',
-  })
-  @Int({ min: 0, max: INT32_MAX, nullable: true })
+  @Int({ min: 0, max: INT32_MAX, nullable: true }, { description: 'Required for an active image model.' })
   credits_per_image?: number | null;
 
-  @ApiPropertyOptional({ default: true, description: 'A default model must be active.' })
-  @Bool()
-  is_active?: boolean;
+  @Bool({}, { default: true, description: 'A default model must be active.' }) is_active?: boolean;
 
-  @ApiPropertyOptional({
-    default: false,
-    description:
-      'Makes this the default text model, or the default image model of its tier: the previous default loses the flag. ' +
-      'The default text model cannot be unset; make another text model the default instead.',
-  })
-  @Bool()
+  @Bool(
+    {},
+    {
+      default: false,
+      description:
+        'Makes this the default text model, or the default image model of its tier: the previous default loses the flag. ' +
+        'The default text model cannot be unset; make another text model the default instead.',
+    },
+  )
   is_default?: boolean;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @Int({ min: 0, max: INT32_MAX })
-  sort_order?: number;
+  @Int({ min: 0, max: INT32_MAX }, { default: 0 }) sort_order?: number;
 }
 
 export class CreateAiModelDto extends AiModelFieldsDto {
-  @ApiProperty({ maxLength: 100, example: 'gpt-4o-mini' })
-  @Text({ required: true, max: 100, blank: false })
-  model_name: string;
-
-  @ApiProperty({ maxLength: 100, example: 'GPT-4o mini' })
-  @Text({ required: true, max: 100, blank: false })
-  display_name: string;
-
-  @ApiProperty({ enum: MODEL_TYPES })
-  @Choice(MODEL_TYPES, { required: true })
-  model_type: ModelType;
-
-  @ApiProperty({ enum: MODEL_PROVIDERS })
-  @Choice(MODEL_PROVIDERS, { required: true })
-  provider: ModelProvider;
+  @Text({ required: true, max: 100, blank: false }, { example: 'gpt-4o-mini' }) model_name: string;
+  @Text({ required: true, max: 100, blank: false }, { example: 'GPT-4o mini' }) display_name: string;
+  @Choice(MODEL_TYPES, { required: true }) model_type: ModelType;
+  @Choice(MODEL_PROVIDERS, { required: true }) provider: ModelProvider;
 }
 
 export class UpdateAiModelDto extends AiModelFieldsDto {
-  @ApiPropertyOptional({ maxLength: 100 })
-  @Text({ max: 100, blank: false })
-  model_name?: string;
-
-  @ApiPropertyOptional({ maxLength: 100 })
-  @Text({ max: 100, blank: false })
-  display_name?: string;
-
-  @ApiPropertyOptional({ enum: MODEL_TYPES })
-  @Choice(MODEL_TYPES)
-  model_type?: ModelType;
-
-  @ApiPropertyOptional({ enum: MODEL_PROVIDERS })
-  @Choice(MODEL_PROVIDERS)
-  provider?: ModelProvider;
+  @Text({ max: 100, blank: false }) model_name?: string;
+  @Text({ max: 100, blank: false }) display_name?: string;
+  @Choice(MODEL_TYPES) model_type?: ModelType;
+  @Choice(MODEL_PROVIDERS) provider?: ModelProvider;
 }

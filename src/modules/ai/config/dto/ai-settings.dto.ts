@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Choice, Int, Pk, Text } from '../../../sites/dto/fields.js';
+import { ApiProperty } from '@nestjs/swagger';
+import { Choice, Int, Pk, Text } from '../../../../common/http/fields.js';
 import { SETTINGS_QUALITY_TIERS, type SettingsQualityTier } from '../../entities/ai-settings.entity.js';
 
 const IMAGE_STYLE_MAX_LENGTH = 50;
@@ -44,36 +44,14 @@ export class AccountAiSettingsDto {
 
 /** Any subset; null clears the value (it inherits again). The ranges are the validators below. */
 export class UpdateAiSettingsDto {
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'An active text model.' })
-  @Pk({ nullable: true })
-  text_model_id?: number | null;
+  @Pk({ nullable: true }, { description: 'An active text model.' }) text_model_id?: number | null;
+  @Pk({ nullable: true }, { description: 'An active image model.' }) image_model_id?: number | null;
+  @Choice(SETTINGS_QUALITY_TIERS, { nullable: true }) quality_tier?: SettingsQualityTier | null;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'An active image model.' })
-  @Pk({ nullable: true })
-  image_model_id?: number | null;
-
-  @ApiPropertyOptional({ enum: SETTINGS_QUALITY_TIERS, nullable: true })
-  @Choice(SETTINGS_QUALITY_TIERS, { nullable: true })
-  quality_tier?: SettingsQualityTier | null;
-
-  @ApiPropertyOptional({
-    type: String,
-    nullable: true,
-    maxLength: IMAGE_STYLE_MAX_LENGTH,
-    example: 'photorealistic',
-  })
-  @Text({ max: IMAGE_STYLE_MAX_LENGTH, blank: false, nullable: true })
+  @Text({ max: IMAGE_STYLE_MAX_LENGTH, blank: false, nullable: true }, { example: 'photorealistic' })
   image_style?: string | null;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 8 })
-  @Int({ min: 1, max: 8, nullable: true })
-  max_images?: number | null;
-
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 10 })
-  @Int({ min: 1, max: 10, nullable: true })
-  ideas_per_cluster?: number | null;
-
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 100, maximum: 10_000 })
-  @Int({ min: 100, max: 10_000, nullable: true })
-  default_word_count?: number | null;
+  @Int({ min: 1, max: 8, nullable: true }) max_images?: number | null;
+  @Int({ min: 1, max: 10, nullable: true }) ideas_per_cluster?: number | null;
+  @Int({ min: 100, max: 10_000, nullable: true }) default_word_count?: number | null;
 }

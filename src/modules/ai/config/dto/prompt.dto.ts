@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Bool, Choice, Text } from '../../../sites/dto/fields.js';
+import { ApiProperty } from '@nestjs/swagger';
+import { Bool, Choice, Text } from '../../../../common/http/fields.js';
 import { PROMPT_TYPES, type PromptType } from '../../entities/ai-prompt.entity.js';
 
 /** Longest prompt text accepted (characters). */
@@ -27,27 +27,15 @@ export class PromptByTypeDto {
 }
 
 export class SavePromptDto {
-  @ApiProperty({ enum: PROMPT_TYPES })
-  @Choice(PROMPT_TYPES, { required: true })
-  prompt_type: PromptType;
-
-  @ApiProperty({ maxLength: PROMPT_MAX_LENGTH })
-  @Text({ required: true, max: PROMPT_MAX_LENGTH, blank: false })
-  prompt_value: string;
+  @Choice(PROMPT_TYPES, { required: true }) prompt_type: PromptType;
+  @Text({ required: true, max: PROMPT_MAX_LENGTH, blank: false }) prompt_value: string;
 }
 
 export class ResetPromptDto {
-  @ApiProperty({ enum: PROMPT_TYPES })
-  @Choice(PROMPT_TYPES, { required: true })
-  prompt_type: PromptType;
+  @Choice(PROMPT_TYPES, { required: true }) prompt_type: PromptType;
 }
 
 export class UpdatePromptDto {
-  @ApiPropertyOptional({ maxLength: PROMPT_MAX_LENGTH })
-  @Text({ max: PROMPT_MAX_LENGTH, blank: false })
-  prompt_value?: string;
-
-  @ApiPropertyOptional()
-  @Bool()
-  is_active?: boolean;
+  @Text({ max: PROMPT_MAX_LENGTH, blank: false }) prompt_value?: string;
+  @Bool() is_active?: boolean;
 }
