@@ -1,0 +1,69 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config.js';
+import { TenantContext } from '../context/tenant-context.service.js';
+
+/** The role the row-level security policies bind (created by the RowLevelSecurity migration). */
+export const APP_ROLE = 'igny8_app';
+
+interface PooledConnection {
+  query(sql: string, parameters: unknown[]): Promise<unknown>;
+}
+
+type Release = (error?: unknown) => void;
+
+/** The one pool hook of TypeORM's PostgreSQL driver: every query runner checks out through it. */
+interface PooledDriver {
+  obtainMasterConnection(): Promise<[PooledConnection, Release]>;
+}
+
+// Session-level (`false`): the settings must outlive the statement for autocommit queries, and are
+// rewritten at every checkout, so a connection never carries the previous holder's account.
+const APPLY_SETTINGS = `SELECT set_config('role', '${APP_ROLE}', false),
+  set_config('app.account_id', $1, false), set_config('app.bypass_rls', $2, false)`;
+
+/**
+ * PostgreSQL row-level security as a backstop under the tenancy layers (`TENANT_RLS`,
+ * docs/adr/0009-row-level-security.md). Every connection checked out of the pool is switched to
+ * `igny8_app`, which the tenant-table policies bind, with the account of the context's principal.
+ * Work without a tenant to confine it to — `runAsSystem`, tenant-bypassing principals, and what
+ * runs before authentication (credential lookups, registration, public routes) — sets the bypass.
+ */
+@Injectable()
+export class RowLevelSecurity implements OnModuleInit {
+  /** What each pooled connection was last set to, so an unchanged holder costs no round trip. */
+  private readonly applied = new WeakMap<PooledConnection, string>();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly context: TenantContext,
+  ) {}
+
+  onModuleInit(): void {
+    if (!this.config.rowLevelSecurity) return;
+    const driver = this.dataSource.driver as unknown as PooledDriver;
+    const obtain = driver.obtainMasterConnection.bind(driver);
+    driver.obtainMasterConnection = async () => {
+      const account = this.confinedAccount();
+      const [connection, release] = await obtain();
+      if (this.applied.get(connection) !== account) {
+        try {
+          await connection.query(APPLY_SETTINGS, [account, account === '' ? 'on' : 'off']);
+        } catch (error) {
+          release(error);
+          throw error;
+        }
+        this.applied.set(connection, account);
+      }
+      return [connection, release];
+    };
+  }
+
+  /** The account the context's queries are confined to, as text; empty when they bypass. */
+  private confinedAccount(): string {
+    const principal = this.context.principal;
+    if (!principal || principal.bypassTenant || this.context.isSystem) return '';
+    return String(principal.accountId);
+  }
+}
