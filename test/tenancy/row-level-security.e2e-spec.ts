@@ -100,4 +100,24 @@ describe('row-level security (TENANT_RLS=true)', () => {
     );
     expect(asDeveloper).toEqual(expect.arrayContaining(both));
   });
+
+  it("lifts the policies for runAsSystem's statements alone inside a confined transaction", async () => {
+    const context = t.app.get(TenantContext);
+    const seen = await as({ accountId: a.accountId }, () =>
+      db.transaction(async (tx) => {
+        const accounts = async () =>
+          (await tx.query<AccountRow[]>('SELECT DISTINCT account_id FROM igny8_sites')).map((row) =>
+            Number(row.account_id),
+          );
+        return {
+          before: await accounts(),
+          system: await context.runAsSystem('test: every account in a transaction', accounts),
+          after: await accounts(),
+        };
+      }),
+    );
+    expect(seen.before).toEqual([a.accountId]);
+    expect(seen.system).toEqual(expect.arrayContaining([a.accountId, b.accountId]));
+    expect(seen.after).toEqual([a.accountId]);
+  });
 });

@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
+import type { ReplicationMode } from 'typeorm/driver/types/ReplicationMode.js';
 import { AppConfig } from '../../config/app-config.js';
 import { TenantContext } from '../context/tenant-context.service.js';
 
@@ -12,15 +13,18 @@ interface PooledConnection {
 
 type Release = (error?: unknown) => void;
 
-/** The one pool hook of TypeORM's PostgreSQL driver: every query runner checks out through it. */
+/** TypeORM's PostgreSQL driver: every query runner it creates checks out through `obtainMasterConnection`. */
 interface PooledDriver {
   obtainMasterConnection(): Promise<[PooledConnection, Release]>;
+  createQueryRunner(mode: ReplicationMode): QueryRunner;
 }
 
 // Session-level (`false`): the settings must outlive the statement for autocommit queries, and are
 // rewritten at every checkout, so a connection never carries the previous holder's account.
 const APPLY_SETTINGS = `SELECT set_config('role', '${APP_ROLE}', false),
   set_config('app.account_id', $1, false), set_config('app.bypass_rls', $2, false)`;
+
+const SET_LOCAL_BYPASS = `SELECT set_config('app.bypass_rls', $1, true)`;
 
 /**
  * PostgreSQL row-level security as a backstop under the tenancy layers (`TENANT_RLS`,
@@ -58,6 +62,29 @@ export class RowLevelSecurity implements OnModuleInit {
       }
       return [connection, release];
     };
+    const createQueryRunner = driver.createQueryRunner.bind(driver);
+    driver.createQueryRunner = (mode) => {
+      const runner = createQueryRunner(mode);
+      const query = runner.query.bind(runner);
+      runner.query = ((...args: Parameters<QueryRunner['query']>) =>
+        this.runStatement(runner, () => query(...args))) as QueryRunner['query'];
+      return runner;
+    };
+  }
+
+  /**
+   * A transaction keeps the settings of its checkout; a statement of `runAsSystem` inside the
+   * transaction of a confined context lifts the policies for itself alone (transaction-local).
+   */
+  private async runStatement<T>(runner: QueryRunner, run: () => Promise<T>): Promise<T> {
+    if (!this.context.isSystem || !runner.isTransactionActive) return run();
+    const connection = (await runner.connect()) as PooledConnection;
+    if (this.applied.get(connection) === '') return run();
+    await connection.query(SET_LOCAL_BYPASS, ['on']);
+    // A failing statement aborts the transaction (or rolls back to a savepoint), undoing the lift.
+    const result = await run();
+    await connection.query(SET_LOCAL_BYPASS, ['off']);
+    return result;
   }
 
   /** The account the context's queries are confined to, as text; empty when they bypass. */
