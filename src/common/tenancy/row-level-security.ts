@@ -47,6 +47,11 @@ export class RowLevelSecurity implements OnModuleInit {
   onModuleInit(): void {
     if (!this.config.rowLevelSecurity) return;
     const driver = this.dataSource.driver as unknown as PooledDriver;
+    this.confineCheckouts(driver);
+    this.liftSystemStatements(driver);
+  }
+
+  private confineCheckouts(driver: PooledDriver): void {
     const obtain = driver.obtainMasterConnection.bind(driver);
     driver.obtainMasterConnection = async () => {
       const account = this.confinedAccount();
@@ -62,6 +67,9 @@ export class RowLevelSecurity implements OnModuleInit {
       }
       return [connection, release];
     };
+  }
+
+  private liftSystemStatements(driver: PooledDriver): void {
     const createQueryRunner = driver.createQueryRunner.bind(driver);
     driver.createQueryRunner = (mode) => {
       const runner = createQueryRunner(mode);
