@@ -251,7 +251,7 @@ async function explain(databaseUrl, statements) {
 
 /** Seeds a fresh database, boots both servers on it, checks them and measures every target. */
 async function runDataset(name, dataset, dist, tmp, servers) {
-  const { dataSourceOptions, AppConfig, TokenService, DataSource } = dist;
+  const { dataSourceOptions, AppConfig, TokenService, jwtModuleOptions, JwtService, DataSource } = dist;
   const benchUrl = withDatabase(settings.serverUrl, dataset.database);
   const started = Date.now();
   await admin(async (client) => {
@@ -354,7 +354,7 @@ async function runDataset(name, dataset, dist, tmp, servers) {
       waitUntilUp(baseline, `${baseUrl}/health/live`),
     ]);
 
-    const tokenService = new TokenService(new AppConfig({ ...oursEnv }));
+    const tokenService = new TokenService(new JwtService(jwtModuleOptions(new AppConfig({ ...oursEnv }))));
     const mint = () =>
       owners.map(
         (owner) =>
@@ -500,6 +500,7 @@ async function main() {
     ...(await load('config/app-config.js')),
     ...(await load('common/auth/token.service.js')),
     DataSource: (await import('typeorm')).DataSource,
+    JwtService: (await import('@nestjs/jwt')).JwtService,
   };
   const tmp = mkdtempSync(join(tmpdir(), 'igny8-bench-'));
   const servers = [];

@@ -55,6 +55,8 @@ export class AppConfig {
   readonly version: string;
   readonly http: { port: number; host: string; publicBaseUrl?: string; trustedProxies: string[] };
   readonly database: { url?: string; embeddedDir: string; poolSize: number };
+  /** `TENANT_RLS`: PostgreSQL row-level security on the tenant tables, as a backstop (docs/adr/0009). */
+  readonly rowLevelSecurity: boolean;
   readonly redis: {
     url?: string;
     tls: boolean;
@@ -135,6 +137,7 @@ export class AppConfig {
       trustedProxies: e.TRUSTED_PROXIES,
     };
     this.database = { url: e.DATABASE_URL, embeddedDir: e.EMBEDDED_DB_DIR, poolSize: e.DATABASE_POOL_SIZE };
+    this.rowLevelSecurity = e.TENANT_RLS;
     this.redis = {
       url: e.REDIS_URL,
       tls: e.REDIS_TLS,

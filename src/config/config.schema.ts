@@ -124,6 +124,7 @@ export const envSchema = z
     DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
     EMBEDDED_DB_DIR: z.string().min(1).default('./.data/pglite'),
     DATABASE_POOL_SIZE: positiveInt(10),
+    TENANT_RLS: bool(false),
     REDIS_URL: optionalUrl(['redis:', 'rediss:']),
     REDIS_TLS: bool(false),
     REDIS_SENTINELS: optionalText

@@ -70,7 +70,9 @@ async function options(query = ''): Promise<Record<string, Option[]>> {
 }
 
 beforeAll(async () => {
-  t = await createTestApp({ modules: [WidgetsFixtureModule], redis: false });
+  // The fixture tables are created through the app's connections, which row-level security
+  // (TENANT_RLS) runs as a role without DDL rights.
+  t = await createTestApp({ modules: [WidgetsFixtureModule], redis: false, env: { TENANT_RLS: 'false' } });
   await seedWidgets(t.app.get(DataSource));
 });
 
@@ -585,7 +587,7 @@ describe('PUBLIC_BASE_URL', () => {
     pub = await createTestApp({
       modules: [WidgetsFixtureModule],
       redis: false,
-      env: { PUBLIC_BASE_URL: 'https://api.igny8.test/' },
+      env: { PUBLIC_BASE_URL: 'https://api.igny8.test/', TENANT_RLS: 'false' },
     });
     await seedWidgets(pub.app.get(DataSource));
   });

@@ -34,7 +34,9 @@ const post = (payload: unknown, headers: Record<string, string> = JSON_TYPE) =>
   });
 
 beforeAll(async () => {
-  t = await createTestApp({ modules: [EchoModule], redis: false });
+  // The fixture table is created through the app's connections, which row-level security
+  // (TENANT_RLS) runs as a role without DDL rights.
+  t = await createTestApp({ modules: [EchoModule], redis: false, env: { TENANT_RLS: 'false' } });
   db = t.app.get(DataSource);
   await db.query(ECHO_WIDGETS_DDL);
 });

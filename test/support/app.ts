@@ -39,6 +39,8 @@ export function testEnv(db: TestDatabase, tmp: string, options: TestAppOptions =
     LOG_DIR: join(tmp, 'logs'),
     MEDIA_DIR: join(tmp, 'media'),
     THROTTLE_ENABLED: 'false',
+    // `TENANT_RLS=true npx vitest run …` runs suites with row-level security on.
+    TENANT_RLS: process.env.TENANT_RLS,
     // Suites that turn throttling on still register and log in many users from the one injected
     // address; the per-IP limits are exercised with their own rates in test/throttling/per-ip.
     THROTTLE_LOGIN_IP: '1000/min',

@@ -28,7 +28,9 @@ describe('tenancy layers', () => {
       .for(Sector, 'x', { account: 'x.account_id', site: 'x.site_id', deletedAt: 'x.deleted_at' });
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // The application's own layers: row-level security (TENANT_RLS) would hide the foreign rows
+    // the tripwire must see; test/tenancy/row-level-security covers that backstop.
+    t = await createTestApp({ env: { TENANT_RLS: 'false' } });
     a = await seedTenant(t.app, { sites: 2 });
     b = await seedTenant(t.app, { sites: 1 });
     const cls = t.app.get<ClsService<RequestContextStore>>(ClsService);

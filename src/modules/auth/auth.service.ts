@@ -10,6 +10,7 @@ import { ROLE_LABELS, ROLE_RANK } from '../../common/auth/roles.js';
 import { SESSION_ABSOLUTE_MS, SessionStore } from '../../common/auth/session-store.js';
 import type { TokenPair } from '../../common/auth/token.service.js';
 import type { Principal, Role } from '../../common/context/request-context.js';
+import { TenantContext } from '../../common/context/tenant-context.service.js';
 import { randomToken, sha256Hex } from '../../common/crypto.js';
 import { ApiError } from '../../common/http/error-codes.js';
 import { Mailer } from '../../common/mail/mailer.service.js';
@@ -33,7 +34,12 @@ import {
   type UserWithAccountView,
 } from './presenters.js';
 import { clientInfo, type ClientInfo, RefreshTokensService } from './refresh-tokens.service.js';
-import { RegistrationService, USERNAME_TAKEN, usernameTaken } from './registration.service.js';
+import {
+  acrossAccounts,
+  RegistrationService,
+  USERNAME_TAKEN,
+  usernameTaken,
+} from './registration.service.js';
 
 export const RESET_TOKEN_TTL_MS = 3600_000;
 export const RESET_TOKENS_PER_HOUR = 3;
@@ -72,6 +78,7 @@ export class AuthService {
     private readonly registration: RegistrationService,
     private readonly mailer: Mailer,
     private readonly throttle: ThrottleService,
+    private readonly context: TenantContext,
   ) {}
 
   /**
@@ -176,7 +183,8 @@ export class AuthService {
     if (typeof dto.last_name === 'string') changes.last_name = dto.last_name.trim();
     if (typeof dto.username === 'string') {
       if (dto.username === '') throw ApiError.field('username', 'This field may not be blank.');
-      if (await usernameTaken(this.dataSource.manager, dto.username, id)) {
+      const username = dto.username;
+      if (await acrossAccounts(this.context, () => usernameTaken(this.dataSource.manager, username, id))) {
         throw ApiError.field('username', USERNAME_TAKEN);
       }
       changes.username = dto.username;

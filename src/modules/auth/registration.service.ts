@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { PasswordHasher } from '../../common/auth/password-hasher.js';
+import type { TenantContext } from '../../common/context/tenant-context.service.js';
 import { ApiError, type FieldErrors } from '../../common/http/error-codes.js';
 import { CreditLedger } from '../billing/credit-ledger.service.js';
 import type { PaymentMethod, RegisterDto } from './dto/auth-requests.dto.js';
@@ -75,6 +76,14 @@ export async function uniqueUsername(manager: EntityManager, email: string): Pro
   const taken = new Set(rows.map((row) => row.username));
   if (!taken.has(base)) return base;
   for (let n = 2; ; n++) if (!taken.has(`${base}${n}`)) return `${base}${n}`;
+}
+
+/**
+ * Emails and usernames are unique across accounts, so their checks read every account's users: a
+ * system read for a signed-in caller (row-level security confines that caller to its account).
+ */
+export function acrossAccounts<T>(context: TenantContext, check: () => Promise<T>): Promise<T> {
+  return context.runAsSystem('emails and usernames are unique across accounts', check, 'debug');
 }
 
 export async function emailTaken(manager: EntityManager, email: string): Promise<boolean> {

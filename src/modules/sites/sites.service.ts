@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { EntityManager } from 'typeorm';
+import type { TenantContext } from '../../common/context/tenant-context.service.js';
 import { ApiError } from '../../common/http/error-codes.js';
 import type { Paginated } from '../../common/http/responses.js';
 import { defineList, filter, type RawQuery } from '../../common/list/index.js';
@@ -57,14 +58,16 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
 
 /**
  * The first free slug among live sites of every account (docs/domain-model.md#sites-and-sectors): `base`,
- * `base-2`, … The check is global by nature and reads nothing but slugs; the partial unique index settles
+ * `base-2`, … The check is global by nature (a system read) and reads nothing but slugs; the partial unique index settles
  * races.
  */
-async function uniqueSiteSlug(manager: EntityManager, name: string): Promise<string> {
+async function uniqueSiteSlug(manager: EntityManager, context: TenantContext, name: string): Promise<string> {
   const base = slugify(name, 'site');
-  const rows: { slug: string }[] = await manager.query(
-    `SELECT slug FROM igny8_sites WHERE deleted_at IS NULL AND (slug = $1 OR slug LIKE $1 || '-%')`,
-    [base],
+  const rows: { slug: string }[] = await context.runAsSystem('site slugs are unique across accounts', () =>
+    manager.query(
+      `SELECT slug FROM igny8_sites WHERE deleted_at IS NULL AND (slug = $1 OR slug LIKE $1 || '-%')`,
+      [base],
+    ),
   );
   const taken = new Set(rows.map((row) => row.slug));
   if (!taken.has(base)) return base;
@@ -124,7 +127,7 @@ export class SitesService extends ScopedResource<Site, SiteView> implements OnMo
           const name = body.name.trim();
           const site = tx.create(Site, {
             name,
-            slug: await uniqueSiteSlug(tx, name),
+            slug: await uniqueSiteSlug(tx, this.deps.context, name),
             domain: normalizeDomain(body.domain ?? null),
             description: body.description ?? '',
             industry_id: body.industry_id ?? null,

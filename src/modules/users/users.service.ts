@@ -26,6 +26,7 @@ import { USER_ROLES, User } from '../auth/entities/user.entity.js';
 import { fullName, presentUser, type UserView } from '../auth/presenters.js';
 import {
   EMAIL_TAKEN,
+  acrossAccounts,
   emailTaken,
   USERNAME_TAKEN,
   uniqueUsername,
@@ -126,7 +127,8 @@ export class UsersService extends ScopedResource<User, UserView> {
         manager.create(User, {
           account_id: accountId,
           email,
-          username: body.username || (await uniqueUsername(manager, email)),
+          username:
+            body.username || (await acrossAccounts(this.deps.context, () => uniqueUsername(manager, email))),
           first_name: body.first_name?.trim() ?? '',
           last_name: body.last_name?.trim() ?? '',
           password_hash: passwordHash,
@@ -163,11 +165,13 @@ export class UsersService extends ScopedResource<User, UserView> {
     if (typeof body.first_name === 'string') target.first_name = body.first_name.trim();
     if (typeof body.last_name === 'string') target.last_name = body.last_name.trim();
     if (body.username === '') throw ApiError.field('username', 'This field may not be blank.');
-    if (typeof body.username === 'string' && body.username !== target.username) {
-      if (await usernameTaken(this.deps.dataSource.manager, body.username, target.id)) {
+    const username = body.username;
+    if (typeof username === 'string' && username !== target.username) {
+      const manager = this.deps.dataSource.manager;
+      if (await acrossAccounts(this.deps.context, () => usernameTaken(manager, username, target.id))) {
         throw ApiError.field('username', USERNAME_TAKEN);
       }
-      target.username = body.username;
+      target.username = username;
     }
     await this.transaction(async (manager) => {
       await this.save(manager, target);
@@ -226,8 +230,12 @@ export class UsersService extends ScopedResource<User, UserView> {
     const manager = this.deps.dataSource.manager;
     const passwordIssue = password === null ? null : passwordProblem(password, email);
     if (passwordIssue) add('password', passwordIssue);
-    if (await emailTaken(manager, email)) add('email', EMAIL_TAKEN);
-    if (body.username && (await usernameTaken(manager, body.username))) add('username', USERNAME_TAKEN);
+    const [emailIsTaken, usernameIsTaken] = await acrossAccounts(this.deps.context, async () => [
+      await emailTaken(manager, email),
+      !!body.username && (await usernameTaken(manager, body.username)),
+    ]);
+    if (emailIsTaken) add('email', EMAIL_TAKEN);
+    if (usernameIsTaken) add('username', USERNAME_TAKEN);
     if (siteIds.length > 0 && !EDITOR_OR_VIEWER.has(body.role)) {
       add('site_ids', 'Site access can only be granted to editors and viewers.');
     } else if (siteIds.length > 0) {
