@@ -146,11 +146,10 @@ describe('tenancy layers', () => {
 
   it('soft-deletes with a shared cascade id, hides rows, restores them together and purges from the trash', async () => {
     const softDeletes = t.app.get(SoftDeleteService);
-    softDeletes.registerCascade('igny8_sites', { table: 'igny8_sectors', column: 'site_id' });
     const db = t.app.get(DataSource);
     const siteId = a.siteIds[1];
     await as({ accountId: a.accountId, userId: a.users.admin.id }, async () => {
-      await db.transaction((m) => softDeletes.softDelete(m, 'igny8_sites', [siteId], a.users.admin.id));
+      await db.transaction((m) => softDeletes.softDelete(m, Site, [siteId], a.users.admin.id));
       expect(await sites().findVisible(siteId)).toBeNull();
       expect(await sites().findVisible(siteId, { trash: true })).not.toBeNull();
       expect(await sectors().query().andWhere('x.site_id = :siteId', { siteId }).getCount()).toBe(0);
@@ -169,17 +168,15 @@ describe('tenancy layers', () => {
     const sectorId = a.sectorIds[1][0];
     await as({ accountId: a.accountId, userId: a.users.admin.id }, async () => {
       await expect(
-        db.transaction((m) =>
-          softDeletes.restore(m, 'igny8_sectors', sectorId, [{ column: 'site_id', table: 'igny8_sites' }]),
-        ),
+        db.transaction((m) => softDeletes.restore(m, Sector, sectorId)),
       ).rejects.toMatchObject({ status: 409, message: 'Restore the parent first.' });
-      await db.transaction((m) => softDeletes.restore(m, 'igny8_sites', siteId, []));
+      await db.transaction((m) => softDeletes.restore(m, Site, siteId));
       expect(await sectors().query().andWhere('x.site_id = :siteId', { siteId }).getCount()).toBe(
         deleted.length,
       );
 
-      await db.transaction((m) => softDeletes.softDelete(m, 'igny8_sectors', [sectorId], null));
-      await db.transaction((m) => softDeletes.purge(m, 'igny8_sectors', [sectorId]));
+      await db.transaction((m) => softDeletes.softDelete(m, Sector, [sectorId], null));
+      await db.transaction((m) => softDeletes.purge(m, Sector, [sectorId]));
     });
     const gone = await db.query<unknown[]>('SELECT id FROM igny8_sectors WHERE id = $1', [sectorId]);
     expect(gone).toHaveLength(0);

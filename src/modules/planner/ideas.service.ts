@@ -6,7 +6,6 @@ import { ResourceDeps } from '../../common/tenancy/scoped-resource.js';
 import { REQUIRED } from '../../common/http/field-rule.js';
 import { CONTENT_STRUCTURES, CONTENT_TYPES } from '../writer/entities/content-kinds.js';
 import type { CreateIdeaDto, IdeaBulkUpdateDto, UpdateIdeaDto } from './dto/ideas.dto.js';
-import { PLANNER_PARENTS } from './entities/cascades.js';
 import { ContentIdea, IDEA_STATUSES } from './entities/content-idea.entity.js';
 import { clusterFilter, IDEA_SHAPE, PlannerRefs, PlannerResource, sectorFilter } from './planner-resource.js';
 import { IDEA_FIELDS, type IdeaView, presentIdeas } from './presenters.js';
@@ -67,7 +66,6 @@ export class IdeasService extends PlannerResource<ContentIdea, IdeaView> {
       list: IDEAS_LIST,
       present: (rows) => presentIdeas(deps.dataSource.manager, rows),
       listColumns: IDEA_FIELDS,
-      parents: PLANNER_PARENTS.igny8_content_ideas,
     });
   }
 

@@ -30,7 +30,6 @@ import type {
   KeywordBulkUpdateDto,
   UpdateKeywordDto,
 } from './dto/keywords.dto.js';
-import { PLANNER_PARENTS } from './entities/cascades.js';
 import { Cluster } from './entities/cluster.entity.js';
 import { KEYWORD_STATUSES, Keyword, type KeywordStatus } from './entities/keyword.entity.js';
 import { type ImportRow, type ImportRowError, parseImportFile, readImportForm } from './keyword-import.js';
@@ -145,7 +144,6 @@ export class KeywordsService extends PlannerResource<Keyword, KeywordView> {
       present: (rows) => presentKeywords(deps.dataSource.manager, rows),
       listColumns: KEYWORD_FIELDS,
       listComputed: KEYWORD_COMPUTED,
-      parents: PLANNER_PARENTS.igny8_keywords,
       uniques: {
         igny8_keywords_seed_site_sector_uniq: { field: 'seed_keyword_id', message: DUPLICATE_KEYWORD },
       },
@@ -374,15 +372,6 @@ export class KeywordsService extends PlannerResource<Keyword, KeywordView> {
   }
 
   /** Deleting keywords takes them out of their clusters' counts (also when a site or sector cascades). */
-  protected override async softDeleteRows(manager: EntityManager, ids: number[]): Promise<number> {
-    await lockClustersOfKeywords(manager, ids);
-    return super.softDeleteRows(manager, ids);
-  }
-
-  protected override afterSoftDelete(manager: EntityManager, ids: number[]): Promise<void> {
-    return refreshClustersOfKeywords(manager, ids);
-  }
-
   /** A restored keyword counts against `max_keywords` again and back in its cluster. */
   protected override async beforeRestore(manager: EntityManager, row: Keyword): Promise<void> {
     await assertKeywordCapacity(manager, row.account_id, 1);

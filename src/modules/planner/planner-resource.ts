@@ -154,43 +154,18 @@ export async function assertKeywordCapacity(
 }
 
 /**
- * Planner resources: the shared scoped resource with set-based soft deletes (planner rows have no
- * soft-delete children, so one UPDATE gives every row its own `deleted_cascade_id`) and a hook after
- * restore, both inside the write's transaction. `afterSoftDelete` also runs when a site or sector
- * deletion cascades to the table (registered with `SoftDeleteService.onSoftDelete`).
+ * Planner resources: the shared scoped resource with a hook after restore, inside the restoring
+ * transaction. What deleting a planner row does is declared in database/soft-delete-rules.ts.
  */
 export abstract class PlannerResource<T extends ObjectLiteral, V> extends ScopedResource<T, V> {
-  /** Registers `afterSoftDelete` for cascaded deletions; called by the module's `onModuleInit`. */
-  registerHooks(): void {
-    this.deps.softDeletes.onSoftDelete(this.definition.table, (manager, ids) =>
-      this.afterSoftDelete(manager, ids),
-    );
-  }
-
-  /** Side effects of deleting rows (in the deleting transaction). */
-  protected async afterSoftDelete(_manager: EntityManager, _ids: number[]): Promise<void> {}
-
   /** Side effects of a restore (in the restoring transaction, after the rows are back). */
   protected async afterRestore(_manager: EntityManager, _row: T): Promise<void> {}
-
-  protected override async softDeleteRows(manager: EntityManager, ids: number[]): Promise<number> {
-    if (ids.length === 0) return 0;
-    const [rows] = await manager.query<[{ id: number }[], number]>(
-      `UPDATE ${this.definition.table}
-          SET deleted_at = now(), deleted_by = $2, deleted_cascade_id = gen_random_uuid()
-        WHERE id = ANY($1::bigint[]) AND deleted_at IS NULL RETURNING id`,
-      [ids, this.deps.context.principal?.userId ?? null],
-    );
-    const touched = rows.map((row) => Number(row.id));
-    if (touched.length > 0) await this.afterSoftDelete(manager, touched);
-    return touched.length;
-  }
 
   override async restore(id: number): Promise<V> {
     const row = await this.find(id, { trash: true });
     await this.transaction(async (manager) => {
       await this.beforeRestore(manager, row);
-      await this.deps.softDeletes.restore(manager, this.definition.table, id, this.definition.parents ?? []);
+      await this.deps.softDeletes.restore(manager, this.definition.entity, id);
       await this.afterRestore(manager, row);
     });
     return this.get(id);

@@ -53,7 +53,6 @@ export class SectorsService extends ScopedResource<Sector, SectorView> {
       shape: SECTOR_SHAPE,
       list: SECTORS_LIST,
       present: (rows) => this.presentRows(rows),
-      parents: [{ column: 'site_id', table: 'igny8_sites' }],
       uniques: {
         igny8_sectors_site_id_industry_sector_id_uniq: {
           field: 'industry_sector_id',

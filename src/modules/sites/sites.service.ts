@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { EntityManager } from 'typeorm';
 import { ApiError } from '../../common/http/error-codes.js';
@@ -75,7 +75,7 @@ async function uniqueSiteSlug(manager: EntityManager, name: string): Promise<str
  * issued with the site, the anonymous lookup by slug and `set_active` / `regenerate_api_key`.
  */
 @Injectable()
-export class SitesService extends ScopedResource<Site, SiteView> implements OnModuleInit {
+export class SitesService extends ScopedResource<Site, SiteView> {
   constructor(
     deps: ResourceDeps,
     private readonly config: AppConfig,
@@ -87,13 +87,8 @@ export class SitesService extends ScopedResource<Site, SiteView> implements OnMo
       shape: SITE_SHAPE,
       list: SITES_LIST,
       present: (rows) => this.presentRows(rows),
-      parents: [{ column: 'account_id', table: 'igny8_accounts' }],
       uniques: { [SLUG_INDEX]: { field: 'name', message: 'A site with this slug already exists.' } },
     });
-  }
-
-  onModuleInit(): void {
-    this.deps.softDeletes.registerCascade('igny8_sites', { table: 'igny8_sectors', column: 'site_id' });
   }
 
   /** Anonymous `GET auth/sites/?slug=`: at most one active site, four fields (api.md 9.2.3). */

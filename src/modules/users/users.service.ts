@@ -89,7 +89,6 @@ export class UsersService extends ScopedResource<User, UserView> {
       shape: { account: 'u.account_id', deletedAt: 'u.deleted_at' },
       list: USERS_LIST,
       present: (rows) => rows.map(presentUser),
-      parents: [{ column: 'account_id', table: 'igny8_accounts' }],
       uniques: {
         igny8_users_email_uniq: { field: 'email', message: EMAIL_TAKEN },
         igny8_users_username_uniq: { field: 'username', message: USERNAME_TAKEN },

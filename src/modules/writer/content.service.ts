@@ -15,7 +15,6 @@ import { ROW_FIELDS } from '../planner/presenters.js';
 import { type ContentValidation, validateContent, wordCount } from './content-text.js';
 import type { CreateContentDto, UpdateContentDto } from './dto/content.dto.js';
 import { requireForPut } from './dto/rules.js';
-import { WRITER_PARENTS } from './entities/cascades.js';
 import { CONTENT_STRUCTURES, CONTENT_TYPES, SYNC_STATUSES } from './entities/content-kinds.js';
 import { ContentTaxonomyRelation } from './entities/content-taxonomy-relation.entity.js';
 import {
@@ -29,7 +28,7 @@ import type { ImageStatus } from './entities/image.entity.js';
 import { MediaService } from '../../common/media/media.service.js';
 import { CONTENT_SITE_STATUS, CONTENT_STATUS } from './state-machines.js';
 import { WriterResource, type Skipped } from './writer-resource.js';
-import { maintainingMappedPages } from './writer-soft-delete.js';
+import { maintainingMappedPages } from './mapped-pages.js';
 import { CONTENT_SHAPE, type Place, WriterRefs } from './writer-scope.js';
 
 export interface FeaturedImage {
@@ -177,7 +176,6 @@ export class ContentService extends WriterResource<Content, ContentView> {
       listColumns: CONTENT_FIELDS,
       listComputed: CONTENT_COMPUTED,
       presentPage: (rows) => this.withImageUrls(rows as ContentRow[]),
-      parents: WRITER_PARENTS.igny8_content,
       uniques: {
         igny8_content_task_uniq: { field: 'task_id', message: 'Content already exists for this task.' },
         igny8_content_site_external_uniq: {
@@ -238,7 +236,7 @@ export class ContentService extends WriterResource<Content, ContentView> {
     const row = await this.find(id, { trash: true });
     await this.transaction((manager) =>
       maintainingMappedPages(manager, { clusterIds: [row.cluster_id] }, () =>
-        this.deps.softDeletes.restore(manager, this.definition.table, id, this.definition.parents ?? []),
+        this.deps.softDeletes.restore(manager, Content, id),
       ),
     );
     return this.get(id);

@@ -3,7 +3,6 @@ import { defineList, filter } from '../../common/list/index.js';
 import { ResourceDeps } from '../../common/tenancy/scoped-resource.js';
 import { Cluster } from '../planner/entities/cluster.entity.js';
 import { Sector } from '../auth/entities/sector.entity.js';
-import { WRITER_PARENTS } from './entities/cascades.js';
 import { CONTENT_STRUCTURES, CONTENT_TYPES } from './entities/content-kinds.js';
 import { TASK_STATUSES, Task } from './entities/task.entity.js';
 import type { CreateTaskDto, UpdateTaskDto } from './dto/task.dto.js';
@@ -76,7 +75,6 @@ export class TasksService extends WriterResource<Task, TaskView> {
       shape: TASK_SHAPE,
       list: TASKS_LIST,
       present: (rows) => this.presentRows(rows),
-      parents: WRITER_PARENTS.igny8_tasks,
     });
   }
 

@@ -4,7 +4,6 @@ import { defineList, filter } from '../../common/list/index.js';
 import { ResourceDeps } from '../../common/tenancy/scoped-resource.js';
 import type { CreateTaxonomyDto, UpdateTaxonomyDto } from './dto/taxonomy.dto.js';
 import { requireForPut } from './dto/rules.js';
-import { WRITER_PARENTS } from './entities/cascades.js';
 import { SYNC_STATUSES } from './entities/content-kinds.js';
 import { ContentTaxonomy, TAXONOMY_TYPES } from './entities/content-taxonomy.entity.js';
 import { WriterResource } from './writer-resource.js';
@@ -56,7 +55,6 @@ export class TaxonomiesService extends WriterResource<ContentTaxonomy, ContentTa
       shape: TAXONOMY_SHAPE,
       list: TAXONOMIES_LIST,
       present: (rows) => rows,
-      parents: WRITER_PARENTS.igny8_content_taxonomy_terms,
       uniques: {
         igny8_content_taxonomy_terms_site_slug_type_uniq: { field: 'slug', message: SLUG_TAKEN },
         igny8_content_taxonomy_terms_site_external_uniq: {

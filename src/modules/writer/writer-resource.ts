@@ -1,7 +1,5 @@
 import type { EntityManager, ObjectLiteral } from 'typeorm';
 import { ScopedResource } from '../../common/tenancy/scoped-resource.js';
-import type { WRITER_TABLES } from './entities/cascades.js';
-import { softDeleteWriterRows } from './writer-soft-delete.js';
 
 /** A skipped row of a `bulk_update`. */
 export interface Skipped {
@@ -9,17 +7,8 @@ export interface Skipped {
   reason: string;
 }
 
-/** The shared base of the writer resources: ScopedResource with set-based soft deletes (bulk_delete of 500 ids). */
+/** The shared base of the writer resources: ScopedResource with set-based status changes. */
 export class WriterResource<T extends ObjectLiteral, V> extends ScopedResource<T, V> {
-  protected override softDeleteRows(manager: EntityManager, ids: number[]): Promise<number> {
-    return softDeleteWriterRows(
-      manager,
-      this.definition.table as (typeof WRITER_TABLES)[number],
-      ids,
-      this.deps.context.principal?.userId ?? null,
-    );
-  }
-
   /**
    * Sets `status` on the visible rows whose current status is one of `fromStates`, in one UPDATE
    * (race-free: the condition is part of the statement); the other visible rows are skipped with
