@@ -151,7 +151,9 @@ export class ScopedResource<T extends ObjectLiteral, V> {
 
   async purge(ids: number[]): Promise<{ purged_count: number; not_found_ids: number[] }> {
     const inTrash = await this.repo.visibleIds(ids, { trash: true });
-    await this.transaction((manager) => this.deps.softDeletes.purge(manager, this.definition.entity, inTrash));
+    await this.transaction((manager) =>
+      this.deps.softDeletes.purge(manager, this.definition.entity, inTrash),
+    );
     return { purged_count: inTrash.length, not_found_ids: ids.filter((id) => !inTrash.includes(id)) };
   }
 

@@ -6,6 +6,7 @@ import type { RelationFilter } from '../../common/list/list-spec.js';
 import type { StateMachine } from '../../common/state-machine.js';
 import { type ScopedRepository, ScopedRepositories } from '../../common/tenancy/scoped-repository.js';
 import { ScopedResource } from '../../common/tenancy/scoped-resource.js';
+import { tenantSql } from '../../common/tenancy/tenant-sql.js';
 import type { ScopeOptions, TenantShape } from '../../common/tenancy/tenant-scope.js';
 import { Sector } from '../auth/entities/sector.entity.js';
 import { Site } from '../auth/entities/site.entity.js';
@@ -146,10 +147,11 @@ export async function assertKeywordCapacity(
   if (requested <= 0) return;
   const max = await lockPlanLimit(manager, accountId, 'max_keywords');
   if (max === null) return;
-  const [{ count }] = await manager.query<{ count: number }[]>(
-    'SELECT count(*)::integer AS count FROM igny8_keywords WHERE account_id = $1 AND deleted_at IS NULL',
-    [accountId],
-  );
+  const sql = tenantSql(manager);
+  const k = sql.table(Keyword, 'k', { wholeAccount: true });
+  const [{ count }] = await sql.query<{ count: number }[]>`
+    SELECT count(*)::integer AS count FROM ${k}
+     WHERE ${k.scope} AND k.account_id = ${accountId} AND k.deleted_at IS NULL`;
   assertWithinPlanLimit('max_keywords', max, Number(count), requested);
 }
 
@@ -196,12 +198,15 @@ export abstract class PlannerResource<T extends ObjectLiteral, V> extends Scoped
           machine.assertTransition(String(row.status), status, { allowUnchanged: true });
       }
       if (rows.length === 0) return { updated_count: 0 };
-      const assignments = set.map(([column], index) => `"${column}" = $${index + 2}`);
-      await manager.query(
-        `UPDATE ${this.definition.table} SET ${assignments.join(', ')}, updated_at = now()
-          WHERE id = ANY($1::bigint[])`,
-        [rows.map((row) => Number(row.id)), ...set.map(([, value]) => value)],
+      const sql = tenantSql(manager);
+      const t = sql.table(this.definition.entity, 't');
+      const assignments = sql.join(
+        set.map(([column, value]) => sql.sql`${sql.identifier(column)} = ${value}`),
+        ', ',
       );
+      await sql.query`
+        UPDATE ${t} SET ${assignments}, updated_at = now()
+         WHERE ${t.scope} AND t.id = ANY(${rows.map((row) => Number(row.id))}::bigint[])`;
       return { updated_count: rows.length };
     });
   }

@@ -1,12 +1,15 @@
 import type { EntityManager } from 'typeorm';
+import { tenantSql } from '../../common/tenancy/tenant-sql.js';
 import { lockClusters, refreshClusters } from '../planner/cluster-aggregates.js';
+import { Content } from './entities/content.entity.js';
 
 async function clustersOfContent(manager: EntityManager, contentIds: readonly number[]): Promise<number[]> {
   if (contentIds.length === 0) return [];
-  const rows = await manager.query<{ cluster_id: number }[]>(
-    'SELECT DISTINCT cluster_id FROM igny8_content WHERE id = ANY($1::bigint[]) AND cluster_id IS NOT NULL',
-    [contentIds],
-  );
+  const sql = tenantSql(manager);
+  const ct = sql.table(Content, 'ct');
+  const rows = await sql.query<{ cluster_id: number }[]>`
+    SELECT DISTINCT ct.cluster_id FROM ${ct}
+     WHERE ${ct.scope} AND ct.id = ANY(${contentIds}::bigint[]) AND ct.cluster_id IS NOT NULL`;
   return rows.map((row) => Number(row.cluster_id));
 }
 
@@ -21,7 +24,7 @@ export async function refreshClustersOfContent(manager: EntityManager, contentId
 }
 
 /**
- * Runs `work` with the clusters' `mapped_pages` (domain.md §2.2: live content per cluster) kept
+ * Runs `work` with the clusters' `mapped_pages` (live content per cluster) kept
  * right in the same transaction: the clusters named are locked first (the planner's lock order,
  * cluster-aggregates.ts), then recomputed after `work`.
  */
