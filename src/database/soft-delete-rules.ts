@@ -38,7 +38,7 @@ const SITE_SECTOR_ROWS: readonly EntityClass<{ site?: Site; sector?: Sector }>[]
 ];
 
 /**
- * Every soft-delete cascade and side effect (domain.md §0.3), read by `SoftDeleteService`. A
+ * Every soft-delete cascade and side effect (docs/tenancy-sql.md), read by `SoftDeleteService`. A
  * cascade also makes its parent a restore parent: a row is not restored while the row its relation
  * points to is deleted.
  */
