@@ -155,7 +155,7 @@ export class TenantSql {
   }
 
   /** Runs the statement; the result is what `EntityManager.query` returns for it. */
-  query<R = unknown>(strings: TemplateStringsArray, ...values: SqlValue[]): Promise<R> {
+  async query<R = unknown>(strings: TemplateStringsArray, ...values: SqlValue[]): Promise<R> {
     const parameters: unknown[] = [];
     const named = new Set<SqlTable>();
     const scoped = new Set<SqlTable>();
