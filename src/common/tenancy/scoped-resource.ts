@@ -25,7 +25,8 @@ export interface ResourceDefinition<T extends ObjectLiteral, V> {
   entity: EntityTarget<T>;
   table: string;
   alias: string;
-  shape: TenantShape;
+  /** The tenancy columns, when they are not the entity's own (`entityShape`). */
+  shape?: TenantShape;
   list: ListSpec;
   /** Rows → API objects, for a whole page at once (constant queries for computed fields). */
   present: (rows: T[]) => Promise<V[]> | V[];

@@ -46,6 +46,13 @@ export function tenantShape(metadata: EntityMetadata, alias: string): TenantShap
   return { account: through(parent.account!), site: parent.site && through(parent.site) };
 }
 
+/** `tenantShape` plus the soft-delete column: what a scoped query builder filters on. */
+export function entityShape(metadata: EntityMetadata, alias: string): TenantShape {
+  const shape = tenantShape(metadata, alias);
+  if (metadata.findColumnWithPropertyName('deleted_at')) shape.deletedAt = `${quoted(alias)}.deleted_at`;
+  return shape;
+}
+
 function ownColumns(metadata: EntityMetadata): { account: string | null; site?: string } {
   const has = (column: string) => metadata.findColumnWithPropertyName(column) !== undefined;
   return {
@@ -218,9 +225,8 @@ export function tenantQuery<T extends ObjectLiteral>(
   options: ScopeOptions = {},
 ): SelectQueryBuilder<T> {
   const metadata = manager.connection.getMetadata(entity);
-  const shape = tenantShape(metadata, alias);
+  const shape = entityShape(metadata, alias);
   if (!shape.account) throw new Error(`${metadata.tableName} is not a tenant table: use globalQuery()`);
-  if (metadata.findColumnWithPropertyName('deleted_at')) shape.deletedAt = `${quoted(alias)}.deleted_at`;
   return applyTenantScope(manager.createQueryBuilder(entity, alias), currentContext(), shape, options);
 }
 

@@ -60,7 +60,6 @@ export class AccountsService extends ScopedResource<Account, AccountView> {
       entity: Account,
       table: 'igny8_accounts',
       alias: 'a',
-      shape: { account: 'a.id', deletedAt: 'a.deleted_at' },
       list: ACCOUNTS_LIST,
       present: (rows) => presentAccounts(deps.dataSource, rows),
       uniques: {

@@ -7,7 +7,7 @@ import { REQUIRED } from '../../common/http/field-rule.js';
 import { refreshClusters } from './cluster-aggregates.js';
 import type { ClusterBulkUpdateDto, CreateClusterDto, UpdateClusterDto } from './dto/clusters.dto.js';
 import { CLUSTER_STATUSES, Cluster } from './entities/cluster.entity.js';
-import { CLUSTER_SHAPE, PlannerRefs, PlannerResource, sectorFilter } from './planner-resource.js';
+import { PlannerRefs, PlannerResource, sectorFilter } from './planner-resource.js';
 import { CLUSTER_COMPUTED, CLUSTER_FIELDS, type ClusterView, presentClusters } from './presenters.js';
 import { CLUSTER_STATUS } from './state-machines.js';
 
@@ -49,7 +49,6 @@ export class ClustersService extends PlannerResource<Cluster, ClusterView> {
       entity: Cluster,
       table: 'igny8_clusters',
       alias: 'c',
-      shape: CLUSTER_SHAPE,
       list: CLUSTERS_LIST,
       present: (rows) => presentClusters(deps.dataSource.manager, rows),
       listColumns: CLUSTER_FIELDS,

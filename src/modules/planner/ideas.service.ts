@@ -13,7 +13,7 @@ import { Cluster } from './entities/cluster.entity.js';
 import { ContentIdeaKeyword } from './entities/content-idea-keyword.entity.js';
 import { ContentIdea, IDEA_STATUSES } from './entities/content-idea.entity.js';
 import { Keyword } from './entities/keyword.entity.js';
-import { clusterFilter, IDEA_SHAPE, PlannerRefs, PlannerResource, sectorFilter } from './planner-resource.js';
+import { clusterFilter, PlannerRefs, PlannerResource, sectorFilter } from './planner-resource.js';
 import { IDEA_FIELDS, type IdeaView, presentIdeas } from './presenters.js';
 import { CLUSTER_STATUS, IDEA_STATUS } from './state-machines.js';
 
@@ -68,7 +68,6 @@ export class IdeasService extends PlannerResource<ContentIdea, IdeaView> {
       entity: ContentIdea,
       table: 'igny8_content_ideas',
       alias: 'i',
-      shape: IDEA_SHAPE,
       list: IDEAS_LIST,
       present: (rows) => presentIdeas(deps.dataSource.manager, rows),
       listColumns: IDEA_FIELDS,

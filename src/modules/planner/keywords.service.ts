@@ -37,7 +37,6 @@ import { type ImportRow, type ImportRowError, parseImportFile, readImportForm } 
 import {
   assertKeywordCapacity,
   clusterFilter,
-  KEYWORD_SHAPE,
   type Placement,
   PlannerRefs,
   PlannerResource,
@@ -140,7 +139,6 @@ export class KeywordsService extends PlannerResource<Keyword, KeywordView> {
       entity: Keyword,
       table: 'igny8_keywords',
       alias: 'k',
-      shape: KEYWORD_SHAPE,
       list: KEYWORDS_LIST,
       present: (rows) => presentKeywords(deps.dataSource.manager, rows),
       listColumns: KEYWORD_FIELDS,

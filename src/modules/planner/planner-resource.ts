@@ -7,23 +7,12 @@ import type { StateMachine } from '../../common/state-machine.js';
 import { type ScopedRepository, ScopedRepositories } from '../../common/tenancy/scoped-repository.js';
 import { ScopedResource } from '../../common/tenancy/scoped-resource.js';
 import { tenantSql } from '../../common/tenancy/tenant-sql.js';
-import type { ScopeOptions, TenantShape } from '../../common/tenancy/tenant-scope.js';
+import type { ScopeOptions } from '../../common/tenancy/tenant-scope.js';
 import { Sector } from '../auth/entities/sector.entity.js';
 import { Site } from '../auth/entities/site.entity.js';
 import { assertWithinPlanLimit, lockPlanLimit } from '../sites/plan-limits.js';
-import { SECTOR_SHAPE, SITE_SHAPE } from '../sites/site-scope.js';
 import { Cluster } from './entities/cluster.entity.js';
 import { Keyword } from './entities/keyword.entity.js';
-
-const siteSectorShape = (alias: string): TenantShape => ({
-  account: `${alias}.account_id`,
-  site: `${alias}.site_id`,
-  deletedAt: `${alias}.deleted_at`,
-});
-
-export const KEYWORD_SHAPE = siteSectorShape('k');
-export const CLUSTER_SHAPE = siteSectorShape('c');
-export const IDEA_SHAPE = siteSectorShape('i');
 
 export const SECTOR_MISMATCH = 'Sector does not belong to the site.';
 
@@ -72,10 +61,10 @@ export class PlannerRefs {
   readonly keywords: ScopedRepository<Keyword>;
 
   constructor(repositories: ScopedRepositories) {
-    this.sites = repositories.for(Site, 's', SITE_SHAPE);
-    this.sectors = repositories.for(Sector, 'x', SECTOR_SHAPE);
-    this.clusters = repositories.for(Cluster, 'c', CLUSTER_SHAPE);
-    this.keywords = repositories.for(Keyword, 'k', KEYWORD_SHAPE);
+    this.sites = repositories.for(Site, 's');
+    this.sectors = repositories.for(Sector, 'x');
+    this.clusters = repositories.for(Cluster, 'c');
+    this.keywords = repositories.for(Keyword, 'k');
   }
 
   /** A visible site with an industry (keywords need one: 400 on `site_id` otherwise). */

@@ -18,7 +18,6 @@ import {
   liveSectorCount,
   lockSite,
   MAX_SECTORS,
-  SECTOR_SHAPE,
   sectorLimitReached,
   sectorsIn,
 } from './site-scope.js';
@@ -49,7 +48,6 @@ export class SectorsService extends ScopedResource<Sector, SectorView> {
       entity: Sector,
       table: 'igny8_sectors',
       alias: 'x',
-      shape: SECTOR_SHAPE,
       list: SECTORS_LIST,
       present: (rows) => this.presentRows(rows),
       uniques: {

@@ -7,7 +7,7 @@ import { Industry } from '../auth/entities/industry.entity.js';
 import { Sector } from '../auth/entities/sector.entity.js';
 import { Site } from '../auth/entities/site.entity.js';
 
-export const SITE_SHAPE: TenantShape = { account: 's.account_id', site: 's.id', deletedAt: 's.deleted_at' };
+/** pending: only the AI module still names it; ScopedRepositories derive shapes from the entity. */
 export const SECTOR_SHAPE: TenantShape = {
   account: 'x.account_id',
   site: 'x.site_id',

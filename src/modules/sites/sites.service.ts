@@ -16,7 +16,7 @@ import { REQUIRED } from '../../common/http/field-rule.js';
 import { assertWithinPlanLimit, lockPlanLimit } from './plan-limits.js';
 import { presentPublicSite, presentSite, type PublicSiteView, type SiteView } from './presenters.js';
 import { uniqueSiteSlug } from './site-slug.js';
-import { activeIndustry, liveSectorCount, lockSite, sectorsIn, SITE_SHAPE, sitesIn } from './site-scope.js';
+import { activeIndustry, liveSectorCount, lockSite, sectorsIn, sitesIn } from './site-scope.js';
 import { newSiteKey } from './site-keys.js';
 
 export const SITES_LIST = defineList({
@@ -70,7 +70,6 @@ export class SitesService extends ScopedResource<Site, SiteView> {
       entity: Site,
       table: 'igny8_sites',
       alias: 's',
-      shape: SITE_SHAPE,
       list: SITES_LIST,
       present: (rows) => this.presentRows(rows),
       uniques: { [SLUG_INDEX]: { field: 'name', message: 'A site with this slug already exists.' } },

@@ -53,8 +53,8 @@ export class SiteAccessService extends ScopedResource<SiteUserAccess, SiteAccess
         igny8_site_user_access_user_id_site_id_uniq: { field: 'non_field_errors', message: DUPLICATE },
       },
     });
-    this.users = scoped.for(User, 'u', { account: 'u.account_id', deletedAt: 'u.deleted_at' });
-    this.sites = scoped.for(Site, 's', { account: 's.account_id', site: 's.id', deletedAt: 's.deleted_at' });
+    this.users = scoped.for(User, 'u');
+    this.sites = scoped.for(Site, 's');
   }
 
   protected override query(options: ScopeOptions = {}): SelectQueryBuilder<SiteUserAccess> {

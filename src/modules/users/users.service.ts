@@ -88,7 +88,6 @@ export class UsersService extends ScopedResource<User, UserView> {
       entity: User,
       table: 'igny8_users',
       alias: 'u',
-      shape: { account: 'u.account_id', deletedAt: 'u.deleted_at' },
       list: USERS_LIST,
       present: (rows) => rows.map(presentUser),
       uniques: {
@@ -96,7 +95,7 @@ export class UsersService extends ScopedResource<User, UserView> {
         igny8_users_username_uniq: { field: 'username', message: USERNAME_TAKEN },
       },
     });
-    this.sites = scoped.for(Site, 's', { account: 's.account_id', site: 's.id', deletedAt: 's.deleted_at' });
+    this.sites = scoped.for(Site, 's');
   }
 
   /** `account/team/`: the caller's own account, unless a cross-account caller names another. */

@@ -31,7 +31,7 @@ import { MediaService } from '../../common/media/media.service.js';
 import { CONTENT_SITE_STATUS, CONTENT_STATUS } from './state-machines.js';
 import { WriterResource, type Skipped } from './writer-resource.js';
 import { maintainingMappedPages } from './mapped-pages.js';
-import { CONTENT_SHAPE, type Place, WriterRefs } from './writer-scope.js';
+import { type Place, WriterRefs } from './writer-scope.js';
 
 export interface FeaturedImage {
   id: number;
@@ -170,7 +170,6 @@ export class ContentService extends WriterResource<Content, ContentView> {
       entity: Content,
       table: 'igny8_content',
       alias: 'c',
-      shape: CONTENT_SHAPE,
       list: CONTENT_LIST,
       present: (rows) => this.presentRows(rows),
       listColumns: CONTENT_FIELDS,

@@ -10,7 +10,7 @@ import { IMAGE_STATUSES, IMAGE_TYPES, Image, type ImageStatus } from './entities
 import { MediaService } from '../../common/media/media.service.js';
 import { IMAGE_STATUS } from './state-machines.js';
 import { WriterResource } from './writer-resource.js';
-import { IMAGE_SHAPE, labelsOf, WriterRefs } from './writer-scope.js';
+import { labelsOf, WriterRefs } from './writer-scope.js';
 
 /** Image (api.md 8): every column plus `content_title`; `image_url` is the public URL of the existing file, else null. */
 export type ImageView = Image & { content_title: string | null };
@@ -96,7 +96,6 @@ export class ImagesService extends WriterResource<Image, ImageView> {
       entity: Image,
       table: 'igny8_images',
       alias: 'i',
-      shape: IMAGE_SHAPE,
       list: IMAGES_LIST,
       present: (rows) => this.presentRows(rows),
       uniques: {

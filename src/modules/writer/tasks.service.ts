@@ -9,7 +9,7 @@ import type { CreateTaskDto, UpdateTaskDto } from './dto/task.dto.js';
 import { requireForPut } from './dto/rules.js';
 import { TASK_STATUS } from './state-machines.js';
 import { WriterResource, type Skipped } from './writer-resource.js';
-import { labelsOf, type Place, TASK_SHAPE, WriterRefs } from './writer-scope.js';
+import { labelsOf, type Place, WriterRefs } from './writer-scope.js';
 
 /** Task (api.md 8): every column plus `cluster_name`, `idea_title`, `sector_name`, `content_id`. */
 export type TaskView = Task & {
@@ -72,7 +72,6 @@ export class TasksService extends WriterResource<Task, TaskView> {
       entity: Task,
       table: 'igny8_tasks',
       alias: 't',
-      shape: TASK_SHAPE,
       list: TASKS_LIST,
       present: (rows) => this.presentRows(rows),
     });

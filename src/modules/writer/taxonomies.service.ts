@@ -7,7 +7,7 @@ import { requireForPut } from './dto/rules.js';
 import { SYNC_STATUSES } from './entities/content-kinds.js';
 import { ContentTaxonomy, TAXONOMY_TYPES } from './entities/content-taxonomy.entity.js';
 import { WriterResource } from './writer-resource.js';
-import { TAXONOMY_SHAPE, WriterRefs } from './writer-scope.js';
+import { WriterRefs } from './writer-scope.js';
 
 export const TAXONOMIES_LIST = defineList({
   filters: {
@@ -52,7 +52,6 @@ export class TaxonomiesService extends WriterResource<ContentTaxonomy, ContentTa
       entity: ContentTaxonomy,
       table: 'igny8_content_taxonomy_terms',
       alias: 'tt',
-      shape: TAXONOMY_SHAPE,
       list: TAXONOMIES_LIST,
       present: (rows) => rows,
       uniques: {
