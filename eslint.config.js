@@ -1,6 +1,36 @@
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
+import tenantDataAccess from './eslint-rules/tenant-data-access.js';
+
+/**
+ * Files allowed to use raw SQL, repositories and query builders outside src/common/tenancy (rule
+ * `igny8/tenant-data-access`, docs/tenancy-sql.md), each with its reason.
+ */
+const TENANT_DATA_ACCESS_ALLOWED = [
+  ['src/database/**', 'the connection and the migration runner'],
+  ['src/common/list/paginate.ts', 'runs the already scoped list query builders it is given'],
+  ['src/common/auth/**', 'credential lookups that find the principal, before any tenant context exists'],
+  ['src/common/idempotency/**', 'idempotency keys: infrastructure rows keyed by the caller'],
+  ['src/common/mail/**', 'the mail outbox and log, written by the mailer and its system job'],
+  ['src/modules/health/**', 'the readiness ping (SELECT 1)'],
+  [
+    'src/modules/admin/**',
+    'developer catalogue import/export: global tables only (industries, sectors, seeds)',
+  ],
+  [
+    'src/modules/system/create-system-account.command.ts',
+    'CLI that creates the system account, before any tenant',
+  ],
+  ['src/modules/sites/site-slug.ts', 'site slugs are unique across all accounts; reads slugs only'],
+  [
+    'src/modules/billing/credit-ledger.service.ts',
+    'credit pools are also written at signup, before a principal exists',
+  ],
+  // pending: cross-module writes move to owner services
+  ['src/modules/ai/**', 'pending: cross-module writes move to owner services'],
+  ['src/modules/auth/**', 'pending: cross-module writes move to owner services'],
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.data/**', 'logs/**', 'test/sdk/generated/**'] },
@@ -10,7 +40,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.js', 'scripts/*.mjs', 'scripts/wordpress/*.mjs', 'bench/*.mjs'],
+          allowDefaultProject: ['*.js', 'eslint-rules/*.js', 'scripts/*.mjs', 'scripts/wordpress/*.mjs', 'bench/*.mjs'],
           maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 32,
         },
         tsconfigRootDir: import.meta.dirname,
@@ -25,6 +55,12 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
       'no-console': 'error',
     },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/common/tenancy/**', ...TENANT_DATA_ACCESS_ALLOWED.map(([glob]) => glob)],
+    plugins: { igny8: { rules: { 'tenant-data-access': tenantDataAccess } } },
+    rules: { 'igny8/tenant-data-access': 'error' },
   },
   {
     files: ['test/**/*.ts', 'bench/**', 'scripts/**'],

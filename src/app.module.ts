@@ -17,6 +17,7 @@ import { RedisModule } from './common/redis/redis.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { SOFT_DELETE_RULES } from './database/soft-delete-rules.js';
 import { AccountModule } from './modules/account/account.module.js';
 import { AccountsModule } from './modules/accounts/accounts.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
@@ -46,7 +47,7 @@ export class AppModule {
         RedisModule,
         DatabaseModule,
         AuthCoreModule,
-        TenancyModule,
+        TenancyModule.forRoot(SOFT_DELETE_RULES),
         JobsModule.register(config, jobs),
         MailModule,
         MediaModule,

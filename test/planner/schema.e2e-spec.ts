@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/common/http/error-codes.js';
-import { PLANNER_CASCADES, PLANNER_PARENTS } from '../../src/modules/planner/entities/cascades.js';
+import { SoftDeleteService } from '../../src/common/tenancy/soft-delete.service.js';
+import { Sector } from '../../src/modules/auth/entities/sector.entity.js';
+import { Site } from '../../src/modules/auth/entities/site.entity.js';
 import { Cluster } from '../../src/modules/planner/entities/cluster.entity.js';
 import { ContentIdeaKeyword } from '../../src/modules/planner/entities/content-idea-keyword.entity.js';
 import { ContentIdea } from '../../src/modules/planner/entities/content-idea.entity.js';
@@ -261,16 +263,20 @@ describe('planner schema', () => {
   });
 
   it('declares the soft-delete cascades and restore parents', () => {
-    expect(PLANNER_CASCADES).toEqual(
-      ['igny8_keywords', 'igny8_clusters', 'igny8_content_ideas'].flatMap((table) => [
-        { parent: 'igny8_sites', table, column: 'site_id' },
-        { parent: 'igny8_sectors', table, column: 'sector_id' },
-      ]),
-    );
-    for (const parents of Object.values(PLANNER_PARENTS)) {
-      expect(parents).toEqual([
-        { column: 'site_id', table: 'igny8_sites' },
-        { column: 'sector_id', table: 'igny8_sectors' },
+    const softDeletes = t.app.get(SoftDeleteService);
+    const planner = ['igny8_keywords', 'igny8_clusters', 'igny8_content_ideas'];
+    for (const [parent, column] of [
+      [Site, 'site_id'],
+      [Sector, 'sector_id'],
+    ] as const) {
+      expect(softDeletes.cascadesFrom(parent)).toEqual(
+        expect.arrayContaining(planner.map((table) => ({ table, column }))),
+      );
+    }
+    for (const entity of [Keyword, Cluster, ContentIdea]) {
+      expect(softDeletes.parentsOf(entity)).toEqual([
+        { table: 'igny8_sites', column: 'site_id' },
+        { table: 'igny8_sectors', column: 'sector_id' },
       ]);
     }
   });

@@ -6,6 +6,7 @@ import { MissingTenantContextError, TenantContext } from '../../src/common/conte
 import { ApiError } from '../../src/common/http/error-codes.js';
 import { ScopedRepositories } from '../../src/common/tenancy/scoped-repository.js';
 import { SoftDeleteService } from '../../src/common/tenancy/soft-delete.service.js';
+import { tenantSql } from '../../src/common/tenancy/tenant-sql.js';
 import { TenantViolationError } from '../../src/common/tenancy/tenant.subscriber.js';
 import { Sector } from '../../src/modules/auth/entities/sector.entity.js';
 import { Site } from '../../src/modules/auth/entities/site.entity.js';
@@ -89,6 +90,41 @@ describe('tenancy layers', () => {
     expect(developer.sort()).toEqual([...a.siteIds, ...b.siteIds].sort());
   });
 
+  it('tenantSql scopes every tenant table it names, binds values, and refuses unscoped or context-less statements', async () => {
+    const db = t.app.get(DataSource);
+    const everySite = [...a.siteIds, ...b.siteIds];
+    const visibleSites = () => {
+      const sql = tenantSql(db.manager);
+      const s = sql.table(Site, 's');
+      const x = sql.table(Sector, 'x');
+      return sql.query<{ id: number }[]>`
+        SELECT DISTINCT s.id FROM ${s} JOIN ${x} ON x.site_id = s.id AND ${x.scope}
+         WHERE ${s.scope} AND s.id = ANY(${everySite}::bigint[]) ORDER BY s.id`;
+    };
+    const ids = (rows: { id: number }[]) => rows.map((row) => Number(row.id));
+    const sorted = (list: number[]) => [...list].sort((p, q) => p - q);
+    expect(ids(await as({ accountId: a.accountId, userId: a.users.admin.id }, visibleSites))).toEqual(
+      sorted(a.siteIds),
+    );
+    expect(
+      ids(await as({ accountId: a.accountId, userId: a.users.editor.id, role: 'editor' }, visibleSites)),
+    ).toEqual([a.siteIds[0]]);
+    expect(
+      ids(await as({ accountId: b.accountId, role: 'developer', bypassTenant: true }, visibleSites)),
+    ).toEqual(sorted(everySite));
+    await expect(visibleSites()).rejects.toBeInstanceOf(MissingTenantContextError);
+
+    await as({ accountId: a.accountId, userId: a.users.admin.id }, async () => {
+      const sql = tenantSql(db.manager);
+      const s = sql.table(Site, 's');
+      await expect(sql.query`SELECT s.id FROM ${s}`).rejects.toThrow('named without its tenant scope');
+      const hostile = "x'; DELETE FROM igny8_sites; --";
+      expect(await sql.query<{ value: string }[]>`SELECT ${hostile}::text AS value`).toEqual([
+        { value: hostile },
+      ]);
+    });
+  });
+
   it('treats a foreign id exactly like a missing one: 404 in a path, 400 on the field in a body', async () => {
     await as({ accountId: a.accountId, userId: a.users.admin.id }, async () => {
       await expect(sites().getVisible(b.siteIds[0])).rejects.toMatchObject({
@@ -148,11 +184,10 @@ describe('tenancy layers', () => {
 
   it('soft-deletes with a shared cascade id, hides rows, restores them together and purges from the trash', async () => {
     const softDeletes = t.app.get(SoftDeleteService);
-    softDeletes.registerCascade('igny8_sites', { table: 'igny8_sectors', column: 'site_id' });
     const db = t.app.get(DataSource);
     const siteId = a.siteIds[1];
     await as({ accountId: a.accountId, userId: a.users.admin.id }, async () => {
-      await db.transaction((m) => softDeletes.softDelete(m, 'igny8_sites', [siteId], a.users.admin.id));
+      await db.transaction((m) => softDeletes.softDelete(m, Site, [siteId], a.users.admin.id));
       expect(await sites().findVisible(siteId)).toBeNull();
       expect(await sites().findVisible(siteId, { trash: true })).not.toBeNull();
       expect(await sectors().query().andWhere('x.site_id = :siteId', { siteId }).getCount()).toBe(0);
@@ -170,18 +205,17 @@ describe('tenancy layers', () => {
 
     const sectorId = a.sectorIds[1][0];
     await as({ accountId: a.accountId, userId: a.users.admin.id }, async () => {
-      await expect(
-        db.transaction((m) =>
-          softDeletes.restore(m, 'igny8_sectors', sectorId, [{ column: 'site_id', table: 'igny8_sites' }]),
-        ),
-      ).rejects.toMatchObject({ status: 409, message: 'Restore the parent first.' });
-      await db.transaction((m) => softDeletes.restore(m, 'igny8_sites', siteId, []));
+      await expect(db.transaction((m) => softDeletes.restore(m, Sector, sectorId))).rejects.toMatchObject({
+        status: 409,
+        message: 'Restore the parent first.',
+      });
+      await db.transaction((m) => softDeletes.restore(m, Site, siteId));
       expect(await sectors().query().andWhere('x.site_id = :siteId', { siteId }).getCount()).toBe(
         deleted.length,
       );
 
-      await db.transaction((m) => softDeletes.softDelete(m, 'igny8_sectors', [sectorId], null));
-      await db.transaction((m) => softDeletes.purge(m, 'igny8_sectors', [sectorId]));
+      await db.transaction((m) => softDeletes.softDelete(m, Sector, [sectorId], null));
+      await db.transaction((m) => softDeletes.purge(m, Sector, [sectorId]));
     });
     const gone = await db.query<unknown[]>('SELECT id FROM igny8_sectors WHERE id = $1', [sectorId]);
     expect(gone).toHaveLength(0);

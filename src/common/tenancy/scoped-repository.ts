@@ -9,6 +9,7 @@ import {
 import { TenantContext } from '../context/tenant-context.service.js';
 import { ApiError } from '../http/error-codes.js';
 import { applyTenantScope, type ScopeOptions, type TenantShape } from './tenant-scope.js';
+import { entityShape } from './tenant-sql.js';
 
 export function invalidReference(id: unknown): string {
   return `Invalid pk "${String(id)}" - object does not exist.`;
@@ -19,13 +20,18 @@ export function invalidReference(id: unknown): string {
  * caller may see (account, sites, live/trash), so a foreign id behaves exactly like a missing one.
  */
 export class ScopedRepository<T extends ObjectLiteral> {
+  readonly shape: TenantShape;
+
+  /** `shape`: the tenancy columns, by default those of the entity (`entityShape`). */
   constructor(
     private readonly dataSource: DataSource,
     private readonly context: TenantContext,
     readonly entity: EntityTarget<T>,
     readonly alias: string,
-    readonly shape: TenantShape,
-  ) {}
+    shape?: TenantShape,
+  ) {
+    this.shape = shape ?? entityShape(dataSource.getMetadata(entity), alias);
+  }
 
   /** A query builder over the visible rows; pass the transaction's manager inside a transaction. */
   query(options: ScopeOptions = {}, manager: EntityManager = this.dataSource.manager): SelectQueryBuilder<T> {
@@ -78,7 +84,7 @@ export class ScopedRepositories {
   for<T extends ObjectLiteral>(
     entity: EntityTarget<T>,
     alias: string,
-    shape: TenantShape,
+    shape?: TenantShape,
   ): ScopedRepository<T> {
     return new ScopedRepository(this.dataSource, this.context, entity, alias, shape);
   }

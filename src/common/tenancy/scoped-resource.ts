@@ -16,7 +16,7 @@ import type { ListSpec } from '../list/list-spec.js';
 import { ListService } from '../list/list.service.js';
 import { columnRows, type PageComputed, type PageFetch } from '../list/paginate.js';
 import { ScopedRepository } from './scoped-repository.js';
-import { type ParentLink, SoftDeleteService } from './soft-delete.service.js';
+import { SoftDeleteService } from './soft-delete.service.js';
 import type { ScopeOptions, TenantShape } from './tenant-scope.js';
 import { TenantSubscriber } from './tenant.subscriber.js';
 
@@ -25,7 +25,8 @@ export interface ResourceDefinition<T extends ObjectLiteral, V> {
   entity: EntityTarget<T>;
   table: string;
   alias: string;
-  shape: TenantShape;
+  /** The tenancy columns, when they are not the entity's own (`entityShape`). */
+  shape?: TenantShape;
   list: ListSpec;
   /** Rows → API objects, for a whole page at once (constant queries for computed fields). */
   present: (rows: T[]) => Promise<V[]> | V[];
@@ -41,8 +42,6 @@ export interface ResourceDefinition<T extends ObjectLiteral, V> {
    */
   listComputed?: PageComputed;
   presentPage?: (rows: T[]) => Promise<V[]> | V[];
-  /** Restore is refused while one of these parents is deleted. */
-  parents?: ParentLink[];
   /** Unique index name → the field a clash is reported on (400 on create/update). */
   uniques?: Record<string, { field: string; message: string }>;
 }
@@ -146,14 +145,16 @@ export class ScopedResource<T extends ObjectLiteral, V> {
     const row = await this.find(id, { trash: true });
     await this.transaction(async (manager) => {
       await this.beforeRestore(manager, row);
-      await this.deps.softDeletes.restore(manager, this.definition.table, id, this.definition.parents ?? []);
+      await this.deps.softDeletes.restore(manager, this.definition.entity, id);
     });
     return this.get(id);
   }
 
   async purge(ids: number[]): Promise<{ purged_count: number; not_found_ids: number[] }> {
     const inTrash = await this.repo.visibleIds(ids, { trash: true });
-    await this.transaction((manager) => this.deps.softDeletes.purge(manager, this.definition.table, inTrash));
+    await this.transaction((manager) =>
+      this.deps.softDeletes.purge(manager, this.definition.entity, inTrash),
+    );
     return { purged_count: inTrash.length, not_found_ids: ids.filter((id) => !inTrash.includes(id)) };
   }
 
@@ -163,7 +164,7 @@ export class ScopedResource<T extends ObjectLiteral, V> {
   protected softDeleteRows(manager: EntityManager, ids: number[]): Promise<number> {
     return this.deps.softDeletes.softDelete(
       manager,
-      this.definition.table,
+      this.definition.entity,
       ids,
       this.deps.context.principal?.userId ?? null,
     );

@@ -27,11 +27,46 @@ export function limitedToGrantedSites(principal: Principal): boolean {
   return !principal.bypassTenant && EDITOR_OR_VIEWER.has(principal.role) && principal.via !== 'api_key';
 }
 
+/** Binds a value as a query parameter and returns its placeholder (`:name` or `$n`). */
+export type BindParameter = (name: string, value: unknown) => string;
+
 /**
- * Adds the caller's tenancy to `qb`: its account (unless it bypasses tenant filtering), its API-key
- * site or its granted sites, and live or trashed rows. Fails closed: no principal outside
+ * The caller's tenancy as SQL conditions on `shape`'s columns: its account (unless it bypasses
+ * tenant filtering), its API-key site or its granted sites. Fails closed: no principal outside
  * `runAsSystem` throws.
  */
+export function tenantConditions(
+  context: TenantContext,
+  shape: TenantShape,
+  bind: BindParameter,
+  options: ScopeOptions & { wholeAccount?: boolean } = {},
+): string[] {
+  const principal = context.principal;
+  if (!principal) {
+    if (context.isSystem) return [];
+    throw new MissingTenantContextError();
+  }
+  const conditions: string[] = [];
+  if (shape.account) {
+    if (!principal.bypassTenant) {
+      conditions.push(`${shape.account} = ${bind('tenant_account_id', principal.accountId)}`);
+    } else if (options.accountId !== undefined) {
+      conditions.push(`${shape.account} = ${bind('tenant_account_id', options.accountId)}`);
+    }
+  }
+  if (shape.site && !options.wholeAccount) {
+    if (principal.via === 'api_key') {
+      conditions.push(`${shape.site} = ${bind('tenant_site_id', principal.siteId)}`);
+    } else if (limitedToGrantedSites(principal)) {
+      conditions.push(
+        `${shape.site} IN (SELECT tenant_grant.site_id FROM igny8_site_user_access tenant_grant WHERE tenant_grant.user_id = ${bind('tenant_user_id', principal.userId)})`,
+      );
+    }
+  }
+  return conditions;
+}
+
+/** Adds the caller's tenancy (`tenantConditions`) and live or trashed rows to `qb`. */
 export function applyTenantScope<T extends ObjectLiteral>(
   qb: SelectQueryBuilder<T>,
   context: TenantContext,
@@ -39,27 +74,10 @@ export function applyTenantScope<T extends ObjectLiteral>(
   options: ScopeOptions = {},
 ): SelectQueryBuilder<T> {
   if (shape.deletedAt) qb.andWhere(`${shape.deletedAt} ${options.trash ? 'IS NOT NULL' : 'IS NULL'}`);
-  const principal = context.principal;
-  if (!principal) {
-    if (context.isSystem) return qb;
-    throw new MissingTenantContextError();
-  }
-  if (shape.account) {
-    if (!principal.bypassTenant) {
-      qb.andWhere(`${shape.account} = :tenant_account_id`, { tenant_account_id: principal.accountId });
-    } else if (options.accountId !== undefined) {
-      qb.andWhere(`${shape.account} = :tenant_account_id`, { tenant_account_id: options.accountId });
-    }
-  }
-  if (shape.site) {
-    if (principal.via === 'api_key') {
-      qb.andWhere(`${shape.site} = :tenant_site_id`, { tenant_site_id: principal.siteId });
-    } else if (limitedToGrantedSites(principal)) {
-      qb.andWhere(
-        `${shape.site} IN (SELECT tenant_grant.site_id FROM igny8_site_user_access tenant_grant WHERE tenant_grant.user_id = :tenant_user_id)`,
-        { tenant_user_id: principal.userId },
-      );
-    }
-  }
+  const bind: BindParameter = (name, value) => {
+    qb.setParameter(name, value);
+    return `:${name}`;
+  };
+  for (const condition of tenantConditions(context, shape, bind, options)) qb.andWhere(condition);
   return qb;
 }

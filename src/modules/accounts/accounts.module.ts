@@ -1,5 +1,4 @@
-import { type OnModuleInit, Module } from '@nestjs/common';
-import { SoftDeleteService } from '../../common/tenancy/soft-delete.service.js';
+import { Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module.js';
 import { AccountsController, OwnAccountController, SubscriptionsController } from './accounts.controllers.js';
 import { AccountsService } from './accounts.service.js';
@@ -12,15 +11,4 @@ import { SubscriptionsService } from './subscriptions.service.js';
   providers: [AccountsService, SubscriptionsService],
   exports: [AccountsService],
 })
-export class AccountsModule implements OnModuleInit {
-  constructor(private readonly softDeletes: SoftDeleteService) {}
-
-  /**
-   * Soft-deleting an account soft-deletes its users and sites
-   * (docs/domain-model.md#soft-delete-and-cascades).
-   */
-  onModuleInit(): void {
-    this.softDeletes.registerCascade('igny8_accounts', { table: 'igny8_users', column: 'account_id' });
-    this.softDeletes.registerCascade('igny8_accounts', { table: 'igny8_sites', column: 'account_id' });
-  }
-}
+export class AccountsModule {}

@@ -4,8 +4,11 @@ import { ApiError } from '../../common/http/error-codes.js';
 import { defineList, filter } from '../../common/list/index.js';
 import { invalidReference } from '../../common/tenancy/scoped-repository.js';
 import { ResourceDeps, ScopedResource } from '../../common/tenancy/scoped-resource.js';
+import { tenantSql } from '../../common/tenancy/tenant-sql.js';
 import { ACCOUNT_STATUSES, Account } from '../auth/entities/account.entity.js';
 import { Plan } from '../auth/entities/plan.entity.js';
+import { Subscription } from '../auth/entities/subscription.entity.js';
+import { User } from '../auth/entities/user.entity.js';
 import { type AccountView, presentAccount } from '../auth/presenters.js';
 import { uniqueAccountSlug } from '../auth/registration.service.js';
 import { SessionRevoker } from '../users/session-revoker.js';
@@ -57,7 +60,6 @@ export class AccountsService extends ScopedResource<Account, AccountView> {
       entity: Account,
       table: 'igny8_accounts',
       alias: 'a',
-      shape: { account: 'a.id', deletedAt: 'a.deleted_at' },
       list: ACCOUNTS_LIST,
       present: (rows) => presentAccounts(deps.dataSource, rows),
       uniques: {
@@ -109,7 +111,7 @@ export class AccountsService extends ScopedResource<Account, AccountView> {
   async create(body: CreateAccountDto): Promise<AccountView> {
     const name = body.name.trim();
     if (name === '') throw blankName();
-    const plan = await this.deps.dataSource.getRepository(Plan).findOneBy({ slug: body.plan_slug.trim() });
+    const plan = await this.deps.dataSource.manager.findOneBy(Plan, { slug: body.plan_slug.trim() });
     if (!plan) throw ApiError.field('plan_slug', `Object with slug=${body.plan_slug} does not exist.`);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -145,7 +147,7 @@ export class AccountsService extends ScopedResource<Account, AccountView> {
     }
     const planChanged = typeof body.plan_id === 'number' && body.plan_id !== account.plan_id;
     if (planChanged) {
-      const plan = await this.deps.dataSource.getRepository(Plan).findOneBy({ id: body.plan_id });
+      const plan = await this.deps.dataSource.manager.findOneBy(Plan, { id: body.plan_id });
       if (!plan) throw ApiError.field('plan_id', invalidReference(body.plan_id));
       if (account.is_system && plan.slug !== 'internal') {
         throw ApiError.field('plan_id', 'System accounts always use the internal plan.');
@@ -155,11 +157,11 @@ export class AccountsService extends ScopedResource<Account, AccountView> {
     await this.transaction(async (manager) => {
       await this.save(manager, account);
       if (planChanged) {
-        await manager.query(
-          `UPDATE igny8_subscriptions SET plan_id = $2, updated_at = now()
-            WHERE account_id = $1 AND status <> 'canceled'`,
-          [account.id, account.plan_id],
-        );
+        const sql = tenantSql(manager);
+        const s = sql.table(Subscription, 's');
+        await sql.query`
+          UPDATE ${s} SET plan_id = ${account.plan_id}, updated_at = now()
+           WHERE ${s.scope} AND s.account_id = ${account.id} AND s.status <> 'canceled'`;
       }
     });
     return this.get(account.id);
@@ -182,8 +184,10 @@ export class AccountsService extends ScopedResource<Account, AccountView> {
 }
 
 async function usersOf(manager: EntityManager, accountId: number): Promise<number[]> {
-  const rows = await manager.query<{ id: number }[]>('SELECT id FROM igny8_users WHERE account_id = $1', [
-    accountId,
-  ]);
+  const sql = tenantSql(manager);
+  const u = sql.table(User, 'u');
+  const rows = await sql.query<
+    { id: number }[]
+  >`SELECT u.id FROM ${u} WHERE ${u.scope} AND u.account_id = ${accountId}`;
   return rows.map((row) => Number(row.id));
 }

@@ -7,6 +7,6 @@ export async function plansById(
   rows: readonly { plan_id: number }[],
 ): Promise<Map<number, Plan>> {
   const ids = [...new Set(rows.map((row) => row.plan_id))];
-  const plans = ids.length > 0 ? await dataSource.getRepository(Plan).findBy({ id: In(ids) }) : [];
+  const plans = ids.length > 0 ? await dataSource.manager.findBy(Plan, { id: In(ids) }) : [];
   return new Map(plans.map((plan) => [plan.id, plan]));
 }

@@ -28,7 +28,6 @@ export class SubscriptionsService extends ScopedResource<Subscription, Subscript
       entity: Subscription,
       table: 'igny8_subscriptions',
       alias: 'sub',
-      shape: { account: 'sub.account_id' },
       list: SUBSCRIPTIONS_LIST,
       present: (rows) => presentSubscriptions(deps.dataSource, rows),
     });

@@ -7,6 +7,7 @@ import {
   DefaultAutomationConfig,
 } from './entities/automation-config.entity.js';
 import { nextRunAt } from './next-run.js';
+import { insertOrIgnore } from '../../common/tenancy/tenant-sql.js';
 
 /** The site a config belongs to, with its account's time zone (schedules are local to it). */
 export interface ScheduledSite {
@@ -37,19 +38,13 @@ export class AutomationConfigService {
     const existing = await manager.findOneBy(AutomationConfig, { site_id: site.id });
     if (existing) return existing;
     const settings = settingsOf(await this.defaults(manager));
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(AutomationConfig)
-      .values({
-        ...settings,
-        account_id: site.account_id,
-        site_id: site.id,
-        next_run_at: scheduledStart(settings, site.timezone),
-      })
-      // A concurrent first read created it: use that row.
-      .orIgnore()
-      .execute();
+    // A concurrent first read may have created it: then that row is used.
+    await insertOrIgnore(manager, AutomationConfig, {
+      ...settings,
+      account_id: site.account_id,
+      site_id: site.id,
+      next_run_at: scheduledStart(settings, site.timezone),
+    });
     return manager.findOneByOrFail(AutomationConfig, { site_id: site.id });
   }
 

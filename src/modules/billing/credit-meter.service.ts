@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ApiError } from '../../common/http/error-codes.js';
+import { tenantSql } from '../../common/tenancy/tenant-sql.js';
+import { AiTaskLog } from '../ai/entities/ai-task-log.entity.js';
+import { Account } from '../auth/entities/account.entity.js';
+import { Plan } from '../auth/entities/plan.entity.js';
 import { CreditLedger } from './credit-ledger.service.js';
 import { BillingConfiguration, CreditCostConfig } from './entities/credit-cost-config.entity.js';
 import {
@@ -70,7 +74,7 @@ export class CreditMeter {
 
   /** The operation's cost row: inactive → 403 "Operation disabled"; missing → a configuration error (500). */
   async costConfig(manager: EntityManager, operation: OperationType): Promise<CreditCostConfig> {
-    const config = await manager.getRepository(CreditCostConfig).findOneBy({ operation_type: operation });
+    const config = await manager.findOneBy(CreditCostConfig, { operation_type: operation });
     if (!config) throw new Error(`No credit cost configuration for operation "${operation}"`);
     if (!config.is_active) throw new ApiError('permission_denied', 'Operation disabled.');
     return config;
@@ -124,12 +128,12 @@ export class CreditMeter {
     operation: OperationType,
   ): Promise<void> {
     if (estimate <= 0) return;
+    const sql = tenantSql(manager);
+    const a = sql.table(Account, 'a');
     // An UPDATE through TypeORM's query() resolves to [rows, affected row count].
-    const [, reserved] = await manager.query<[unknown[], number]>(
-      `UPDATE igny8_accounts SET held_credits = held_credits + $2
-       WHERE id = $1 AND credits + bonus_credits - held_credits >= $2`,
-      [accountId, estimate],
-    );
+    const [, reserved] = await sql.query<[unknown[], number]>`
+      UPDATE ${a} SET held_credits = held_credits + ${estimate}
+       WHERE ${a.scope} AND a.id = ${accountId} AND a.credits + a.bonus_credits - a.held_credits >= ${estimate}`;
     if (reserved > 0) return;
     const account = await this.accountCredits(manager, accountId, false);
     throw new ApiError('insufficient_credits', 'Not enough credits for this action.', {
@@ -163,7 +167,6 @@ export class CreditMeter {
   async charge(manager: EntityManager, item: ItemCharge, cost: number): Promise<ChargeOutcome> {
     const account = await this.accountCredits(manager, item.accountId, true);
     const taskHold = await this.taskHold(manager, item.taskId, true);
-    const usage = manager.getRepository(CreditUsageLog);
     const base = {
       account_id: item.accountId,
       site_id: item.siteId,
@@ -178,8 +181,13 @@ export class CreditMeter {
       task_id: item.taskId,
     };
     if (account.is_internal) {
-      await usage.save(
-        usage.create({ ...base, credits_used: cost, transaction_id: null, metadata: item.metadata ?? {} }),
+      await manager.save(
+        manager.create(CreditUsageLog, {
+          ...base,
+          credits_used: cost,
+          transaction_id: null,
+          metadata: item.metadata ?? {},
+        }),
       );
       return { credits: cost, shortfall: 0 };
     }
@@ -203,8 +211,8 @@ export class CreditMeter {
     if (!entry) throw new AlreadyChargedError(referenceId);
     await this.releaseHold(manager, item.accountId, item.taskId, release);
     const shortfall = cost - charged;
-    await usage.save(
-      usage.create({
+    await manager.save(
+      manager.create(CreditUsageLog, {
         ...base,
         credits_used: charged,
         transaction_id: entry.id,
@@ -228,14 +236,13 @@ export class CreditMeter {
     amount: number,
   ): Promise<void> {
     if (amount <= 0) return;
-    await manager.query(
-      'UPDATE igny8_accounts SET held_credits = GREATEST(held_credits - $2, 0) WHERE id = $1',
-      [accountId, amount],
-    );
-    await manager.query(
-      'UPDATE igny8_ai_task_logs SET held_credits = GREATEST(held_credits - $2, 0) WHERE task_id = $1',
-      [taskId, amount],
-    );
+    const sql = tenantSql(manager);
+    const [a, t] = [sql.table(Account, 'a'), sql.table(AiTaskLog, 't')];
+    await sql.query`
+      UPDATE ${a} SET held_credits = GREATEST(held_credits - ${amount}, 0) WHERE ${a.scope} AND a.id = ${accountId}`;
+    await sql.query`
+      UPDATE ${t} SET held_credits = GREATEST(held_credits - ${amount}, 0)
+       WHERE ${t.scope} AND t.task_id = ${taskId}`;
   }
 
   private async accountCredits(
@@ -243,26 +250,26 @@ export class CreditMeter {
     accountId: number,
     lock: boolean,
   ): Promise<AccountCredits> {
-    const rows: AccountCredits[] = await manager.query(
-      `SELECT a.credits, a.bonus_credits, a.held_credits, p.is_internal
-       FROM igny8_accounts a JOIN igny8_plans p ON p.id = a.plan_id
-       WHERE a.id = $1 ${lock ? 'FOR UPDATE OF a' : ''}`,
-      [accountId],
-    );
+    const sql = tenantSql(manager);
+    const [a, p] = [sql.table(Account, 'a'), sql.global(Plan, 'p')];
+    const rows = await sql.query<AccountCredits[]>`
+      SELECT a.credits, a.bonus_credits, a.held_credits, p.is_internal
+        FROM ${a} JOIN ${p} ON p.id = a.plan_id
+       WHERE ${a.scope} AND a.id = ${accountId} ${sql.constant(lock ? 'FOR UPDATE OF a' : '')}`;
     if (!rows[0]) throw new Error(`Account ${accountId} does not exist`);
     return rows[0];
   }
 
   private async taskHold(manager: EntityManager, taskId: string, lock: boolean): Promise<number> {
-    const rows: { held_credits: number }[] = await manager.query(
-      `SELECT held_credits FROM igny8_ai_task_logs WHERE task_id = $1 ${lock ? 'FOR UPDATE' : ''}`,
-      [taskId],
-    );
+    const sql = tenantSql(manager);
+    const t = sql.table(AiTaskLog, 't');
+    const rows = await sql.query<{ held_credits: number }[]>`
+      SELECT t.held_credits FROM ${t} WHERE ${t.scope} AND t.task_id = ${taskId} ${sql.constant(lock ? 'FOR UPDATE' : '')}`;
     return rows[0]?.held_credits ?? 0;
   }
 
   private async defaultTokensPerCredit(manager: EntityManager): Promise<number> {
-    const config = await manager.getRepository(BillingConfiguration).findOneBy({ id: 1 });
+    const config = await manager.findOneBy(BillingConfiguration, { id: 1 });
     return config?.default_tokens_per_credit ?? 1000;
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import { TenantContext } from '../../common/context/tenant-context.service.js';
 import { type ScopedRepository, ScopedRepositories } from '../../common/tenancy/scoped-repository.js';
+import { tenantQuery } from '../../common/tenancy/tenant-sql.js';
 import { Account } from '../auth/entities/account.entity.js';
 import { Plan } from '../auth/entities/plan.entity.js';
 import { BILLING_TZ } from './account-calendar.js';
@@ -57,8 +58,7 @@ export class OwnAccountRows {
   }
 
   async account(): Promise<OwnAccount> {
-    const row = await this.dataSource
-      .createQueryBuilder(Account, 'a')
+    const row = await tenantQuery(this.dataSource.manager, Account, 'a')
       .innerJoin(Plan, 'p', 'p.id = a.plan_id')
       .select([
         'a.credits AS credits',
@@ -70,7 +70,7 @@ export class OwnAccountRows {
         `to_char(date_trunc('month', now() AT TIME ZONE a.account_timezone), 'YYYY-MM-DD') AS month_start`,
         `json_build_object(${PLAN_COLUMNS.map((column) => `'${column}', p.${column}`).join(', ')}) AS plan`,
       ])
-      .where('a.id = :own_account_id', { own_account_id: this.accountId })
+      .andWhere('a.id = :own_account_id', { own_account_id: this.accountId })
       .getRawOne<OwnAccount>();
     if (!row) throw new Error(`The account ${this.accountId} of the principal does not exist`);
     return row;

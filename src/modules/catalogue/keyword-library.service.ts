@@ -14,13 +14,12 @@ import {
 } from '../../common/list/index.js';
 import { queryValue } from '../../common/list/list-query.js';
 import { invalidReference } from '../../common/tenancy/scoped-repository.js';
-import { applyTenantScope } from '../../common/tenancy/tenant-scope.js';
 import { IndustrySector } from '../auth/entities/industry-sector.entity.js';
 import { Industry } from '../auth/entities/industry.entity.js';
 import { KEYWORD_INTENTS, SeedKeyword } from '../auth/entities/seed-keyword.entity.js';
 import { Keyword } from '../planner/entities/keyword.entity.js';
-import { KEYWORD_SHAPE } from '../planner/planner-resource.js';
 import { REQUIRED } from '../../common/http/field-rule.js';
+import { globalQuery, tenantQuery } from '../../common/tenancy/tenant-sql.js';
 import { SitesService } from '../sites/sites.service.js';
 import type { CreateSeedKeywordDto, UpdateSeedKeywordDto } from './dto/catalogue.dto.js';
 
@@ -91,7 +90,7 @@ export class KeywordLibraryService {
   ) {}
 
   private seeds(): SelectQueryBuilder<SeedKeyword> {
-    return this.dataSource.getRepository(SeedKeyword).createQueryBuilder('k');
+    return globalQuery(this.dataSource.manager, SeedKeyword, 'k');
   }
 
   /**
@@ -125,14 +124,12 @@ export class KeywordLibraryService {
     if (!/^\d{1,15}$/.test(value) || Number(value) < 1) {
       throw ApiError.field('industry_id', 'Enter a positive whole number.');
     }
-    const rows = await this.dataSource
-      .createQueryBuilder()
+    const rows = await globalQuery(this.dataSource.manager, IndustrySector, 's')
       .select('s.id', 'sector_id')
       .addSelect('s.name', 'sector_name')
       .addSelect('s.slug', 'sector_slug')
       .addSelect('COUNT(k.id)', 'keywords_count')
       .addSelect('COALESCE(SUM(k.volume), 0)', 'total_volume')
-      .from(IndustrySector, 's')
       .leftJoin(SeedKeyword, 'k', 'k.sector_id = s.id AND k.is_active = true')
       .where('s.industry_id = :industry_id AND s.is_active = true', { industry_id: Number(value) })
       .groupBy('s.id')
@@ -245,11 +242,7 @@ export class KeywordLibraryService {
 
   /** The seeds among `seeds` that live keywords of the site use (read through the tenant scope). */
   private async addedSeeds(siteId: number, seeds: SeedKeyword[]): Promise<Set<number>> {
-    const rows = await applyTenantScope(
-      this.dataSource.getRepository(Keyword).createQueryBuilder('k'),
-      this.context,
-      KEYWORD_SHAPE,
-    )
+    const rows = await tenantQuery(this.dataSource.manager, Keyword, 'k')
       .select('DISTINCT k.seed_keyword_id', 'seed_keyword_id')
       .andWhere('k.site_id = :added_site_id', { added_site_id: siteId })
       .andWhere('k.seed_keyword_id IN (:...added_seed_ids)', { added_seed_ids: seeds.map((seed) => seed.id) })

@@ -1,4 +1,9 @@
 import type { EntityManager } from 'typeorm';
+import { tenantSql } from '../../common/tenancy/tenant-sql.js';
+import { SeedKeyword } from '../auth/entities/seed-keyword.entity.js';
+import { Content } from '../writer/entities/content.entity.js';
+import { Cluster } from './entities/cluster.entity.js';
+import { Keyword } from './entities/keyword.entity.js';
 
 /*
  * The maintained columns of clusters (docs/domain-model.md#planner): `keywords_count` (live keywords in the
@@ -26,9 +31,9 @@ export async function lockClusters(
 ): Promise<void> {
   const ids = unique(clusterIds);
   if (ids.length === 0) return;
-  await manager.query('SELECT id FROM igny8_clusters WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [
-    ids,
-  ]);
+  const sql = tenantSql(manager);
+  const c = sql.table(Cluster, 'c');
+  await sql.query`SELECT c.id FROM ${c} WHERE ${c.scope} AND c.id = ANY(${ids}::bigint[]) ORDER BY c.id FOR UPDATE`;
 }
 
 /** Locks the clusters these keywords belong to; returns their ids. */
@@ -37,12 +42,13 @@ export async function lockClustersOfKeywords(
   keywordIds: readonly number[],
 ): Promise<number[]> {
   if (keywordIds.length === 0) return [];
-  const rows = await manager.query<{ id: number }[]>(
-    `SELECT c.id FROM igny8_clusters c
-      WHERE c.id IN (SELECT k.cluster_id FROM igny8_keywords k WHERE k.id = ANY($1::bigint[]))
-      ORDER BY c.id FOR UPDATE`,
-    [keywordIds],
-  );
+  const sql = tenantSql(manager);
+  const c = sql.table(Cluster, 'c');
+  const k = sql.table(Keyword, 'k');
+  const rows = await sql.query<{ id: number }[]>`
+    SELECT c.id FROM ${c}
+     WHERE ${c.scope} AND c.id IN (SELECT k.cluster_id FROM ${k} WHERE ${k.scope} AND k.id = ANY(${keywordIds}::bigint[]))
+     ORDER BY c.id FOR UPDATE`;
   return rows.map((row) => Number(row.id));
 }
 
@@ -56,31 +62,35 @@ export async function refreshClusters(
 ): Promise<void> {
   const ids = unique(clusterIds);
   if (ids.length === 0) return;
-  await manager.query(
-    `UPDATE igny8_clusters c
-        SET keywords_count = agg.keywords_count, volume = agg.volume, mapped_pages = agg.mapped_pages
-       FROM (
-         SELECT c2.id,
-                COALESCE(kw.n, 0)::integer AS keywords_count,
-                LEAST(COALESCE(kw.volume, 0), ${INT32_MAX})::integer AS volume,
-                (SELECT count(*) FROM igny8_content ct
-                  WHERE ct.cluster_id = c2.id
-                    AND (ct.deleted_at IS NULL OR ct.deleted_cascade_id = c2.deleted_cascade_id))::integer
-                AS mapped_pages
-           FROM igny8_clusters c2
-           LEFT JOIN LATERAL (
-             SELECT count(*) AS n, sum(COALESCE(k.volume_override, s.volume)) AS volume
-               FROM igny8_keywords k JOIN igny8_seed_keywords s ON s.id = k.seed_keyword_id
-              WHERE k.cluster_id = c2.id
-                AND (k.deleted_at IS NULL OR k.deleted_cascade_id = c2.deleted_cascade_id)
-           ) kw ON true
-          WHERE c2.id = ANY($1::bigint[])
-       ) agg
-      WHERE c.id = agg.id
-        AND (c.keywords_count, c.volume, c.mapped_pages) IS DISTINCT FROM
-            (agg.keywords_count, agg.volume, agg.mapped_pages)`,
-    [ids],
-  );
+  const sql = tenantSql(manager);
+  const c = sql.table(Cluster, 'c');
+  const c2 = sql.table(Cluster, 'c2');
+  const ct = sql.table(Content, 'ct');
+  const k = sql.table(Keyword, 'k');
+  const s = sql.global(SeedKeyword, 's');
+  await sql.query`
+    UPDATE ${c}
+       SET keywords_count = agg.keywords_count, volume = agg.volume, mapped_pages = agg.mapped_pages
+      FROM (
+        SELECT c2.id,
+               COALESCE(kw.n, 0)::integer AS keywords_count,
+               LEAST(COALESCE(kw.volume, 0), ${INT32_MAX})::integer AS volume,
+               (SELECT count(*) FROM ${ct}
+                 WHERE ${ct.scope} AND ct.cluster_id = c2.id
+                   AND (ct.deleted_at IS NULL OR ct.deleted_cascade_id = c2.deleted_cascade_id))::integer
+               AS mapped_pages
+          FROM ${c2}
+          LEFT JOIN LATERAL (
+            SELECT count(*) AS n, sum(COALESCE(k.volume_override, s.volume)) AS volume
+              FROM ${k} JOIN ${s} ON s.id = k.seed_keyword_id
+             WHERE ${k.scope} AND k.cluster_id = c2.id
+               AND (k.deleted_at IS NULL OR k.deleted_cascade_id = c2.deleted_cascade_id)
+          ) kw ON true
+         WHERE ${c2.scope} AND c2.id = ANY(${ids}::bigint[])
+      ) agg
+     WHERE ${c.scope} AND c.id = agg.id
+       AND (c.keywords_count, c.volume, c.mapped_pages) IS DISTINCT FROM
+           (agg.keywords_count, agg.volume, agg.mapped_pages)`;
 }
 
 /** Recomputes the clusters these keywords belong to (after a delete, restore or value change). */
@@ -89,10 +99,11 @@ export async function refreshClustersOfKeywords(
   keywordIds: readonly number[],
 ): Promise<void> {
   if (keywordIds.length === 0) return;
-  const rows = await manager.query<{ cluster_id: number }[]>(
-    'SELECT DISTINCT cluster_id FROM igny8_keywords WHERE id = ANY($1::bigint[]) AND cluster_id IS NOT NULL',
-    [keywordIds],
-  );
+  const sql = tenantSql(manager);
+  const k = sql.table(Keyword, 'k');
+  const rows = await sql.query<{ cluster_id: number }[]>`
+    SELECT DISTINCT k.cluster_id FROM ${k}
+     WHERE ${k.scope} AND k.id = ANY(${keywordIds}::bigint[]) AND k.cluster_id IS NOT NULL`;
   await refreshClusters(
     manager,
     rows.map((row) => row.cluster_id),
@@ -108,12 +119,13 @@ export async function refreshClustersOfKeywords(
  */
 export async function detachKeywords(manager: EntityManager, clusterIds: readonly number[]): Promise<void> {
   if (clusterIds.length === 0) return;
-  await manager.query(
-    `UPDATE igny8_keywords k SET cluster_id = NULL, status = 'new', updated_at = now()
-       FROM igny8_clusters c
-      WHERE c.id = ANY($1::bigint[]) AND k.cluster_id = c.id
-        AND k.deleted_cascade_id IS DISTINCT FROM c.deleted_cascade_id`,
-    [clusterIds],
-  );
+  const sql = tenantSql(manager);
+  const k = sql.table(Keyword, 'k');
+  const c = sql.table(Cluster, 'c');
+  await sql.query`
+    UPDATE ${k} SET cluster_id = NULL, status = 'new', updated_at = now()
+      FROM ${c}
+     WHERE ${k.scope} AND ${c.scope} AND c.id = ANY(${clusterIds}::bigint[]) AND k.cluster_id = c.id
+       AND k.deleted_cascade_id IS DISTINCT FROM c.deleted_cascade_id`;
   await refreshClusters(manager, clusterIds);
 }

@@ -4,11 +4,10 @@ import { ApiError } from '../../common/http/error-codes.js';
 import { defineList, filter } from '../../common/list/index.js';
 import { ResourceDeps } from '../../common/tenancy/scoped-resource.js';
 import { REQUIRED } from '../../common/http/field-rule.js';
-import { detachKeywords, refreshClusters } from './cluster-aggregates.js';
+import { refreshClusters } from './cluster-aggregates.js';
 import type { ClusterBulkUpdateDto, CreateClusterDto, UpdateClusterDto } from './dto/clusters.dto.js';
-import { PLANNER_PARENTS } from './entities/cascades.js';
 import { CLUSTER_STATUSES, Cluster } from './entities/cluster.entity.js';
-import { CLUSTER_SHAPE, PlannerRefs, PlannerResource, sectorFilter } from './planner-resource.js';
+import { PlannerRefs, PlannerResource, sectorFilter } from './planner-resource.js';
 import { CLUSTER_COMPUTED, CLUSTER_FIELDS, type ClusterView, presentClusters } from './presenters.js';
 import { CLUSTER_STATUS } from './state-machines.js';
 
@@ -51,12 +50,10 @@ export class ClustersService extends PlannerResource<Cluster, ClusterView> {
       entity: Cluster,
       table: 'igny8_clusters',
       alias: 'c',
-      shape: CLUSTER_SHAPE,
       list: CLUSTERS_LIST,
       present: (rows) => presentClusters(deps.dataSource.manager, rows),
       listColumns: CLUSTER_FIELDS,
       listComputed: CLUSTER_COMPUTED,
-      parents: PLANNER_PARENTS.igny8_clusters,
       uniques: { igny8_clusters_site_sector_name_uniq: { field: 'name', message: NAME_TAKEN } },
     });
   }
@@ -92,11 +89,6 @@ export class ClustersService extends PlannerResource<Cluster, ClusterView> {
 
   bulkUpdate(body: ClusterBulkUpdateDto): Promise<{ updated_count: number }> {
     return this.bulkUpdateRows(body.ids, { status: body.status, disabled: body.disabled }, CLUSTER_STATUS);
-  }
-
-  /** Its keywords go back to `new` without a cluster (also when a site or sector deletion cascades). */
-  protected override afterSoftDelete(manager: EntityManager, ids: number[]): Promise<void> {
-    return detachKeywords(manager, ids);
   }
 
   /** The detached keywords stay detached; the aggregates are recomputed from what is live now. */

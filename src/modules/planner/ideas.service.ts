@@ -3,12 +3,17 @@ import type { EntityManager } from 'typeorm';
 import { ApiError } from '../../common/http/error-codes.js';
 import { defineList, filter } from '../../common/list/index.js';
 import { ResourceDeps } from '../../common/tenancy/scoped-resource.js';
+import { tenantSql } from '../../common/tenancy/tenant-sql.js';
+import { SeedKeyword } from '../auth/entities/seed-keyword.entity.js';
 import { REQUIRED } from '../../common/http/field-rule.js';
 import { CONTENT_STRUCTURES, CONTENT_TYPES } from '../writer/entities/content-kinds.js';
+import { Task } from '../writer/entities/task.entity.js';
 import type { CreateIdeaDto, IdeaBulkUpdateDto, UpdateIdeaDto } from './dto/ideas.dto.js';
-import { PLANNER_PARENTS } from './entities/cascades.js';
+import { Cluster } from './entities/cluster.entity.js';
+import { ContentIdeaKeyword } from './entities/content-idea-keyword.entity.js';
 import { ContentIdea, IDEA_STATUSES } from './entities/content-idea.entity.js';
-import { clusterFilter, IDEA_SHAPE, PlannerRefs, PlannerResource, sectorFilter } from './planner-resource.js';
+import { Keyword } from './entities/keyword.entity.js';
+import { clusterFilter, PlannerRefs, PlannerResource, sectorFilter } from './planner-resource.js';
 import { IDEA_FIELDS, type IdeaView, presentIdeas } from './presenters.js';
 import { CLUSTER_STATUS, IDEA_STATUS } from './state-machines.js';
 
@@ -66,11 +71,9 @@ export class IdeasService extends PlannerResource<ContentIdea, IdeaView> {
       entity: ContentIdea,
       table: 'igny8_content_ideas',
       alias: 'i',
-      shape: IDEA_SHAPE,
       list: IDEAS_LIST,
       present: (rows) => presentIdeas(deps.dataSource.manager, rows),
       listColumns: IDEA_FIELDS,
-      parents: PLANNER_PARENTS.igny8_content_ideas,
     });
   }
 
@@ -140,16 +143,17 @@ export class IdeasService extends PlannerResource<ContentIdea, IdeaView> {
    */
   queueToWriter(ids: readonly number[]): Promise<QueueResult> {
     return this.transaction(async (tx) => {
+      const sql = tenantSql(tx);
       const ideas = new Map((await this.lockVisible(tx, ids)).map((idea) => [Number(idea.id), idea]));
+      const clusters = sql.table(Cluster, 'c');
       const clusterIds = [...ideas.values()].map((idea) => idea.keyword_cluster_id).filter((c) => c !== null);
       const liveClusters = new Set(
         clusterIds.length === 0
           ? []
           : (
-              await tx.query<{ id: number }[]>(
-                'SELECT id FROM igny8_clusters WHERE id = ANY($1::bigint[]) AND deleted_at IS NULL',
-                [clusterIds],
-              )
+              await sql.query<{ id: number }[]>`
+                SELECT c.id FROM ${clusters}
+                 WHERE ${clusters.scope} AND c.id = ANY(${clusterIds}::bigint[]) AND c.deleted_at IS NULL`
             ).map((row) => Number(row.id)),
       );
       const skipped: QueueResult['skipped'] = [];
@@ -164,29 +168,30 @@ export class IdeasService extends PlannerResource<ContentIdea, IdeaView> {
         } else eligible.push(id);
       }
       if (eligible.length === 0) return { created_count: 0, task_ids: [], skipped };
-      const tasks = await tx.query<{ id: number; idea_id: number }[]>(
-        `INSERT INTO igny8_tasks
-           (account_id, created_by, site_id, sector_id, title, description, cluster_id, idea_id,
-            content_type, content_structure, keywords, word_count, status)
-         SELECT i.account_id, $2::bigint, i.site_id, i.sector_id, i.idea_title,
-                CASE WHEN i.description = '' THEN i.brief ELSE i.description END,
-                i.keyword_cluster_id, i.id, i.content_type, i.content_structure,
-                COALESCE((SELECT string_agg(s.keyword, ', ' ORDER BY k.id)
-                            FROM igny8_content_ideas_keyword_objects j
-                            JOIN igny8_keywords k ON k.id = j.keyword_id AND k.deleted_at IS NULL
-                            JOIN igny8_seed_keywords s ON s.id = k.seed_keyword_id
-                           WHERE j.content_idea_id = i.id), i.target_keywords),
-                i.estimated_word_count, 'queued'
-           FROM igny8_content_ideas i
-          WHERE i.id = ANY($1::bigint[])
-          ORDER BY array_position($1::bigint[], i.id)
-         RETURNING id, idea_id`,
-        [eligible, this.deps.context.principal?.userId ?? null],
-      );
-      await tx.query(
-        `UPDATE igny8_content_ideas SET status = 'queued', updated_at = now() WHERE id = ANY($1::bigint[])`,
-        [eligible],
-      );
+      const i = sql.table(ContentIdea, 'i');
+      const j = sql.table(ContentIdeaKeyword, 'j');
+      const k = sql.table(Keyword, 'k');
+      const s = sql.global(SeedKeyword, 's');
+      const tasks = await sql.query<{ id: number; idea_id: number }[]>`
+        INSERT INTO ${sql.insertInto(Task)}
+          (account_id, created_by, site_id, sector_id, title, description, cluster_id, idea_id,
+           content_type, content_structure, keywords, word_count, status)
+        SELECT i.account_id, ${this.deps.context.principal?.userId ?? null}::bigint, i.site_id, i.sector_id,
+               i.idea_title, CASE WHEN i.description = '' THEN i.brief ELSE i.description END,
+               i.keyword_cluster_id, i.id, i.content_type, i.content_structure,
+               COALESCE((SELECT string_agg(s.keyword, ', ' ORDER BY k.id)
+                           FROM ${j}
+                           JOIN ${k} ON k.id = j.keyword_id AND k.deleted_at IS NULL AND ${k.scope}
+                           JOIN ${s} ON s.id = k.seed_keyword_id
+                          WHERE ${j.scope} AND j.content_idea_id = i.id), i.target_keywords),
+               i.estimated_word_count, 'queued'
+          FROM ${i}
+         WHERE ${i.scope} AND i.id = ANY(${eligible}::bigint[])
+         ORDER BY array_position(${eligible}::bigint[], i.id)
+        RETURNING id, idea_id`;
+      await sql.query`
+        UPDATE ${i} SET status = 'queued', updated_at = now()
+         WHERE ${i.scope} AND i.id = ANY(${eligible}::bigint[])`;
       const taskOf = new Map(tasks.map((task) => [Number(task.idea_id), Number(task.id)]));
       const taskIds = eligible.map((id) => taskOf.get(id)!);
       return { created_count: taskIds.length, task_ids: taskIds, skipped };
@@ -237,26 +242,25 @@ export class IdeasService extends PlannerResource<ContentIdea, IdeaView> {
     keywordIds: number[],
     replace = false,
   ): Promise<void> {
+    const sql = tenantSql(manager);
     if (replace) {
-      await manager.query(
-        'DELETE FROM igny8_content_ideas_keyword_objects WHERE content_idea_id = $1 AND keyword_id <> ALL($2::bigint[])',
-        [ideaId, keywordIds],
-      );
+      const j = sql.table(ContentIdeaKeyword, 'j');
+      await sql.query`
+        DELETE FROM ${j}
+         WHERE ${j.scope} AND j.content_idea_id = ${ideaId} AND j.keyword_id <> ALL(${keywordIds}::bigint[])`;
     }
     if (keywordIds.length === 0) return;
-    await manager.query(
-      `INSERT INTO igny8_content_ideas_keyword_objects (content_idea_id, keyword_id)
-       SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING`,
-      [ideaId, keywordIds],
-    );
+    await sql.query`
+      INSERT INTO ${sql.insertInto(ContentIdeaKeyword)} (content_idea_id, keyword_id)
+      SELECT ${ideaId}::bigint, unnest(${keywordIds}::bigint[]) ON CONFLICT DO NOTHING`;
   }
 
   /** An idea exists for the cluster: it becomes `mapped` (docs/domain-model.md#state-machines). */
   private async mapCluster(manager: EntityManager, clusterId: number): Promise<void> {
-    await manager.query(
-      `UPDATE igny8_clusters SET status = 'mapped', updated_at = now()
-        WHERE id = $1 AND deleted_at IS NULL AND status = ANY($2::text[])`,
-      [clusterId, MAPPABLE],
-    );
+    const sql = tenantSql(manager);
+    const c = sql.table(Cluster, 'c');
+    await sql.query`
+      UPDATE ${c} SET status = 'mapped', updated_at = now()
+       WHERE ${c.scope} AND c.id = ${clusterId} AND c.deleted_at IS NULL AND c.status = ANY(${MAPPABLE}::text[])`;
   }
 }

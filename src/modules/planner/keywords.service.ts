@@ -13,6 +13,7 @@ import {
   type RawQuery,
 } from '../../common/list/index.js';
 import { ResourceDeps } from '../../common/tenancy/scoped-resource.js';
+import { tenantSql } from '../../common/tenancy/tenant-sql.js';
 import type { ScopeOptions } from '../../common/tenancy/tenant-scope.js';
 import { Sector } from '../auth/entities/sector.entity.js';
 import { KEYWORD_INTENTS, SeedKeyword } from '../auth/entities/seed-keyword.entity.js';
@@ -30,14 +31,12 @@ import type {
   KeywordBulkUpdateDto,
   UpdateKeywordDto,
 } from './dto/keywords.dto.js';
-import { PLANNER_PARENTS } from './entities/cascades.js';
 import { Cluster } from './entities/cluster.entity.js';
 import { KEYWORD_STATUSES, Keyword, type KeywordStatus } from './entities/keyword.entity.js';
 import { type ImportRow, type ImportRowError, parseImportFile, readImportForm } from './keyword-import.js';
 import {
   assertKeywordCapacity,
   clusterFilter,
-  KEYWORD_SHAPE,
   type Placement,
   PlannerRefs,
   PlannerResource,
@@ -140,12 +139,10 @@ export class KeywordsService extends PlannerResource<Keyword, KeywordView> {
       entity: Keyword,
       table: 'igny8_keywords',
       alias: 'k',
-      shape: KEYWORD_SHAPE,
       list: KEYWORDS_LIST,
       present: (rows) => presentKeywords(deps.dataSource.manager, rows),
       listColumns: KEYWORD_FIELDS,
       listComputed: KEYWORD_COMPUTED,
-      parents: PLANNER_PARENTS.igny8_keywords,
       uniques: {
         igny8_keywords_seed_site_sector_uniq: { field: 'seed_keyword_id', message: DUPLICATE_KEYWORD },
       },
@@ -169,11 +166,12 @@ export class KeywordsService extends PlannerResource<Keyword, KeywordView> {
             sector_id: place.sector.id,
           });
     const id = await this.transaction(async (tx) => {
-      const [existing] = await tx.query<unknown[]>(
-        `SELECT 1 FROM igny8_keywords
-          WHERE seed_keyword_id = $1 AND site_id = $2 AND sector_id = $3 AND deleted_at IS NULL`,
-        [body.seed_keyword_id, site.id, place.sector.id],
-      );
+      const sql = tenantSql(tx);
+      const k = sql.table(Keyword, 'k');
+      const [existing] = await sql.query<unknown[]>`
+        SELECT 1 FROM ${k}
+         WHERE ${k.scope} AND k.seed_keyword_id = ${body.seed_keyword_id} AND k.site_id = ${site.id}
+           AND k.sector_id = ${place.sector.id} AND k.deleted_at IS NULL`;
       if (existing) throw ApiError.field('seed_keyword_id', DUPLICATE_KEYWORD);
       await assertKeywordCapacity(tx, site.account_id, 1);
       await lockClusters(tx, [cluster?.id ?? null]);
@@ -374,15 +372,6 @@ export class KeywordsService extends PlannerResource<Keyword, KeywordView> {
   }
 
   /** Deleting keywords takes them out of their clusters' counts (also when a site or sector cascades). */
-  protected override async softDeleteRows(manager: EntityManager, ids: number[]): Promise<number> {
-    await lockClustersOfKeywords(manager, ids);
-    return super.softDeleteRows(manager, ids);
-  }
-
-  protected override afterSoftDelete(manager: EntityManager, ids: number[]): Promise<void> {
-    return refreshClustersOfKeywords(manager, ids);
-  }
-
   /** A restored keyword counts against `max_keywords` again and back in its cluster. */
   protected override async beforeRestore(manager: EntityManager, row: Keyword): Promise<void> {
     await assertKeywordCapacity(manager, row.account_id, 1);
@@ -463,25 +452,19 @@ export class KeywordsService extends PlannerResource<Keyword, KeywordView> {
     rows: readonly NewKeyword[],
   ): Promise<Map<string, number>> {
     if (rows.length === 0) return new Map();
-    const inserted = await manager.query<{ id: number; sector_id: number; seed_keyword_id: number }[]>(
-      `INSERT INTO igny8_keywords
-         (account_id, created_by, site_id, sector_id, seed_keyword_id, volume_override, difficulty_override)
-       SELECT $1::bigint, $2::bigint, $3::bigint, v.sector_id, v.seed_keyword_id, v.volume_override, v.difficulty_override
-         FROM unnest($4::bigint[], $5::bigint[], $6::integer[], $7::smallint[])
-              WITH ORDINALITY AS v(sector_id, seed_keyword_id, volume_override, difficulty_override, n)
-        ORDER BY v.n
-       ON CONFLICT (seed_keyword_id, site_id, sector_id) WHERE deleted_at IS NULL DO NOTHING
-       RETURNING id, sector_id, seed_keyword_id`,
-      [
-        site.account_id,
-        this.deps.context.principal?.userId ?? null,
-        site.id,
-        rows.map((row) => row.sector_id),
-        rows.map((row) => row.seed_keyword_id),
-        rows.map((row) => row.volume_override ?? null),
-        rows.map((row) => row.difficulty_override ?? null),
-      ],
-    );
+    const sql = tenantSql(manager);
+    const inserted = await sql.query<{ id: number; sector_id: number; seed_keyword_id: number }[]>`
+      INSERT INTO ${sql.insertInto(Keyword)}
+        (account_id, created_by, site_id, sector_id, seed_keyword_id, volume_override, difficulty_override)
+      SELECT ${site.account_id}::bigint, ${this.deps.context.principal?.userId ?? null}::bigint, ${site.id}::bigint,
+             v.sector_id, v.seed_keyword_id, v.volume_override, v.difficulty_override
+        FROM unnest(${rows.map((row) => row.sector_id)}::bigint[], ${rows.map((row) => row.seed_keyword_id)}::bigint[],
+                    ${rows.map((row) => row.volume_override ?? null)}::integer[],
+                    ${rows.map((row) => row.difficulty_override ?? null)}::smallint[])
+             WITH ORDINALITY AS v(sector_id, seed_keyword_id, volume_override, difficulty_override, n)
+       ORDER BY v.n
+      ON CONFLICT (seed_keyword_id, site_id, sector_id) WHERE deleted_at IS NULL DO NOTHING
+      RETURNING id, sector_id, seed_keyword_id`;
     return new Map(inserted.map((row) => [pairKey(row.sector_id, row.seed_keyword_id), Number(row.id)]));
   }
 
@@ -492,11 +475,12 @@ export class KeywordsService extends PlannerResource<Keyword, KeywordView> {
     seedIds: readonly number[],
   ): Promise<Set<string>> {
     if (seedIds.length === 0) return new Set();
-    const rows = await manager.query<{ sector_id: number; seed_keyword_id: number }[]>(
-      `SELECT sector_id, seed_keyword_id FROM igny8_keywords
-        WHERE site_id = $1 AND deleted_at IS NULL AND seed_keyword_id = ANY($2::bigint[])`,
-      [siteId, seedIds],
-    );
+    const sql = tenantSql(manager);
+    const k = sql.table(Keyword, 'k');
+    const rows = await sql.query<{ sector_id: number; seed_keyword_id: number }[]>`
+      SELECT k.sector_id, k.seed_keyword_id FROM ${k}
+       WHERE ${k.scope} AND k.site_id = ${siteId} AND k.deleted_at IS NULL
+         AND k.seed_keyword_id = ANY(${seedIds}::bigint[])`;
     return new Set(rows.map((row) => pairKey(row.sector_id, row.seed_keyword_id)));
   }
 
@@ -516,11 +500,12 @@ export class KeywordsService extends PlannerResource<Keyword, KeywordView> {
   private async seedsByText(industryId: number, keys: string[]): Promise<Map<string, Map<number, number>>> {
     const result = new Map<string, Map<number, number>>();
     if (keys.length === 0) return result;
-    const rows = await this.deps.dataSource.manager.query<{ id: number; key: string; sector_id: number }[]>(
-      `SELECT id, lower(keyword) AS key, sector_id FROM igny8_seed_keywords
-        WHERE industry_id = $1 AND is_active AND lower(keyword) = ANY($2::text[]) ORDER BY id`,
-      [industryId, keys],
-    );
+    const sql = tenantSql(this.deps.dataSource.manager);
+    const s = sql.global(SeedKeyword, 's');
+    const rows = await sql.query<{ id: number; key: string; sector_id: number }[]>`
+      SELECT s.id, lower(s.keyword) AS key, s.sector_id FROM ${s}
+       WHERE s.industry_id = ${industryId} AND s.is_active AND lower(s.keyword) = ANY(${keys}::text[])
+       ORDER BY s.id`;
     for (const row of rows) {
       const bySector = result.get(row.key) ?? new Map<number, number>();
       if (!bySector.has(Number(row.sector_id))) bySector.set(Number(row.sector_id), Number(row.id));

@@ -6,23 +6,13 @@ import type { RelationFilter } from '../../common/list/list-spec.js';
 import type { StateMachine } from '../../common/state-machine.js';
 import { type ScopedRepository, ScopedRepositories } from '../../common/tenancy/scoped-repository.js';
 import { ScopedResource } from '../../common/tenancy/scoped-resource.js';
-import type { ScopeOptions, TenantShape } from '../../common/tenancy/tenant-scope.js';
+import { tenantSql } from '../../common/tenancy/tenant-sql.js';
+import type { ScopeOptions } from '../../common/tenancy/tenant-scope.js';
 import { Sector } from '../auth/entities/sector.entity.js';
 import { Site } from '../auth/entities/site.entity.js';
 import { assertWithinPlanLimit, lockPlanLimit } from '../sites/plan-limits.js';
-import { SECTOR_SHAPE, SITE_SHAPE } from '../sites/site-scope.js';
 import { Cluster } from './entities/cluster.entity.js';
 import { Keyword } from './entities/keyword.entity.js';
-
-const siteSectorShape = (alias: string): TenantShape => ({
-  account: `${alias}.account_id`,
-  site: `${alias}.site_id`,
-  deletedAt: `${alias}.deleted_at`,
-});
-
-export const KEYWORD_SHAPE = siteSectorShape('k');
-export const CLUSTER_SHAPE = siteSectorShape('c');
-export const IDEA_SHAPE = siteSectorShape('i');
 
 export const SECTOR_MISMATCH = 'Sector does not belong to the site.';
 
@@ -71,10 +61,10 @@ export class PlannerRefs {
   readonly keywords: ScopedRepository<Keyword>;
 
   constructor(repositories: ScopedRepositories) {
-    this.sites = repositories.for(Site, 's', SITE_SHAPE);
-    this.sectors = repositories.for(Sector, 'x', SECTOR_SHAPE);
-    this.clusters = repositories.for(Cluster, 'c', CLUSTER_SHAPE);
-    this.keywords = repositories.for(Keyword, 'k', KEYWORD_SHAPE);
+    this.sites = repositories.for(Site, 's');
+    this.sectors = repositories.for(Sector, 'x');
+    this.clusters = repositories.for(Cluster, 'c');
+    this.keywords = repositories.for(Keyword, 'k');
   }
 
   /** A visible site with an industry (keywords need one: 400 on `site_id` otherwise). */
@@ -146,51 +136,27 @@ export async function assertKeywordCapacity(
   if (requested <= 0) return;
   const max = await lockPlanLimit(manager, accountId, 'max_keywords');
   if (max === null) return;
-  const [{ count }] = await manager.query<{ count: number }[]>(
-    'SELECT count(*)::integer AS count FROM igny8_keywords WHERE account_id = $1 AND deleted_at IS NULL',
-    [accountId],
-  );
+  const sql = tenantSql(manager);
+  const k = sql.table(Keyword, 'k', { wholeAccount: true });
+  const [{ count }] = await sql.query<{ count: number }[]>`
+    SELECT count(*)::integer AS count FROM ${k}
+     WHERE ${k.scope} AND k.account_id = ${accountId} AND k.deleted_at IS NULL`;
   assertWithinPlanLimit('max_keywords', max, Number(count), requested);
 }
 
 /**
- * Planner resources: the shared scoped resource with set-based soft deletes (planner rows have no
- * soft-delete children, so one UPDATE gives every row its own `deleted_cascade_id`) and a hook after
- * restore, both inside the write's transaction. `afterSoftDelete` also runs when a site or sector
- * deletion cascades to the table (registered with `SoftDeleteService.onSoftDelete`).
+ * Planner resources: the shared scoped resource with a hook after restore, inside the restoring
+ * transaction. What deleting a planner row does is declared in database/soft-delete-rules.ts.
  */
 export abstract class PlannerResource<T extends ObjectLiteral, V> extends ScopedResource<T, V> {
-  /** Registers `afterSoftDelete` for cascaded deletions; called by the module's `onModuleInit`. */
-  registerHooks(): void {
-    this.deps.softDeletes.onSoftDelete(this.definition.table, (manager, ids) =>
-      this.afterSoftDelete(manager, ids),
-    );
-  }
-
-  /** Side effects of deleting rows (in the deleting transaction). */
-  protected async afterSoftDelete(_manager: EntityManager, _ids: number[]): Promise<void> {}
-
   /** Side effects of a restore (in the restoring transaction, after the rows are back). */
   protected async afterRestore(_manager: EntityManager, _row: T): Promise<void> {}
-
-  protected override async softDeleteRows(manager: EntityManager, ids: number[]): Promise<number> {
-    if (ids.length === 0) return 0;
-    const [rows] = await manager.query<[{ id: number }[], number]>(
-      `UPDATE ${this.definition.table}
-          SET deleted_at = now(), deleted_by = $2, deleted_cascade_id = gen_random_uuid()
-        WHERE id = ANY($1::bigint[]) AND deleted_at IS NULL RETURNING id`,
-      [ids, this.deps.context.principal?.userId ?? null],
-    );
-    const touched = rows.map((row) => Number(row.id));
-    if (touched.length > 0) await this.afterSoftDelete(manager, touched);
-    return touched.length;
-  }
 
   override async restore(id: number): Promise<V> {
     const row = await this.find(id, { trash: true });
     await this.transaction(async (manager) => {
       await this.beforeRestore(manager, row);
-      await this.deps.softDeletes.restore(manager, this.definition.table, id, this.definition.parents ?? []);
+      await this.deps.softDeletes.restore(manager, this.definition.entity, id);
       await this.afterRestore(manager, row);
     });
     return this.get(id);
@@ -221,12 +187,15 @@ export abstract class PlannerResource<T extends ObjectLiteral, V> extends Scoped
           machine.assertTransition(String(row.status), status, { allowUnchanged: true });
       }
       if (rows.length === 0) return { updated_count: 0 };
-      const assignments = set.map(([column], index) => `"${column}" = $${index + 2}`);
-      await manager.query(
-        `UPDATE ${this.definition.table} SET ${assignments.join(', ')}, updated_at = now()
-          WHERE id = ANY($1::bigint[])`,
-        [rows.map((row) => Number(row.id)), ...set.map(([, value]) => value)],
+      const sql = tenantSql(manager);
+      const t = sql.table(this.definition.entity, 't');
+      const assignments = sql.join(
+        set.map(([column, value]) => sql.sql`${sql.identifier(column)} = ${value}`),
+        ', ',
       );
+      await sql.query`
+        UPDATE ${t} SET ${assignments}, updated_at = now()
+         WHERE ${t.scope} AND t.id = ANY(${rows.map((row) => Number(row.id))}::bigint[])`;
       return { updated_count: rows.length };
     });
   }

@@ -1,7 +1,5 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
-import { SoftDeleteService } from '../../common/tenancy/soft-delete.service.js';
+import { Module } from '@nestjs/common';
 import { ClustersService } from './clusters.service.js';
-import { PLANNER_CASCADES } from './entities/cascades.js';
 import { IdeasService } from './ideas.service.js';
 import { KeywordsService } from './keywords.service.js';
 import { PlannerRefs } from './planner-resource.js';
@@ -27,19 +25,4 @@ import {
   providers: [PlannerRefs, KeywordsService, ClustersService, IdeasService],
   exports: [KeywordsService, ClustersService, IdeasService],
 })
-export class PlannerModule implements OnModuleInit {
-  constructor(
-    private readonly softDeletes: SoftDeleteService,
-    private readonly keywords: KeywordsService,
-    private readonly clusters: ClustersService,
-  ) {}
-
-  /** Site and sector deletions cascade to the planner; keyword and cluster deletions have side effects. */
-  onModuleInit(): void {
-    for (const { parent, table, column } of PLANNER_CASCADES) {
-      this.softDeletes.registerCascade(parent, { table, column });
-    }
-    this.keywords.registerHooks();
-    this.clusters.registerHooks();
-  }
-}
+export class PlannerModule {}

@@ -1,9 +1,14 @@
 import type { EntityManager } from 'typeorm';
 import { field, type FieldSchema } from '../../common/http/page-schema.js';
 import { computedSql, type PageComputed } from '../../common/list/index.js';
-import type { Cluster } from './entities/cluster.entity.js';
-import type { ContentIdea } from './entities/content-idea.entity.js';
-import type { Keyword } from './entities/keyword.entity.js';
+import { type TenantSql, tenantSql } from '../../common/tenancy/tenant-sql.js';
+import { Sector } from '../auth/entities/sector.entity.js';
+import { SeedKeyword } from '../auth/entities/seed-keyword.entity.js';
+import { Cluster } from './entities/cluster.entity.js';
+import { ContentIdeaKeyword } from './entities/content-idea-keyword.entity.js';
+import { ContentIdea } from './entities/content-idea.entity.js';
+import { Keyword } from './entities/keyword.entity.js';
+import { Task } from '../writer/entities/task.entity.js';
 
 /*
  * Keyword, Cluster and Idea objects (docs/api-conventions.md#object-representations): every column under its
@@ -49,14 +54,17 @@ function rowFields<T extends object, K extends keyof T>(row: T, fields: readonly
   return out;
 }
 
-/** One query per page: `sql` selects `id` plus the computed columns for `ids = $1`. */
+/** One query per page: `select` reads `id` plus the computed columns of the rows with these ids. */
 async function computed<R extends { id: number }>(
   manager: EntityManager,
-  sql: string,
   rows: readonly { id: number }[],
+  select: (sql: TenantSql, ids: number[]) => Promise<R[]>,
 ): Promise<Map<number, R>> {
   if (rows.length === 0) return new Map();
-  const found = await manager.query<R[]>(sql, [rows.map((row) => row.id)]);
+  const found = await select(
+    tenantSql(manager),
+    rows.map((row) => row.id),
+  );
   return new Map(found.map((row) => [Number(row.id), row]));
 }
 
@@ -121,13 +129,14 @@ export const KEYWORD_COMPUTED = {
 const KEYWORD_EXTRA = computedSql(KEYWORD_COMPUTED);
 
 export async function presentKeywords(manager: EntityManager, rows: Keyword[]): Promise<KeywordView[]> {
-  const extra = await computed<{ id: number } & Pick<KeywordView, keyof typeof KEYWORD_COMPUTED.fields>>(
-    manager,
-    `SELECT k.id, ${KEYWORD_EXTRA}
-       FROM igny8_keywords k JOIN igny8_seed_keywords sk ON sk.id = k.seed_keyword_id
-      WHERE k.id = ANY($1::bigint[])`,
-    rows,
-  );
+  const extra = await computed(manager, rows, (sql, ids) => {
+    const k = sql.table(Keyword, 'k');
+    const sk = sql.global(SeedKeyword, 'sk');
+    return sql.query<({ id: number } & Pick<KeywordView, keyof typeof KEYWORD_COMPUTED.fields>)[]>`
+      SELECT k.id, ${sql.constant(KEYWORD_EXTRA)}
+        FROM ${k} JOIN ${sk} ON sk.id = k.seed_keyword_id
+       WHERE ${k.scope} AND k.id = ANY(${ids}::bigint[])`;
+  });
   return rows.map((row) => {
     const more = extra.get(Number(row.id));
     return {
@@ -171,11 +180,11 @@ export const CLUSTER_COMPUTED = {
 const CLUSTER_EXTRA = computedSql(CLUSTER_COMPUTED);
 
 export async function presentClusters(manager: EntityManager, rows: Cluster[]): Promise<ClusterView[]> {
-  const extra = await computed<{ id: number; sector_name: string | null; ideas_count: number }>(
-    manager,
-    `SELECT c.id, ${CLUSTER_EXTRA} FROM igny8_clusters c WHERE c.id = ANY($1::bigint[])`,
-    rows,
-  );
+  const extra = await computed(manager, rows, (sql, ids) => {
+    const c = sql.table(Cluster, 'c');
+    return sql.query<{ id: number; sector_name: string | null; ideas_count: number }[]>`
+      SELECT c.id, ${sql.constant(CLUSTER_EXTRA)} FROM ${c} WHERE ${c.scope} AND c.id = ANY(${ids}::bigint[])`;
+  });
   return rows.map((row) => {
     const more = extra.get(Number(row.id));
     return {
@@ -220,28 +229,40 @@ export type IdeaView = Pick<ContentIdea, (typeof IDEA_FIELDS)[number]> & {
 };
 
 export async function presentIdeas(manager: EntityManager, rows: ContentIdea[]): Promise<IdeaView[]> {
-  const extra = await computed<{
-    id: number;
-    sector_name: string | null;
-    keyword_cluster_name: string | null;
-    task_id: number | null;
-    keyword_objects: KeywordObject[];
-  }>(
-    manager,
-    `SELECT i.id, x.name AS sector_name, c.name AS keyword_cluster_name,
-            (SELECT t.id FROM igny8_tasks t WHERE t.idea_id = i.id AND t.deleted_at IS NULL
-              ORDER BY t.id DESC LIMIT 1) AS task_id,
-            COALESCE((SELECT json_agg(json_build_object('id', k.id, 'keyword', s.keyword) ORDER BY k.id)
-                        FROM igny8_content_ideas_keyword_objects j
-                        JOIN igny8_keywords k ON k.id = j.keyword_id AND k.deleted_at IS NULL
-                        JOIN igny8_seed_keywords s ON s.id = k.seed_keyword_id
-                       WHERE j.content_idea_id = i.id), '[]'::json) AS keyword_objects
-       FROM igny8_content_ideas i
-       LEFT JOIN igny8_sectors x ON x.id = i.sector_id
-       LEFT JOIN igny8_clusters c ON c.id = i.keyword_cluster_id AND c.deleted_at IS NULL
-      WHERE i.id = ANY($1::bigint[])`,
-    rows,
-  );
+  const extra = await computed(manager, rows, (sql, ids) => {
+    const [i, x, c, t] = [
+      sql.table(ContentIdea, 'i'),
+      sql.table(Sector, 'x'),
+      sql.table(Cluster, 'c'),
+      sql.table(Task, 't'),
+    ];
+    const [j, k, s] = [
+      sql.table(ContentIdeaKeyword, 'j'),
+      sql.table(Keyword, 'k'),
+      sql.global(SeedKeyword, 's'),
+    ];
+    return sql.query<
+      {
+        id: number;
+        sector_name: string | null;
+        keyword_cluster_name: string | null;
+        task_id: number | null;
+        keyword_objects: KeywordObject[];
+      }[]
+    >`
+      SELECT i.id, x.name AS sector_name, c.name AS keyword_cluster_name,
+             (SELECT t.id FROM ${t} WHERE ${t.scope} AND t.idea_id = i.id AND t.deleted_at IS NULL
+               ORDER BY t.id DESC LIMIT 1) AS task_id,
+             COALESCE((SELECT json_agg(json_build_object('id', k.id, 'keyword', s.keyword) ORDER BY k.id)
+                         FROM ${j}
+                         JOIN ${k} ON k.id = j.keyword_id AND k.deleted_at IS NULL AND ${k.scope}
+                         JOIN ${s} ON s.id = k.seed_keyword_id
+                        WHERE ${j.scope} AND j.content_idea_id = i.id), '[]'::json) AS keyword_objects
+        FROM ${i}
+        LEFT JOIN ${x} ON x.id = i.sector_id AND ${x.scope}
+        LEFT JOIN ${c} ON c.id = i.keyword_cluster_id AND c.deleted_at IS NULL AND ${c.scope}
+       WHERE ${i.scope} AND i.id = ANY(${ids}::bigint[])`;
+  });
   return rows.map((row) => {
     const more = extra.get(Number(row.id));
     const keywordObjects = (more?.keyword_objects ?? []).map((k) => ({

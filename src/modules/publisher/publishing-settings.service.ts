@@ -5,6 +5,7 @@ import {
   PUBLISHING_DEFAULTS,
   PublishingSettings,
 } from './entities/publishing-settings.entity.js';
+import { insertOrIgnore } from '../../common/tenancy/tenant-sql.js';
 
 /** The site a settings row belongs to. */
 export interface PublishingSite {
@@ -58,14 +59,8 @@ export class PublishingSettingsService {
   ): Promise<PublishingSettings> {
     const existing = await manager.findOneBy(PublishingSettings, { site_id: site.id });
     if (existing) return existing;
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(PublishingSettings)
-      .values({ account_id: site.account_id, site_id: site.id })
-      // A concurrent first read created it: use that row.
-      .orIgnore()
-      .execute();
+    // A concurrent first read may have created it: then that row is used.
+    await insertOrIgnore(manager, PublishingSettings, { account_id: site.account_id, site_id: site.id });
     return manager.findOneByOrFail(PublishingSettings, { site_id: site.id });
   }
 

@@ -103,7 +103,7 @@ export class SiteSettingsService {
 
   /** The site if the caller can see it (its account, its granted sites, its API key's site), else 404. */
   private async visibleSite(manager: EntityManager, siteId: number, lock: boolean): Promise<ScheduledSite> {
-    const query = sitesIn(manager, this.context)
+    const query = sitesIn(manager)
       .innerJoin(Account, 'a', 'a.id = s.account_id')
       .select('s.id', 'id')
       .addSelect('s.account_id', 'account_id')

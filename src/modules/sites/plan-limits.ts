@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { ApiError } from '../../common/http/error-codes.js';
+import { tenantSql } from '../../common/tenancy/tenant-sql.js';
 import { Account } from '../auth/entities/account.entity.js';
 import { Plan } from '../auth/entities/plan.entity.js';
 
@@ -14,13 +15,11 @@ export async function lockPlanLimit(
   accountId: number,
   limit: PlanLimit,
 ): Promise<number | null> {
-  const row = await manager
-    .createQueryBuilder(Account, 'a')
-    .innerJoin(Plan, 'p', 'p.id = a.plan_id')
-    .select(`p.${limit}`, 'value')
-    .where('a.id = :account_id', { account_id: accountId })
-    .setLock('pessimistic_write', undefined, ['a'])
-    .getRawOne<{ value: number | null }>();
+  const sql = tenantSql(manager);
+  const [a, p] = [sql.table(Account, 'a'), sql.global(Plan, 'p')];
+  const [row] = await sql.query<{ value: number | null }[]>`
+    SELECT p.${sql.identifier(limit)} AS value FROM ${a} JOIN ${p} ON p.id = a.plan_id
+     WHERE ${a.scope} AND a.id = ${accountId} FOR UPDATE OF a`;
   return row?.value ?? null;
 }
 

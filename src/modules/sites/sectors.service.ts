@@ -4,12 +4,11 @@ import { ApiError } from '../../common/http/error-codes.js';
 import { defineList, filter } from '../../common/list/index.js';
 import { invalidReference } from '../../common/tenancy/scoped-repository.js';
 import { ResourceDeps, ScopedResource } from '../../common/tenancy/scoped-resource.js';
-import { applyTenantScope } from '../../common/tenancy/tenant-scope.js';
+import { tenantQuery } from '../../common/tenancy/tenant-sql.js';
 import { IndustrySector } from '../auth/entities/industry-sector.entity.js';
 import { Sector } from '../auth/entities/sector.entity.js';
 import { Site } from '../auth/entities/site.entity.js';
 import { Keyword } from '../planner/entities/keyword.entity.js';
-import { KEYWORD_SHAPE } from '../planner/planner-resource.js';
 import type { CreateSectorDto, UpdateSectorDto } from './dto/sector.dto.js';
 import type { SelectSectorsDto } from './dto/site.dto.js';
 import { presentSector, type SectorView, type SiteView } from './presenters.js';
@@ -19,7 +18,6 @@ import {
   liveSectorCount,
   lockSite,
   MAX_SECTORS,
-  SECTOR_SHAPE,
   sectorLimitReached,
   sectorsIn,
 } from './site-scope.js';
@@ -50,10 +48,8 @@ export class SectorsService extends ScopedResource<Sector, SectorView> {
       entity: Sector,
       table: 'igny8_sectors',
       alias: 'x',
-      shape: SECTOR_SHAPE,
       list: SECTORS_LIST,
       present: (rows) => this.presentRows(rows),
-      parents: [{ column: 'site_id', table: 'igny8_sites' }],
       uniques: {
         igny8_sectors_site_id_industry_sector_id_uniq: {
           field: 'industry_sector_id',
@@ -71,14 +67,14 @@ export class SectorsService extends ScopedResource<Sector, SectorView> {
     });
     if (!template) throw ApiError.field('industry_sector_id', invalidReference(body.industry_sector_id));
     const id = await this.transaction(async (tx) => {
-      const { industry_id } = await lockSite(tx, this.deps.context, site.id);
+      const { industry_id } = await lockSite(tx, site.id);
       if (industry_id === null || Number(template.industry_id) !== Number(industry_id)) {
         throw ApiError.field(
           'industry_sector_id',
           "The sector template does not belong to the site's industry.",
         );
       }
-      if ((await liveSectorCount(tx, this.deps.context, site.id)) >= MAX_SECTORS) throw sectorLimitReached();
+      if ((await liveSectorCount(tx, site.id)) >= MAX_SECTORS) throw sectorLimitReached();
       const sector = tx.create(Sector, {
         site_id: site.id,
         industry_sector_id: template.id,
@@ -105,8 +101,8 @@ export class SectorsService extends ScopedResource<Sector, SectorView> {
   override async remove(id: number): Promise<void> {
     const sector = await this.find(id);
     await this.transaction(async (tx) => {
-      await lockSite(tx, this.deps.context, sector.site_id);
-      if ((await liveSectorCount(tx, this.deps.context, sector.site_id)) <= 1) {
+      await lockSite(tx, sector.site_id);
+      if ((await liveSectorCount(tx, sector.site_id)) <= 1) {
         throw sectorLimitReached('A site must keep at least one sector.');
       }
       await this.softDeleteRows(tx, [id]);
@@ -115,14 +111,13 @@ export class SectorsService extends ScopedResource<Sector, SectorView> {
 
   /** A restored sector still counts against the 5 and must match the site's (current) industry. */
   protected override async beforeRestore(manager: EntityManager, row: Sector): Promise<void> {
-    const site = await findLockedSite(manager, this.deps.context, row.site_id);
+    const site = await findLockedSite(manager, row.site_id);
     if (!site) return; // the site is deleted: the parent check answers 409 "Restore the parent first."
     const template = await manager.findOneBy(IndustrySector, { id: row.industry_sector_id });
     if (Number(template?.industry_id) !== Number(site.industry_id)) {
       throw new ApiError('conflict', "The sector no longer matches the site's industry.");
     }
-    if ((await liveSectorCount(manager, this.deps.context, row.site_id)) >= MAX_SECTORS)
-      throw sectorLimitReached();
+    if ((await liveSectorCount(manager, row.site_id)) >= MAX_SECTORS) throw sectorLimitReached();
   }
 
   /** `GET auth/sites/{id}/sectors/`: the site's live sectors (array). */
@@ -158,8 +153,8 @@ export class SectorsService extends ScopedResource<Sector, SectorView> {
       );
     }
     await this.transaction(async (tx) => {
-      const site = await lockSite(tx, this.deps.context, siteId);
-      const live = await sectorsIn(tx, this.deps.context)
+      const site = await lockSite(tx, siteId);
+      const live = await sectorsIn(tx)
         .andWhere('x.site_id = :select_site_id', { select_site_id: siteId })
         .getMany();
       if (live.length > 0 && Number(site.industry_id) !== Number(industry.id)) {
@@ -202,17 +197,13 @@ export class SectorsService extends ScopedResource<Sector, SectorView> {
   /** `industry_sector_name` and `keywords_count` for a page, in two lookups. */
   private async presentRows(rows: Sector[]): Promise<SectorView[]> {
     if (rows.length === 0) return [];
-    const { dataSource, context } = this.deps;
+    const { dataSource } = this.deps;
     const templateIds = [...new Set(rows.map((row) => row.industry_sector_id))];
     const templates = await dataSource.manager.find(IndustrySector, {
       where: { id: In(templateIds) },
       select: { id: true, name: true },
     });
-    const counts = await applyTenantScope(
-      dataSource.getRepository(Keyword).createQueryBuilder('k'),
-      context,
-      KEYWORD_SHAPE,
-    )
+    const counts = await tenantQuery(dataSource.manager, Keyword, 'k')
       .select('k.sector_id', 'sector_id')
       .addSelect('COUNT(*)', 'count')
       .andWhere('k.sector_id IN (:...count_sector_ids)', { count_sector_ids: rows.map((row) => row.id) })

@@ -1,13 +1,13 @@
 import type { EntityManager } from 'typeorm';
-import type { TenantContext } from '../../common/context/tenant-context.service.js';
 import { ApiError } from '../../common/http/error-codes.js';
 import { invalidReference } from '../../common/tenancy/scoped-repository.js';
-import { applyTenantScope, type ScopeOptions, type TenantShape } from '../../common/tenancy/tenant-scope.js';
+import { tenantQuery } from '../../common/tenancy/tenant-sql.js';
+import type { ScopeOptions, TenantShape } from '../../common/tenancy/tenant-scope.js';
 import { Industry } from '../auth/entities/industry.entity.js';
 import { Sector } from '../auth/entities/sector.entity.js';
 import { Site } from '../auth/entities/site.entity.js';
 
-export const SITE_SHAPE: TenantShape = { account: 's.account_id', site: 's.id', deletedAt: 's.deleted_at' };
+/** pending: only the AI module still names it; ScopedRepositories derive shapes from the entity. */
 export const SECTOR_SHAPE: TenantShape = {
   account: 'x.account_id',
   site: 'x.site_id',
@@ -22,12 +22,12 @@ export const MAX_SECTORS = 5;
  * connection, so a read through the data source inside a transaction would wait for itself).
  */
 
-export function sitesIn(manager: EntityManager, context: TenantContext, options: ScopeOptions = {}) {
-  return applyTenantScope(manager.createQueryBuilder(Site, 's'), context, SITE_SHAPE, options);
+export function sitesIn(manager: EntityManager, options: ScopeOptions = {}) {
+  return tenantQuery(manager, Site, 's', options);
 }
 
-export function sectorsIn(manager: EntityManager, context: TenantContext, options: ScopeOptions = {}) {
-  return applyTenantScope(manager.createQueryBuilder(Sector, 'x'), context, SECTOR_SHAPE, options);
+export function sectorsIn(manager: EntityManager, options: ScopeOptions = {}) {
+  return tenantQuery(manager, Sector, 'x', options);
 }
 
 /**
@@ -36,10 +36,9 @@ export function sectorsIn(manager: EntityManager, context: TenantContext, option
  */
 export async function findLockedSite(
   manager: EntityManager,
-  context: TenantContext,
   siteId: number,
 ): Promise<{ industry_id: number | null } | null> {
-  const row = await sitesIn(manager, context)
+  const row = await sitesIn(manager)
     .select('s.industry_id', 'industry_id')
     .andWhere('s.id = :lock_site_id', { lock_site_id: siteId })
     .setLock('pessimistic_write')
@@ -50,22 +49,15 @@ export async function findLockedSite(
 /** `findLockedSite`, 404 when not visible. */
 export async function lockSite(
   manager: EntityManager,
-  context: TenantContext,
   siteId: number,
 ): Promise<{ industry_id: number | null }> {
-  const row = await findLockedSite(manager, context, siteId);
+  const row = await findLockedSite(manager, siteId);
   if (!row) throw ApiError.notFound();
   return row;
 }
 
-export async function liveSectorCount(
-  manager: EntityManager,
-  context: TenantContext,
-  siteId: number,
-): Promise<number> {
-  return sectorsIn(manager, context)
-    .andWhere('x.site_id = :count_site_id', { count_site_id: siteId })
-    .getCount();
+export async function liveSectorCount(manager: EntityManager, siteId: number): Promise<number> {
+  return sectorsIn(manager).andWhere('x.site_id = :count_site_id', { count_site_id: siteId }).getCount();
 }
 
 export function sectorLimitReached(message = `A site can have at most ${MAX_SECTORS} sectors.`): ApiError {

@@ -1,22 +1,22 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { EntityManager } from 'typeorm';
-import type { TenantContext } from '../../common/context/tenant-context.service.js';
 import { ApiError } from '../../common/http/error-codes.js';
 import type { Paginated } from '../../common/http/responses.js';
 import { defineList, filter, type RawQuery } from '../../common/list/index.js';
 import { queryValue } from '../../common/list/list-query.js';
 import { ResourceDeps, ScopedResource } from '../../common/tenancy/scoped-resource.js';
+import { globalQuery, tenantQuery } from '../../common/tenancy/tenant-sql.js';
 import { AppConfig } from '../../config/app-config.js';
 import { Industry } from '../auth/entities/industry.entity.js';
 import { PLATFORM_TYPES, Site } from '../auth/entities/site.entity.js';
 import { User } from '../auth/entities/user.entity.js';
-import { slugify } from '../auth/registration.service.js';
 import type { CreateSiteDto, UpdateSiteDto } from './dto/site.dto.js';
 import { REQUIRED } from '../../common/http/field-rule.js';
 import { assertWithinPlanLimit, lockPlanLimit } from './plan-limits.js';
 import { presentPublicSite, presentSite, type PublicSiteView, type SiteView } from './presenters.js';
-import { activeIndustry, liveSectorCount, lockSite, sectorsIn, SITE_SHAPE, sitesIn } from './site-scope.js';
+import { uniqueSiteSlug } from './site-slug.js';
+import { activeIndustry, liveSectorCount, lockSite, sectorsIn, sitesIn } from './site-scope.js';
 import { newSiteKey } from './site-keys.js';
 
 export const SITES_LIST = defineList({
@@ -57,29 +57,11 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
 }
 
 /**
- * The first free slug among live sites of every account (docs/domain-model.md#sites-and-sectors): `base`,
- * `base-2`, … The check is global by nature (a system read) and reads nothing but slugs; the partial unique index settles
- * races.
- */
-async function uniqueSiteSlug(manager: EntityManager, context: TenantContext, name: string): Promise<string> {
-  const base = slugify(name, 'site');
-  const rows: { slug: string }[] = await context.runAsSystem('site slugs are unique across accounts', () =>
-    manager.query(
-      `SELECT slug FROM igny8_sites WHERE deleted_at IS NULL AND (slug = $1 OR slug LIKE $1 || '-%')`,
-      [base],
-    ),
-  );
-  const taken = new Set(rows.map((row) => row.slug));
-  if (!taken.has(base)) return base;
-  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
-}
-
-/**
  * `auth/sites/`: scoped CRUD with trash, the plan's `max_sites`, the API key
  * issued with the site, the anonymous lookup by slug and `set_active` / `regenerate_api_key`.
  */
 @Injectable()
-export class SitesService extends ScopedResource<Site, SiteView> implements OnModuleInit {
+export class SitesService extends ScopedResource<Site, SiteView> {
   constructor(
     deps: ResourceDeps,
     private readonly config: AppConfig,
@@ -88,16 +70,10 @@ export class SitesService extends ScopedResource<Site, SiteView> implements OnMo
       entity: Site,
       table: 'igny8_sites',
       alias: 's',
-      shape: SITE_SHAPE,
       list: SITES_LIST,
       present: (rows) => this.presentRows(rows),
-      parents: [{ column: 'account_id', table: 'igny8_accounts' }],
       uniques: { [SLUG_INDEX]: { field: 'name', message: 'A site with this slug already exists.' } },
     });
-  }
-
-  onModuleInit(): void {
-    this.deps.softDeletes.registerCascade('igny8_sites', { table: 'igny8_sectors', column: 'site_id' });
   }
 
   /** Anonymous `GET auth/sites/?slug=`: at most one active site, four fields. */
@@ -156,8 +132,8 @@ export class SitesService extends ScopedResource<Site, SiteView> implements OnMo
     }
     await this.transaction(async (tx) => {
       if (industryChanges) {
-        await lockSite(tx, this.deps.context, id);
-        if ((await liveSectorCount(tx, this.deps.context, id)) > 0) {
+        await lockSite(tx, id);
+        if ((await liveSectorCount(tx, id)) > 0) {
           throw ApiError.field('industry_id', 'The industry cannot be changed while the site has sectors.');
         }
         site.industry_id = body.industry_id!;
@@ -179,12 +155,7 @@ export class SitesService extends ScopedResource<Site, SiteView> implements OnMo
     const principal = this.deps.context.requirePrincipal();
     await this.find(id);
     if (principal.userId === null) throw new ApiError('permission_denied');
-    await this.deps.dataSource
-      .createQueryBuilder()
-      .update(User)
-      .set({ active_site_id: id })
-      .where('id = :user_id', { user_id: principal.userId })
-      .execute();
+    await this.deps.dataSource.manager.update(User, { id: principal.userId }, { active_site_id: id });
     return this.get(id);
   }
 
@@ -193,7 +164,7 @@ export class SitesService extends ScopedResource<Site, SiteView> implements OnMo
     await this.find(id);
     const key = newSiteKey(this.config.encryptionKey);
     await this.transaction(async (tx) => {
-      await lockSite(tx, this.deps.context, id);
+      await lockSite(tx, id);
       await tx.update(Site, { id }, key.columns);
     });
     return {
@@ -214,7 +185,7 @@ export class SitesService extends ScopedResource<Site, SiteView> implements OnMo
   private async assertSiteLimit(manager: EntityManager, accountId: number): Promise<void> {
     const max = await lockPlanLimit(manager, accountId, 'max_sites');
     if (max === null) return;
-    const current = await sitesIn(manager, this.deps.context, { accountId })
+    const current = await sitesIn(manager, { accountId })
       .andWhere('s.account_id = :limit_account_id', { limit_account_id: accountId })
       .getCount();
     assertWithinPlanLimit('max_sites', max, current, 1);
@@ -223,16 +194,14 @@ export class SitesService extends ScopedResource<Site, SiteView> implements OnMo
   /** Computed fields for a page: two lookups plus the caller's active site, whatever the page size. */
   private async presentRows(rows: Site[]): Promise<SiteView[]> {
     if (rows.length === 0) return [];
-    const { dataSource, context } = this.deps;
+    const manager = this.deps.dataSource.manager;
     const industryIds = [...new Set(rows.map((row) => row.industry_id).filter((id) => id !== null))];
     const industries = industryIds.length
-      ? await dataSource
-          .getRepository(Industry)
-          .createQueryBuilder('i')
+      ? await globalQuery(manager, Industry, 'i')
           .where('i.id IN (:...industry_ids)', { industry_ids: industryIds })
           .getMany()
       : [];
-    const counts = await sectorsIn(dataSource.manager, context)
+    const counts = await sectorsIn(manager)
       .select('x.site_id', 'site_id')
       .addSelect('COUNT(*)', 'count')
       .andWhere('x.site_id IN (:...count_site_ids)', { count_site_ids: rows.map((row) => row.id) })
@@ -257,11 +226,9 @@ export class SitesService extends ScopedResource<Site, SiteView> implements OnMo
   private async callerActiveSiteId(): Promise<number | null> {
     const userId = this.deps.context.principal?.userId;
     if (!userId) return null;
-    const row = await this.deps.dataSource
-      .createQueryBuilder()
+    const row = await tenantQuery(this.deps.dataSource.manager, User, 'u')
       .select('u.active_site_id', 'active_site_id')
-      .from(User, 'u')
-      .where('u.id = :user_id', { user_id: userId })
+      .andWhere('u.id = :user_id', { user_id: userId })
       .getRawOne<{ active_site_id: number | null }>();
     return row?.active_site_id ?? null;
   }

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SessionStore } from '../../common/auth/session-store.js';
+import { tenantSql } from '../../common/tenancy/tenant-sql.js';
+import { RefreshToken } from '../auth/entities/refresh-token.entity.js';
+import { User } from '../auth/entities/user.entity.js';
 import type { RefreshTokenRevokedReason } from '../auth/entities/refresh-token.entity.js';
 import { REVOKE_ACCESS_TOKENS } from '../auth/refresh-tokens.service.js';
 
@@ -30,15 +33,14 @@ export class SessionRevoker {
     reason: RefreshTokenRevokedReason,
   ): Promise<void> {
     if (userIds.length === 0) return;
-    await manager.query(
-      `UPDATE igny8_refresh_tokens SET revoked_at = now(), revoked_reason = $2, updated_at = now()
-        WHERE user_id = ANY($1::bigint[]) AND revoked_at IS NULL`,
-      [userIds, reason],
-    );
-    await manager.query(
-      `UPDATE igny8_users SET ${REVOKE_ACCESS_TOKENS}, updated_at = now() WHERE id = ANY($1::bigint[])`,
-      [userIds],
-    );
+    const sql = tenantSql(manager);
+    const [t, u] = [sql.table(RefreshToken, 't'), sql.table(User, 'u')];
+    await sql.query`
+      UPDATE ${t} SET revoked_at = now(), revoked_reason = ${reason}, updated_at = now()
+       WHERE ${t.scope} AND t.user_id = ANY(${userIds}::bigint[]) AND t.revoked_at IS NULL`;
+    await sql.query`
+      UPDATE ${u} SET ${sql.constant(REVOKE_ACCESS_TOKENS)}, updated_at = now()
+       WHERE ${u.scope} AND u.id = ANY(${userIds}::bigint[])`;
   }
 
   /** Every cookie session of these users; call after the revoking transaction committed. */

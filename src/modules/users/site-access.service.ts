@@ -4,6 +4,7 @@ import { ApiError } from '../../common/http/error-codes.js';
 import { defineList, filter } from '../../common/list/index.js';
 import { ScopedRepositories, type ScopedRepository } from '../../common/tenancy/scoped-repository.js';
 import { ResourceDeps, ScopedResource } from '../../common/tenancy/scoped-resource.js';
+import { tenantSql } from '../../common/tenancy/tenant-sql.js';
 import { EDITOR_OR_VIEWER, type ScopeOptions } from '../../common/tenancy/tenant-scope.js';
 import { SiteUserAccess } from '../auth/entities/site-user-access.entity.js';
 import { Site } from '../auth/entities/site.entity.js';
@@ -52,8 +53,8 @@ export class SiteAccessService extends ScopedResource<SiteUserAccess, SiteAccess
         igny8_site_user_access_user_id_site_id_uniq: { field: 'non_field_errors', message: DUPLICATE },
       },
     });
-    this.users = scoped.for(User, 'u', { account: 'u.account_id', deletedAt: 'u.deleted_at' });
-    this.sites = scoped.for(Site, 's', { account: 's.account_id', site: 's.id', deletedAt: 's.deleted_at' });
+    this.users = scoped.for(User, 'u');
+    this.sites = scoped.for(Site, 's');
   }
 
   protected override query(options: ScopeOptions = {}): SelectQueryBuilder<SiteUserAccess> {
@@ -81,10 +82,10 @@ export class SiteAccessService extends ScopedResource<SiteUserAccess, SiteAccess
       throw ApiError.field('site_id', 'The site and the user must belong to the same account.');
     }
     const id = await this.transaction(async (manager) => {
-      const existing = await manager.query<unknown[]>(
-        'SELECT 1 FROM igny8_site_user_access WHERE user_id = $1 AND site_id = $2',
-        [user.id, site.id],
-      );
+      const sql = tenantSql(manager);
+      const sa = sql.table(SiteUserAccess, 'sa');
+      const existing = await sql.query<unknown[]>`
+        SELECT 1 FROM ${sa} WHERE ${sa.scope} AND sa.user_id = ${user.id} AND sa.site_id = ${site.id}`;
       if (existing.length > 0) throw ApiError.field('non_field_errors', DUPLICATE);
       const saved = await this.save(
         manager,
@@ -98,21 +99,27 @@ export class SiteAccessService extends ScopedResource<SiteUserAccess, SiteAccess
   /** Grants are not soft-deletable: DELETE removes the row. */
   override async remove(id: number): Promise<void> {
     const grant = await this.find(id);
-    await this.deps.dataSource.query('DELETE FROM igny8_site_user_access WHERE id = $1', [grant.id]);
+    const sql = tenantSql(this.deps.dataSource.manager);
+    const sa = sql.table(SiteUserAccess, 'sa');
+    await sql.query`DELETE FROM ${sa} WHERE ${sa.scope} AND sa.id = ${grant.id}`;
   }
 }
 
 /** `user_email` and `site_name` for a whole page in one query. */
 async function presentGrants(dataSource: DataSource, rows: SiteUserAccess[]): Promise<SiteAccessView[]> {
   if (rows.length === 0) return [];
-  const labels = await dataSource.query<{ id: number; user_email: string; site_name: string }[]>(
-    `SELECT sa.id, u.email AS user_email, s.name AS site_name
-       FROM igny8_site_user_access sa
-       JOIN igny8_users u ON u.id = sa.user_id
-       JOIN igny8_sites s ON s.id = sa.site_id
-      WHERE sa.id = ANY($1::bigint[])`,
-    [rows.map((row) => row.id)],
-  );
+  const sql = tenantSql(dataSource.manager);
+  const [sa, u, s] = [
+    sql.table(SiteUserAccess, 'sa'),
+    sql.table(User, 'u'),
+    sql.table(Site, 's', { wholeAccount: true }),
+  ];
+  const labels = await sql.query<{ id: number; user_email: string; site_name: string }[]>`
+    SELECT sa.id, u.email AS user_email, s.name AS site_name
+      FROM ${sa}
+      JOIN ${u} ON u.id = sa.user_id AND ${u.scope}
+      JOIN ${s} ON s.id = sa.site_id AND ${s.scope}
+     WHERE ${sa.scope} AND sa.id = ANY(${rows.map((row) => row.id)}::bigint[])`;
   const byId = new Map(labels.map((label) => [Number(label.id), label]));
   return rows.map((row) => ({
     id: row.id,

@@ -1,5 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import { ApiError } from '../../common/http/error-codes.js';
+import { tenantSql } from '../../common/tenancy/tenant-sql.js';
+import { Account } from '../auth/entities/account.entity.js';
+import { Plan } from '../auth/entities/plan.entity.js';
+import { User } from '../auth/entities/user.entity.js';
 
 /**
  * `Plan.max_users` (docs/domain-model.md#plans-subscriptions-and-limits): non-deleted users of the account
@@ -11,18 +15,16 @@ export async function assertUserCapacity(
   accountId: number,
   requested: number,
 ): Promise<void> {
-  const [plan] = await manager.query<{ max_users: number | null }[]>(
-    `SELECT p.max_users FROM igny8_accounts a JOIN igny8_plans p ON p.id = a.plan_id
-      WHERE a.id = $1 FOR UPDATE OF a`,
-    [accountId],
-  );
+  const sql = tenantSql(manager);
+  const [a, p, u] = [sql.table(Account, 'a'), sql.global(Plan, 'p'), sql.table(User, 'u')];
+  const [plan] = await sql.query<{ max_users: number | null }[]>`
+    SELECT p.max_users FROM ${a} JOIN ${p} ON p.id = a.plan_id
+     WHERE ${a.scope} AND a.id = ${accountId} FOR UPDATE OF a`;
   const allowed = plan?.max_users ?? null;
   if (allowed === null) return;
-  const [{ current }] = await manager.query<{ current: number }[]>(
-    `SELECT count(*)::int AS current FROM igny8_users
-      WHERE account_id = $1 AND deleted_at IS NULL AND role <> 'system_bot'`,
-    [accountId],
-  );
+  const [{ current }] = await sql.query<{ current: number }[]>`
+    SELECT count(*)::int AS current FROM ${u}
+     WHERE ${u.scope} AND u.account_id = ${accountId} AND u.deleted_at IS NULL AND u.role <> 'system_bot'`;
   if (current + requested > allowed) {
     throw new ApiError(
       'plan_limit_reached',

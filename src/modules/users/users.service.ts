@@ -16,7 +16,9 @@ import {
   type ScopedRepository,
 } from '../../common/tenancy/scoped-repository.js';
 import { ResourceDeps, ScopedResource } from '../../common/tenancy/scoped-resource.js';
+import { tenantSql } from '../../common/tenancy/tenant-sql.js';
 import { EDITOR_OR_VIEWER } from '../../common/tenancy/tenant-scope.js';
+import { Account } from '../auth/entities/account.entity.js';
 import { AppConfig } from '../../config/app-config.js';
 import { passwordProblem } from '../auth/dto/validators.js';
 import { PasswordResetToken } from '../auth/entities/password-reset-token.entity.js';
@@ -87,16 +89,14 @@ export class UsersService extends ScopedResource<User, UserView> {
       entity: User,
       table: 'igny8_users',
       alias: 'u',
-      shape: { account: 'u.account_id', deletedAt: 'u.deleted_at' },
       list: USERS_LIST,
       present: (rows) => rows.map(presentUser),
-      parents: [{ column: 'account_id', table: 'igny8_accounts' }],
       uniques: {
         igny8_users_email_uniq: { field: 'email', message: EMAIL_TAKEN },
         igny8_users_username_uniq: { field: 'username', message: USERNAME_TAKEN },
       },
     });
-    this.sites = scoped.for(Site, 's', { account: 's.account_id', site: 's.id', deletedAt: 's.deleted_at' });
+    this.sites = scoped.for(Site, 's');
   }
 
   /** `account/team/`: the caller's own account, unless a cross-account caller names another. */
@@ -210,10 +210,10 @@ export class UsersService extends ScopedResource<User, UserView> {
 
   private async isOwner(target: User): Promise<boolean> {
     if (target.role === 'owner') return true;
-    const rows = await this.deps.dataSource.query<unknown[]>(
-      'SELECT 1 FROM igny8_accounts WHERE id = $1 AND owner_id = $2',
-      [target.account_id, target.id],
-    );
+    const sql = tenantSql(this.deps.dataSource.manager);
+    const a = sql.table(Account, 'a');
+    const rows = await sql.query<unknown[]>`
+      SELECT 1 FROM ${a} WHERE ${a.scope} AND a.id = ${target.account_id} AND a.owner_id = ${target.id}`;
     return rows.length > 0;
   }
 
@@ -255,13 +255,13 @@ export class UsersService extends ScopedResource<User, UserView> {
       expires_at: new Date(Date.now() + INVITE_TTL_MS),
       requested_ip: null,
     });
-    const [names] = await manager.query<{ account_name: string; inviter: string | null }[]>(
-      `SELECT a.name AS account_name,
-              COALESCE(NULLIF(trim(i.first_name || ' ' || i.last_name), ''), i.email) AS inviter
-         FROM igny8_accounts a LEFT JOIN igny8_users i ON i.id = $2
-        WHERE a.id = $1`,
-      [user.account_id, this.deps.context.principal?.userId ?? null],
-    );
+    const sql = tenantSql(manager);
+    const [a, i] = [sql.table(Account, 'a'), sql.table(User, 'i')];
+    const [names] = await sql.query<{ account_name: string; inviter: string | null }[]>`
+      SELECT a.name AS account_name,
+             COALESCE(NULLIF(trim(i.first_name || ' ' || i.last_name), ''), i.email) AS inviter
+        FROM ${a} LEFT JOIN ${i} ON i.id = ${this.deps.context.principal?.userId ?? null} AND ${i.scope}
+       WHERE ${a.scope} AND a.id = ${user.account_id}`;
     return {
       template: 'team_invite',
       to: user.email,

@@ -9,15 +9,16 @@ import {
   timeRangeFilters,
 } from '../../common/list/index.js';
 import { ResourceDeps } from '../../common/tenancy/scoped-resource.js';
+import { tenantSql } from '../../common/tenancy/tenant-sql.js';
 import { Sector } from '../auth/entities/sector.entity.js';
 import { Cluster } from '../planner/entities/cluster.entity.js';
 import { ROW_FIELDS } from '../planner/presenters.js';
 import { type ContentValidation, validateContent, wordCount } from './content-text.js';
 import type { CreateContentDto, UpdateContentDto } from './dto/content.dto.js';
 import { requireForPut } from './dto/rules.js';
-import { WRITER_PARENTS } from './entities/cascades.js';
 import { CONTENT_STRUCTURES, CONTENT_TYPES, SYNC_STATUSES } from './entities/content-kinds.js';
 import { ContentTaxonomyRelation } from './entities/content-taxonomy-relation.entity.js';
+import { ContentTaxonomy } from './entities/content-taxonomy.entity.js';
 import {
   CONTENT_SITE_STATUSES,
   CONTENT_SOURCES,
@@ -29,8 +30,8 @@ import type { ImageStatus } from './entities/image.entity.js';
 import { MediaService } from '../../common/media/media.service.js';
 import { CONTENT_SITE_STATUS, CONTENT_STATUS } from './state-machines.js';
 import { WriterResource, type Skipped } from './writer-resource.js';
-import { maintainingMappedPages } from './writer-soft-delete.js';
-import { CONTENT_SHAPE, type Place, WriterRefs } from './writer-scope.js';
+import { maintainingMappedPages } from './mapped-pages.js';
+import { type Place, WriterRefs } from './writer-scope.js';
 
 export interface FeaturedImage {
   id: number;
@@ -101,8 +102,6 @@ const CONTENT_COMPUTED = {
 } satisfies PageComputed;
 
 const CONTENT_EXTRA = computedSql(CONTENT_COMPUTED);
-const CONTENT_EXTRA_SQL = `SELECT c.id, ${CONTENT_EXTRA} FROM igny8_content c WHERE c.id = ANY($1::bigint[])`;
-
 /** A content row with its computed fields as selected (the featured image without its URL yet). */
 type ContentRow = Content & {
   cluster_name: string | null;
@@ -174,13 +173,11 @@ export class ContentService extends WriterResource<Content, ContentView> {
       entity: Content,
       table: 'igny8_content',
       alias: 'c',
-      shape: CONTENT_SHAPE,
       list: CONTENT_LIST,
       present: (rows) => this.presentRows(rows),
       listColumns: CONTENT_FIELDS,
       listComputed: CONTENT_COMPUTED,
       presentPage: (rows) => this.withImageUrls(rows as ContentRow[]),
-      parents: WRITER_PARENTS.igny8_content,
       uniques: {
         igny8_content_task_uniq: { field: 'task_id', message: 'Content already exists for this task.' },
         igny8_content_site_external_uniq: {
@@ -241,7 +238,7 @@ export class ContentService extends WriterResource<Content, ContentView> {
     const row = await this.find(id, { trash: true });
     await this.transaction((manager) =>
       maintainingMappedPages(manager, { clusterIds: [row.cluster_id] }, () =>
-        this.deps.softDeletes.restore(manager, this.definition.table, id, this.definition.parents ?? []),
+        this.deps.softDeletes.restore(manager, Content, id),
       ),
     );
     return this.get(id);
@@ -307,28 +304,27 @@ export class ContentService extends WriterResource<Content, ContentView> {
    * in the trash are kept (they come back with the term), new links are added — two statements.
    */
   private async setTerms(manager: EntityManager, contentId: number, termIds: number[]): Promise<void> {
-    await manager.query(
-      `DELETE FROM igny8_content_taxonomy_relations r
-        WHERE r.content_id = $1 AND r.taxonomy_id <> ALL($2::bigint[])
-          AND r.taxonomy_id IN (SELECT id FROM igny8_content_taxonomy_terms WHERE deleted_at IS NULL)`,
-      [contentId, termIds],
-    );
+    const sql = tenantSql(manager);
+    const r = sql.table(ContentTaxonomyRelation, 'r');
+    const term = sql.table(ContentTaxonomy, 'term');
+    await sql.query`
+      DELETE FROM ${r}
+       WHERE ${r.scope} AND r.content_id = ${contentId} AND r.taxonomy_id <> ALL(${termIds}::bigint[])
+         AND r.taxonomy_id IN (SELECT term.id FROM ${term} WHERE ${term.scope} AND term.deleted_at IS NULL)`;
     if (termIds.length === 0) return;
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(ContentTaxonomyRelation)
-      .values(termIds.map((taxonomy_id) => ({ content_id: contentId, taxonomy_id })))
-      .orIgnore()
-      .execute();
+    await sql.query`
+      INSERT INTO ${sql.insertInto(ContentTaxonomyRelation)} (content_id, taxonomy_id)
+      SELECT ${contentId}::bigint, unnest(${termIds}::bigint[]) ON CONFLICT DO NOTHING`;
   }
 
   /** The computed fields of content rows: one query whatever their number. */
   private async presentRows(rows: Content[]): Promise<ContentView[]> {
     if (rows.length === 0) return [];
-    const extra = await this.deps.dataSource.manager.query<
-      ({ id: number } & Omit<ContentRow, keyof Content>)[]
-    >(CONTENT_EXTRA_SQL, [rows.map((row) => row.id)]);
+    const sql = tenantSql(this.deps.dataSource.manager);
+    const c = sql.table(Content, 'c');
+    const extra = await sql.query<({ id: number } & Omit<ContentRow, keyof Content>)[]>`
+      SELECT c.id, ${sql.constant(CONTENT_EXTRA)} FROM ${c}
+       WHERE ${c.scope} AND c.id = ANY(${rows.map((row) => row.id)}::bigint[])`;
     const byId = new Map(extra.map(({ id, ...fields }) => [Number(id), fields]));
     return this.withImageUrls(
       rows.map((row) =>

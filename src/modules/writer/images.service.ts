@@ -5,13 +5,12 @@ import { Paginated } from '../../common/http/responses.js';
 import { defineList, filter, InvalidFilterValue, type RawQuery } from '../../common/list/index.js';
 import { ResourceDeps } from '../../common/tenancy/scoped-resource.js';
 import type { CreateImageDto, ImageBulkUpdateDto, UpdateImageDto } from './dto/image.dto.js';
-import { WRITER_PARENTS } from './entities/cascades.js';
 import type { ContentStatus } from './entities/content.entity.js';
 import { IMAGE_STATUSES, IMAGE_TYPES, Image, type ImageStatus } from './entities/image.entity.js';
 import { MediaService } from '../../common/media/media.service.js';
 import { IMAGE_STATUS } from './state-machines.js';
 import { WriterResource } from './writer-resource.js';
-import { IMAGE_SHAPE, labelsOf, WriterRefs } from './writer-scope.js';
+import { labelsOf, WriterRefs } from './writer-scope.js';
 
 /**
  * Image (docs/api-conventions.md#object-representations): every column plus `content_title`; `image_url` is
@@ -101,10 +100,8 @@ export class ImagesService extends WriterResource<Image, ImageView> {
       entity: Image,
       table: 'igny8_images',
       alias: 'i',
-      shape: IMAGE_SHAPE,
       list: IMAGES_LIST,
       present: (rows) => this.presentRows(rows),
-      parents: WRITER_PARENTS.igny8_images,
       uniques: {
         igny8_images_content_type_position_uniq: {
           field: 'non_field_errors',

@@ -3,14 +3,13 @@ import { defineList, filter } from '../../common/list/index.js';
 import { ResourceDeps } from '../../common/tenancy/scoped-resource.js';
 import { Cluster } from '../planner/entities/cluster.entity.js';
 import { Sector } from '../auth/entities/sector.entity.js';
-import { WRITER_PARENTS } from './entities/cascades.js';
 import { CONTENT_STRUCTURES, CONTENT_TYPES } from './entities/content-kinds.js';
 import { TASK_STATUSES, Task } from './entities/task.entity.js';
 import type { CreateTaskDto, UpdateTaskDto } from './dto/task.dto.js';
 import { requireForPut } from './dto/rules.js';
 import { TASK_STATUS } from './state-machines.js';
 import { WriterResource, type Skipped } from './writer-resource.js';
-import { labelsOf, type Place, TASK_SHAPE, WriterRefs } from './writer-scope.js';
+import { labelsOf, type Place, WriterRefs } from './writer-scope.js';
 
 /**
  * Task (docs/api-conventions.md#object-representations): every column plus `cluster_name`, `idea_title`,
@@ -76,10 +75,8 @@ export class TasksService extends WriterResource<Task, TaskView> {
       entity: Task,
       table: 'igny8_tasks',
       alias: 't',
-      shape: TASK_SHAPE,
       list: TASKS_LIST,
       present: (rows) => this.presentRows(rows),
-      parents: WRITER_PARENTS.igny8_tasks,
     });
   }
 

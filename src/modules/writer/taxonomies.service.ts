@@ -4,11 +4,10 @@ import { defineList, filter } from '../../common/list/index.js';
 import { ResourceDeps } from '../../common/tenancy/scoped-resource.js';
 import type { CreateTaxonomyDto, UpdateTaxonomyDto } from './dto/taxonomy.dto.js';
 import { requireForPut } from './dto/rules.js';
-import { WRITER_PARENTS } from './entities/cascades.js';
 import { SYNC_STATUSES } from './entities/content-kinds.js';
 import { ContentTaxonomy, TAXONOMY_TYPES } from './entities/content-taxonomy.entity.js';
 import { WriterResource } from './writer-resource.js';
-import { TAXONOMY_SHAPE, WriterRefs } from './writer-scope.js';
+import { WriterRefs } from './writer-scope.js';
 
 export const TAXONOMIES_LIST = defineList({
   filters: {
@@ -53,10 +52,8 @@ export class TaxonomiesService extends WriterResource<ContentTaxonomy, ContentTa
       entity: ContentTaxonomy,
       table: 'igny8_content_taxonomy_terms',
       alias: 'tt',
-      shape: TAXONOMY_SHAPE,
       list: TAXONOMIES_LIST,
       present: (rows) => rows,
-      parents: WRITER_PARENTS.igny8_content_taxonomy_terms,
       uniques: {
         igny8_content_taxonomy_terms_site_slug_type_uniq: { field: 'slug', message: SLUG_TAKEN },
         igny8_content_taxonomy_terms_site_external_uniq: {

@@ -1,7 +1,6 @@
 import type { EntityManager, ObjectLiteral } from 'typeorm';
 import { ScopedResource } from '../../common/tenancy/scoped-resource.js';
-import type { WRITER_TABLES } from './entities/cascades.js';
-import { softDeleteWriterRows } from './writer-soft-delete.js';
+import { tenantSql } from '../../common/tenancy/tenant-sql.js';
 
 /** A skipped row of a `bulk_update`. */
 export interface Skipped {
@@ -9,17 +8,8 @@ export interface Skipped {
   reason: string;
 }
 
-/** The shared base of the writer resources: ScopedResource with set-based soft deletes (bulk_delete of 500 ids). */
+/** The shared base of the writer resources: ScopedResource with set-based status changes. */
 export class WriterResource<T extends ObjectLiteral, V> extends ScopedResource<T, V> {
-  protected override softDeleteRows(manager: EntityManager, ids: number[]): Promise<number> {
-    return softDeleteWriterRows(
-      manager,
-      this.definition.table as (typeof WRITER_TABLES)[number],
-      ids,
-      this.deps.context.principal?.userId ?? null,
-    );
-  }
-
   /**
    * Sets `status` on the visible rows whose current status is one of `fromStates`, in one UPDATE
    * (race-free: the condition is part of the statement); the other visible rows are skipped with
@@ -35,12 +25,13 @@ export class WriterResource<T extends ObjectLiteral, V> extends ScopedResource<T
     const updated = new Set<number>();
     if (visible.length > 0 && fromStates.length > 0) {
       await this.transaction(async (manager) => {
-        const [rows] = await manager.query<[{ id: number }[], number]>(
-          `UPDATE "${this.definition.table}" SET status = $2, updated_at = now()
-            WHERE id = ANY($1::bigint[]) AND deleted_at IS NULL AND status = ANY($3::varchar[])
-            RETURNING id`,
-          [visible, status, fromStates],
-        );
+        const sql = tenantSql(manager);
+        const t = sql.table(this.definition.entity, 't');
+        const [rows] = await sql.query<[{ id: number }[], number]>`
+          UPDATE ${t} SET status = ${status}, updated_at = now()
+           WHERE ${t.scope} AND t.id = ANY(${visible}::bigint[]) AND t.deleted_at IS NULL
+             AND t.status = ANY(${fromStates}::varchar[])
+          RETURNING t.id`;
         for (const row of rows) updated.add(Number(row.id));
         if (updated.size > 0) await afterUpdate?.(manager, [...updated]);
       });

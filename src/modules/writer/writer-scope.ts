@@ -11,22 +11,22 @@ import { Sector } from '../auth/entities/sector.entity.js';
 import { Site } from '../auth/entities/site.entity.js';
 import { Cluster } from '../planner/entities/cluster.entity.js';
 import { ContentIdea } from '../planner/entities/content-idea.entity.js';
-import { SECTOR_SHAPE, SITE_SHAPE } from '../sites/site-scope.js';
 import { ContentTaxonomy } from './entities/content-taxonomy.entity.js';
 import { Content } from './entities/content.entity.js';
 import { Image } from './entities/image.entity.js';
 import { Task } from './entities/task.entity.js';
 
-/** Tenancy columns of a site-scoped, soft-deletable table under `alias`. */
+/**
+ * Tenancy columns of a site-scoped, soft-deletable table under `alias`.
+ * pending: only the AI module still names shapes; ScopedRepositories derive them from the entity.
+ */
 export function siteSectorShape(alias: string): TenantShape {
   return { account: `${alias}.account_id`, site: `${alias}.site_id`, deletedAt: `${alias}.deleted_at` };
 }
 
-/* Query aliases of the writer tables (and of the planner tables the writer references). */
 export const TASK_SHAPE = siteSectorShape('t');
 export const CONTENT_SHAPE = siteSectorShape('c');
 export const IMAGE_SHAPE = siteSectorShape('i');
-export const TAXONOMY_SHAPE = siteSectorShape('tt');
 
 /** Where a site-scoped row lives: its site and sector, fixed at creation. */
 export interface Place {
@@ -51,14 +51,14 @@ export class WriterRefs {
   readonly images: ScopedRepository<Image>;
 
   constructor(repos: ScopedRepositories) {
-    this.sites = repos.for(Site, 's', SITE_SHAPE);
-    this.sectors = repos.for(Sector, 'x', SECTOR_SHAPE);
-    this.clusters = repos.for(Cluster, 'cl', siteSectorShape('cl'));
-    this.ideas = repos.for(ContentIdea, 'ci', siteSectorShape('ci'));
-    this.tasks = repos.for(Task, 't', TASK_SHAPE);
-    this.content = repos.for(Content, 'c', CONTENT_SHAPE);
-    this.terms = repos.for(ContentTaxonomy, 'tt', TAXONOMY_SHAPE);
-    this.images = repos.for(Image, 'i', IMAGE_SHAPE);
+    this.sites = repos.for(Site, 's');
+    this.sectors = repos.for(Sector, 'x');
+    this.clusters = repos.for(Cluster, 'cl');
+    this.ideas = repos.for(ContentIdea, 'ci');
+    this.tasks = repos.for(Task, 't');
+    this.content = repos.for(Content, 'c');
+    this.terms = repos.for(ContentTaxonomy, 'tt');
+    this.images = repos.for(Image, 'i');
   }
 
   /**

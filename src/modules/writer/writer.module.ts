@@ -1,7 +1,5 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
-import { SoftDeleteService } from '../../common/tenancy/soft-delete.service.js';
+import { Module } from '@nestjs/common';
 import { ContentService } from './content.service.js';
-import { WRITER_CASCADES } from './entities/cascades.js';
 import { ImagesService } from './images.service.js';
 import { TasksService } from './tasks.service.js';
 import { TaxonomiesService } from './taxonomies.service.js';
@@ -33,13 +31,4 @@ import { WriterRefs } from './writer-scope.js';
   providers: [WriterRefs, TasksService, ContentService, ImagesService, TaxonomiesService],
   exports: [TasksService, ContentService, ImagesService, TaxonomiesService],
 })
-export class WriterModule implements OnModuleInit {
-  constructor(private readonly softDeletes: SoftDeleteService) {}
-
-  /** Site/sector → writer rows and content → images (docs/domain-model.md#soft-delete-and-cascades). */
-  onModuleInit(): void {
-    for (const { parent, table, column } of WRITER_CASCADES) {
-      this.softDeletes.registerCascade(parent, { table, column });
-    }
-  }
-}
+export class WriterModule {}

@@ -6,7 +6,7 @@ import { wordCount } from '../../writer/content-text.js';
 import { ContentTaxonomyRelation } from '../../writer/entities/content-taxonomy-relation.entity.js';
 import { Content } from '../../writer/entities/content.entity.js';
 import { Task } from '../../writer/entities/task.entity.js';
-import { maintainingMappedPages } from '../../writer/writer-soft-delete.js';
+import { maintainingMappedPages } from '../../writer/mapped-pages.js';
 import { siteSectorShape, TASK_SHAPE } from '../../writer/writer-scope.js';
 import type { AiTaskLog } from '../entities/ai-task-log.entity.js';
 import {

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ScopedRepositories, type ScopedRepository } from '../../../common/tenancy/scoped-repository.js';
+import { SoftDeleteService } from '../../../common/tenancy/soft-delete.service.js';
 import { htmlText } from '../../writer/content-text.js';
 import { Content } from '../../writer/entities/content.entity.js';
 import { Image } from '../../writer/entities/image.entity.js';
-import { softDeleteWriterRows } from '../../writer/writer-soft-delete.js';
 import { CONTENT_SHAPE } from '../../writer/writer-scope.js';
 import {
   type ActionInput,
@@ -57,6 +57,7 @@ export class GenerateImagePromptsFunction implements AiFunction<ContentItem, Par
   constructor(
     repos: ScopedRepositories,
     private readonly kit: AiFunctionKit,
+    private readonly softDeletes: SoftDeleteService,
   ) {
     this.content = repos.for(Content, 'c', CONTENT_SHAPE);
   }
@@ -138,9 +139,9 @@ export class GenerateImagePromptsFunction implements AiFunction<ContentItem, Par
       `SELECT id FROM igny8_images WHERE content_id = $1 AND deleted_at IS NULL AND status IN ('pending', 'failed')`,
       [item.id],
     );
-    await softDeleteWriterRows(
+    await this.softDeletes.softDelete(
       manager,
-      'igny8_images',
+      Image,
       replaced.map((row) => Number(row.id)),
       run.log.user_id,
     );

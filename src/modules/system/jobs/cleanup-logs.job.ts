@@ -21,12 +21,12 @@ export class CleanupLogsJob {
     { signal }: JobRunContext,
   ): Promise<{ idempotency_keys: number; ai_task_logs: number }> {
     signal.throwIfAborted();
-    const keys = await this.dataSource
-      .getRepository(IdempotencyKey)
-      .delete({ expires_at: LessThanOrEqual(new Date()) });
+    const keys = await this.dataSource.manager.delete(IdempotencyKey, {
+      expires_at: LessThanOrEqual(new Date()),
+    });
     signal.throwIfAborted();
     const cutoff = new Date(Date.now() - TASK_LOG_RETENTION_DAYS * 24 * 3_600_000);
-    const tasks = await this.dataSource.getRepository(AiTaskLog).delete({ created_at: LessThan(cutoff) });
+    const tasks = await this.dataSource.manager.delete(AiTaskLog, { created_at: LessThan(cutoff) });
     const deleted = { idempotency_keys: keys.affected ?? 0, ai_task_logs: tasks.affected ?? 0 };
     this.logger.log(deleted, 'Expired rows deleted');
     return deleted;

@@ -6,6 +6,7 @@ import { JobDriver } from '../../../common/jobs/job-driver.js';
 import { JobHandler, type JobRunContext } from '../../../common/jobs/job-handler.decorator.js';
 import { AiEngine } from '../../ai/engine/ai-engine.js';
 import { AiTaskLog } from '../../ai/entities/ai-task-log.entity.js';
+import { tenantQuery } from '../../../common/tenancy/tenant-sql.js';
 
 /** Tasks looked at per run, oldest first; the next run takes the rest. */
 const BATCH = 200;
@@ -30,10 +31,8 @@ export class ReconcileTasksJob {
   @JobHandler('reconcile_tasks')
   async run(_payload: Record<string, never>, { signal }: JobRunContext): Promise<{ failed: number }> {
     const limitMs = this.limits.ai.hardLimitMs ?? this.limits.ai.softLimitMs ?? 0;
-    const stale = await this.dataSource
-      .getRepository(AiTaskLog)
-      .createQueryBuilder('t')
-      .where("t.status IN ('queued', 'running')")
+    const stale = await tenantQuery(this.dataSource.manager, AiTaskLog, 't')
+      .andWhere("t.status IN ('queued', 'running')")
       .andWhere('COALESCE(t.started_at, t.created_at) < :cutoff', { cutoff: new Date(Date.now() - limitMs) })
       .orderBy('t.created_at', 'ASC')
       .limit(BATCH)
