@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A real WordPress on loopback for tests and by hand, from Debian's packages (no Docker): MariaDB on a
 // throwaway data directory (unix socket only), WordPress served by `php -S` through router.php, installed
-// with php-cli, an admin with an Application Password. docs/testing-wordpress.md explains it.
+// with php-cli, an admin with an Application Password. docs/wordpress-test-harness.md explains it.
 //
 //   node scripts/wordpress/harness.mjs install            apt-get the packages when missing; print versions
 //   node scripts/wordpress/harness.mjs start              start a site, print its facts (JSON), leave it running

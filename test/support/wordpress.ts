@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT } from './process.js';
 
-/** The harness (docs/testing-wordpress.md): Debian's WordPress, PHP and MariaDB on loopback. */
+/** The harness (docs/wordpress-test-harness.md): Debian's WordPress, PHP and MariaDB on loopback. */
 const HARNESS = join(ROOT, 'scripts', 'wordpress', 'harness.mjs');
 /** For the `beforeAll` that starts the site: a first run may apt-get the packages (about a minute and more). */
 export const WORDPRESS_START_TIMEOUT_MS = 600_000;

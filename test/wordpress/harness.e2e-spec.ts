@@ -10,7 +10,7 @@ import {
   wordpressUnavailableReason,
 } from '../support/wordpress.js';
 
-// The WordPress the publishing code will be tested against (docs/testing-wordpress.md): these tests prove
+// The WordPress the publishing code will be tested against (docs/wordpress-test-harness.md): these tests prove
 // the harness gives a real site with what publishing needs. A machine that cannot run it skips them, loudly;
 // CI must run them, so there they fail instead.
 const unavailable = wordpressUnavailableReason();
