@@ -7,8 +7,8 @@ import { ApiError } from '../../src/common/http/error-codes.js';
 import { ScopedRepositories } from '../../src/common/tenancy/scoped-repository.js';
 import { SoftDeleteService } from '../../src/common/tenancy/soft-delete.service.js';
 import { TenantViolationError } from '../../src/common/tenancy/tenant.subscriber.js';
-import { Sector } from '../../src/modules/auth/entities/sector.entity.js';
-import { Site } from '../../src/modules/auth/entities/site.entity.js';
+import { Sector } from '../../src/modules/identity/entities/sector.entity.js';
+import { Site } from '../../src/modules/identity/entities/site.entity.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { seedTenant, type SeededTenant } from '../support/tenants.js';
 

@@ -2,8 +2,8 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, ValidateBy } from 'class-validator';
 import { OptionalBoolean, OptionalChoice, OptionalText, RequiredText } from '../auth/dto/validators.js';
-import { ACCOUNT_STATUSES, type AccountStatus } from '../auth/entities/account.entity.js';
-import { Pk } from '../sites/dto/fields.js';
+import { ACCOUNT_STATUSES, type AccountStatus } from '../identity/entities/account.entity.js';
+import { Pk } from '../../common/http/fields.js';
 
 let knownZones: Set<string> | undefined;
 

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { SitesModule } from '../sites/sites.module.js';
 import {
   IndustriesController,
   KeywordLibraryController,
@@ -11,7 +10,6 @@ import { KeywordLibraryService } from './keyword-library.service.js';
 
 /** Global reference data (api.md 9.2): public plans and industries, and the keyword library. */
 @Module({
-  imports: [SitesModule],
   controllers: [PlansController, IndustriesController, KeywordLibraryController, SeedKeywordsController],
   providers: [CatalogueService, KeywordLibraryService],
   exports: [CatalogueService, KeywordLibraryService],

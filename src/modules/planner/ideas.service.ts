@@ -4,7 +4,7 @@ import { ApiError } from '../../common/http/error-codes.js';
 import { defineList, filter } from '../../common/list/index.js';
 import { ResourceDeps } from '../../common/tenancy/scoped-resource.js';
 import { REQUIRED } from '../../common/http/field-rule.js';
-import { CONTENT_STRUCTURES, CONTENT_TYPES } from '../writer/entities/content-kinds.js';
+import { CONTENT_STRUCTURES, CONTENT_TYPES } from './entities/content-kinds.js';
 import type { CreateIdeaDto, IdeaBulkUpdateDto, UpdateIdeaDto } from './dto/ideas.dto.js';
 import { PLANNER_PARENTS } from './entities/cascades.js';
 import { ContentIdea, IDEA_STATUSES } from './entities/content-idea.entity.js';

@@ -8,7 +8,7 @@ import {
   type EffectiveAiSettingsView,
   presentEffective,
 } from '../ai/config/presenters.js';
-import { Account } from '../auth/entities/account.entity.js';
+import { Account } from '../identity/entities/account.entity.js';
 import {
   type AutomationConfigChanges,
   AutomationConfigService,

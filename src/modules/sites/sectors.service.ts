@@ -4,12 +4,9 @@ import { ApiError } from '../../common/http/error-codes.js';
 import { defineList, filter } from '../../common/list/index.js';
 import { invalidReference } from '../../common/tenancy/scoped-repository.js';
 import { ResourceDeps, ScopedResource } from '../../common/tenancy/scoped-resource.js';
-import { applyTenantScope } from '../../common/tenancy/tenant-scope.js';
-import { IndustrySector } from '../auth/entities/industry-sector.entity.js';
-import { Sector } from '../auth/entities/sector.entity.js';
-import { Site } from '../auth/entities/site.entity.js';
-import { Keyword } from '../planner/entities/keyword.entity.js';
-import { KEYWORD_SHAPE } from '../planner/planner-resource.js';
+import { IndustrySector } from '../catalogue/entities/industry-sector.entity.js';
+import { Sector } from '../identity/entities/sector.entity.js';
+import { Site } from '../identity/entities/site.entity.js';
 import type { CreateSectorDto, UpdateSectorDto } from './dto/sector.dto.js';
 import type { SelectSectorsDto } from './dto/site.dto.js';
 import { presentSector, type SectorView, type SiteView } from './presenters.js';
@@ -23,6 +20,7 @@ import {
   sectorLimitReached,
   sectorsIn,
 } from './site-scope.js';
+import { SectorKeywordCounts } from './sector-keyword-counts.js';
 import { SitesService } from './sites.service.js';
 
 export const SECTORS_LIST = defineList({
@@ -45,6 +43,7 @@ export class SectorsService extends ScopedResource<Sector, SectorView> {
   constructor(
     deps: ResourceDeps,
     private readonly sites: SitesService,
+    private readonly keywordCounts: SectorKeywordCounts,
   ) {
     super(deps, {
       entity: Sector,
@@ -202,24 +201,14 @@ export class SectorsService extends ScopedResource<Sector, SectorView> {
   /** `industry_sector_name` and `keywords_count` for a page, in two lookups. */
   private async presentRows(rows: Sector[]): Promise<SectorView[]> {
     if (rows.length === 0) return [];
-    const { dataSource, context } = this.deps;
+    const { dataSource } = this.deps;
     const templateIds = [...new Set(rows.map((row) => row.industry_sector_id))];
     const templates = await dataSource.manager.find(IndustrySector, {
       where: { id: In(templateIds) },
       select: { id: true, name: true },
     });
-    const counts = await applyTenantScope(
-      dataSource.getRepository(Keyword).createQueryBuilder('k'),
-      context,
-      KEYWORD_SHAPE,
-    )
-      .select('k.sector_id', 'sector_id')
-      .addSelect('COUNT(*)', 'count')
-      .andWhere('k.sector_id IN (:...count_sector_ids)', { count_sector_ids: rows.map((row) => row.id) })
-      .groupBy('k.sector_id')
-      .getRawMany<{ sector_id: number; count: string | number }>();
+    const keywords = await this.keywordCounts.count(rows.map((row) => row.id));
     const names = new Map(templates.map((template) => [Number(template.id), template.name]));
-    const keywords = new Map(counts.map((row) => [Number(row.sector_id), Number(row.count)]));
     return rows.map((row) =>
       presentSector(
         row,

@@ -3,9 +3,9 @@ import type { TenantContext } from '../../common/context/tenant-context.service.
 import { ApiError } from '../../common/http/error-codes.js';
 import { invalidReference } from '../../common/tenancy/scoped-repository.js';
 import { applyTenantScope, type ScopeOptions, type TenantShape } from '../../common/tenancy/tenant-scope.js';
-import { Industry } from '../auth/entities/industry.entity.js';
-import { Sector } from '../auth/entities/sector.entity.js';
-import { Site } from '../auth/entities/site.entity.js';
+import { Industry } from '../catalogue/entities/industry.entity.js';
+import { Sector } from '../identity/entities/sector.entity.js';
+import { Site } from '../identity/entities/site.entity.js';
 
 export const SITE_SHAPE: TenantShape = { account: 's.account_id', site: 's.id', deletedAt: 's.deleted_at' };
 export const SECTOR_SHAPE: TenantShape = {

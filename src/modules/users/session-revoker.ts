@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SessionStore } from '../../common/auth/session-store.js';
-import type { RefreshTokenRevokedReason } from '../auth/entities/refresh-token.entity.js';
+import type { RefreshTokenRevokedReason } from '../identity/entities/refresh-token.entity.js';
 import { REVOKE_ACCESS_TOKENS } from '../auth/refresh-tokens.service.js';
 
 /**

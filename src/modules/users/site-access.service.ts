@@ -5,9 +5,9 @@ import { defineList, filter } from '../../common/list/index.js';
 import { ScopedRepositories, type ScopedRepository } from '../../common/tenancy/scoped-repository.js';
 import { ResourceDeps, ScopedResource } from '../../common/tenancy/scoped-resource.js';
 import { EDITOR_OR_VIEWER, type ScopeOptions } from '../../common/tenancy/tenant-scope.js';
-import { SiteUserAccess } from '../auth/entities/site-user-access.entity.js';
-import { Site } from '../auth/entities/site.entity.js';
-import { User } from '../auth/entities/user.entity.js';
+import { SiteUserAccess } from '../identity/entities/site-user-access.entity.js';
+import { Site } from '../identity/entities/site.entity.js';
+import { User } from '../identity/entities/user.entity.js';
 import type { CreateSiteAccessDto } from './users.dto.js';
 
 export interface SiteAccessView {

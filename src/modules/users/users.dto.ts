@@ -3,8 +3,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, ValidateBy } from 'class-validator';
 import { UpdateMeDto } from '../auth/dto/auth-requests.dto.js';
 import { OptionalBoolean, OptionalChoice, OptionalText, RequiredText } from '../auth/dto/validators.js';
-import { USER_ROLES } from '../auth/entities/user.entity.js';
-import { Choice, Pk } from '../sites/dto/fields.js';
+import { USER_ROLES } from '../identity/entities/user.entity.js';
+import { Choice, Pk } from '../../common/http/fields.js';
 
 /** The roles `auth/users/` and `account/team/` can give a new user (api.md 9.2.2). */
 export const CREATABLE_ROLES = ['admin', 'editor', 'viewer'] as const;

@@ -9,14 +9,14 @@ import {
   timeRangeFilters,
 } from '../../common/list/index.js';
 import { ResourceDeps } from '../../common/tenancy/scoped-resource.js';
-import { Sector } from '../auth/entities/sector.entity.js';
+import { Sector } from '../identity/entities/sector.entity.js';
 import { Cluster } from '../planner/entities/cluster.entity.js';
 import { ROW_FIELDS } from '../planner/presenters.js';
 import { type ContentValidation, validateContent, wordCount } from './content-text.js';
 import type { CreateContentDto, UpdateContentDto } from './dto/content.dto.js';
 import { requireForPut } from './dto/rules.js';
 import { WRITER_PARENTS } from './entities/cascades.js';
-import { CONTENT_STRUCTURES, CONTENT_TYPES, SYNC_STATUSES } from './entities/content-kinds.js';
+import { CONTENT_STRUCTURES, CONTENT_TYPES, SYNC_STATUSES } from '../planner/entities/content-kinds.js';
 import { ContentTaxonomyRelation } from './entities/content-taxonomy-relation.entity.js';
 import {
   CONTENT_SITE_STATUSES,

@@ -5,7 +5,7 @@ import { ResourceDeps } from '../../common/tenancy/scoped-resource.js';
 import type { CreateTaxonomyDto, UpdateTaxonomyDto } from './dto/taxonomy.dto.js';
 import { requireForPut } from './dto/rules.js';
 import { WRITER_PARENTS } from './entities/cascades.js';
-import { SYNC_STATUSES } from './entities/content-kinds.js';
+import { SYNC_STATUSES } from '../planner/entities/content-kinds.js';
 import { ContentTaxonomy, TAXONOMY_TYPES } from './entities/content-taxonomy.entity.js';
 import { WriterResource } from './writer-resource.js';
 import { TAXONOMY_SHAPE, WriterRefs } from './writer-scope.js';

@@ -1,5 +1,5 @@
 import { cell, INT32_MAX } from '../../../common/csv/rows.js';
-import { KEYWORD_INTENTS, type KeywordIntent } from '../../auth/entities/seed-keyword.entity.js';
+import { KEYWORD_INTENTS, type KeywordIntent } from '../../catalogue/entities/seed-keyword.entity.js';
 import { normalizeKeyword } from '../../catalogue/keyword-library.service.js';
 import { alignByOrdinal, column, columnArrays, type CsvImporter, upsertRows } from '../csv-import.engine.js';
 

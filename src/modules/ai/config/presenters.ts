@@ -1,7 +1,7 @@
 import type { AiModel } from '../entities/ai-model.entity.js';
 import type { AiPrompt } from '../entities/ai-prompt.entity.js';
 import type { AiSettings, SettingsQualityTier } from '../entities/ai-settings.entity.js';
-import type { EffectiveAiSettings } from './ai-settings.service.js';
+import type { EffectiveAiSettings } from '../entities/ai-settings.entity.js';
 
 /* API objects (api.md 8): every column under its name, from explicit lists (relations never leak). */
 

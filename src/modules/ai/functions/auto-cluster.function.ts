@@ -6,7 +6,7 @@ import {
   ScopedRepositories,
   type ScopedRepository,
 } from '../../../common/tenancy/scoped-repository.js';
-import { Sector } from '../../auth/entities/sector.entity.js';
+import { Sector } from '../../identity/entities/sector.entity.js';
 import { lockClusters, refreshClusters } from '../../planner/cluster-aggregates.js';
 import { Cluster } from '../../planner/entities/cluster.entity.js';
 import { Keyword } from '../../planner/entities/keyword.entity.js';

@@ -8,7 +8,7 @@ import {
   CONTENT_TYPES,
   type ContentStructure,
   type ContentType,
-} from '../../writer/entities/content-kinds.js';
+} from '../../planner/entities/content-kinds.js';
 import { siteSectorShape } from '../../writer/writer-scope.js';
 import {
   type ActionInput,

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Bool, Choice, Int } from '../../sites/dto/fields.js';
+import { Bool, Choice, Int } from '../../../common/http/fields.js';
 import { AUTOMATION_RANGES } from '../entities/automation-config.entity.js';
 import { AUTOMATION_FREQUENCIES, type AutomationFrequency } from '../next-run.js';
 import { ClockTime, Timestamp } from './time-fields.js';

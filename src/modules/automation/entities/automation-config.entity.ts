@@ -10,7 +10,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { inList, TenantEntity } from '../../../database/base-entities.js';
-import type { Site } from '../../auth/entities/site.entity.js';
+import type { Site } from '../../identity/entities/site.entity.js';
 import { AUTOMATION_FREQUENCIES, type AutomationFrequency } from '../next-run.js';
 
 /** The ranges of the numeric settings (domain.md §4.1): batch sizes per stage, delays in seconds. */

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { KEYWORD_INTENTS, type KeywordIntent } from '../../auth/entities/seed-keyword.entity.js';
-import { Bool, Choice, Int, Pk, Text } from '../../sites/dto/fields.js';
+import { KEYWORD_INTENTS, type KeywordIntent } from '../entities/seed-keyword.entity.js';
+import { Bool, Choice, Int, Pk, Text } from '../../../common/http/fields.js';
 
 /* Schemas of the public catalogue (industries) and the keyword library (api.md 9.2). */
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Bool, Choice, Pk, Text } from '../../sites/dto/fields.js';
+import { Bool, Choice, Pk, Text } from '../../../common/http/fields.js';
 import { CLUSTER_STATUSES, type ClusterStatus } from '../entities/cluster.entity.js';
 import { BulkIdsDto, SiteSectorRowDto } from './common.dto.js';
 

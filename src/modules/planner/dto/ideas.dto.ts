@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CONTENT_STRUCTURES, CONTENT_TYPES } from '../../writer/entities/content-kinds.js';
-import type { ContentStructure, ContentType } from '../../writer/entities/content-kinds.js';
-import { Bool, Choice, Int, Pk, Text } from '../../sites/dto/fields.js';
+import { CONTENT_STRUCTURES, CONTENT_TYPES } from '../entities/content-kinds.js';
+import type { ContentStructure, ContentType } from '../entities/content-kinds.js';
+import { Bool, Choice, Int, Pk, Text } from '../../../common/http/fields.js';
 import { IDEA_STATUSES, type IdeaOutlineSection, type IdeaStatus } from '../entities/content-idea.entity.js';
 import { BulkIdsDto, IdList, Outline, SiteSectorRowDto } from './common.dto.js';
 

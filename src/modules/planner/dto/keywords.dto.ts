@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { INT32_MAX } from '../../../common/csv/rows.js';
-import { KEYWORD_INTENTS } from '../../auth/entities/seed-keyword.entity.js';
-import { Bool, Choice, Int, Pk } from '../../sites/dto/fields.js';
+import { KEYWORD_INTENTS } from '../../catalogue/entities/seed-keyword.entity.js';
+import { Bool, Choice, Int, Pk } from '../../../common/http/fields.js';
 import { KEYWORD_STATUSES, type KeywordStatus } from '../entities/keyword.entity.js';
 import { BulkIdsDto, IdList, JsonList, SiteSectorRowDto } from './common.dto.js';
 

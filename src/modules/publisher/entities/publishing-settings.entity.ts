@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { inList, TenantEntity } from '../../../database/base-entities.js';
-import type { Site } from '../../auth/entities/site.entity.js';
+import type { Site } from '../../identity/entities/site.entity.js';
 
 export const PUBLISH_DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type PublishDay = (typeof PUBLISH_DAYS)[number];

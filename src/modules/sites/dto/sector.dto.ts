@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Bool, Pk, Text } from './fields.js';
+import { Bool, Pk, Text } from '../../../common/http/fields.js';
 
 /* Request bodies and response schema of `auth/sectors/` (api.md 9.2). */
 

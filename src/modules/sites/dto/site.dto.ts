@@ -6,9 +6,9 @@ import {
   type PlatformType,
   SITE_TYPES,
   type SiteType,
-} from '../../auth/entities/site.entity.js';
+} from '../../identity/entities/site.entity.js';
 import { SectorDto, TenantSoftRowDto } from './sector.dto.js';
-import { Bool, Choice, HttpUrl, Pk, StringList, Text } from './fields.js';
+import { Bool, Choice, HttpUrl, Pk, StringList, Text } from '../../../common/http/fields.js';
 
 /* Request bodies and response schemas of `auth/sites/` (api.md 9.2, 9.2.3). */
 

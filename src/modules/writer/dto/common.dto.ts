@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Choice, Pk } from '../../sites/dto/fields.js';
+import { Choice, Pk } from '../../../common/http/fields.js';
 import {
   CONTENT_STRUCTURES,
   CONTENT_TYPES,
   type ContentStructure,
   type ContentType,
-} from '../entities/content-kinds.js';
+} from '../../planner/entities/content-kinds.js';
 
 /** `site_id*` and `sector_id*` of a new task or content (create-only, api.md 8). */
 export class PlaceDto {

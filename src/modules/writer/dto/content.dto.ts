@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IdsDto } from '../../../common/http/ids.dto.js';
-import { Choice, Pk, Text } from '../../sites/dto/fields.js';
+import { Choice, Pk, Text } from '../../../common/http/fields.js';
 import {
   CONTENT_STRUCTURES,
   CONTENT_TYPES,
@@ -8,7 +8,7 @@ import {
   type ContentStructure,
   type ContentType,
   type SyncStatus,
-} from '../entities/content-kinds.js';
+} from '../../planner/entities/content-kinds.js';
 import {
   CONTENT_SITE_STATUSES,
   CONTENT_SOURCES,

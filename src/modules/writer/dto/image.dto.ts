@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, Min } from 'class-validator';
-import { Choice, Int, Pk, Text } from '../../sites/dto/fields.js';
+import { Choice, Int, Pk, Text } from '../../../common/http/fields.js';
 import { CONTENT_STATUSES, type ContentStatus } from '../entities/content.entity.js';
 import {
   IMAGE_CREATABLE_TYPES,

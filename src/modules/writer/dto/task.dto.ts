@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IdsDto } from '../../../common/http/ids.dto.js';
-import { Choice, Int, Pk, Text } from '../../sites/dto/fields.js';
+import { Choice, Int, Pk, Text } from '../../../common/http/fields.js';
 import {
   CONTENT_STRUCTURES,
   CONTENT_TYPES,
   type ContentStructure,
   type ContentType,
-} from '../entities/content-kinds.js';
+} from '../../planner/entities/content-kinds.js';
 import { TASK_STATUSES, type TaskStatus } from '../entities/task.entity.js';
 import { SiteSectorRowDto } from '../../planner/dto/common.dto.js';
 import { ContentKindDto, PlaceDto } from './common.dto.js';

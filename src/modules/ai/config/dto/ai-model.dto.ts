@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { fieldRule } from '../../../../common/http/field-rule.js';
-import { Bool, Choice, Int, Text } from '../../../sites/dto/fields.js';
+import { Bool, Choice, Int, Text } from '../../../../common/http/fields.js';
 import {
   MODEL_PROVIDERS,
   MODEL_QUALITY_TIERS,

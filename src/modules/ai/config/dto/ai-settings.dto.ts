@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Choice, Int, Pk, Text } from '../../../sites/dto/fields.js';
+import { Choice, Int, Pk, Text } from '../../../../common/http/fields.js';
 import { SETTINGS_QUALITY_TIERS, type SettingsQualityTier } from '../../entities/ai-settings.entity.js';
 
 const IMAGE_STYLE_MAX_LENGTH = 50;

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Bool, Choice, Text } from '../../../sites/dto/fields.js';
+import { Bool, Choice, Text } from '../../../../common/http/fields.js';
 import { PROMPT_TYPES, type PromptType } from '../../entities/ai-prompt.entity.js';
 
 /** Longest prompt text accepted (characters). */

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { TenantSoftEntity } from '../../../database/base-entities.js';
-import type { IndustrySector } from './industry-sector.entity.js';
+import type { IndustrySector } from '../../catalogue/entities/industry-sector.entity.js';
 import type { Site } from './site.entity.js';
 
 /** Sector — `igny8_sectors`; [tenant], soft-deletable; 1 to 5 live sectors per site (domain.md §1.11). */

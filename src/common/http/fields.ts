@@ -1,4 +1,4 @@
-import { fieldRule, type Presence } from '../../../common/http/field-rule.js';
+import { fieldRule, type Presence } from './field-rule.js';
 
 export interface TextRules extends Presence {
   max?: number;

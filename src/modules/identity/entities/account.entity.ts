@@ -1,7 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
-import { inList, SoftEntity } from '../../../database/base-entities.js';
-import type { Plan } from './plan.entity.js';
-import type { User } from './user.entity.js';
+import { inList, type ReferencedRow, SoftEntity } from '../../../database/base-entities.js';
+import type { Plan } from '../../catalogue/entities/plan.entity.js';
 
 export const ACCOUNT_STATUSES = ['active', 'suspended', 'trial', 'cancelled', 'pending_payment'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
@@ -33,7 +32,7 @@ export class Account extends SoftEntity {
 
   @ManyToOne('User', { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'owner_id' })
-  owner?: Relation<User>;
+  owner?: ReferencedRow;
 
   @Index('igny8_accounts_plan_id_idx')
   @Column({ type: 'bigint' })

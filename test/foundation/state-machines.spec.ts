@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CLUSTER_STATUS, IDEA_STATUS, KEYWORD_STATUS } from '../modules/planner/state-machines.js';
+import { CLUSTER_STATUS, IDEA_STATUS, KEYWORD_STATUS } from '../../src/modules/planner/state-machines.js';
 import {
   CONTENT_SITE_STATUS,
   CONTENT_STATUS,
   IMAGE_STATUS,
   TASK_STATUS,
-} from '../modules/writer/state-machines.js';
-import { ApiError } from './http/error-codes.js';
-import { anyToAny, defineStateMachine, type StateMachine } from './state-machine.js';
+} from '../../src/modules/writer/state-machines.js';
+import { ApiError } from '../../src/common/http/error-codes.js';
+import { anyToAny, defineStateMachine, type StateMachine } from '../../src/common/state-machine.js';
 
 /** The error `fn` throws (fails the test when it does not throw). */
 function thrown(fn: () => void): ApiError {

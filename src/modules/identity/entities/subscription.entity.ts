@@ -1,7 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { inList, TimestampedEntity } from '../../../database/base-entities.js';
 import type { Account } from './account.entity.js';
-import type { Plan } from './plan.entity.js';
+import type { Plan } from '../../catalogue/entities/plan.entity.js';
 
 export const SUBSCRIPTION_STATUSES = [
   'trialing',

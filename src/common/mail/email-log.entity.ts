@@ -1,7 +1,5 @@
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
-import { inList, TimestampedEntity } from '../../../database/base-entities.js';
-import type { Account } from '../../auth/entities/account.entity.js';
-import type { User } from '../../auth/entities/user.entity.js';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { inList, type ReferencedRow, TimestampedEntity } from '../../database/base-entities.js';
 
 export const EMAIL_STATUSES = ['queued', 'sent', 'failed'] as const;
 export type EmailStatus = (typeof EMAIL_STATUSES)[number];
@@ -13,14 +11,14 @@ export abstract class EmailEnvelopeEntity extends TimestampedEntity {
 
   @ManyToOne('Account', { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'account_id' })
-  account?: Relation<Account>;
+  account?: ReferencedRow;
 
   @Column({ type: 'bigint', nullable: true })
   user_id: number | null;
 
   @ManyToOne('User', { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'user_id' })
-  user?: Relation<User>;
+  user?: ReferencedRow;
 
   @Column({ type: 'varchar', length: 100 })
   template_key: string;

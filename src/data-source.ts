@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from './data-source-options.js';
+import { dataSourceOptions } from './database/data-source-options.js';
+import { ENTITIES } from './entities.js';
 
 /** Data source for the TypeORM CLI (`npm run migration:*`). Needs DATABASE_URL. */
 const url = process.env.DATABASE_URL;
@@ -9,4 +10,4 @@ if (!url) {
   process.exit(1);
 }
 
-export default new DataSource(dataSourceOptions({ url, poolSize: 2 }));
+export default new DataSource(dataSourceOptions({ url, entities: ENTITIES, poolSize: 2 }));

@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { inList, TenantSoftEntity } from '../../../database/base-entities.js';
-import type { Industry } from './industry.entity.js';
+import type { Industry } from '../../catalogue/entities/industry.entity.js';
 
 export const SITE_TYPES = ['marketing', 'ecommerce', 'blog', 'portfolio', 'corporate'] as const;
 export type SiteType = (typeof SITE_TYPES)[number];

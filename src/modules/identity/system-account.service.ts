@@ -1,18 +1,12 @@
-import 'reflect-metadata';
-import { type DynamicModule, Injectable, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { ClsModule } from 'nestjs-cls';
-import { pathToFileURL } from 'node:url';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { PasswordHasher } from '../../common/auth/password-hasher.js';
-import { AppConfig, ConfigError } from '../../config/app-config.js';
-import { ConfigModule } from '../../config/config.module.js';
-import { DatabaseModule } from '../../database/database.module.js';
-import { Account, SYSTEM_ACCOUNT_SLUG } from '../auth/entities/account.entity.js';
-import { Plan } from '../auth/entities/plan.entity.js';
-import { Subscription } from '../auth/entities/subscription.entity.js';
-import { User } from '../auth/entities/user.entity.js';
-import { uniqueUsername } from '../auth/registration.service.js';
+import { AppConfig } from '../../config/app-config.js';
+import { Account, SYSTEM_ACCOUNT_SLUG } from './entities/account.entity.js';
+import { Plan } from '../catalogue/entities/plan.entity.js';
+import { Subscription } from './entities/subscription.entity.js';
+import { User } from './entities/user.entity.js';
+import { uniqueUsername } from './unique-names.js';
 
 export const SYSTEM_ACCOUNT_NAME = 'IGNY8 Admin';
 export const INTERNAL_PLAN_SLUG = 'internal';
@@ -162,56 +156,4 @@ export class SystemAccountBootstrap implements OnApplicationBootstrap {
       'System account ready',
     );
   }
-}
-
-/** The command's own small module: configuration, database and the service; no HTTP, no jobs. */
-@Module({})
-class CreateSystemAccountModule {
-  static register(config: AppConfig): DynamicModule {
-    return {
-      module: CreateSystemAccountModule,
-      imports: [ConfigModule.register(config), ClsModule.forRoot({ global: true }), DatabaseModule],
-      providers: [PasswordHasher, SystemAccountService],
-    };
-  }
-}
-
-/** `npm run create-system-account`: exit 0 when the account and user exist afterwards. */
-export async function runCreateSystemAccount(env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let config: AppConfig;
-  try {
-    config = new AppConfig(env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return 1;
-  }
-  if (!config.systemAdmin) {
-    process.stderr.write('SYSTEM_ADMIN_EMAIL and SYSTEM_ADMIN_PASSWORD must both be set.\n');
-    return 1;
-  }
-  const app = await NestFactory.createApplicationContext(CreateSystemAccountModule.register(config), {
-    logger: ['error', 'warn'],
-  });
-  try {
-    const result = await app
-      .get(SystemAccountService)
-      .ensure(config.systemAdmin.email, config.systemAdmin.password);
-    process.stdout.write(
-      `System account "${SYSTEM_ACCOUNT_SLUG}" (id ${result.accountId}) ${result.createdAccount ? 'created' : 'present'}; ` +
-        `developer user ${config.systemAdmin.email} (id ${result.userId}) ${result.createdUser ? 'created' : 'present'}.\n`,
-    );
-    return 0;
-  } catch (error) {
-    process.stderr.write(
-      `create-system-account failed: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    return 1;
-  } finally {
-    await app.close();
-  }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await runCreateSystemAccount();
 }
