@@ -18,7 +18,6 @@ import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { ENTITIES } from './entities.js';
-import { AccountModule } from './modules/account/account.module.js';
 import { AccountsModule } from './modules/accounts/accounts.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { BillingModule } from './modules/billing/billing.module.js';
@@ -63,7 +62,6 @@ export class AppModule {
         SitesModule,
         UsersModule,
         AccountsModule,
-        AccountModule,
         CatalogueModule,
         PlannerModule,
         HealthModule,

@@ -24,7 +24,7 @@ import { User } from './modules/identity/entities/user.entity.js';
 import {
   AutomationConfig,
   DefaultAutomationConfig,
-} from './modules/automation/entities/automation-config.entity.js';
+} from './modules/automation-config/entities/automation-config.entity.js';
 import {
   BillingConfiguration,
   CreditCostConfig,
@@ -35,7 +35,7 @@ import { Cluster } from './modules/planner/entities/cluster.entity.js';
 import { ContentIdeaKeyword } from './modules/planner/entities/content-idea-keyword.entity.js';
 import { ContentIdea } from './modules/planner/entities/content-idea.entity.js';
 import { Keyword } from './modules/planner/entities/keyword.entity.js';
-import { PublishingSettings } from './modules/publisher/entities/publishing-settings.entity.js';
+import { PublishingSettings } from './modules/publishing-settings/entities/publishing-settings.entity.js';
 import { EmailLog } from './common/mail/email-log.entity.js';
 import { EmailOutbox } from './common/mail/email-outbox.entity.js';
 import { ContentTaxonomyRelation } from './modules/writer/entities/content-taxonomy-relation.entity.js';

@@ -5,7 +5,7 @@ import { MediaStorage } from '../../../common/media/media-storage.js';
 import { loadSharp } from '../../../common/media/sharp.js';
 import { MediaService } from '../../../common/media/media.service.js';
 import { ScopedRepositories, type ScopedRepository } from '../../../common/tenancy/scoped-repository.js';
-import { PublishingSettingsService } from '../../publisher/publishing-settings.service.js';
+import { PublishingSettingsService } from '../../publishing-settings/publishing-settings.service.js';
 import { Image } from '../../writer/entities/image.entity.js';
 import { IMAGE_SHAPE } from '../../writer/writer-scope.js';
 import {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { fieldRule } from '../../../common/http/field-rule.js';
-import { CLOCK_TIME_MESSAGE, isClockTime } from '../../automation/dto/time-fields.js';
+import { CLOCK_TIME_MESSAGE, isClockTime } from '../../automation-config/dto/time-fields.js';
 import { Bool, Choice, Int } from '../../../common/http/fields.js';
 import {
   MAX_TIME_SLOTS,

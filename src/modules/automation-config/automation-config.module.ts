@@ -6,4 +6,4 @@ import { AutomationConfigService } from './automation-config.service.js';
   providers: [AutomationConfigService],
   exports: [AutomationConfigService],
 })
-export class AutomationModule {}
+export class AutomationConfigModule {}

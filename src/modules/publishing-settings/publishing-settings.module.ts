@@ -6,4 +6,4 @@ import { PublishingSettingsService } from './publishing-settings.service.js';
   providers: [PublishingSettingsService],
   exports: [PublishingSettingsService],
 })
-export class PublisherModule {}
+export class PublishingSettingsModule {}
