@@ -34,6 +34,17 @@ export interface ItemCharge {
   metadata?: Record<string, unknown>;
 }
 
+/**
+ * The credits one task still holds of its account's hold. The task's owner keeps that figure (the AI
+ * module, on its task log) and hands this port in, so billing never writes the owner's table.
+ */
+export interface TaskCreditHold {
+  /** What the task still holds; `lock` locks it for the rest of the transaction. */
+  held(manager: EntityManager, lock: boolean): Promise<number>;
+  /** Takes `amount` off the task's hold (never below zero). */
+  release(manager: EntityManager, amount: number): Promise<void>;
+}
+
 export interface ChargeOutcome {
   credits: number;
   shortfall: number;
@@ -145,12 +156,12 @@ export class CreditMeter {
   async covers(
     manager: EntityManager,
     accountId: number,
-    taskId: string,
+    task: TaskCreditHold,
     estimate: number,
   ): Promise<boolean> {
     const account = await this.accountCredits(manager, accountId, false);
     if (account.is_internal) return true;
-    const taskHold = await this.taskHold(manager, taskId, false);
+    const taskHold = await task.held(manager, false);
     return account.credits + account.bonus_credits - account.held_credits + taskHold >= estimate;
   }
 
@@ -160,9 +171,14 @@ export class CreditMeter {
    * of the hold, and writes the ledger entry and the usage log. Internal-plan accounts only get the
    * usage log. Throws AlreadyChargedError when the item's ledger reference exists.
    */
-  async charge(manager: EntityManager, item: ItemCharge, cost: number): Promise<ChargeOutcome> {
+  async charge(
+    manager: EntityManager,
+    item: ItemCharge,
+    cost: number,
+    task: TaskCreditHold,
+  ): Promise<ChargeOutcome> {
     const account = await this.accountCredits(manager, item.accountId, true);
-    const taskHold = await this.taskHold(manager, item.taskId, true);
+    const taskHold = await task.held(manager, true);
     const usage = manager.getRepository(CreditUsageLog);
     const base = {
       account_id: item.accountId,
@@ -201,7 +217,7 @@ export class CreditMeter {
       manager,
     );
     if (!entry) throw new AlreadyChargedError(referenceId);
-    await this.releaseHold(manager, item.accountId, item.taskId, release);
+    await this.releaseHold(manager, item.accountId, task, release);
     const shortfall = cost - charged;
     await usage.save(
       usage.create({
@@ -215,16 +231,15 @@ export class CreditMeter {
   }
 
   /** Releases whatever the task still holds (the task is ending): account and task both drop it. */
-  async releaseTask(manager: EntityManager, accountId: number, taskId: string): Promise<void> {
+  async releaseTask(manager: EntityManager, accountId: number, task: TaskCreditHold): Promise<void> {
     await this.accountCredits(manager, accountId, true);
-    const taskHold = await this.taskHold(manager, taskId, true);
-    await this.releaseHold(manager, accountId, taskId, taskHold);
+    await this.releaseHold(manager, accountId, task, await task.held(manager, true));
   }
 
   private async releaseHold(
     manager: EntityManager,
     accountId: number,
-    taskId: string,
+    task: TaskCreditHold,
     amount: number,
   ): Promise<void> {
     if (amount <= 0) return;
@@ -232,10 +247,7 @@ export class CreditMeter {
       'UPDATE igny8_accounts SET held_credits = GREATEST(held_credits - $2, 0) WHERE id = $1',
       [accountId, amount],
     );
-    await manager.query(
-      'UPDATE igny8_ai_task_logs SET held_credits = GREATEST(held_credits - $2, 0) WHERE task_id = $1',
-      [taskId, amount],
-    );
+    await task.release(manager, amount);
   }
 
   private async accountCredits(
@@ -251,14 +263,6 @@ export class CreditMeter {
     );
     if (!rows[0]) throw new Error(`Account ${accountId} does not exist`);
     return rows[0];
-  }
-
-  private async taskHold(manager: EntityManager, taskId: string, lock: boolean): Promise<number> {
-    const rows: { held_credits: number }[] = await manager.query(
-      `SELECT held_credits FROM igny8_ai_task_logs WHERE task_id = $1 ${lock ? 'FOR UPDATE' : ''}`,
-      [taskId],
-    );
-    return rows[0]?.held_credits ?? 0;
   }
 
   private async defaultTokensPerCredit(manager: EntityManager): Promise<number> {
