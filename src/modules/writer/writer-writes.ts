@@ -3,9 +3,10 @@ import { completeIdea } from '../planner/planner-writes.js';
 import { wordCount } from './content-text.js';
 import { ContentTaxonomyRelation } from './entities/content-taxonomy-relation.entity.js';
 import { Content } from './entities/content.entity.js';
+import { Image, type ImageQualityTier, type ImageType } from './entities/image.entity.js';
 import type { Task } from './entities/task.entity.js';
-import { TASK_STATUS } from './state-machines.js';
-import { maintainingMappedPages } from './writer-soft-delete.js';
+import { IMAGE_STATUS, TASK_STATUS } from './state-machines.js';
+import { maintainingMappedPages, softDeleteWriterRows } from './writer-soft-delete.js';
 
 /*
  * The writer rows other modules create or move (AI content generation), each inside the caller's
@@ -105,5 +106,111 @@ export async function failUnfinishedTasks(
       WHERE t.id = ANY($1::bigint[]) AND t.account_id = $2 AND t.status = 'generating'
         AND NOT EXISTS (SELECT 1 FROM igny8_content c WHERE c.task_id = t.id AND c.deleted_at IS NULL)`,
     [taskIds, accountId, error],
+  );
+}
+
+export interface ImagePrompt {
+  image_type: ImageType;
+  position: number;
+  prompt: string;
+  alt_text: string;
+}
+
+/**
+ * The content's new image prompts, as `pending` images of `siteId`; its `pending` and `failed`
+ * images are soft-deleted (by `actorId`) rather than moved. Returns the new image ids.
+ */
+export async function replaceImagePrompts(
+  manager: EntityManager,
+  siteId: number,
+  content: Pick<Content, 'id' | 'sector_id' | 'task_id'>,
+  prompts: readonly ImagePrompt[],
+  actorId: number | null,
+): Promise<number[]> {
+  const replaced = await manager.query<{ id: number }[]>(
+    `SELECT id FROM igny8_images WHERE content_id = $1 AND deleted_at IS NULL AND status IN ('pending', 'failed')`,
+    [content.id],
+  );
+  await softDeleteWriterRows(
+    manager,
+    'igny8_images',
+    replaced.map((row) => Number(row.id)),
+    actorId,
+  );
+  const repository = manager.getRepository(Image);
+  const ids: number[] = [];
+  for (const prompt of prompts) {
+    const saved = await repository.save(
+      repository.create({
+        ...prompt,
+        site_id: siteId,
+        sector_id: content.sector_id,
+        content_id: content.id,
+        task_id: content.task_id,
+        status: 'pending',
+      }),
+    );
+    ids.push(saved.id);
+  }
+  return ids;
+}
+
+export interface GeneratedImage {
+  image_path: string;
+  image_url: string;
+  model_used: string;
+  quality_tier: ImageQualityTier | null;
+  width: number;
+  height: number;
+}
+
+/** The image was generated. */
+export async function saveGeneratedImage(
+  manager: EntityManager,
+  imageId: number,
+  image: GeneratedImage,
+): Promise<void> {
+  await manager.query(
+    `UPDATE igny8_images
+        SET status = 'generated', image_path = $2, image_url = $3, model_used = $4, quality_tier = $5,
+            width = $6, height = $7, error_message = NULL, updated_at = now()
+      WHERE id = $1 AND status = ANY($8::text[])`,
+    [
+      imageId,
+      image.image_path,
+      image.image_url,
+      image.model_used,
+      image.quality_tier,
+      image.width,
+      image.height,
+      IMAGE_STATUS.sources('generated'),
+    ],
+  );
+}
+
+/** Generating the image failed. */
+export async function failImage(manager: EntityManager, imageId: number, error: string): Promise<void> {
+  await manager.query(
+    `UPDATE igny8_images SET status = 'failed', error_message = $2, updated_at = now()
+      WHERE id = $1 AND status = ANY($3::text[])`,
+    [imageId, error, IMAGE_STATUS.sources('failed')],
+  );
+}
+
+/**
+ * A draft content whose live images are all generated or failed moves to review, or straight on to
+ * approved when the site's publishing settings auto-approve.
+ */
+export async function reviewContentWhenImagesDone(
+  manager: EntityManager,
+  contentId: number,
+  autoApprove: boolean,
+): Promise<void> {
+  await manager.query(
+    `UPDATE igny8_content c SET status = $2, updated_at = now()
+      WHERE c.id = $1 AND c.status = 'draft' AND c.deleted_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM igny8_images i
+                         WHERE i.content_id = c.id AND i.deleted_at IS NULL AND i.status = 'pending')`,
+    [contentId, autoApprove ? 'approved' : 'review'],
   );
 }
