@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CatalogueCsvController } from './catalogue-csv.controller.js';
-import { CatalogueCsvService } from './catalogue-csv.service.js';
+import { CatalogueModule } from '../catalogue/catalogue.module.js';
 
-/** Platform administration: the catalogue CSV helpers (api.md 9.12.1). */
-@Module({ controllers: [CatalogueCsvController], providers: [CatalogueCsvService] })
+/** Platform administration: the catalogue CSV routes (api.md 9.12.1); the catalogue reads and writes the rows. */
+@Module({ imports: [CatalogueModule], controllers: [CatalogueCsvController] })
 export class AdminModule {}

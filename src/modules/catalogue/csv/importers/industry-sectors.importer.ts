@@ -1,4 +1,4 @@
-import { cell } from '../../../common/csv/rows.js';
+import { cell } from '../../../../common/csv/rows.js';
 import {
   alignByOrdinal,
   checkUniqueNames,

@@ -1,6 +1,6 @@
-import { cell, INT32_MAX } from '../../../common/csv/rows.js';
-import { KEYWORD_INTENTS, type KeywordIntent } from '../../catalogue/entities/seed-keyword.entity.js';
-import { normalizeKeyword } from '../../catalogue/keyword-library.service.js';
+import { cell, INT32_MAX } from '../../../../common/csv/rows.js';
+import { KEYWORD_INTENTS, type KeywordIntent } from '../../entities/seed-keyword.entity.js';
+import { normalizeKeyword } from '../../keyword-library.service.js';
 import { alignByOrdinal, column, columnArrays, type CsvImporter, upsertRows } from '../csv-import.engine.js';
 
 /** Columns of domain.md 1.9; `intent` is optional on import and always exported. */

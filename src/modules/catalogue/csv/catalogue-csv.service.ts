@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { writeCsv } from '../../common/csv/csv.js';
+import { writeCsv } from '../../../common/csv/csv.js';
 import {
   applyFilters,
   applyOrdering,
@@ -8,8 +8,8 @@ import {
   filter,
   parseListQuery,
   type RawQuery,
-} from '../../common/list/index.js';
-import { KEYWORD_LIBRARY_LIST } from '../catalogue/keyword-library.service.js';
+} from '../../../common/list/index.js';
+import { KEYWORD_LIBRARY_LIST } from '../keyword-library.service.js';
 import { type ImportCounts, runCsvImport } from './csv-import.engine.js';
 import { INDUSTRIES_IMPORTER, INDUSTRY_COLUMNS } from './importers/industries.importer.js';
 import { INDUSTRY_SECTORS_IMPORTER, INDUSTRY_SECTOR_COLUMNS } from './importers/industry-sectors.importer.js';

@@ -1,4 +1,4 @@
-import { cell, INT32_MAX } from '../../../common/csv/rows.js';
+import { cell, INT32_MAX } from '../../../../common/csv/rows.js';
 import {
   alignByOrdinal,
   checkUniqueNames,

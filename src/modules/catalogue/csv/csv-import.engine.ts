@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { CsvTableRow } from '../../common/csv/csv.js';
-import { readCsvUpload, RowErrors } from '../../common/csv/rows.js';
-import { ApiError } from '../../common/http/error-codes.js';
+import type { CsvTableRow } from '../../../common/csv/csv.js';
+import { readCsvUpload, RowErrors } from '../../../common/csv/rows.js';
+import { ApiError } from '../../../common/http/error-codes.js';
 
 /** api.md 9.12.1: at most 50,000 data rows per file. */
 export const MAX_IMPORT_ROWS = 50_000;
