@@ -251,7 +251,8 @@ async function explain(databaseUrl, statements) {
 
 /** Seeds a fresh database, boots both servers on it, checks them and measures every target. */
 async function runDataset(name, dataset, dist, tmp, servers) {
-  const { dataSourceOptions, AppConfig, TokenService, jwtModuleOptions, JwtService, DataSource } = dist;
+  const { dataSourceOptions, ENTITIES, AppConfig, TokenService, jwtModuleOptions, JwtService, DataSource } =
+    dist;
   const benchUrl = withDatabase(settings.serverUrl, dataset.database);
   const started = Date.now();
   await admin(async (client) => {
@@ -260,7 +261,7 @@ async function runDataset(name, dataset, dist, tmp, servers) {
   });
   const results = [];
   try {
-    const dataSource = new DataSource(dataSourceOptions({ url: benchUrl, poolSize: 1 }));
+    const dataSource = new DataSource(dataSourceOptions({ url: benchUrl, entities: ENTITIES, poolSize: 1 }));
     await dataSource.initialize();
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     if (applied.length === 0)
@@ -497,6 +498,7 @@ async function main() {
   const load = (file) => import(pathToFileURL(join(root, 'dist', file)).href);
   const dist = {
     ...(await load('database/data-source-options.js')),
+    ...(await load('entities.js')),
     ...(await load('config/app-config.js')),
     ...(await load('common/auth/token.service.js')),
     DataSource: (await import('typeorm')).DataSource,

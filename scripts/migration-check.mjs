@@ -2,7 +2,7 @@
 //
 // 1. creates a scratch database on the server of DATABASE_URL (or TEST_DATABASE_URL);
 //    with neither set, a throwaway embedded PostgreSQL is used instead;
-// 2. runs every migration with the TypeORM CLI (built data source, dist/database/data-source.js);
+// 2. runs every migration with the TypeORM CLI (built data source, dist/data-source.js);
 // 3. runs `typeorm migration:generate --check`: any SQL it would generate is drift → exit 1;
 // 4. reverts every migration (each `down()` must work and leave no table behind), then runs them again;
 // 5. drops the scratch database.
@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dataSourceFile = join(root, 'dist', 'database', 'data-source.js');
+const dataSourceFile = join(root, 'dist', 'data-source.js');
 const typeormCli = join(root, 'node_modules', 'typeorm', 'cli.js');
 
 class CheckFailed extends Error {}
@@ -92,7 +92,8 @@ async function revertAll(url) {
   const { dataSourceOptions } = await import(
     pathToFileURL(join(root, 'dist/database/data-source-options.js')).href
   );
-  const dataSource = new DataSource(dataSourceOptions({ url, poolSize: 1 }));
+  const { ENTITIES } = await import(pathToFileURL(join(root, 'dist/entities.js')).href);
+  const dataSource = new DataSource(dataSourceOptions({ url, entities: ENTITIES, poolSize: 1 }));
   await dataSource.initialize();
   try {
     const table = dataSource.options.migrationsTableName;

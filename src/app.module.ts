@@ -17,16 +17,21 @@ import { RedisModule } from './common/redis/redis.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
-import { SOFT_DELETE_RULES } from './database/soft-delete-rules.js';
-import { AccountModule } from './modules/account/account.module.js';
+import { SOFT_DELETE_RULES } from './soft-delete-rules.js';
+import { ENTITIES } from './entities.js';
 import { AccountsModule } from './modules/accounts/accounts.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { BillingModule } from './modules/billing/billing.module.js';
 import { CatalogueModule } from './modules/catalogue/catalogue.module.js';
 import { AdminModule } from './modules/admin/admin.module.js';
 import { AiModule } from './modules/ai/ai.module.js';
+import { IdentityModule } from './modules/identity/identity.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { PlannerModule } from './modules/planner/planner.module.js';
+import { PlannerSectorKeywordCounts } from './modules/planner/sector-keyword-counts.adapter.js';
+import { PlannerSiteSeedUsage } from './modules/planner/site-seed-usage.adapter.js';
+import { SectorKeywordCounts } from './modules/sites/sector-keyword-counts.js';
+import { SiteSeedUsage } from './modules/catalogue/site-seed-usage.js';
 import { SiteSettingsModule } from './modules/site-settings/site-settings.module.js';
 import { SitesModule } from './modules/sites/sites.module.js';
 import { SystemModule } from './modules/system/system.module.js';
@@ -45,19 +50,19 @@ export class AppModule {
         ClsModule.forRoot({ global: true }),
         LoggingModule,
         RedisModule,
-        DatabaseModule,
+        DatabaseModule.forRoot(ENTITIES),
         AuthCoreModule,
         TenancyModule.forRoot(SOFT_DELETE_RULES),
         JobsModule.register(config, jobs),
         MailModule,
         MediaModule,
         IdempotencyModule,
+        IdentityModule,
         BillingModule,
         AuthModule,
         SitesModule,
         UsersModule,
         AccountsModule,
-        AccountModule,
         CatalogueModule,
         PlannerModule,
         HealthModule,
@@ -73,8 +78,11 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         { provide: APP_PIPE, useClass: ApiValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
+        // Ports a lower module declares and the planner, which owns keywords, answers.
+        { provide: SectorKeywordCounts, useClass: PlannerSectorKeywordCounts },
+        { provide: SiteSeedUsage, useClass: PlannerSiteSeedUsage },
       ],
-      exports: [TenantContext, RouteTable],
+      exports: [TenantContext, RouteTable, SectorKeywordCounts, SiteSeedUsage],
     };
   }
 }

@@ -37,6 +37,8 @@ export interface StateMachine<S extends string> {
   canTransition(from: string, to: string): boolean;
   /** Every state reachable from `from` in one step, by anyone. */
   next(from: string): S[];
+  /** Every state that may move to `to`: the rows a server-side change to `to` may touch. */
+  sources(to: S): S[];
 }
 
 /** Every state to every state (including itself): "any → any" by an editor. */
@@ -82,5 +84,6 @@ export function defineStateMachine<S extends string>(definition: StateMachineDef
     },
     canTransition: (from, to) => lookup(transitions, from).includes(to as S),
     next: (from) => [...lookup(transitions, from)],
+    sources: (to) => states.filter((from) => lookup(transitions, from).includes(to)),
   };
 }

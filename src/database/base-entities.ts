@@ -6,12 +6,7 @@ import {
   ManyToOne,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
-  type Relation,
 } from 'typeorm';
-import type { Account } from '../modules/auth/entities/account.entity.js';
-import type { Sector } from '../modules/auth/entities/sector.entity.js';
-import type { Site } from '../modules/auth/entities/site.entity.js';
-import type { User } from '../modules/auth/entities/user.entity.js';
 
 /*
  * The column groups (docs/domain-model.md#conventions), as abstract classes to extend:
@@ -26,12 +21,21 @@ import type { User } from '../modules/auth/entities/user.entity.js';
  *
  * Property names are the column names. Foreign keys are plain `bigint` number properties; the
  * `@ManyToOne` relation beside each one shares its column (same `@JoinColumn` name), declares the
- * constraint and is only there for joins. Relations name their target by entity name (string), so
- * these classes do not import the entities at runtime (no ESM import cycle).
+ * constraint and is only there for joins. Relations name their target by entity name (string) and
+ * are typed `ReferencedRow`, so these classes import no entity: the identity module's entities
+ * (accounts, users, sites, sectors) extend them rather than the other way round.
  *
  * Soft delete is our own (docs/domain-model.md#soft-delete-and-cascades): `deleted_at` is a plain column, not
  * TypeORM's `@DeleteDateColumn`.
  */
+
+/**
+ * The row a relation points at when the relation is there for its constraint and joins only, never
+ * loaded: typing it so keeps the platform and entity files from importing the entities they reference.
+ */
+export interface ReferencedRow {
+  id: number;
+}
 
 /**
  * SQL for an enum column: `"column" IN ('a', 'b')`, the body of its CHECK constraint
@@ -73,7 +77,7 @@ function withSoftColumns<TBase extends AbstractType<TimestampedEntity>>(base: TB
 
     @ManyToOne('User', { onDelete: 'SET NULL' })
     @JoinColumn({ name: 'deleted_by' })
-    deleted_by_user?: Relation<User>;
+    deleted_by_user?: ReferencedRow;
 
     @Index()
     @Column({ type: 'uuid', nullable: true })
@@ -91,7 +95,7 @@ function withTenantColumns<TBase extends AbstractType<TimestampedEntity>>(base: 
 
     @ManyToOne('Account', { onDelete: 'CASCADE' })
     @JoinColumn({ name: 'account_id' })
-    account?: Relation<Account>;
+    account?: ReferencedRow;
 
     @Index()
     @Column({ type: 'bigint', nullable: true })
@@ -99,7 +103,7 @@ function withTenantColumns<TBase extends AbstractType<TimestampedEntity>>(base: 
 
     @ManyToOne('User', { onDelete: 'SET NULL' })
     @JoinColumn({ name: 'created_by' })
-    created_by_user?: Relation<User>;
+    created_by_user?: ReferencedRow;
   }
   return TenantColumns;
 }
@@ -119,7 +123,7 @@ export abstract class SiteSectorEntity extends TenantEntity {
 
   @ManyToOne('Site', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'site_id' })
-  site?: Relation<Site>;
+  site?: ReferencedRow;
 
   @Index()
   @Column({ type: 'bigint' })
@@ -127,7 +131,7 @@ export abstract class SiteSectorEntity extends TenantEntity {
 
   @ManyToOne('Sector', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'sector_id' })
-  sector?: Relation<Sector>;
+  sector?: ReferencedRow;
 }
 
 /** [base] + [site-sector] + [soft]: planner and writer tables (keywords, clusters, ideas, tasks, content, images). */

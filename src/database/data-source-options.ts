@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import pg from 'pg';
 import type { DataSourceOptions } from 'typeorm';
-import { ENTITIES } from './entities.js';
 
 // Ids and counts are bigint in PostgreSQL; they stay well below 2^53, so they are plain numbers in JS/JSON.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
@@ -16,19 +15,22 @@ export const MIGRATION_GLOB = import.meta.filename.endsWith('.js')
 
 export interface ConnectionSettings {
   url: string;
+  /** The application's entity list (`src/entities.ts`); migrations alone need none. */
+  entities: NonNullable<DataSourceOptions['entities']>;
   poolSize: number;
   migrationsRun?: boolean;
 }
 
 export function dataSourceOptions({
   url,
+  entities,
   poolSize,
   migrationsRun = false,
 }: ConnectionSettings): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    entities,
     migrations: [MIGRATION_GLOB],
     migrationsTableName: 'igny8_migrations',
     migrationsRun,

@@ -1,9 +1,16 @@
-import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { StartupError } from '../config/startup-error.js';
-import { dataSourceOptions } from './data-source-options.js';
+import { type ConnectionSettings, dataSourceOptions } from './data-source-options.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
 import { settleMigrations } from './migrations.js';
 
@@ -33,40 +40,50 @@ async function openDataSource(options?: DataSourceOptions): Promise<DataSource> 
   return dataSource;
 }
 
+/** The TypeORM data source over `entities` (the application's list) and the endpoint it connects to. */
 @Global()
-@Module({
-  imports: [
-    TypeOrmModule.forRootAsync({
-      inject: [AppConfig, DatabaseEndpoint],
-      useFactory: (config: AppConfig, endpoint: DatabaseEndpoint) => ({
-        ...dataSourceOptions({
-          url: endpoint.url,
-          poolSize: endpoint.embedded ? 1 : config.database.poolSize,
-          // Only the embedded default applies migrations at start; elsewhere `npm run migration:run`.
-          migrationsRun: endpoint.embedded !== undefined,
-        }),
-        applicationName: config.env === 'test' ? 'igny8-api-test' : 'igny8-api',
-        // A database that answers but is out of step with the code does not get better by waiting.
-        toRetry: (error: unknown) => !(error instanceof StartupError),
-      }),
-      dataSourceFactory: openDataSource,
-    }),
-  ],
-  providers: [
-    {
-      provide: DatabaseEndpoint,
-      inject: [AppConfig],
-      useFactory: async (config: AppConfig) => {
-        if (config.database.url) return new DatabaseEndpoint(config.database.url);
-        const embedded = await EmbeddedPostgres.start(config.database.embeddedDir);
-        logger.log({ dir: config.database.embeddedDir }, 'Embedded PostgreSQL started (no DATABASE_URL set)');
-        return new DatabaseEndpoint(embedded.url, embedded);
-      },
-    },
-  ],
-  exports: [DatabaseEndpoint],
-})
+@Module({})
 export class DatabaseModule implements OnApplicationShutdown {
+  static forRoot(entities: ConnectionSettings['entities']): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [AppConfig, DatabaseEndpoint],
+          useFactory: (config: AppConfig, endpoint: DatabaseEndpoint) => ({
+            ...dataSourceOptions({
+              url: endpoint.url,
+              entities,
+              poolSize: endpoint.embedded ? 1 : config.database.poolSize,
+              // Only the embedded default applies migrations at start; elsewhere `npm run migration:run`.
+              migrationsRun: endpoint.embedded !== undefined,
+            }),
+            applicationName: config.env === 'test' ? 'igny8-api-test' : 'igny8-api',
+            // A database that answers but is out of step with the code does not get better by waiting.
+            toRetry: (error: unknown) => !(error instanceof StartupError),
+          }),
+          dataSourceFactory: openDataSource,
+        }),
+      ],
+      providers: [
+        {
+          provide: DatabaseEndpoint,
+          inject: [AppConfig],
+          useFactory: async (config: AppConfig) => {
+            if (config.database.url) return new DatabaseEndpoint(config.database.url);
+            const embedded = await EmbeddedPostgres.start(config.database.embeddedDir);
+            logger.log(
+              { dir: config.database.embeddedDir },
+              'Embedded PostgreSQL started (no DATABASE_URL set)',
+            );
+            return new DatabaseEndpoint(embedded.url, embedded);
+          },
+        },
+      ],
+      exports: [DatabaseEndpoint],
+    };
+  }
+
   constructor(
     @Inject(DatabaseEndpoint) private readonly endpoint: DatabaseEndpoint,
     private readonly dataSource: DataSource,

@@ -16,7 +16,9 @@ async function migrate(): Promise<void> {
     : await EmbeddedPostgres.start(config.database.embeddedDir);
   try {
     const url = config.database.url ?? (embedded as EmbeddedPostgres).url;
-    const dataSource = await new DataSource(dataSourceOptions({ url, poolSize: 1 })).initialize();
+    const dataSource = await new DataSource(
+      dataSourceOptions({ url, entities: [], poolSize: 1 }),
+    ).initialize();
     try {
       const applied = await settleMigrations(dataSource, true);
       process.stdout.write(

@@ -1,9 +1,7 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  AiSettingsService,
-  type EffectiveAiSettings,
-} from '../../src/modules/ai/config/ai-settings.service.js';
+import { AiSettingsService } from '../../src/modules/ai/config/ai-settings.service.js';
+import type { EffectiveAiSettings } from '../../src/modules/ai/entities/ai-settings.entity.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { seedTenant, type SeededTenant } from '../support/tenants.js';
 import {

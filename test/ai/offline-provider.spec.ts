@@ -15,7 +15,7 @@ import { META_DESCRIPTION_MAX, META_TITLE_MAX, wordCount } from '../../src/modul
 import {
   CONTENT_STRUCTURES_BY_TYPE,
   CONTENT_TYPES,
-} from '../../src/modules/writer/entities/content-kinds.js';
+} from '../../src/modules/planner/entities/content-kinds.js';
 
 const provider = new OfflineProvider();
 const signal = () => new AbortController().signal;

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { expect } from 'vitest';
 import { Mailer } from '../../src/common/mail/mailer.service.js';
 import { openOutboxRow, type OutboxMessage } from '../../src/common/mail/outbox.transport.js';
-import { EmailOutbox } from '../../src/modules/system/entities/email-outbox.entity.js';
+import { EmailOutbox } from '../../src/common/mail/email-outbox.entity.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -5,7 +5,7 @@ import { listRoutes } from '../support/routes.js';
 /**
  * Every route's authentication requirement, minimum role, API-key allowance, account-gate
  * exemption and throttle scope, as one reviewed table: any change to access rules shows up in
- * the snapshot diff.
+ * the snapshot diff. The last column is the file of the route's controller.
  */
 describe('route access table', () => {
   let t: TestApp;
@@ -22,7 +22,8 @@ describe('route access table', () => {
         route.gateExempt ? 'gate-exempt' : '',
         `throttle=${route.throttle}`,
       ];
-      return `${route.method.padEnd(6)} ${route.path.padEnd(60)} ${access.padEnd(16)} ${flags.filter(Boolean).join(' ')}`;
+      const flagText = flags.filter(Boolean).join(' ');
+      return `${route.method.padEnd(6)} ${route.path.padEnd(60)} ${access.padEnd(16)} ${flagText.padEnd(40)} ${route.controllerFile}`;
     });
     lines.sort();
     await expect(`${lines.join('\n')}\n`).toMatchFileSnapshot('./__snapshots__/route-access.txt');

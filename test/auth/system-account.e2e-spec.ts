@@ -1,14 +1,14 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Mailer } from '../../src/common/mail/mailer.service.js';
-import { SystemAccountService } from '../../src/modules/system/create-system-account.command.js';
+import { SystemAccountService } from '../../src/modules/identity/system-account.service.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { freePort, ROOT, runToExit } from '../support/process.js';
 import { basic, bearer, db, login, register } from './helpers.js';
 
 const ADMIN_EMAIL = 'Platform.Admin@Example.com';
 const ADMIN_PASSWORD = 'system admin passphrase';
-const COMMAND = join(ROOT, 'dist', 'modules', 'system', 'create-system-account.command.js');
+const COMMAND = join(ROOT, 'dist', 'create-system-account.js');
 
 describe('system account; Basic disabled; an unreachable SMTP server', () => {
   let t: TestApp;

@@ -11,6 +11,7 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StartupError } from '../../src/config/startup-error.js';
 import { dataSourceOptions } from '../../src/database/data-source-options.js';
+import { ENTITIES } from '../../src/entities.js';
 import { EmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 import { settleMigrations } from '../../src/database/migrations.js';
 import { freePort, ROOT, SPAWN_TIMEOUT_MS } from '../support/process.js';
@@ -135,7 +136,9 @@ describe('npm start on a fresh clone (embedded default)', { timeout: 2 * SPAWN_T
 
     beforeAll(async () => {
       served = await EmbeddedPostgres.start(dataDir);
-      dataSource = await new DataSource(dataSourceOptions({ url: served.url, poolSize: 1 })).initialize();
+      dataSource = await new DataSource(
+        dataSourceOptions({ url: served.url, entities: ENTITIES, poolSize: 1 }),
+      ).initialize();
       lastMigration = dataSource.migrations.at(-1)?.name as string;
     });
     afterAll(async () => {
@@ -167,7 +170,7 @@ describe('npm start on a fresh clone (embedded default)', { timeout: 2 * SPAWN_T
 
     it('a build without migrations is refused', async () => {
       const bare = await new DataSource({
-        ...dataSourceOptions({ url: served.url, poolSize: 1 }),
+        ...dataSourceOptions({ url: served.url, entities: ENTITIES, poolSize: 1 }),
         migrations: [],
       }).initialize();
       try {

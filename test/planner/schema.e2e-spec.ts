@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/common/http/error-codes.js';
 import { SoftDeleteService } from '../../src/common/tenancy/soft-delete.service.js';
-import { Sector } from '../../src/modules/auth/entities/sector.entity.js';
-import { Site } from '../../src/modules/auth/entities/site.entity.js';
+import { Sector } from '../../src/modules/identity/entities/sector.entity.js';
+import { Site } from '../../src/modules/identity/entities/site.entity.js';
 import { Cluster } from '../../src/modules/planner/entities/cluster.entity.js';
 import { ContentIdeaKeyword } from '../../src/modules/planner/entities/content-idea-keyword.entity.js';
 import { ContentIdea } from '../../src/modules/planner/entities/content-idea.entity.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AutomationFrequency, nextRunAt } from '../../src/modules/automation/next-run.js';
+import { type AutomationFrequency, nextRunAt } from '../../src/modules/automation-config/next-run.js';
 
 function next(frequency: AutomationFrequency, hour: number, timeZone: string, now: string): string {
   return nextRunAt(frequency, hour, timeZone, new Date(now)).toISOString();

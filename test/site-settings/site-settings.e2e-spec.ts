@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AutomationFrequency, nextRunAt } from '../../src/modules/automation/next-run.js';
-import { PublishingSettingsService } from '../../src/modules/publisher/publishing-settings.service.js';
+import { type AutomationFrequency, nextRunAt } from '../../src/modules/automation-config/next-run.js';
+import { PublishingSettingsService } from '../../src/modules/publishing-settings/publishing-settings.service.js';
 import {
   apiKey,
   type ApiResponse,

@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options.js';
 import { EmbeddedPostgres } from '../../src/database/embedded-postgres.js';
+import { ENTITIES } from '../../src/entities.js';
 
 export function templateName(): string {
   return `igny8_tpl_${process.pid}_${randomBytes(3).toString('hex')}`;
@@ -33,7 +34,7 @@ async function admin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Pro
 }
 
 export async function migrate(url: string): Promise<void> {
-  const dataSource = new DataSource(dataSourceOptions({ url, poolSize: 1 }));
+  const dataSource = new DataSource(dataSourceOptions({ url, entities: ENTITIES, poolSize: 1 }));
   await dataSource.initialize();
   try {
     await dataSource.runMigrations({ transaction: 'each' });

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
@@ -21,6 +23,30 @@ export interface RouteInfo {
   apiKey: boolean;
   gateExempt: boolean;
   throttle: string;
+  /** The file declaring the route's controller class, from the repository root (`src/…`). */
+  controllerFile: string;
+}
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** Controller name → the file declaring it (a class, or a `const` made by `resourceController`). */
+function controllerFiles(): Map<string, string> {
+  const files = new Map<string, string>();
+  const visit = (directory: string) => {
+    for (const entry of readdirSync(directory, { withFileTypes: true })) {
+      const path = join(directory, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else if (entry.name.endsWith('.ts')) {
+        for (const [, name] of readFileSync(path, 'utf8').matchAll(
+          /^export (?:(?:abstract )?class|const) (\w+Controller)\b/gm,
+        )) {
+          files.set(name, relative(ROOT, path));
+        }
+      }
+    }
+  };
+  visit(join(ROOT, 'src'));
+  return files;
 }
 
 /** Every route of the application with its access metadata, read the way the guards read it. */
@@ -28,10 +54,13 @@ export function listRoutes(app: NestFastifyApplication): RouteInfo[] {
   const discovery = app.get(DiscoveryService);
   const scanner = app.get(MetadataScanner);
   const reflector = app.get(Reflector);
+  const files = controllerFiles();
   const routes: RouteInfo[] = [];
   for (const wrapper of discovery.getControllers()) {
     const controller = wrapper.metatype as (new (...args: never[]) => object) | null;
     if (!controller || !wrapper.instance) continue;
+    const controllerFile = files.get(controller.name);
+    if (!controllerFile) throw new Error(`No file under src/ declares the controller ${controller.name}`);
     const bases = [reflector.get<string | string[]>(PATH_METADATA, controller)].flat();
     const prototype = Object.getPrototypeOf(wrapper.instance) as object;
     for (const name of scanner.getAllMethodNames(prototype)) {
@@ -52,6 +81,7 @@ export function listRoutes(app: NestFastifyApplication): RouteInfo[] {
             apiKey: meta<boolean>(API_KEY_ALLOWED) === true,
             gateExempt: meta<boolean>(SKIP_ACCOUNT_GATE) === true,
             throttle: scope === undefined ? (isPublic ? 'none' : 'default') : (scope ?? 'none'),
+            controllerFile,
           });
         }
       }

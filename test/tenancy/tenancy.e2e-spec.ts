@@ -8,8 +8,8 @@ import { ScopedRepositories } from '../../src/common/tenancy/scoped-repository.j
 import { SoftDeleteService } from '../../src/common/tenancy/soft-delete.service.js';
 import { tenantSql } from '../../src/common/tenancy/tenant-sql.js';
 import { TenantViolationError } from '../../src/common/tenancy/tenant.subscriber.js';
-import { Sector } from '../../src/modules/auth/entities/sector.entity.js';
-import { Site } from '../../src/modules/auth/entities/site.entity.js';
+import { Sector } from '../../src/modules/identity/entities/sector.entity.js';
+import { Site } from '../../src/modules/identity/entities/site.entity.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { seedTenant, type SeededTenant } from '../support/tenants.js';
 

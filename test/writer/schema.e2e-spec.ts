@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenantContext } from '../../src/common/context/tenant-context.service.js';
 import { SoftDeleteService } from '../../src/common/tenancy/soft-delete.service.js';
-import { Site } from '../../src/modules/auth/entities/site.entity.js';
+import { Site } from '../../src/modules/identity/entities/site.entity.js';
 import { ContentTaxonomyRelation } from '../../src/modules/writer/entities/content-taxonomy-relation.entity.js';
 import { ContentTaxonomy } from '../../src/modules/writer/entities/content-taxonomy.entity.js';
 import { Content } from '../../src/modules/writer/entities/content.entity.js';

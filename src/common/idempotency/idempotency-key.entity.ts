@@ -6,9 +6,8 @@ import {
   JoinColumn,
   ManyToOne,
   PrimaryGeneratedColumn,
-  type Relation,
 } from 'typeorm';
-import type { Account } from '../../modules/auth/entities/account.entity.js';
+import type { ReferencedRow } from '../../database/base-entities.js';
 
 /**
  * Outcome of a request sent with an `Idempotency-Key` header, replayed for 24 hours.
@@ -29,7 +28,7 @@ export class IdempotencyKey {
 
   @ManyToOne('Account', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'account_id' })
-  account?: Relation<Account>;
+  account?: ReferencedRow;
 
   @Column({ type: 'varchar', length: 255 })
   key: string;

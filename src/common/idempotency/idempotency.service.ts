@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, LessThanOrEqual } from 'typeorm';
 import { ApiError } from '../http/error-codes.js';
+import { IdempotencyKey } from './idempotency-key.entity.js';
 
 /**
  * A finished response as sent: the status and the JSON text of the body. The text is stored as a
@@ -51,6 +52,14 @@ export class IdempotencyService {
         WHERE id = $1`,
       [id, response.status, response.body, taskId],
     );
+  }
+
+  /** Deletes the expired keys; returns how many. */
+  async deleteExpired(): Promise<number> {
+    const deleted = await this.dataSource
+      .getRepository(IdempotencyKey)
+      .delete({ expires_at: LessThanOrEqual(new Date()) });
+    return deleted.affected ?? 0;
   }
 
   /** Frees the key (the request ended with a 5xx or an unexpected error) so it can be used again. */

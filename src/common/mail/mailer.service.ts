@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EmailLog } from '../../modules/system/entities/email-log.entity.js';
+import { EmailLog } from './email-log.entity.js';
 import { MailTransport } from './mail-transport.js';
 import { renderTemplate, type TemplateKey } from './templates.js';
 

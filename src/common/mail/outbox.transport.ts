@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { EmailOutbox } from '../../modules/system/entities/email-outbox.entity.js';
+import { EmailOutbox } from './email-outbox.entity.js';
 import { decryptSecret, encryptSecret } from '../crypto.js';
 import { MailTransport, type OutgoingMail } from './mail-transport.js';
 

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { IsOptional, ValidateBy } from 'class-validator';
 import { OptionalBoolean, OptionalChoice, OptionalText, RequiredText } from '../auth/dto/validators.js';
-import { ACCOUNT_STATUSES, type AccountStatus } from '../auth/entities/account.entity.js';
+import { ACCOUNT_STATUSES, type AccountStatus } from '../identity/entities/account.entity.js';
 import { type ApiExtras, ApiField, Pk } from '../../common/http/fields.js';
 
 let knownZones: Set<string> | undefined;

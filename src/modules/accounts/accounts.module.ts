@@ -1,13 +1,17 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module.js';
+import { AccountController } from './account.controller.js';
 import { AccountsController, OwnAccountController, SubscriptionsController } from './accounts.controllers.js';
 import { AccountsService } from './accounts.service.js';
 import { SubscriptionsService } from './subscriptions.service.js';
 
-/** Accounts (`auth/account/`, developer `auth/accounts/`) and their subscriptions (`auth/subscriptions/`). */
+/**
+ * Accounts (`auth/account/`, developer `auth/accounts/`), their subscriptions (`auth/subscriptions/`)
+ * and the account owner's pages over accounts and users (`account/settings/`, `account/team/`).
+ */
 @Module({
   imports: [UsersModule],
-  controllers: [OwnAccountController, AccountsController, SubscriptionsController],
+  controllers: [OwnAccountController, AccountsController, SubscriptionsController, AccountController],
   providers: [AccountsService, SubscriptionsService],
   exports: [AccountsService],
 })

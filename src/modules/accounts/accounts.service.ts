@@ -5,12 +5,12 @@ import { defineList, filter } from '../../common/list/index.js';
 import { invalidReference } from '../../common/tenancy/scoped-repository.js';
 import { ResourceDeps, ScopedResource } from '../../common/tenancy/scoped-resource.js';
 import { tenantSql } from '../../common/tenancy/tenant-sql.js';
-import { ACCOUNT_STATUSES, Account } from '../auth/entities/account.entity.js';
-import { Plan } from '../auth/entities/plan.entity.js';
-import { Subscription } from '../auth/entities/subscription.entity.js';
-import { User } from '../auth/entities/user.entity.js';
+import { ACCOUNT_STATUSES, Account } from '../identity/entities/account.entity.js';
+import { Plan } from '../catalogue/entities/plan.entity.js';
+import { Subscription } from '../identity/entities/subscription.entity.js';
+import { User } from '../identity/entities/user.entity.js';
 import { type AccountView, presentAccount } from '../auth/presenters.js';
-import { uniqueAccountSlug } from '../auth/registration.service.js';
+import { uniqueAccountSlug } from '../identity/unique-names.js';
 import { SessionRevoker } from '../users/session-revoker.js';
 import {
   type AccountSettingsDto,

@@ -1,5 +1,5 @@
 import { type DataSource, In } from 'typeorm';
-import { Plan } from '../auth/entities/plan.entity.js';
+import { Plan } from '../catalogue/entities/plan.entity.js';
 
 /** The plans a page of rows refers to, in one query (batch presenters). */
 export async function plansById(

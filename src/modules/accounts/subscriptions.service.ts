@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { defineList, filter } from '../../common/list/index.js';
 import { ResourceDeps, ScopedResource } from '../../common/tenancy/scoped-resource.js';
-import { SUBSCRIPTION_STATUSES, Subscription } from '../auth/entities/subscription.entity.js';
+import { SUBSCRIPTION_STATUSES, Subscription } from '../identity/entities/subscription.entity.js';
 import { presentSubscription, type SubscriptionView } from '../auth/presenters.js';
 import { plansById } from './plans-by-id.js';
 

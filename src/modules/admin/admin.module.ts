@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CatalogueCsvController } from './catalogue-csv.controller.js';
-import { CatalogueCsvService } from './catalogue-csv.service.js';
+import { CatalogueModule } from '../catalogue/catalogue.module.js';
 
-/** Platform administration: the catalogue CSV helpers (docs/api-conventions.md#csv-import-and-export). */
-@Module({ controllers: [CatalogueCsvController], providers: [CatalogueCsvService] })
+/** Platform administration: the catalogue CSV routes (docs/api-conventions.md#csv-import-and-export); the catalogue reads and writes the rows. */
+@Module({ imports: [CatalogueModule], controllers: [CatalogueCsvController] })
 export class AdminModule {}

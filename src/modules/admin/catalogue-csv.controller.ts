@@ -19,8 +19,12 @@ import type { RawQuery } from '../../common/list/index.js';
 import { queryValue } from '../../common/list/list-query.js';
 import { ApiData, ErrorEnvelope } from '../../common/openapi/api-responses.decorator.js';
 import { UseThrottler } from '../../common/throttling/throttle.decorator.js';
-import { type Catalogue, CatalogueCsvService, SEED_KEYWORD_EXPORT_LIST } from './catalogue-csv.service.js';
-import type { ImportCounts } from './csv-import.engine.js';
+import {
+  type Catalogue,
+  CatalogueCsvService,
+  SEED_KEYWORD_EXPORT_LIST,
+} from '../catalogue/csv/catalogue-csv.service.js';
+import type { ImportCounts } from '../catalogue/csv/csv-import.engine.js';
 
 export class CsvImportResultDto implements ImportCounts {
   @ApiProperty({ description: 'Rows that created a new record.' }) created: number;

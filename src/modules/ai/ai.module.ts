@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AiActionsController } from './ai-actions.controller.js';
 import { AiActionsService } from './ai-actions.service.js';
-import { PublisherModule } from '../publisher/publisher.module.js';
+import { PublishingSettingsModule } from '../publishing-settings/publishing-settings.module.js';
 import { AiConfigModule } from './config/ai-config.module.js';
 import { AiEngine } from './engine/ai-engine.js';
 import { AiFunctionRegistry } from './engine/ai-function.registry.js';
@@ -21,7 +21,7 @@ import { TasksService } from './tasks.service.js';
  * registered functions, the provider routing (openai or offline), the `ai_task` job and `system/tasks/`.
  */
 @Module({
-  imports: [AiConfigModule, PublisherModule],
+  imports: [AiConfigModule, PublishingSettingsModule],
   controllers: [AiActionsController, SystemTasksController],
   providers: [
     OfflineProvider,

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { SystemAccountBootstrap, SystemAccountService } from '../system/create-system-account.command.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { CleanupAuthTokensJob } from './jobs/cleanup-auth-tokens.job.js';
@@ -7,20 +6,12 @@ import { RefreshTokensService } from './refresh-tokens.service.js';
 import { RegistrationService } from './registration.service.js';
 
 /**
- * `auth/` sessions: registration, login, token refresh, logout, me, passwords, groups; and the
- * system account, created at start-up when SYSTEM_ADMIN_EMAIL/PASSWORD are set. Authentication
+ * `auth/` sessions: registration, login, token refresh, logout, me, passwords, groups. Authentication
  * itself (the guard, tokens, session store) is AuthCoreModule; mail and credits are global modules.
  */
 @Module({
   controllers: [AuthController],
-  providers: [
-    AuthService,
-    RefreshTokensService,
-    RegistrationService,
-    SystemAccountService,
-    SystemAccountBootstrap,
-    CleanupAuthTokensJob,
-  ],
+  providers: [AuthService, RefreshTokensService, RegistrationService, CleanupAuthTokensJob],
   exports: [AuthService, RefreshTokensService, RegistrationService],
 })
 export class AuthModule {}

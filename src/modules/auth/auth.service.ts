@@ -25,8 +25,8 @@ import type {
   UpdateMeDto,
 } from './dto/auth-requests.dto.js';
 import { passwordProblem } from './dto/validators.js';
-import { PasswordResetToken } from './entities/password-reset-token.entity.js';
-import { USER_ROLES, User } from './entities/user.entity.js';
+import { PasswordResetToken } from '../identity/entities/password-reset-token.entity.js';
+import { USER_ROLES, User } from '../identity/entities/user.entity.js';
 import {
   presentSubscription,
   presentUserWithAccount,
@@ -34,12 +34,8 @@ import {
   type UserWithAccountView,
 } from './presenters.js';
 import { clientInfo, type ClientInfo, RefreshTokensService } from './refresh-tokens.service.js';
-import {
-  acrossAccounts,
-  RegistrationService,
-  USERNAME_TAKEN,
-  usernameTaken,
-} from './registration.service.js';
+import { RegistrationService } from './registration.service.js';
+import { acrossAccounts, USERNAME_TAKEN, usernameTaken } from '../identity/unique-names.js';
 
 export const RESET_TOKEN_TTL_MS = 3600_000;
 export const RESET_TOKENS_PER_HOUR = 3;

@@ -1,7 +1,9 @@
-import type { Account } from './entities/account.entity.js';
-import type { Plan } from './entities/plan.entity.js';
-import type { Subscription } from './entities/subscription.entity.js';
-import type { User } from './entities/user.entity.js';
+import type { Account } from '../identity/entities/account.entity.js';
+import type { Plan } from '../catalogue/entities/plan.entity.js';
+import { presentPlan, type PlanView } from '../catalogue/presenters.js';
+import { pick } from '../../common/http/pick.js';
+import type { Subscription } from '../identity/entities/subscription.entity.js';
+import type { User } from '../identity/entities/user.entity.js';
 
 /*
  * The JSON shapes of identity objects (docs/api-conventions.md#object-representations): every column under
@@ -9,45 +11,11 @@ import type { User } from './entities/user.entity.js';
  * default (`password_hash` is never returned).
  */
 
-/** The listed fields of a row, nothing else. */
-export function pick<T extends object, K extends keyof T>(row: T, keys: readonly K[]): Pick<T, K> {
-  const out = {} as Pick<T, K>;
-  for (const key of keys) out[key] = row[key];
-  return out;
-}
-
 /** [base] columns (docs/domain-model.md#conventions). */
 export const BASE_FIELDS = ['id', 'created_at', 'updated_at'] as const;
 
 /** [base] + [soft] columns. */
 export const SOFT_BASE_FIELDS = [...BASE_FIELDS, 'deleted_at', 'deleted_by', 'deleted_cascade_id'] as const;
-
-export const PLAN_FIELDS = [
-  'id',
-  'name',
-  'slug',
-  'description',
-  'price',
-  'currency',
-  'billing_cycle',
-  'included_credits',
-  'max_sites',
-  'max_users',
-  'max_keywords',
-  'max_ahrefs_queries',
-  'allow_credit_topup',
-  'extra_credit_price',
-  'features',
-  'is_active',
-  'sort_order',
-] as const satisfies readonly (keyof Plan)[];
-
-export type PlanView = Pick<Plan, (typeof PLAN_FIELDS)[number]>;
-
-/** The public Plan object (`auth/plans/`, `subscription.plan`). */
-export function presentPlan(plan: Plan): PlanView {
-  return pick(plan, PLAN_FIELDS);
-}
 
 export const ACCOUNT_FIELDS = [
   ...SOFT_BASE_FIELDS,

@@ -6,7 +6,7 @@ import { SessionStore } from '../../common/auth/session-store.js';
 import { type TokenPair, TokenService } from '../../common/auth/token.service.js';
 import type { Role } from '../../common/context/request-context.js';
 import { ApiError } from '../../common/http/error-codes.js';
-import { RefreshToken, type RefreshTokenRevokedReason } from './entities/refresh-token.entity.js';
+import { RefreshToken, type RefreshTokenRevokedReason } from '../identity/entities/refresh-token.entity.js';
 
 /** Where a login or refresh came from (stored with the refresh token and the session). */
 export interface ClientInfo {

@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ApiError } from '../../common/http/error-codes.js';
 import { tenantSql } from '../../common/tenancy/tenant-sql.js';
-import { AiTaskLog } from '../ai/entities/ai-task-log.entity.js';
-import { Account } from '../auth/entities/account.entity.js';
-import { Plan } from '../auth/entities/plan.entity.js';
+import { Account } from '../identity/entities/account.entity.js';
+import { Plan } from '../catalogue/entities/plan.entity.js';
 import { CreditLedger } from './credit-ledger.service.js';
 import { BillingConfiguration, CreditCostConfig } from './entities/credit-cost-config.entity.js';
 import {
@@ -36,6 +35,17 @@ export interface ItemCharge {
   /** The item's term in the task's estimate: how much of the hold it releases. */
   itemEstimate: number;
   metadata?: Record<string, unknown>;
+}
+
+/**
+ * The credits one task still holds of its account's hold. The task's owner keeps that figure (the AI
+ * module, on its task log) and hands this port in, so billing never writes the owner's table.
+ */
+export interface TaskCreditHold {
+  /** What the task still holds; `lock` locks it for the rest of the transaction. */
+  held(manager: EntityManager, lock: boolean): Promise<number>;
+  /** Takes `amount` off the task's hold (never below zero). */
+  release(manager: EntityManager, amount: number): Promise<void>;
 }
 
 export interface ChargeOutcome {
@@ -149,12 +159,12 @@ export class CreditMeter {
   async covers(
     manager: EntityManager,
     accountId: number,
-    taskId: string,
+    task: TaskCreditHold,
     estimate: number,
   ): Promise<boolean> {
     const account = await this.accountCredits(manager, accountId, false);
     if (account.is_internal) return true;
-    const taskHold = await this.taskHold(manager, taskId, false);
+    const taskHold = await task.held(manager, false);
     return account.credits + account.bonus_credits - account.held_credits + taskHold >= estimate;
   }
 
@@ -164,9 +174,14 @@ export class CreditMeter {
    * the hold, and writes the ledger entry and the usage log. Internal-plan accounts only get the usage log.
    * Throws AlreadyChargedError when the item's ledger reference exists.
    */
-  async charge(manager: EntityManager, item: ItemCharge, cost: number): Promise<ChargeOutcome> {
+  async charge(
+    manager: EntityManager,
+    item: ItemCharge,
+    cost: number,
+    task: TaskCreditHold,
+  ): Promise<ChargeOutcome> {
     const account = await this.accountCredits(manager, item.accountId, true);
-    const taskHold = await this.taskHold(manager, item.taskId, true);
+    const taskHold = await task.held(manager, true);
     const base = {
       account_id: item.accountId,
       site_id: item.siteId,
@@ -209,7 +224,7 @@ export class CreditMeter {
       manager,
     );
     if (!entry) throw new AlreadyChargedError(referenceId);
-    await this.releaseHold(manager, item.accountId, item.taskId, release);
+    await this.releaseHold(manager, item.accountId, task, release);
     const shortfall = cost - charged;
     await manager.save(
       manager.create(CreditUsageLog, {
@@ -223,26 +238,23 @@ export class CreditMeter {
   }
 
   /** Releases whatever the task still holds (the task is ending): account and task both drop it. */
-  async releaseTask(manager: EntityManager, accountId: number, taskId: string): Promise<void> {
+  async releaseTask(manager: EntityManager, accountId: number, task: TaskCreditHold): Promise<void> {
     await this.accountCredits(manager, accountId, true);
-    const taskHold = await this.taskHold(manager, taskId, true);
-    await this.releaseHold(manager, accountId, taskId, taskHold);
+    await this.releaseHold(manager, accountId, task, await task.held(manager, true));
   }
 
   private async releaseHold(
     manager: EntityManager,
     accountId: number,
-    taskId: string,
+    task: TaskCreditHold,
     amount: number,
   ): Promise<void> {
     if (amount <= 0) return;
     const sql = tenantSql(manager);
-    const [a, t] = [sql.table(Account, 'a'), sql.table(AiTaskLog, 't')];
+    const a = sql.table(Account, 'a');
     await sql.query`
       UPDATE ${a} SET held_credits = GREATEST(held_credits - ${amount}, 0) WHERE ${a.scope} AND a.id = ${accountId}`;
-    await sql.query`
-      UPDATE ${t} SET held_credits = GREATEST(held_credits - ${amount}, 0)
-       WHERE ${t.scope} AND t.task_id = ${taskId}`;
+    await task.release(manager, amount);
   }
 
   private async accountCredits(
@@ -258,14 +270,6 @@ export class CreditMeter {
        WHERE ${a.scope} AND a.id = ${accountId} ${sql.constant(lock ? 'FOR UPDATE OF a' : '')}`;
     if (!rows[0]) throw new Error(`Account ${accountId} does not exist`);
     return rows[0];
-  }
-
-  private async taskHold(manager: EntityManager, taskId: string, lock: boolean): Promise<number> {
-    const sql = tenantSql(manager);
-    const t = sql.table(AiTaskLog, 't');
-    const rows = await sql.query<{ held_credits: number }[]>`
-      SELECT t.held_credits FROM ${t} WHERE ${t.scope} AND t.task_id = ${taskId} ${sql.constant(lock ? 'FOR UPDATE' : '')}`;
-    return rows[0]?.held_credits ?? 0;
   }
 
   private async defaultTokensPerCredit(manager: EntityManager): Promise<number> {

@@ -3,8 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../../common/http/error-codes.js';
 import type { Paginated } from '../../common/http/responses.js';
 import { defineList, filter, ListService, type RawQuery } from '../../common/list/index.js';
-import { Site } from '../auth/entities/site.entity.js';
-import { User } from '../auth/entities/user.entity.js';
+import { Site } from '../identity/entities/site.entity.js';
+import { User } from '../identity/entities/user.entity.js';
 import { Keyword } from '../planner/entities/keyword.entity.js';
 import { dayRangeFilters, withinDays } from './account-calendar.js';
 import {

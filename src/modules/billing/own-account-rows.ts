@@ -3,8 +3,8 @@ import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm
 import { TenantContext } from '../../common/context/tenant-context.service.js';
 import { type ScopedRepository, ScopedRepositories } from '../../common/tenancy/scoped-repository.js';
 import { tenantQuery } from '../../common/tenancy/tenant-sql.js';
-import { Account } from '../auth/entities/account.entity.js';
-import { Plan } from '../auth/entities/plan.entity.js';
+import { Account } from '../identity/entities/account.entity.js';
+import { Plan } from '../catalogue/entities/plan.entity.js';
 import { BILLING_TZ } from './account-calendar.js';
 import { CreditTransaction } from './entities/credit-transaction.entity.js';
 import { CreditUsageLog } from './entities/credit-usage-log.entity.js';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { SelectQueryBuilder } from 'typeorm';
 import { ApiError } from '../../common/http/error-codes.js';
 import { queryValue, type RawQuery } from '../../common/list/list-query.js';
-import { Site } from '../auth/entities/site.entity.js';
+import { Site } from '../identity/entities/site.entity.js';
 import { type DayRange, daysEndingOn, localDate, parseDayRange, withinDays } from './account-calendar.js';
 import type { CreditUsageLog, OperationType } from './entities/credit-usage-log.entity.js';
 import { type OwnAccount, OwnAccountRows } from './own-account-rows.js';

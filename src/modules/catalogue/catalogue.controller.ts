@@ -8,7 +8,7 @@ import { BodyAs } from '../../common/http/validation.pipe.js';
 import { ApiListQuery, type RawQuery } from '../../common/list/index.js';
 import { ApiData, ApiErrorResponse, ApiPaginated } from '../../common/openapi/api-responses.decorator.js';
 import { UseThrottler } from '../../common/throttling/throttle.decorator.js';
-import { PlanDto } from '../auth/dto/auth-responses.dto.js';
+import { PlanDto } from './dto/plan.dto.js';
 import { CatalogueService } from './catalogue.service.js';
 import {
   CreateSeedKeywordDto,

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { SitesModule } from '../sites/sites.module.js';
 import {
   IndustriesController,
   KeywordLibraryController,
@@ -7,13 +6,13 @@ import {
   SeedKeywordsController,
 } from './catalogue.controller.js';
 import { CatalogueService } from './catalogue.service.js';
+import { CatalogueCsvService } from './csv/catalogue-csv.service.js';
 import { KeywordLibraryService } from './keyword-library.service.js';
 
 /** Global reference data: public plans and industries, and the keyword library. */
 @Module({
-  imports: [SitesModule],
   controllers: [PlansController, IndustriesController, KeywordLibraryController, SeedKeywordsController],
-  providers: [CatalogueService, KeywordLibraryService],
-  exports: [CatalogueService, KeywordLibraryService],
+  providers: [CatalogueService, KeywordLibraryService, CatalogueCsvService],
+  exports: [CatalogueService, KeywordLibraryService, CatalogueCsvService],
 })
 export class CatalogueModule {}

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { ApiError } from '../../common/http/error-codes.js';
-import { IndustrySector } from '../auth/entities/industry-sector.entity.js';
-import { Industry } from '../auth/entities/industry.entity.js';
-import { Plan } from '../auth/entities/plan.entity.js';
-import { type PlanView, presentPlan } from '../auth/presenters.js';
+import { IndustrySector } from './entities/industry-sector.entity.js';
+import { Industry } from './entities/industry.entity.js';
+import { Plan } from './entities/plan.entity.js';
+import { type PlanView, presentPlan } from './presenters.js';
 
 export type IndustrySectorRef = Pick<IndustrySector, 'id' | 'name' | 'slug' | 'description'>;
 

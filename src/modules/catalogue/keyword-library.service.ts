@@ -14,14 +14,13 @@ import {
 } from '../../common/list/index.js';
 import { queryValue } from '../../common/list/list-query.js';
 import { invalidReference } from '../../common/tenancy/scoped-repository.js';
-import { IndustrySector } from '../auth/entities/industry-sector.entity.js';
-import { Industry } from '../auth/entities/industry.entity.js';
-import { KEYWORD_INTENTS, SeedKeyword } from '../auth/entities/seed-keyword.entity.js';
-import { Keyword } from '../planner/entities/keyword.entity.js';
+import { IndustrySector } from './entities/industry-sector.entity.js';
+import { Industry } from './entities/industry.entity.js';
+import { KEYWORD_INTENTS, SeedKeyword } from './entities/seed-keyword.entity.js';
 import { REQUIRED } from '../../common/http/field-rule.js';
-import { globalQuery, tenantQuery } from '../../common/tenancy/tenant-sql.js';
-import { SitesService } from '../sites/sites.service.js';
+import { globalQuery } from '../../common/tenancy/tenant-sql.js';
 import type { CreateSeedKeywordDto, UpdateSeedKeywordDto } from './dto/catalogue.dto.js';
+import { SiteSeedUsage } from './site-seed-usage.js';
 
 function positiveId(raw: string): number {
   const value = Number(raw);
@@ -86,7 +85,7 @@ export class KeywordLibraryService {
     private readonly dataSource: DataSource,
     private readonly lists: ListService,
     private readonly context: TenantContext,
-    private readonly sites: SitesService,
+    private readonly seedUsage: SiteSeedUsage,
   ) {}
 
   private seeds(): SelectQueryBuilder<SeedKeyword> {
@@ -101,7 +100,7 @@ export class KeywordLibraryService {
     const qb = this.seeds().where('k.is_active = true');
     const siteParam = queryValue(raw, 'site_id');
     const siteId = siteParam && /^\d{1,15}$/.test(siteParam) ? Number(siteParam) : undefined;
-    if (siteId !== undefined && !(await this.sites.repo.findVisible(siteId))) qb.andWhere('FALSE');
+    if (siteId !== undefined && !(await this.seedUsage.siteVisible(siteId))) qb.andWhere('FALSE');
     return this.lists.list(qb, KEYWORD_LIBRARY_LIST, raw, request, async (page) =>
       this.present(await page.getMany(), siteId),
     );
@@ -231,22 +230,18 @@ export class KeywordLibraryService {
     ]);
     const industryName = new Map(industries.map((row) => [Number(row.id), row.name]));
     const sectorName = new Map(sectors.map((row) => [Number(row.id), row.name]));
-    const added = siteId === undefined ? null : await this.addedSeeds(siteId, seeds);
+    const added =
+      siteId === undefined
+        ? null
+        : await this.seedUsage.usedSeeds(
+            siteId,
+            seeds.map((seed) => seed.id),
+          );
     return seeds.map((seed) => ({
       ...seed,
       industry_name: industryName.get(Number(seed.industry_id)) ?? null,
       sector_name: sectorName.get(Number(seed.sector_id)) ?? null,
       ...(added ? { added: added.has(Number(seed.id)) } : {}),
     }));
-  }
-
-  /** The seeds among `seeds` that live keywords of the site use (read through the tenant scope). */
-  private async addedSeeds(siteId: number, seeds: SeedKeyword[]): Promise<Set<number>> {
-    const rows = await tenantQuery(this.dataSource.manager, Keyword, 'k')
-      .select('DISTINCT k.seed_keyword_id', 'seed_keyword_id')
-      .andWhere('k.site_id = :added_site_id', { added_site_id: siteId })
-      .andWhere('k.seed_keyword_id IN (:...added_seed_ids)', { added_seed_ids: seeds.map((seed) => seed.id) })
-      .getRawMany<{ seed_keyword_id: number }>();
-    return new Set(rows.map((row) => Number(row.seed_keyword_id)));
   }
 }

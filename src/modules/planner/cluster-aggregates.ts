@@ -1,9 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import { tenantSql } from '../../common/tenancy/tenant-sql.js';
-import { SeedKeyword } from '../auth/entities/seed-keyword.entity.js';
-import { Content } from '../writer/entities/content.entity.js';
+import { SeedKeyword } from '../catalogue/entities/seed-keyword.entity.js';
 import { Cluster } from './entities/cluster.entity.js';
 import { Keyword } from './entities/keyword.entity.js';
+import { WRITER_CONTENT } from './writer-tables.js';
 
 /*
  * The maintained columns of clusters (docs/domain-model.md#planner): `keywords_count` (live keywords in the
@@ -65,7 +65,7 @@ export async function refreshClusters(
   const sql = tenantSql(manager);
   const c = sql.table(Cluster, 'c');
   const c2 = sql.table(Cluster, 'c2');
-  const ct = sql.table(Content, 'ct');
+  const ct = sql.table(WRITER_CONTENT, 'ct');
   const k = sql.table(Keyword, 'k');
   const s = sql.global(SeedKeyword, 's');
   await sql.query`

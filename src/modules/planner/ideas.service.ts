@@ -4,10 +4,9 @@ import { ApiError } from '../../common/http/error-codes.js';
 import { defineList, filter } from '../../common/list/index.js';
 import { ResourceDeps } from '../../common/tenancy/scoped-resource.js';
 import { tenantSql } from '../../common/tenancy/tenant-sql.js';
-import { SeedKeyword } from '../auth/entities/seed-keyword.entity.js';
+import { SeedKeyword } from '../catalogue/entities/seed-keyword.entity.js';
 import { REQUIRED } from '../../common/http/field-rule.js';
-import { CONTENT_STRUCTURES, CONTENT_TYPES } from '../writer/entities/content-kinds.js';
-import { Task } from '../writer/entities/task.entity.js';
+import { CONTENT_STRUCTURES, CONTENT_TYPES } from './entities/content-kinds.js';
 import type { CreateIdeaDto, IdeaBulkUpdateDto, UpdateIdeaDto } from './dto/ideas.dto.js';
 import { Cluster } from './entities/cluster.entity.js';
 import { ContentIdeaKeyword } from './entities/content-idea-keyword.entity.js';
@@ -16,6 +15,7 @@ import { Keyword } from './entities/keyword.entity.js';
 import { clusterFilter, PlannerRefs, PlannerResource, sectorFilter } from './planner-resource.js';
 import { IDEA_FIELDS, type IdeaView, presentIdeas } from './presenters.js';
 import { CLUSTER_STATUS, IDEA_STATUS } from './state-machines.js';
+import { WRITER_TASK } from './writer-tables.js';
 
 export const IDEAS_LIST = defineList({
   filters: {
@@ -173,7 +173,7 @@ export class IdeasService extends PlannerResource<ContentIdea, IdeaView> {
       const k = sql.table(Keyword, 'k');
       const s = sql.global(SeedKeyword, 's');
       const tasks = await sql.query<{ id: number; idea_id: number }[]>`
-        INSERT INTO ${sql.insertInto(Task)}
+        INSERT INTO ${sql.insertInto(WRITER_TASK)}
           (account_id, created_by, site_id, sector_id, title, description, cluster_id, idea_id,
            content_type, content_structure, keywords, word_count, status)
         SELECT i.account_id, ${this.deps.context.principal?.userId ?? null}::bigint, i.site_id, i.sector_id,

@@ -15,9 +15,9 @@ import {
 import { ResourceDeps } from '../../common/tenancy/scoped-resource.js';
 import { tenantSql } from '../../common/tenancy/tenant-sql.js';
 import type { ScopeOptions } from '../../common/tenancy/tenant-scope.js';
-import { Sector } from '../auth/entities/sector.entity.js';
-import { KEYWORD_INTENTS, SeedKeyword } from '../auth/entities/seed-keyword.entity.js';
-import type { Site } from '../auth/entities/site.entity.js';
+import { Sector } from '../identity/entities/sector.entity.js';
+import { KEYWORD_INTENTS, SeedKeyword } from '../catalogue/entities/seed-keyword.entity.js';
+import type { Site } from '../identity/entities/site.entity.js';
 import {
   lockClusters,
   lockClustersOfKeywords,

@@ -8,8 +8,8 @@ import { type ScopedRepository, ScopedRepositories } from '../../common/tenancy/
 import { ScopedResource } from '../../common/tenancy/scoped-resource.js';
 import { tenantSql } from '../../common/tenancy/tenant-sql.js';
 import type { ScopeOptions } from '../../common/tenancy/tenant-scope.js';
-import { Sector } from '../auth/entities/sector.entity.js';
-import { Site } from '../auth/entities/site.entity.js';
+import { Sector } from '../identity/entities/sector.entity.js';
+import { Site } from '../identity/entities/site.entity.js';
 import { assertWithinPlanLimit, lockPlanLimit } from '../sites/plan-limits.js';
 import { Cluster } from './entities/cluster.entity.js';
 import { Keyword } from './entities/keyword.entity.js';
@@ -146,7 +146,7 @@ export async function assertKeywordCapacity(
 
 /**
  * Planner resources: the shared scoped resource with a hook after restore, inside the restoring
- * transaction. What deleting a planner row does is declared in database/soft-delete-rules.ts.
+ * transaction. What deleting a planner row does is declared in soft-delete-rules.ts.
  */
 export abstract class PlannerResource<T extends ObjectLiteral, V> extends ScopedResource<T, V> {
   /** Side effects of a restore (in the restoring transaction, after the rows are back). */

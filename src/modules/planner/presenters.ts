@@ -2,13 +2,13 @@ import type { EntityManager } from 'typeorm';
 import { field, type FieldSchema } from '../../common/http/page-schema.js';
 import { computedSql, type PageComputed } from '../../common/list/index.js';
 import { type TenantSql, tenantSql } from '../../common/tenancy/tenant-sql.js';
-import { Sector } from '../auth/entities/sector.entity.js';
-import { SeedKeyword } from '../auth/entities/seed-keyword.entity.js';
+import { Sector } from '../identity/entities/sector.entity.js';
+import { SeedKeyword } from '../catalogue/entities/seed-keyword.entity.js';
 import { Cluster } from './entities/cluster.entity.js';
 import { ContentIdeaKeyword } from './entities/content-idea-keyword.entity.js';
 import { ContentIdea } from './entities/content-idea.entity.js';
 import { Keyword } from './entities/keyword.entity.js';
-import { Task } from '../writer/entities/task.entity.js';
+import { WRITER_TASK } from './writer-tables.js';
 
 /*
  * Keyword, Cluster and Idea objects (docs/api-conventions.md#object-representations): every column under its
@@ -234,7 +234,7 @@ export async function presentIdeas(manager: EntityManager, rows: ContentIdea[]):
       sql.table(ContentIdea, 'i'),
       sql.table(Sector, 'x'),
       sql.table(Cluster, 'c'),
-      sql.table(Task, 't'),
+      sql.table(WRITER_TASK, 't'),
     ];
     const [j, k, s] = [
       sql.table(ContentIdeaKeyword, 'j'),

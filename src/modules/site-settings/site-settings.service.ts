@@ -8,16 +8,16 @@ import {
   type EffectiveAiSettingsView,
   presentEffective,
 } from '../ai/config/presenters.js';
-import { Account } from '../auth/entities/account.entity.js';
+import { Account } from '../identity/entities/account.entity.js';
 import {
   type AutomationConfigChanges,
   AutomationConfigService,
   type ScheduledSite,
-} from '../automation/automation-config.service.js';
-import type { UpdateAutomationConfigDto } from '../automation/dto/automation-config.dto.js';
-import { type AutomationConfigView, presentAutomationConfig } from '../automation/presenters.js';
-import { type PublishingSettingsView, presentPublishingSettings } from '../publisher/presenters.js';
-import { PublishingSettingsService } from '../publisher/publishing-settings.service.js';
+} from '../automation-config/automation-config.service.js';
+import type { UpdateAutomationConfigDto } from '../automation-config/dto/automation-config.dto.js';
+import { type AutomationConfigView, presentAutomationConfig } from '../automation-config/presenters.js';
+import { type PublishingSettingsView, presentPublishingSettings } from '../publishing-settings/presenters.js';
+import { PublishingSettingsService } from '../publishing-settings/publishing-settings.service.js';
 import { sitesIn } from '../sites/site-scope.js';
 import {
   SITE_SETTINGS_SECTIONS,

@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { ApiError } from '../../common/http/error-codes.js';
 import { tenantSql } from '../../common/tenancy/tenant-sql.js';
-import { Account } from '../auth/entities/account.entity.js';
-import { Plan } from '../auth/entities/plan.entity.js';
+import { Account } from '../identity/entities/account.entity.js';
+import { Plan } from '../catalogue/entities/plan.entity.js';
 
 export type PlanLimit = 'max_sites' | 'max_users' | 'max_keywords';
 

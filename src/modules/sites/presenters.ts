@@ -1,5 +1,5 @@
-import type { Sector } from '../auth/entities/sector.entity.js';
-import type { Site } from '../auth/entities/site.entity.js';
+import type { Sector } from '../identity/entities/sector.entity.js';
+import type { Site } from '../identity/entities/site.entity.js';
 
 /*
  * Site and Sector objects (docs/api-conventions.md#object-representations): every column under its name from

@@ -4,11 +4,9 @@ import { ApiError } from '../../common/http/error-codes.js';
 import { defineList, filter } from '../../common/list/index.js';
 import { invalidReference } from '../../common/tenancy/scoped-repository.js';
 import { ResourceDeps, ScopedResource } from '../../common/tenancy/scoped-resource.js';
-import { tenantQuery } from '../../common/tenancy/tenant-sql.js';
-import { IndustrySector } from '../auth/entities/industry-sector.entity.js';
-import { Sector } from '../auth/entities/sector.entity.js';
-import { Site } from '../auth/entities/site.entity.js';
-import { Keyword } from '../planner/entities/keyword.entity.js';
+import { IndustrySector } from '../catalogue/entities/industry-sector.entity.js';
+import { Sector } from '../identity/entities/sector.entity.js';
+import { Site } from '../identity/entities/site.entity.js';
 import type { CreateSectorDto, UpdateSectorDto } from './dto/sector.dto.js';
 import type { SelectSectorsDto } from './dto/site.dto.js';
 import { presentSector, type SectorView, type SiteView } from './presenters.js';
@@ -21,6 +19,7 @@ import {
   sectorLimitReached,
   sectorsIn,
 } from './site-scope.js';
+import { SectorKeywordCounts } from './sector-keyword-counts.js';
 import { SitesService } from './sites.service.js';
 
 export const SECTORS_LIST = defineList({
@@ -43,6 +42,7 @@ export class SectorsService extends ScopedResource<Sector, SectorView> {
   constructor(
     deps: ResourceDeps,
     private readonly sites: SitesService,
+    private readonly keywordCounts: SectorKeywordCounts,
   ) {
     super(deps, {
       entity: Sector,
@@ -203,14 +203,8 @@ export class SectorsService extends ScopedResource<Sector, SectorView> {
       where: { id: In(templateIds) },
       select: { id: true, name: true },
     });
-    const counts = await tenantQuery(dataSource.manager, Keyword, 'k')
-      .select('k.sector_id', 'sector_id')
-      .addSelect('COUNT(*)', 'count')
-      .andWhere('k.sector_id IN (:...count_sector_ids)', { count_sector_ids: rows.map((row) => row.id) })
-      .groupBy('k.sector_id')
-      .getRawMany<{ sector_id: number; count: string | number }>();
+    const keywords = await this.keywordCounts.count(rows.map((row) => row.id));
     const names = new Map(templates.map((template) => [Number(template.id), template.name]));
-    const keywords = new Map(counts.map((row) => [Number(row.sector_id), Number(row.count)]));
     return rows.map((row) =>
       presentSector(
         row,

@@ -1,5 +1,5 @@
 import { encryptSecret, randomBase62, sha256Hex } from '../../common/crypto.js';
-import type { Site } from '../auth/entities/site.entity.js';
+import type { Site } from '../identity/entities/site.entity.js';
 
 export const API_KEY_PREFIX = 'igny8_sk_';
 

@@ -3,9 +3,9 @@ import { ApiError } from '../../common/http/error-codes.js';
 import { invalidReference } from '../../common/tenancy/scoped-repository.js';
 import { tenantQuery } from '../../common/tenancy/tenant-sql.js';
 import type { ScopeOptions, TenantShape } from '../../common/tenancy/tenant-scope.js';
-import { Industry } from '../auth/entities/industry.entity.js';
-import { Sector } from '../auth/entities/sector.entity.js';
-import { Site } from '../auth/entities/site.entity.js';
+import { Industry } from '../catalogue/entities/industry.entity.js';
+import { Sector } from '../identity/entities/sector.entity.js';
+import { Site } from '../identity/entities/site.entity.js';
 
 /** pending: only the AI module still names it; ScopedRepositories derive shapes from the entity. */
 export const SECTOR_SHAPE: TenantShape = {

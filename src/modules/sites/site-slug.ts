@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { TenantContext } from '../../common/context/tenant-context.service.js';
-import { slugify } from '../auth/registration.service.js';
+import { slugify } from '../identity/unique-names.js';
 
 /**
  * The first free slug among live sites of every account: `base`, `base-2`, … The check is global by

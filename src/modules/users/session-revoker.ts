@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SessionStore } from '../../common/auth/session-store.js';
 import { tenantSql } from '../../common/tenancy/tenant-sql.js';
-import { RefreshToken } from '../auth/entities/refresh-token.entity.js';
-import { User } from '../auth/entities/user.entity.js';
-import type { RefreshTokenRevokedReason } from '../auth/entities/refresh-token.entity.js';
+import { RefreshToken } from '../identity/entities/refresh-token.entity.js';
+import { User } from '../identity/entities/user.entity.js';
+import type { RefreshTokenRevokedReason } from '../identity/entities/refresh-token.entity.js';
 import { REVOKE_ACCESS_TOKENS } from '../auth/refresh-tokens.service.js';
 
 /**

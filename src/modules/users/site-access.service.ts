@@ -6,9 +6,9 @@ import { ScopedRepositories, type ScopedRepository } from '../../common/tenancy/
 import { ResourceDeps, ScopedResource } from '../../common/tenancy/scoped-resource.js';
 import { tenantSql } from '../../common/tenancy/tenant-sql.js';
 import { EDITOR_OR_VIEWER, type ScopeOptions } from '../../common/tenancy/tenant-scope.js';
-import { SiteUserAccess } from '../auth/entities/site-user-access.entity.js';
-import { Site } from '../auth/entities/site.entity.js';
-import { User } from '../auth/entities/user.entity.js';
+import { SiteUserAccess } from '../identity/entities/site-user-access.entity.js';
+import { Site } from '../identity/entities/site.entity.js';
+import { User } from '../identity/entities/user.entity.js';
 import type { CreateSiteAccessDto } from './users.dto.js';
 
 export interface SiteAccessView {

@@ -1,9 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import { ApiError } from '../../common/http/error-codes.js';
 import { tenantSql } from '../../common/tenancy/tenant-sql.js';
-import { Account } from '../auth/entities/account.entity.js';
-import { Plan } from '../auth/entities/plan.entity.js';
-import { User } from '../auth/entities/user.entity.js';
+import { Account } from '../identity/entities/account.entity.js';
+import { Plan } from '../catalogue/entities/plan.entity.js';
+import { User } from '../identity/entities/user.entity.js';
 
 /**
  * `Plan.max_users` (docs/domain-model.md#plans-subscriptions-and-limits): non-deleted users of the account

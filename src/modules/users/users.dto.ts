@@ -3,7 +3,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsOptional, ValidateBy } from 'class-validator';
 import { UpdateMeDto } from '../auth/dto/auth-requests.dto.js';
 import { OptionalBoolean, OptionalChoice, OptionalText, RequiredText } from '../auth/dto/validators.js';
-import { USER_ROLES } from '../auth/entities/user.entity.js';
+import { USER_ROLES } from '../identity/entities/user.entity.js';
 import { type ApiExtras, ApiField, Choice, Pk } from '../../common/http/fields.js';
 
 /** The roles `auth/users/` and `account/team/` can give a new user. */

@@ -18,13 +18,13 @@ import {
 import { ResourceDeps, ScopedResource } from '../../common/tenancy/scoped-resource.js';
 import { tenantSql } from '../../common/tenancy/tenant-sql.js';
 import { EDITOR_OR_VIEWER } from '../../common/tenancy/tenant-scope.js';
-import { Account } from '../auth/entities/account.entity.js';
+import { Account } from '../identity/entities/account.entity.js';
 import { AppConfig } from '../../config/app-config.js';
 import { passwordProblem } from '../auth/dto/validators.js';
-import { PasswordResetToken } from '../auth/entities/password-reset-token.entity.js';
-import { SiteUserAccess } from '../auth/entities/site-user-access.entity.js';
-import { Site } from '../auth/entities/site.entity.js';
-import { USER_ROLES, User } from '../auth/entities/user.entity.js';
+import { PasswordResetToken } from '../identity/entities/password-reset-token.entity.js';
+import { SiteUserAccess } from '../identity/entities/site-user-access.entity.js';
+import { Site } from '../identity/entities/site.entity.js';
+import { USER_ROLES, User } from '../identity/entities/user.entity.js';
 import { fullName, presentUser, type UserView } from '../auth/presenters.js';
 import {
   EMAIL_TAKEN,
@@ -33,7 +33,7 @@ import {
   USERNAME_TAKEN,
   uniqueUsername,
   usernameTaken,
-} from '../auth/registration.service.js';
+} from '../identity/unique-names.js';
 import { SessionRevoker } from './session-revoker.js';
 import { assertUserCapacity } from './user-limits.js';
 import type { CreateUserDto, UpdateUserDto } from './users.dto.js';

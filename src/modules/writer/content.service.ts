@@ -10,13 +10,13 @@ import {
 } from '../../common/list/index.js';
 import { ResourceDeps } from '../../common/tenancy/scoped-resource.js';
 import { tenantSql } from '../../common/tenancy/tenant-sql.js';
-import { Sector } from '../auth/entities/sector.entity.js';
+import { Sector } from '../identity/entities/sector.entity.js';
 import { Cluster } from '../planner/entities/cluster.entity.js';
 import { ROW_FIELDS } from '../planner/presenters.js';
 import { type ContentValidation, validateContent, wordCount } from './content-text.js';
 import type { CreateContentDto, UpdateContentDto } from './dto/content.dto.js';
 import { requireForPut } from './dto/rules.js';
-import { CONTENT_STRUCTURES, CONTENT_TYPES, SYNC_STATUSES } from './entities/content-kinds.js';
+import { CONTENT_STRUCTURES, CONTENT_TYPES, SYNC_STATUSES } from '../planner/entities/content-kinds.js';
 import { ContentTaxonomyRelation } from './entities/content-taxonomy-relation.entity.js';
 import { ContentTaxonomy } from './entities/content-taxonomy.entity.js';
 import {

@@ -4,7 +4,7 @@ import { defineList, filter } from '../../common/list/index.js';
 import { ResourceDeps } from '../../common/tenancy/scoped-resource.js';
 import type { CreateTaxonomyDto, UpdateTaxonomyDto } from './dto/taxonomy.dto.js';
 import { requireForPut } from './dto/rules.js';
-import { SYNC_STATUSES } from './entities/content-kinds.js';
+import { SYNC_STATUSES } from '../planner/entities/content-kinds.js';
 import { ContentTaxonomy, TAXONOMY_TYPES } from './entities/content-taxonomy.entity.js';
 import { WriterResource } from './writer-resource.js';
 import { WriterRefs } from './writer-scope.js';

@@ -7,8 +7,8 @@ import {
   type ScopedRepository,
 } from '../../common/tenancy/scoped-repository.js';
 import type { TenantShape } from '../../common/tenancy/tenant-scope.js';
-import { Sector } from '../auth/entities/sector.entity.js';
-import { Site } from '../auth/entities/site.entity.js';
+import { Sector } from '../identity/entities/sector.entity.js';
+import { Site } from '../identity/entities/site.entity.js';
 import { Cluster } from '../planner/entities/cluster.entity.js';
 import { ContentIdea } from '../planner/entities/content-idea.entity.js';
 import { ContentTaxonomy } from './entities/content-taxonomy.entity.js';

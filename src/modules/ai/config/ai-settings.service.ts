@@ -2,23 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { ApiError, type FieldErrors } from '../../../common/http/error-codes.js';
 import { invalidReference } from '../../../common/tenancy/scoped-repository.js';
-import type { AiModel, ModelType } from '../entities/ai-model.entity.js';
-import { AiSettings, type SettingsQualityTier, SystemAiSettings } from '../entities/ai-settings.entity.js';
+import type { ModelType } from '../entities/ai-model.entity.js';
+import { AiSettings, type EffectiveAiSettings, SystemAiSettings } from '../entities/ai-settings.entity.js';
 import { ModelRegistry } from './model-registry.service.js';
 import { type AiSettingsValues, presentSettingsValues } from './presenters.js';
-
-/** The settings an AI call runs with (docs/domain-model.md#ai-configuration). */
-export interface EffectiveAiSettings {
-  text_model: AiModel;
-  image_model: AiModel;
-  quality_tier: SettingsQualityTier;
-  image_style: string;
-  max_images: number;
-  ideas_per_cluster: number;
-  default_word_count: number;
-  temperature: number;
-  max_tokens: number;
-}
 
 /** Changes to one level: absent keeps, null clears (inherits again). Ranges are checked by the DTO. */
 export type AiSettingsChanges = Partial<AiSettingsValues>;

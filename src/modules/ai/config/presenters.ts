@@ -1,7 +1,6 @@
 import type { AiModel } from '../entities/ai-model.entity.js';
 import type { AiPrompt } from '../entities/ai-prompt.entity.js';
-import type { AiSettings, SettingsQualityTier } from '../entities/ai-settings.entity.js';
-import type { EffectiveAiSettings } from './ai-settings.service.js';
+import type { AiSettings, SettingsQualityTier, EffectiveAiSettings } from '../entities/ai-settings.entity.js';
 
 /*
  * API objects (docs/api-conventions.md#object-representations): every column under its name, from explicit

@@ -12,6 +12,7 @@ import { AiTaskLog, type TaskPhase, type TaskStatus } from '../entities/ai-task-
 import { type AiProvider, ProviderError } from '../providers/ai-provider.js';
 import { ProviderRouter } from '../providers/provider-router.js';
 import { AiFunctionRegistry } from './ai-function.registry.js';
+import { taskLogHold } from './task-credit-hold.js';
 import {
   type ActionPayload,
   type AiFunction,
@@ -151,7 +152,7 @@ export class AiEngine {
       const covered = await this.meter.covers(
         this.dataSource.manager,
         run.accountId,
-        run.log.task_id,
+        taskLogHold(run.log.task_id),
         estimate,
       );
       if (!covered) {
@@ -273,6 +274,7 @@ export class AiEngine {
         itemEstimate: estimate,
       },
       cost,
+      taskLogHold(run.log.task_id),
     );
     run.signal.throwIfAborted();
     const merged = mergeResult(structuredClone(result), patch);
@@ -396,7 +398,7 @@ export class AiEngine {
         [log.task_id],
       );
       if (!task || (task.status !== 'running' && task.status !== 'queued')) return false;
-      await this.meter.releaseTask(manager, log.account_id, log.task_id);
+      await this.meter.releaseTask(manager, log.account_id, taskLogHold(log.task_id));
       if (failure) await this.functions.get(log.function).abandon?.(manager, log, failure.error);
       const done = status === 'completed';
       await manager.query(

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { OperationType, RelatedObjectType } from '../../billing/entities/credit-usage-log.entity.js';
 import type { AiModel } from '../entities/ai-model.entity.js';
 import type { AiTaskLog } from '../entities/ai-task-log.entity.js';
-import type { EffectiveAiSettings } from '../config/ai-settings.service.js';
+import type { EffectiveAiSettings } from '../entities/ai-settings.entity.js';
 import type { ImageRequest, TextRequest } from '../providers/ai-provider.js';
 
 /** The AI functions with an HTTP entry point (docs/domain-model.md#ai-engine). */

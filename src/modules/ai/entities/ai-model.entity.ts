@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { inList, TimestampedEntity } from '../../../database/base-entities.js';
-import type { User } from '../../auth/entities/user.entity.js';
+import type { User } from '../../identity/entities/user.entity.js';
 
 export const MODEL_TYPES = ['text', 'image'] as const;
 export type ModelType = (typeof MODEL_TYPES)[number];

@@ -10,7 +10,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { inList, TenantEntity } from '../../../database/base-entities.js';
-import type { Site } from '../../auth/entities/site.entity.js';
+import type { Site } from '../../identity/entities/site.entity.js';
 import type { AiModel } from './ai-model.entity.js';
 
 export const SETTINGS_QUALITY_TIERS = ['basic', 'quality', 'premium'] as const;
@@ -122,4 +122,17 @@ export class AiSettings extends TenantEntity {
 
   @Column({ type: 'integer', nullable: true })
   default_word_count: number | null;
+}
+
+/** The settings an AI call runs with (docs/domain-model.md#ai-configuration). */
+export interface EffectiveAiSettings {
+  text_model: AiModel;
+  image_model: AiModel;
+  quality_tier: SettingsQualityTier;
+  image_style: string;
+  max_images: number;
+  ideas_per_cluster: number;
+  default_word_count: number;
+  temperature: number;
+  max_tokens: number;
 }

@@ -1,7 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { inList, TenantEntity } from '../../../database/base-entities.js';
-import type { Site } from '../../auth/entities/site.entity.js';
-import type { User } from '../../auth/entities/user.entity.js';
+import type { Site } from '../../identity/entities/site.entity.js';
+import type { User } from '../../identity/entities/user.entity.js';
 
 export const TASK_FUNCTIONS = [
   'auto_cluster',

@@ -1,7 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { TenantEntity } from '../../../database/base-entities.js';
-import type { Sector } from '../../auth/entities/sector.entity.js';
-import type { Site } from '../../auth/entities/site.entity.js';
+import type { Sector } from '../../identity/entities/sector.entity.js';
+import type { Site } from '../../identity/entities/site.entity.js';
 import type { PromptType } from './ai-prompt.entity.js';
 
 /**

@@ -6,10 +6,9 @@ import {
   ScopedRepositories,
   type ScopedRepository,
 } from '../../../common/tenancy/scoped-repository.js';
-import { Sector } from '../../auth/entities/sector.entity.js';
-import { lockClusters, refreshClusters } from '../../planner/cluster-aggregates.js';
-import { Cluster } from '../../planner/entities/cluster.entity.js';
+import { Sector } from '../../identity/entities/sector.entity.js';
 import { Keyword } from '../../planner/entities/keyword.entity.js';
+import { assignKeywordsToClusters, findOrCreateCluster } from '../../planner/planner-writes.js';
 import { SECTOR_SHAPE } from '../../sites/site-scope.js';
 import { siteSectorShape } from '../../writer/writer-scope.js';
 import {
@@ -188,32 +187,26 @@ export class AutoClusterFunction implements AiFunction<Chunk, ParsedClusters> {
         assignments.push({ clusterName: cluster.name, description: cluster.description, keywordIds: ids });
     }
     const mappedIds = assignments.flatMap((a) => a.keywordIds);
-    const previous = await manager.query<{ cluster_id: number }[]>(
-      'SELECT DISTINCT cluster_id FROM igny8_keywords WHERE id = ANY($1::bigint[]) AND cluster_id IS NOT NULL',
-      [mappedIds],
-    );
+    const place = { accountId: run.accountId, siteId: run.siteId, sectorId: item.sectorId };
     const clusterIds: number[] = [];
     let created = 0;
     for (const assignment of assignments) {
-      const { id, isNew } = await this.clusterNamed(
+      const { id, isNew } = await findOrCreateCluster(
         manager,
+        place,
         assignment.clusterName,
         assignment.description,
-        item.sectorId,
-        run,
       );
       if (isNew) created += 1;
       clusterIds.push(id);
     }
-    const touched = [...previous.map((row) => Number(row.cluster_id)), ...clusterIds];
-    await lockClusters(manager, touched);
-    for (const [index, assignment] of assignments.entries()) {
-      await manager.query(
-        `UPDATE igny8_keywords SET cluster_id = $2, status = 'mapped', updated_at = now() WHERE id = ANY($1::bigint[])`,
-        [assignment.keywordIds, clusterIds[index]],
-      );
-    }
-    await refreshClusters(manager, touched);
+    await assignKeywordsToClusters(
+      manager,
+      assignments.map((assignment, index) => ({
+        clusterId: clusterIds[index],
+        keywordIds: assignment.keywordIds,
+      })),
+    );
     const distinct = [...new Set(clusterIds)];
     return {
       clusters_created: created,
@@ -227,26 +220,5 @@ export class AutoClusterFunction implements AiFunction<Chunk, ParsedClusters> {
   errorsOf(item: Chunk, error: string, code: string): ItemError[] {
     if (item.keywords.length === 0) return [{ item_type: 'keyword', item_id: item.id, error, code }];
     return item.keywords.map((k) => ({ item_type: 'keyword', item_id: k.id, error, code }));
-  }
-
-  /** The live cluster of this name in the sector (case-insensitive), or a new one. */
-  private async clusterNamed(
-    manager: EntityManager,
-    name: string,
-    description: string,
-    sectorId: number,
-    run: TaskRun,
-  ): Promise<{ id: number; isNew: boolean }> {
-    const [existing] = await manager.query<{ id: number }[]>(
-      `SELECT id FROM igny8_clusters
-        WHERE sector_id = $1 AND lower(name) = lower($2) AND deleted_at IS NULL AND account_id = $3 LIMIT 1`,
-      [sectorId, name, run.accountId],
-    );
-    if (existing) return { id: Number(existing.id), isNew: false };
-    const repository = manager.getRepository(Cluster);
-    const cluster = await repository.save(
-      repository.create({ site_id: run.siteId, sector_id: sectorId, name, description, status: 'new' }),
-    );
-    return { id: cluster.id, isNew: true };
   }
 }

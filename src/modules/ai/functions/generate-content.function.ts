@@ -2,12 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ScopedRepositories, type ScopedRepository } from '../../../common/tenancy/scoped-repository.js';
 import { ContentIdea } from '../../planner/entities/content-idea.entity.js';
-import { wordCount } from '../../writer/content-text.js';
-import { ContentTaxonomyRelation } from '../../writer/entities/content-taxonomy-relation.entity.js';
-import { Content } from '../../writer/entities/content.entity.js';
 import { Task } from '../../writer/entities/task.entity.js';
-import { maintainingMappedPages } from '../../writer/mapped-pages.js';
 import { siteSectorShape, TASK_SHAPE } from '../../writer/writer-scope.js';
+import {
+  failTask,
+  failUnfinishedTasks,
+  saveGeneratedContent,
+  startGeneratingTasks,
+} from '../../writer/writer-writes.js';
 import type { AiTaskLog } from '../entities/ai-task-log.entity.js';
 import {
   type ActionInput,
@@ -88,9 +90,9 @@ export class GenerateContentFunction implements AiFunction<TaskItem, ParsedArtic
   }
 
   async begin(manager: EntityManager, items: TaskItem[]): Promise<void> {
-    await manager.query(
-      `UPDATE igny8_tasks SET status = 'generating', error_message = NULL, updated_at = now() WHERE id = ANY($1::bigint[])`,
-      [items.map((item) => item.id)],
+    await startGeneratingTasks(
+      manager,
+      items.map((item) => item.id),
     );
   }
 
@@ -164,66 +166,21 @@ export class GenerateContentFunction implements AiFunction<TaskItem, ParsedArtic
     article: ParsedArticle,
     run: TaskRun,
   ): Promise<ResultPatch> {
-    const { task } = item;
-    const repository = manager.getRepository(Content);
-    const content = await maintainingMappedPages(manager, { clusterIds: [task.cluster_id] }, () =>
-      repository.save(
-        repository.create({
-          site_id: run.siteId,
-          sector_id: task.sector_id,
-          title: article.title,
-          content_html: article.content_html,
-          word_count: wordCount(article.content_html),
-          meta_title: article.meta_title,
-          meta_description: article.meta_description,
-          primary_keyword: article.primary_keyword,
-          secondary_keywords: article.secondary_keywords,
-          cluster_id: task.cluster_id,
-          task_id: task.id,
-          content_type: task.content_type,
-          content_structure: task.content_structure,
-          source: 'igny8',
-          status: 'draft',
-          site_status: 'not_published',
-        }),
-      ),
-    );
-    if (task.taxonomy_term_id !== null) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(ContentTaxonomyRelation)
-        .values({ content_id: content.id, taxonomy_id: task.taxonomy_term_id })
-        .orIgnore()
-        .execute();
-    }
-    await manager.query(
-      `UPDATE igny8_tasks SET status = 'completed', error_message = NULL, updated_at = now() WHERE id = $1`,
-      [task.id],
-    );
-    if (task.idea_id !== null) {
-      await manager.query(
-        `UPDATE igny8_content_ideas SET status = 'completed', updated_at = now() WHERE id = $1`,
-        [task.idea_id],
-      );
-    }
-    return { tasks_completed: 1, content_ids: [content.id] };
+    const contentId = await saveGeneratedContent(manager, run.siteId, item.task, article);
+    return { tasks_completed: 1, content_ids: [contentId] };
   }
 
   async abandon(manager: EntityManager, log: AiTaskLog, message: string): Promise<void> {
-    await manager.query(
-      `UPDATE igny8_tasks t SET status = 'failed', error_message = $3, updated_at = now()
-        WHERE t.id = ANY($1::bigint[]) AND t.account_id = $2 AND t.status = 'generating'
-          AND NOT EXISTS (SELECT 1 FROM igny8_content c WHERE c.task_id = t.id AND c.deleted_at IS NULL)`,
-      [(log.payload as unknown as ActionPayload).ids, log.account_id, message],
+    await failUnfinishedTasks(
+      manager,
+      log.account_id,
+      (log.payload as unknown as ActionPayload).ids,
+      message,
     );
   }
 
   async markFailed(manager: EntityManager, item: TaskItem, error: ItemError): Promise<ResultPatch> {
-    await manager.query(
-      `UPDATE igny8_tasks SET status = 'failed', error_message = $2, updated_at = now() WHERE id = $1`,
-      [item.id, error.error],
-    );
+    await failTask(manager, item.id, error.error);
     return { tasks_failed: 1 };
   }
 }

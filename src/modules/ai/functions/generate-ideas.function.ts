@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ScopedRepositories, type ScopedRepository } from '../../../common/tenancy/scoped-repository.js';
 import { Cluster } from '../../planner/entities/cluster.entity.js';
-import { ContentIdea } from '../../planner/entities/content-idea.entity.js';
+import { saveGeneratedIdeas } from '../../planner/planner-writes.js';
 import {
   CONTENT_STRUCTURES,
   CONTENT_TYPES,
   type ContentStructure,
   type ContentType,
-} from '../../writer/entities/content-kinds.js';
+} from '../../planner/entities/content-kinds.js';
 import { siteSectorShape } from '../../writer/writer-scope.js';
 import {
   type ActionInput,
@@ -155,42 +155,24 @@ export class GenerateIdeasFunction implements AiFunction<ClusterItem, ParsedIdea
     ideas: ParsedIdea[],
     run: TaskRun,
   ): Promise<ResultPatch> {
-    const repository = manager.getRepository(ContentIdea);
     const byText = new Map(item.keywords.map((k) => [k.keyword.toLowerCase(), k.id]));
-    const ideaIds: number[] = [];
-    for (const idea of ideas) {
-      const covered = [
-        ...new Set(
-          idea.covered_keywords.map((k) => byText.get(k.toLowerCase())).filter((id) => id !== undefined),
-        ),
-      ];
-      const saved = await repository.save(
-        repository.create({
-          site_id: run.siteId,
-          sector_id: item.sectorId,
-          idea_title: idea.title,
-          description: idea.description,
-          target_keywords: idea.covered_keywords.join(', ').slice(0, 1000),
-          keyword_cluster_id: item.id,
-          status: 'new',
-          content_type: idea.content_type,
-          content_structure: idea.content_structure,
-          estimated_word_count: idea.estimated_word_count,
-          outline: idea.outline,
-        }),
-      );
-      if (covered.length > 0) {
-        await manager.query(
-          `INSERT INTO igny8_content_ideas_keyword_objects (content_idea_id, keyword_id)
-           SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING`,
-          [saved.id, covered],
-        );
-      }
-      ideaIds.push(saved.id);
-    }
-    await manager.query(
-      `UPDATE igny8_clusters SET status = 'mapped', updated_at = now() WHERE id = $1 AND status <> 'mapped'`,
-      [item.id],
+    const ideaIds = await saveGeneratedIdeas(
+      manager,
+      { id: item.id, siteId: run.siteId, sectorId: item.sectorId },
+      ideas.map((idea) => ({
+        idea_title: idea.title,
+        description: idea.description,
+        target_keywords: idea.covered_keywords.join(', ').slice(0, 1000),
+        content_type: idea.content_type,
+        content_structure: idea.content_structure,
+        estimated_word_count: idea.estimated_word_count,
+        outline: idea.outline,
+        keywordIds: [
+          ...new Set(
+            idea.covered_keywords.map((k) => byText.get(k.toLowerCase())).filter((id) => id !== undefined),
+          ),
+        ],
+      })),
     );
     return { clusters_processed: 1, ideas_created: ideaIds.length, idea_ids: ideaIds };
   }

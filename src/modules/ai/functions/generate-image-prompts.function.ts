@@ -4,8 +4,8 @@ import { ScopedRepositories, type ScopedRepository } from '../../../common/tenan
 import { SoftDeleteService } from '../../../common/tenancy/soft-delete.service.js';
 import { htmlText } from '../../writer/content-text.js';
 import { Content } from '../../writer/entities/content.entity.js';
-import { Image } from '../../writer/entities/image.entity.js';
 import { CONTENT_SHAPE } from '../../writer/writer-scope.js';
+import { replaceImagePrompts } from '../../writer/writer-writes.js';
 import {
   type ActionInput,
   type ActionPlan,
@@ -135,18 +135,7 @@ export class GenerateImagePromptsFunction implements AiFunction<ContentItem, Par
     parsed: ParsedPrompts,
     run: TaskRun,
   ): Promise<ResultPatch> {
-    const replaced = await manager.query<{ id: number }[]>(
-      `SELECT id FROM igny8_images WHERE content_id = $1 AND deleted_at IS NULL AND status IN ('pending', 'failed')`,
-      [item.id],
-    );
-    await this.softDeletes.softDelete(
-      manager,
-      Image,
-      replaced.map((row) => Number(row.id)),
-      run.log.user_id,
-    );
-    const repository = manager.getRepository(Image);
-    const rows = [
+    const prompts = [
       { image_type: 'featured' as const, position: 0, prompt: parsed.featured },
       ...parsed.in_article.map((prompt, index) => ({
         image_type: 'in_article' as const,
@@ -154,23 +143,19 @@ export class GenerateImagePromptsFunction implements AiFunction<ContentItem, Par
         prompt,
       })),
     ];
-    const ids: number[] = [];
-    for (const row of rows) {
-      const saved = await repository.save(
-        repository.create({
-          site_id: run.siteId,
-          sector_id: item.content.sector_id,
-          content_id: item.id,
-          task_id: item.content.task_id,
-          image_type: row.image_type,
-          position: row.position,
-          prompt: row.prompt.prompt,
-          alt_text: row.prompt.alt_text,
-          status: 'pending',
-        }),
-      );
-      ids.push(saved.id);
-    }
+    const ids = await replaceImagePrompts(
+      manager,
+      run.siteId,
+      item.content,
+      prompts.map((row) => ({
+        image_type: row.image_type,
+        position: row.position,
+        prompt: row.prompt.prompt,
+        alt_text: row.prompt.alt_text,
+      })),
+      run.log.user_id,
+      this.softDeletes,
+    );
     return { content_processed: 1, images_created: ids.length, image_ids: ids };
   }
 }

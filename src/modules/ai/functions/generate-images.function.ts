@@ -5,9 +5,10 @@ import { MediaStorage } from '../../../common/media/media-storage.js';
 import { loadSharp } from '../../../common/media/sharp.js';
 import { MediaService } from '../../../common/media/media.service.js';
 import { ScopedRepositories, type ScopedRepository } from '../../../common/tenancy/scoped-repository.js';
-import { PublishingSettingsService } from '../../publisher/publishing-settings.service.js';
+import { PublishingSettingsService } from '../../publishing-settings/publishing-settings.service.js';
 import { Image } from '../../writer/entities/image.entity.js';
 import { IMAGE_SHAPE } from '../../writer/writer-scope.js';
+import { failImage, reviewContentWhenImagesDone, saveGeneratedImage } from '../../writer/writer-writes.js';
 import {
   type ActionInput,
   type ActionPlan,
@@ -137,21 +138,14 @@ export class GenerateImagesFunction implements AiFunction<ImageItem, StoredImage
     run: TaskRun,
   ): Promise<ResultPatch> {
     const tier = run.model.quality_tier === 'quality_option2' ? 'quality' : run.model.quality_tier;
-    await manager.query(
-      `UPDATE igny8_images
-          SET status = 'generated', image_path = $2, image_url = $3, model_used = $4, quality_tier = $5,
-              width = $6, height = $7, error_message = NULL, updated_at = now()
-        WHERE id = $1`,
-      [
-        item.id,
-        stored.path,
-        this.media.url(stored.path, run.payload.origin),
-        run.model.model_name,
-        tier,
-        stored.width,
-        stored.height,
-      ],
-    );
+    await saveGeneratedImage(manager, item.id, {
+      image_path: stored.path,
+      image_url: this.media.url(stored.path, run.payload.origin),
+      model_used: run.model.model_name,
+      quality_tier: tier,
+      width: stored.width,
+      height: stored.height,
+    });
     await this.reviewWhenDone(manager, item, run);
     return { images_generated: 1 };
   }
@@ -162,10 +156,7 @@ export class GenerateImagesFunction implements AiFunction<ImageItem, StoredImage
     error: ItemError,
     run: TaskRun,
   ): Promise<ResultPatch> {
-    await manager.query(
-      `UPDATE igny8_images SET status = 'failed', error_message = $2, updated_at = now() WHERE id = $1`,
-      [item.id, error.error],
-    );
+    await failImage(manager, item.id, error.error);
     await this.reviewWhenDone(manager, item, run);
     return { images_failed: 1 };
   }
@@ -176,13 +167,7 @@ export class GenerateImagesFunction implements AiFunction<ImageItem, StoredImage
    */
   private async reviewWhenDone(manager: EntityManager, item: ImageItem, run: TaskRun): Promise<void> {
     if (item.image.content_id === null) return;
-    const status = (await this.publishing.autoApprovalEnabled(run.siteId, manager)) ? 'approved' : 'review';
-    await manager.query(
-      `UPDATE igny8_content c SET status = $2, updated_at = now()
-        WHERE c.id = $1 AND c.status = 'draft' AND c.deleted_at IS NULL
-          AND NOT EXISTS (SELECT 1 FROM igny8_images i
-                           WHERE i.content_id = c.id AND i.deleted_at IS NULL AND i.status = 'pending')`,
-      [item.image.content_id, status],
-    );
+    const autoApprove = await this.publishing.autoApprovalEnabled(run.siteId, manager);
+    await reviewContentWhenImagesDone(manager, item.image.content_id, autoApprove);
   }
 }

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PlanRefDto } from '../../auth/dto/auth-responses.dto.js';
+import { PlanRefDto } from '../../catalogue/dto/plan.dto.js';
 import { CREDIT_TRANSACTION_TYPES } from '../entities/credit-transaction.entity.js';
 import { OPERATION_TYPES, RELATED_OBJECT_TYPES } from '../entities/credit-usage-log.entity.js';
 

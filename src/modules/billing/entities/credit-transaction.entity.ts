@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { CreatedEntity, inList } from '../../../database/base-entities.js';
-import type { Account } from '../../auth/entities/account.entity.js';
+import type { Account } from '../../identity/entities/account.entity.js';
 
 export const CREDIT_TRANSACTION_TYPES = [
   'purchase',

@@ -1,8 +1,8 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { CreatedEntity, inList } from '../../../database/base-entities.js';
-import type { Account } from '../../auth/entities/account.entity.js';
-import type { Site } from '../../auth/entities/site.entity.js';
-import type { User } from '../../auth/entities/user.entity.js';
+import type { Account } from '../../identity/entities/account.entity.js';
+import type { Site } from '../../identity/entities/site.entity.js';
+import type { User } from '../../identity/entities/user.entity.js';
 import type { CreditTransaction } from './credit-transaction.entity.js';
 
 export const OPERATION_TYPES = [

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { KEYWORD_INTENTS, type KeywordIntent } from '../../auth/entities/seed-keyword.entity.js';
+import { KEYWORD_INTENTS, type KeywordIntent } from '../entities/seed-keyword.entity.js';
 import { INT32_MAX } from '../../../common/csv/rows.js';
 import { Bool, Choice, Int, Pk, Text } from '../../../common/http/fields.js';
 

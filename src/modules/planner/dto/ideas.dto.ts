@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CONTENT_STRUCTURES, CONTENT_TYPES } from '../../writer/entities/content-kinds.js';
-import type { ContentStructure, ContentType } from '../../writer/entities/content-kinds.js';
+import { CONTENT_STRUCTURES, CONTENT_TYPES } from '../entities/content-kinds.js';
+import type { ContentStructure, ContentType } from '../entities/content-kinds.js';
 import { Bool, Choice, IdList, Int, Pk, Text } from '../../../common/http/fields.js';
 import { IDEA_STATUSES, type IdeaOutlineSection, type IdeaStatus } from '../entities/content-idea.entity.js';
 import { BulkIdsDto, Outline, OUTLINE_SCHEMA, SiteSectorRowDto } from './common.dto.js';

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { INT32_MAX } from '../../../common/csv/rows.js';
-import { KEYWORD_INTENTS } from '../../auth/entities/seed-keyword.entity.js';
+import { KEYWORD_INTENTS } from '../../catalogue/entities/seed-keyword.entity.js';
 import { Bool, Choice, IdList, Int, JsonList, Pk } from '../../../common/http/fields.js';
 import { KEYWORD_STATUSES, type KeywordStatus } from '../entities/keyword.entity.js';
 import { BulkIdsDto, SiteSectorRowDto } from './common.dto.js';

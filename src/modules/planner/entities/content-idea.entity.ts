@@ -5,7 +5,7 @@ import {
   CONTENT_TYPES,
   type ContentStructure,
   type ContentType,
-} from '../../writer/entities/content-kinds.js';
+} from './content-kinds.js';
 import type { Cluster } from './cluster.entity.js';
 import { LiveListIndexes } from './list-indexes.js';
 

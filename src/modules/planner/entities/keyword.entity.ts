@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { inList, SiteSectorSoftEntity } from '../../../database/base-entities.js';
-import type { SeedKeyword } from '../../auth/entities/seed-keyword.entity.js';
+import type { SeedKeyword } from '../../catalogue/entities/seed-keyword.entity.js';
 import type { Cluster } from './cluster.entity.js';
 import { LiveListIndexes } from './list-indexes.js';
 

@@ -11,11 +11,11 @@ import {
 import {
   AutomationConfigDto,
   UpdateAutomationConfigDto,
-} from '../../automation/dto/automation-config.dto.js';
+} from '../../automation-config/dto/automation-config.dto.js';
 import {
   PublishingSettingsDto,
   UpdatePublishingSettingsDto,
-} from '../../publisher/dto/publishing-settings.dto.js';
+} from '../../publishing-settings/dto/publishing-settings.dto.js';
 
 export const SITE_SETTINGS_SECTIONS = ['ai', 'automation', 'publishing'] as const;
 export type SiteSettingsSection = (typeof SITE_SETTINGS_SECTIONS)[number];

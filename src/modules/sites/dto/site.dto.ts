@@ -7,7 +7,7 @@ import {
   type PlatformType,
   SITE_TYPES,
   type SiteType,
-} from '../../auth/entities/site.entity.js';
+} from '../../identity/entities/site.entity.js';
 import { SectorDto, TenantSoftRowDto } from './sector.dto.js';
 
 /* Request bodies and response schemas of `auth/sites/`. */

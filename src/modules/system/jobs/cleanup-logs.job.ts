@@ -1,19 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, LessThan, LessThanOrEqual } from 'typeorm';
-import { IdempotencyKey } from '../../../common/idempotency/idempotency-key.entity.js';
+import { DataSource } from 'typeorm';
+import { IdempotencyService } from '../../../common/idempotency/idempotency.service.js';
 import { JobHandler, type JobRunContext } from '../../../common/jobs/job-handler.decorator.js';
-import { AiTaskLog } from '../../ai/entities/ai-task-log.entity.js';
-
-/** AI task records are kept this long (docs/domain-model.md#ai-engine). */
-const TASK_LOG_RETENTION_DAYS = 90;
+import { deleteExpiredTaskLogs } from '../../ai/task-log-retention.js';
 
 /** `cleanup_logs` (daily, 04:00 UTC): deletes expired rows of the log-like tables. */
 @Injectable()
 export class CleanupLogsJob {
   private readonly logger = new Logger('CleanupLogsJob');
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly idempotency: IdempotencyService,
+  ) {}
 
   @JobHandler('cleanup_logs')
   async run(
@@ -21,13 +21,12 @@ export class CleanupLogsJob {
     { signal }: JobRunContext,
   ): Promise<{ idempotency_keys: number; ai_task_logs: number }> {
     signal.throwIfAborted();
-    const keys = await this.dataSource.manager.delete(IdempotencyKey, {
-      expires_at: LessThanOrEqual(new Date()),
-    });
+    const keys = await this.idempotency.deleteExpired();
     signal.throwIfAborted();
-    const cutoff = new Date(Date.now() - TASK_LOG_RETENTION_DAYS * 24 * 3_600_000);
-    const tasks = await this.dataSource.manager.delete(AiTaskLog, { created_at: LessThan(cutoff) });
-    const deleted = { idempotency_keys: keys.affected ?? 0, ai_task_logs: tasks.affected ?? 0 };
+    const deleted = {
+      idempotency_keys: keys,
+      ai_task_logs: await deleteExpiredTaskLogs(this.dataSource.manager),
+    };
     this.logger.log(deleted, 'Expired rows deleted');
     return deleted;
   }

@@ -5,7 +5,7 @@ import {
   CONTENT_TYPES,
   type ContentStructure,
   type ContentType,
-} from '../entities/content-kinds.js';
+} from '../../planner/entities/content-kinds.js';
 
 /**
  * `site_id*` and `sector_id*` of a new task or content (create-only,

@@ -8,7 +8,7 @@ import {
   type ContentStructure,
   type ContentType,
   type SyncStatus,
-} from '../entities/content-kinds.js';
+} from '../../planner/entities/content-kinds.js';
 import {
   CONTENT_SITE_STATUSES,
   CONTENT_SOURCES,

@@ -6,7 +6,7 @@ import {
   CONTENT_TYPES,
   type ContentStructure,
   type ContentType,
-} from '../entities/content-kinds.js';
+} from '../../planner/entities/content-kinds.js';
 import { TASK_STATUSES, type TaskStatus } from '../entities/task.entity.js';
 import { SiteSectorRowDto } from '../../planner/dto/common.dto.js';
 import { ContentKindDto, PlaceDto } from './common.dto.js';

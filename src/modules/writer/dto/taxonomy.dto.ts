@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { TenantSoftRowDto } from '../../sites/dto/sector.dto.js';
 import { Choice, Pk, Text } from '../../../common/http/fields.js';
-import { SYNC_STATUSES, type SyncStatus } from '../entities/content-kinds.js';
+import { SYNC_STATUSES, type SyncStatus } from '../../planner/entities/content-kinds.js';
 import { TAXONOMY_TYPES, type TaxonomyType } from '../entities/content-taxonomy.entity.js';
 
 /* Request bodies and response schema of `writer/taxonomies/`. */

@@ -1,8 +1,8 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { inList, TenantSoftEntity } from '../../../database/base-entities.js';
-import type { Sector } from '../../auth/entities/sector.entity.js';
-import type { Site } from '../../auth/entities/site.entity.js';
-import { SYNC_STATUSES, type SyncStatus } from './content-kinds.js';
+import type { Sector } from '../../identity/entities/sector.entity.js';
+import type { Site } from '../../identity/entities/site.entity.js';
+import { SYNC_STATUSES, type SyncStatus } from '../../planner/entities/content-kinds.js';
 import { LiveListIndexes } from '../../planner/entities/list-indexes.js';
 
 export const TAXONOMY_TYPES = ['category', 'tag'] as const;

@@ -8,7 +8,7 @@ import {
   type ContentStructure,
   type ContentType,
   type SyncStatus,
-} from './content-kinds.js';
+} from '../../planner/entities/content-kinds.js';
 import type { Task } from './task.entity.js';
 import { LiveListIndexes } from '../../planner/entities/list-indexes.js';
 

@@ -7,7 +7,7 @@ import {
   CONTENT_TYPES,
   type ContentStructure,
   type ContentType,
-} from './content-kinds.js';
+} from '../../planner/entities/content-kinds.js';
 import type { ContentTaxonomy } from './content-taxonomy.entity.js';
 import { LiveListIndexes } from '../../planner/entities/list-indexes.js';
 

@@ -1,4 +1,4 @@
-import type { ContentStructure, ContentType } from '../../../writer/entities/content-kinds.js';
+import type { ContentStructure, ContentType } from '../../../planner/entities/content-kinds.js';
 import type { TextInputs, TextOutputs } from '../ai-provider.js';
 import { joinList, titleCase } from './text.js';
 

@@ -1,0 +1,98 @@
+import { AiModel } from './modules/ai/entities/ai-model.entity.js';
+import { AiPrompt, GlobalAiPrompt } from './modules/ai/entities/ai-prompt.entity.js';
+import { AiSettings, SystemAiSettings } from './modules/ai/entities/ai-settings.entity.js';
+import { AiTaskLog } from './modules/ai/entities/ai-task-log.entity.js';
+import {
+  GlobalIntegrationSettings,
+  IntegrationProvider,
+} from './modules/ai/entities/integration-settings.entity.js';
+import { Strategy } from './modules/ai/entities/strategy.entity.js';
+import { IdempotencyKey } from './common/idempotency/idempotency-key.entity.js';
+import { Account } from './modules/identity/entities/account.entity.js';
+import { IndustrySector } from './modules/catalogue/entities/industry-sector.entity.js';
+import { Industry } from './modules/catalogue/entities/industry.entity.js';
+import { PasswordResetToken } from './modules/identity/entities/password-reset-token.entity.js';
+import { Plan } from './modules/catalogue/entities/plan.entity.js';
+import { RefreshToken } from './modules/identity/entities/refresh-token.entity.js';
+import { Sector } from './modules/identity/entities/sector.entity.js';
+import { SeedKeyword } from './modules/catalogue/entities/seed-keyword.entity.js';
+import { Session } from './modules/identity/entities/session.entity.js';
+import { SiteUserAccess } from './modules/identity/entities/site-user-access.entity.js';
+import { Site } from './modules/identity/entities/site.entity.js';
+import { Subscription } from './modules/identity/entities/subscription.entity.js';
+import { User } from './modules/identity/entities/user.entity.js';
+import {
+  AutomationConfig,
+  DefaultAutomationConfig,
+} from './modules/automation-config/entities/automation-config.entity.js';
+import {
+  BillingConfiguration,
+  CreditCostConfig,
+} from './modules/billing/entities/credit-cost-config.entity.js';
+import { CreditTransaction } from './modules/billing/entities/credit-transaction.entity.js';
+import { CreditUsageLog } from './modules/billing/entities/credit-usage-log.entity.js';
+import { Cluster } from './modules/planner/entities/cluster.entity.js';
+import { ContentIdeaKeyword } from './modules/planner/entities/content-idea-keyword.entity.js';
+import { ContentIdea } from './modules/planner/entities/content-idea.entity.js';
+import { Keyword } from './modules/planner/entities/keyword.entity.js';
+import { PublishingSettings } from './modules/publishing-settings/entities/publishing-settings.entity.js';
+import { EmailLog } from './common/mail/email-log.entity.js';
+import { EmailOutbox } from './common/mail/email-outbox.entity.js';
+import { ContentTaxonomyRelation } from './modules/writer/entities/content-taxonomy-relation.entity.js';
+import { ContentTaxonomy } from './modules/writer/entities/content-taxonomy.entity.js';
+import { Content } from './modules/writer/entities/content.entity.js';
+import { Image } from './modules/writer/entities/image.entity.js';
+import { Task } from './modules/writer/entities/task.entity.js';
+
+/** Every TypeORM entity of the app: the data source, the CLI and the drift check all use this list. */
+export const ENTITIES = [
+  // identity & tenancy (docs/domain-model.md#identity)
+  Plan,
+  Account,
+  User,
+  RefreshToken,
+  PasswordResetToken,
+  Subscription,
+  Industry,
+  IndustrySector,
+  SeedKeyword,
+  Site,
+  Sector,
+  SiteUserAccess,
+  Session,
+  // planner (docs/domain-model.md#planner)
+  Keyword,
+  Cluster,
+  ContentIdea,
+  ContentIdeaKeyword,
+  // writer (docs/domain-model.md#writer)
+  Task,
+  Content,
+  ContentTaxonomy,
+  ContentTaxonomyRelation,
+  Image,
+  // automation (docs/domain-model.md#automation-settings)
+  AutomationConfig,
+  DefaultAutomationConfig,
+  // publishing (docs/domain-model.md#publishing-settings)
+  PublishingSettings,
+  // billing (docs/domain-model.md#credits)
+  CreditTransaction,
+  CreditUsageLog,
+  CreditCostConfig,
+  BillingConfiguration,
+  // system & AI (docs/domain-model.md#ai-configuration)
+  AiModel,
+  AiPrompt,
+  GlobalAiPrompt,
+  Strategy,
+  SystemAiSettings,
+  AiSettings,
+  AiTaskLog,
+  GlobalIntegrationSettings,
+  IntegrationProvider,
+  // system
+  EmailLog,
+  EmailOutbox,
+  IdempotencyKey,
+];
