@@ -33,9 +33,17 @@ const TARGETS = [
 ];
 
 /** The small dataset, and the same at 100 times the accounts and rows (`large`). */
+/** Runs sharing a database server keep apart with BENCH_DATABASE_SUFFIX (letters, digits, `_`). */
+const databaseSuffix = process.env.BENCH_DATABASE_SUFFIX ?? '';
+if (!/^\w*$/.test(databaseSuffix)) throw new Error('BENCH_DATABASE_SUFFIX: letters, digits and _ only.');
 const DATASETS = {
-  small: { database: 'igny8_bench', accounts: 10, perAccount: 500, contentPerAccount: 100 },
-  large: { database: 'igny8_bench_large', accounts: 1000, perAccount: 1000, contentPerAccount: 100 },
+  small: { database: `igny8_bench${databaseSuffix}`, accounts: 10, perAccount: 500, contentPerAccount: 100 },
+  large: {
+    database: `igny8_bench_large${databaseSuffix}`,
+    accounts: 1000,
+    perAccount: 1000,
+    contentPerAccount: 100,
+  },
 };
 
 function intEnv(name, fallback, min = 1) {
@@ -251,7 +259,7 @@ async function explain(databaseUrl, statements) {
 
 /** Seeds a fresh database, boots both servers on it, checks them and measures every target. */
 async function runDataset(name, dataset, dist, tmp, servers) {
-  const { dataSourceOptions, AppConfig, TokenService, DataSource } = dist;
+  const { dataSourceOptions, AppConfig, TokenService, JwtService, jwtModuleOptions, DataSource } = dist;
   const benchUrl = withDatabase(settings.serverUrl, dataset.database);
   const started = Date.now();
   await admin(async (client) => {
@@ -354,7 +362,7 @@ async function runDataset(name, dataset, dist, tmp, servers) {
       waitUntilUp(baseline, `${baseUrl}/health/live`),
     ]);
 
-    const tokenService = new TokenService(new AppConfig({ ...oursEnv }));
+    const tokenService = new TokenService(new JwtService(jwtModuleOptions(new AppConfig({ ...oursEnv }))));
     const mint = () =>
       owners.map(
         (owner) =>
@@ -499,6 +507,7 @@ async function main() {
     ...(await load('database/data-source-options.js')),
     ...(await load('config/app-config.js')),
     ...(await load('common/auth/token.service.js')),
+    JwtService: (await import('@nestjs/jwt')).JwtService,
     DataSource: (await import('typeorm')).DataSource,
   };
   const tmp = mkdtempSync(join(tmpdir(), 'igny8-bench-'));
