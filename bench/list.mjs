@@ -33,9 +33,17 @@ const TARGETS = [
 ];
 
 /** The small dataset, and the same at 100 times the accounts and rows (`large`). */
+/** Runs sharing a database server keep apart with BENCH_DATABASE_SUFFIX (letters, digits, `_`). */
+const databaseSuffix = process.env.BENCH_DATABASE_SUFFIX ?? '';
+if (!/^\w*$/.test(databaseSuffix)) throw new Error('BENCH_DATABASE_SUFFIX: letters, digits and _ only.');
 const DATASETS = {
-  small: { database: 'igny8_bench', accounts: 10, perAccount: 500, contentPerAccount: 100 },
-  large: { database: 'igny8_bench_large', accounts: 1000, perAccount: 1000, contentPerAccount: 100 },
+  small: { database: `igny8_bench${databaseSuffix}`, accounts: 10, perAccount: 500, contentPerAccount: 100 },
+  large: {
+    database: `igny8_bench_large${databaseSuffix}`,
+    accounts: 1000,
+    perAccount: 1000,
+    contentPerAccount: 100,
+  },
 };
 
 function intEnv(name, fallback, min = 1) {

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { type ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { JoinAttribute } from 'typeorm/query-builder/JoinAttribute.js';
 import { ApiError } from '../http/error-codes.js';
 import { Paginated } from '../http/responses.js';
 import { applyOrdering, idSql } from './apply.js';
@@ -52,18 +53,41 @@ function withoutPaging<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): Sele
   return qb.clone().orderBy().offset(undefined).limit(undefined).skip(undefined).take(undefined);
 }
 
-/** Whether `sql` mentions `alias.` (`sk.keyword`, `"sk"."keyword"`). */
-function mentions(sql: string, alias: string): boolean {
-  return new RegExp(`(?<![\\w"])"?${alias}"?\\.`).test(sql);
+/** Whether `text` mentions `alias.` (`sk.keyword`, `"sk"."keyword"`). */
+function mentions(text: string, alias: string): boolean {
+  return new RegExp(`(?<![\\w"])"?${alias}"?\\.`).test(text);
 }
 
-/** `qb` without the joins its SQL does not mention elsewhere. */
-function withoutUnusedJoins<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): SelectQueryBuilder<T> {
-  for (const join of [...qb.expressionMap.joinAttributes]) {
-    const all = qb.expressionMap.joinAttributes;
-    qb.expressionMap.joinAttributes = all.filter((other) => other !== join);
-    if (mentions(qb.getQuery(), join.alias.name)) qb.expressionMap.joinAttributes = all;
+/** Every string of a WHERE clause tree: conditions as written and the operands of predicate operators. */
+function conditionStrings(condition: unknown, into: string[]): string[] {
+  if (typeof condition === 'string') into.push(condition);
+  else if (Array.isArray(condition)) for (const item of condition) conditionStrings(item, into);
+  else if (condition !== null && typeof condition === 'object') {
+    for (const value of Object.values(condition)) conditionStrings(value, into);
   }
+  return into;
+}
+
+/**
+ * `qb` without the joins no WHERE condition and no other remaining join mentions (its condition or,
+ * for a relation join, its property path), looked at in order as TypeORM writes them. Reads the
+ * conditions as written instead of building the statement once per join.
+ */
+function withoutUnusedJoins<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): SelectQueryBuilder<T> {
+  const map = qb.expressionMap;
+  const wheres = conditionStrings(map.wheres, []).join('\n');
+  const joinText = (join: JoinAttribute) =>
+    conditionStrings(
+      [join.condition, typeof join.entityOrProperty === 'string' ? join.entityOrProperty : null],
+      [],
+    ).join('\n');
+  let kept = [...map.joinAttributes];
+  for (const join of map.joinAttributes) {
+    const others = kept.filter((other) => other !== join);
+    const alias = join.alias.name;
+    if (!mentions(wheres, alias) && !others.some((other) => mentions(joinText(other), alias))) kept = others;
+  }
+  map.joinAttributes = kept;
   return qb;
 }
 
@@ -156,8 +180,9 @@ export async function paginateQuery<T extends ObjectLiteral, R>(
   fetch: PageFetch<T, R>,
 ): Promise<Paginated<R>> {
   const list = asWritten(qb);
+  // The count copies `list` before the page orders and limits it: in place when it is already a copy.
   const page = () => {
-    const paged = applyOrdering(list.clone(), spec, query)
+    const paged = applyOrdering(list === qb ? list.clone() : list, spec, query)
       .offset((query.page - 1) * query.pageSize)
       .limit(query.pageSize);
     return fetch(paged);
@@ -165,7 +190,8 @@ export async function paginateQuery<T extends ObjectLiteral, R>(
   let count: number;
   let results: R[] = [];
   if (concurrent(list)) {
-    [count, results] = await Promise.all([countRows(list, spec), page()]);
+    const counted = countRows(list, spec);
+    [count, results] = await Promise.all([counted, page()]);
   } else {
     count = await countRows(list, spec);
     if (count > 0 && query.page <= Math.ceil(count / query.pageSize)) results = await page();

@@ -85,6 +85,11 @@ local count = tonumber(redis.call('GET', KEYS[1]) or '0')
 if count > 0 then redis.call('DECR', KEYS[1]) end
 return 0`;
 
+interface CounterScripts {
+  throttleHit(key: string, windowMs: number): Promise<[number, number]>;
+  throttleRelease(key: string): Promise<unknown>;
+}
+
 /**
  * Shared by every instance: counters in Redis, incremented atomically, over a connection of their
  * own (the `counters` role of RedisClients, which owns, logs and closes it). Fails open: when a
@@ -95,11 +100,17 @@ export class RedisThrottlerStorage extends WindowStorage implements OnModuleInit
   private readonly logger = new Logger('ThrottlerStorage');
   private reachable = true;
 
+  /** The scripts as commands of the connection: sent once, then run by their SHA1 (`EVALSHA`). */
+  private readonly scripts: CounterScripts;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
   ) {
     super();
+    redis.defineCommand('throttleHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
+    redis.defineCommand('throttleRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
+    this.scripts = redis as unknown as CounterScripts;
   }
 
   /** Gives the connection up to 2 s at boot, so the first requests are counted (never blocks longer). */
@@ -108,14 +119,12 @@ export class RedisThrottlerStorage extends WindowStorage implements OnModuleInit
   }
 
   protected async hit(key: string, windowMs: number): Promise<{ count: number; resetAt: number } | null> {
-    const result = await this.command(
-      () => this.redis.eval(HIT_SCRIPT, 1, this.prefix + key, windowMs) as Promise<[number, number]>,
-    );
+    const result = await this.command(() => this.scripts.throttleHit(this.prefix + key, windowMs));
     return result ? { count: result[0], resetAt: Date.now() + result[1] } : null;
   }
 
   async release(key: string): Promise<void> {
-    await this.command(() => this.redis.eval(RELEASE_SCRIPT, 1, this.prefix + key));
+    await this.command(() => this.scripts.throttleRelease(this.prefix + key));
   }
 
   private async command<T>(run: () => Promise<T>): Promise<T | null> {
