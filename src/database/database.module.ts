@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config.js';
 import { StartupError } from '../config/startup-error.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
+import { shippedTemplate } from './embedded-template.js';
 import { settleMigrations } from './migrations.js';
 
 export class DatabaseEndpoint {
@@ -58,8 +59,11 @@ async function openDataSource(options?: DataSourceOptions): Promise<DataSource> 
       inject: [AppConfig],
       useFactory: async (config: AppConfig) => {
         if (config.database.url) return new DatabaseEndpoint(config.database.url);
-        const embedded = await EmbeddedPostgres.start(config.database.embeddedDir);
-        logger.log({ dir: config.database.embeddedDir }, 'Embedded PostgreSQL started (no DATABASE_URL set)');
+        const embedded = await EmbeddedPostgres.start(config.database.embeddedDir, shippedTemplate);
+        logger.log(
+          { dir: config.database.embeddedDir, origin: embedded.origin },
+          'Embedded PostgreSQL started (no DATABASE_URL set)',
+        );
         return new DatabaseEndpoint(embedded.url, embedded);
       },
     },
