@@ -18,6 +18,7 @@ import {
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, MIGRATION_GLOB } from './data-source-options.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
@@ -59,8 +60,9 @@ export function templateFileName(key = templateKey()): string {
 }
 
 /** A template file as `EmbeddedPostgres.start` takes it. */
-export function readTemplate(file: string): Promise<Blob> {
-  return readFile(file).then((data) => new Blob([data], { type: 'application/x-gzip' }));
+export async function readTemplate(file: string): Promise<Blob> {
+  // Unzipped here in one go: PGlite's own unzipping, through a web stream, takes several times longer.
+  return new Blob([gunzipSync(await readFile(file))]);
 }
 
 /** The template of these migrations in `dir` (the build's: beside this code), if there is one. */
