@@ -1,17 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import type { PGlite } from '@electric-sql/pglite';
+import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { StartupError } from '../config/startup-error.js';
 
 /**
  * PGlite runs one backend in the process, so the memory PostgreSQL reserves for a server of 100
  * connections and 128 MB of shared buffers is mostly waste: these settings halve the idle memory.
  */
-const START_PARAMS = [
-  ...PGlite.defaultStartParams,
-  ...['-c', 'shared_buffers=32MB', '-c', 'max_connections=8'],
-];
+const START_PARAMS = ['-c', 'shared_buffers=32MB', '-c', 'max_connections=8'];
 
 function isRunning(pid: number): boolean {
   try {
@@ -85,7 +82,16 @@ export class EmbeddedPostgres {
     try {
       const existing = !inMemory && existsSync(join(dataDir, 'PG_VERSION'));
       const from = existing ? undefined : await template?.();
-      const db = await PGlite.create({ dataDir, loadDataDir: from, startParams: START_PARAMS });
+      // Loaded here, not with this module: a server on PostgreSQL never needs them.
+      const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
+        import('@electric-sql/pglite'),
+        import('@electric-sql/pglite-socket'),
+      ]);
+      const db = await PGlite.create({
+        dataDir,
+        loadDataDir: from,
+        startParams: [...PGlite.defaultStartParams, ...START_PARAMS],
+      });
       const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1', maxConnections: 4 });
       await server.start();
       const url = `postgres://postgres@${server.getServerConn()}/postgres`;
