@@ -6,8 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { configureHttp, createFastifyAdapter } from './common/http/http-setup.js';
 import { setupOpenApi } from './common/openapi/docs.js';
-import { AppConfig } from './config/app-config.js';
-import { exitOnStartupError } from './config/startup-error.js';
+import type { AppConfig } from './config/app-config.js';
 
 /** Builds the HTTP application (used by `main.ts` and by the e2e tests, which may add fixture modules). */
 export async function createApp(
@@ -26,31 +25,4 @@ export async function createApp(
   setupOpenApi(app, config);
   await app.init();
   return app;
-}
-
-/** Reads the configuration (the environment and the env files Node loaded), or exits naming every bad variable. */
-export function loadConfigOrExit(): AppConfig {
-  try {
-    return AppConfig.fromProcess();
-  } catch (error) {
-    return exitOnStartupError(error);
-  }
-}
-
-/** On SIGTERM/SIGINT: run `stop` once (finish in-flight work, close connections), then exit 0. */
-export function exitGracefullyOn(stop: () => Promise<void>): void {
-  let stopping = false;
-  const handler = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`Shutdown after ${signal} failed: ${String(error)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', handler);
-  process.once('SIGINT', handler);
 }

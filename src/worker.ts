@@ -1,10 +1,5 @@
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module.js';
-import { exitGracefullyOn, loadConfigOrExit } from './bootstrap.js';
-import { BullWorker } from './common/jobs/bull-worker.js';
 import { exitOnStartupError } from './config/startup-error.js';
+import { exitGracefullyOn, loadConfigOrExit } from './entry-point.js';
 
 const config = loadConfigOrExit();
 if (!config.redis.url) {
@@ -13,6 +8,14 @@ if (!config.redis.url) {
   );
   process.exit(1);
 }
+// The application's modules load once the configuration is accepted: a refused one exits at once.
+await import('reflect-metadata');
+const [{ NestFactory }, { Logger }, { AppModule }, { BullWorker }] = await Promise.all([
+  import('@nestjs/core'),
+  import('nestjs-pino'),
+  import('./app.module.js'),
+  import('./common/jobs/bull-worker.js'),
+]);
 const app = await NestFactory.createApplicationContext(AppModule.register(config, { worker: true }), {
   bufferLogs: true,
   abortOnError: false,

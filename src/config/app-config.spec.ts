@@ -224,7 +224,7 @@ describe('AppConfig in production', () => {
   });
 });
 
-describe('bootstrap.loadConfigOrExit (the built app)', { timeout: 90_000 }, () => {
+describe('entry-point.loadConfigOrExit (the built app)', { timeout: 90_000 }, () => {
   it('exits non-zero naming a bad PORT before touching any database', async () => {
     const result = await runToExit(MAIN_ENTRY, {
       NODE_ENV: 'test',

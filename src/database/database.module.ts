@@ -12,6 +12,7 @@ import { AppConfig } from '../config/app-config.js';
 import { StartupError } from '../config/startup-error.js';
 import { type ConnectionSettings, dataSourceOptions } from './data-source-options.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
+import { shippedTemplate } from './embedded-template.js';
 import { settleMigrations } from './migrations.js';
 
 export class DatabaseEndpoint {
@@ -71,9 +72,9 @@ export class DatabaseModule implements OnApplicationShutdown {
           inject: [AppConfig],
           useFactory: async (config: AppConfig) => {
             if (config.database.url) return new DatabaseEndpoint(config.database.url);
-            const embedded = await EmbeddedPostgres.start(config.database.embeddedDir);
+            const embedded = await EmbeddedPostgres.start(config.database.embeddedDir, shippedTemplate);
             logger.log(
-              { dir: config.database.embeddedDir },
+              { dir: config.database.embeddedDir, origin: embedded.origin },
               'Embedded PostgreSQL started (no DATABASE_URL set)',
             );
             return new DatabaseEndpoint(embedded.url, embedded);

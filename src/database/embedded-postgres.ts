@@ -1,17 +1,14 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { StartupError } from '../config/startup-error.js';
 
 /**
  * PGlite runs one backend in the process, so the memory PostgreSQL reserves for a server of 100
  * connections and 128 MB of shared buffers is mostly waste: these settings halve the idle memory.
  */
-const START_PARAMS = [
-  ...PGlite.defaultStartParams,
-  ...['-c', 'shared_buffers=32MB', '-c', 'max_connections=8'],
-];
+const START_PARAMS = ['-c', 'shared_buffers=32MB', '-c', 'max_connections=8'];
 
 function isRunning(pid: number): boolean {
   try {
@@ -45,6 +42,12 @@ function lockDataDir(dataDir: string): () => void {
 }
 
 /**
+ * How a started embedded database got its data: it was there already, it was loaded from a
+ * migrated data directory (see embedded-template.ts), or initdb made a new one.
+ */
+export type EmbeddedOrigin = 'existing' | 'template' | 'initdb';
+
+/**
  * The embedded default database: an in-process PostgreSQL (PGlite) served on a loopback port,
  * so the same `pg` driver, SQL and migrations run as against a real server.
  */
@@ -56,6 +59,7 @@ export class EmbeddedPostgres {
     private readonly server: PGLiteSocketServer,
     readonly url: string,
     readonly dir: string,
+    readonly origin: EmbeddedOrigin,
     private readonly unlock: () => void,
   ) {}
 
@@ -65,21 +69,34 @@ export class EmbeddedPostgres {
   }
 
   /**
-   * `dir` is a data directory, or `memory://` for a throwaway database; `from` is a tarball of
-   * `dump()` to start an empty `dir` from.
+   * `dir` is a data directory, or `memory://` for a throwaway database. A `dir` that holds no
+   * database yet is loaded from the tarball `template` gives (one of `dump()`), when it gives one;
+   * otherwise initdb makes it.
    */
-  static async start(dir: string, from?: Blob): Promise<EmbeddedPostgres> {
+  static async start(dir: string, template?: () => Promise<Blob | undefined>): Promise<EmbeddedPostgres> {
     const inMemory = dir.startsWith('memory://');
     const dataDir = inMemory ? dir : resolve(dir);
     if (!inMemory) mkdirSync(dataDir, { recursive: true });
     const unlock = inMemory ? () => undefined : lockDataDir(dataDir);
     let embedded: EmbeddedPostgres;
     try {
-      const db = await PGlite.create({ dataDir, loadDataDir: from, startParams: START_PARAMS });
+      const existing = !inMemory && existsSync(join(dataDir, 'PG_VERSION'));
+      const from = existing ? undefined : await template?.();
+      // Loaded here, not with this module: a server on PostgreSQL never needs them.
+      const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
+        import('@electric-sql/pglite'),
+        import('@electric-sql/pglite-socket'),
+      ]);
+      const db = await PGlite.create({
+        dataDir,
+        loadDataDir: from,
+        startParams: [...PGlite.defaultStartParams, ...START_PARAMS],
+      });
       const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1', maxConnections: 4 });
       await server.start();
       const url = `postgres://postgres@${server.getServerConn()}/postgres`;
-      embedded = new EmbeddedPostgres(db, server, url, dataDir, unlock);
+      const origin = existing ? 'existing' : from ? 'template' : 'initdb';
+      embedded = new EmbeddedPostgres(db, server, url, dataDir, origin, unlock);
     } catch (error) {
       unlock();
       throw error;
@@ -88,9 +105,9 @@ export class EmbeddedPostgres {
     return embedded;
   }
 
-  /** The whole data directory as an uncompressed tarball (for `start(dir, from)`). */
+  /** The whole data directory as a gzipped tarball (a `template` of `start`). */
   dump(): Promise<Blob> {
-    return this.db.dumpDataDir('none');
+    return this.db.dumpDataDir('gzip');
   }
 
   async stop(): Promise<void> {

@@ -7,13 +7,14 @@ import { AppConfig } from '../config/app-config.js';
 import { exitOnStartupError } from '../config/startup-error.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
+import { shippedTemplate } from './embedded-template.js';
 import { describeDatabase, settleMigrations } from './migrations.js';
 
 async function migrate(): Promise<void> {
   const config = AppConfig.fromProcess();
   const embedded = config.database.url
     ? undefined
-    : await EmbeddedPostgres.start(config.database.embeddedDir);
+    : await EmbeddedPostgres.start(config.database.embeddedDir, shippedTemplate);
   try {
     const url = config.database.url ?? (embedded as EmbeddedPostgres).url;
     const dataSource = await new DataSource(

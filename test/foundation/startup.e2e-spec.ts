@@ -95,12 +95,13 @@ describe('npm start on a fresh clone (embedded default)', { timeout: 2 * SPAWN_T
     expect(scripts.build).toContain('-d dist/migrations');
   });
 
-  it('applies the migrations: register answers 201; a second process on the same directory is refused; SIGTERM exits 0', async () => {
+  it('starts from the migrated data directory of the build: register answers 201; a second process on the same directory is refused; SIGTERM exits 0', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const app = run(launchCommand(), folder, { PORT: String(port) });
     try {
       await waitUntilAnswering(app, base);
+      expect(app.output()).toMatch(/Embedded PostgreSQL started .*"origin":"template"/);
       const response = await fetch(`${base}/api/v1/auth/register/`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options.js';
 import { EmbeddedPostgres } from '../../src/database/embedded-postgres.js';
+import { readTemplate } from '../../src/database/embedded-template.js';
 import { ENTITIES } from '../../src/entities.js';
 
 export function templateName(): string {
@@ -53,22 +53,10 @@ export async function dropTemplate(serverUrl: string, name: string): Promise<voi
   await admin(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
 
-/** Migrates a throwaway embedded PostgreSQL once (global setup) and writes its data directory to `file`. */
-export async function prepareEmbeddedTemplate(file: string): Promise<void> {
-  const embedded = await EmbeddedPostgres.start('memory://');
-  try {
-    await migrate(embedded.url);
-    const tarball = await embedded.dump();
-    await writeFile(file, Buffer.from(await tarball.arrayBuffer()));
-  } finally {
-    await embedded.stop();
-  }
-}
-
 /**
  * A database of its own for one test file: a clone of the migrated template on the real server
  * when TEST_DATABASE_URL is set, otherwise a throwaway embedded PostgreSQL started from the
- * migrated data directory of the global setup.
+ * migrated data directory (embedded-template.ts) the global setup found.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
@@ -86,9 +74,6 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         ),
     };
   }
-  const embedded = await EmbeddedPostgres.start(
-    'memory://',
-    new Blob([await readFile(inject('embeddedTemplate'))]),
-  );
+  const embedded = await EmbeddedPostgres.start('memory://', () => readTemplate(inject('embeddedTemplate')));
   return { url: embedded.url, embedded: true, drop: () => embedded.stop() };
 }

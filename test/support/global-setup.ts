@@ -1,13 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { dropTemplate, prepareEmbeddedTemplate, prepareTemplate, templateName } from './database.js';
+import { cachedTemplate } from '../../src/database/embedded-template.js';
+import { dropTemplate, prepareTemplate, templateName } from './database.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     templateDb: string;
-    /** Path of the migrated embedded data directory (a tarball) when there is no TEST_DATABASE_URL. */
+    /** Path of the migrated embedded data directory (a gzipped tarball) when there is no TEST_DATABASE_URL. */
     embeddedTemplate: string;
     /** Random operations of the isolation property test (vitest.config.ts). */
     isolationRuns: number;
@@ -15,17 +13,15 @@ declare module 'vitest' {
 }
 
 /**
- * One migrated template per test run, removed at the end: a database on the server (runs may overlap on a
- * shared server), or the embedded PostgreSQL's data directory in a temporary folder.
+ * The migrated template of the run: a database on the server made for this run and removed at the end
+ * (runs may overlap on a shared server), or the embedded PostgreSQL's data directory of these
+ * migrations, kept in the cache folder for the next runs.
  */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
-    const dir = await mkdtemp(join(tmpdir(), 'igny8-template-'));
-    const file = join(dir, 'pgdata.tar');
-    await prepareEmbeddedTemplate(file);
-    project.provide('embeddedTemplate', file);
-    return () => rm(dir, { recursive: true, force: true });
+    project.provide('embeddedTemplate', await cachedTemplate());
+    return undefined;
   }
   const name = templateName();
   await prepareTemplate(serverUrl, name);

@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { MailTransport, type OutgoingMail } from './mail-transport.js';
 
 export const DEFAULT_MAIL_FROM = 'IGNY8 <no-reply@igny8.com>';
@@ -9,24 +9,30 @@ export const DEFAULT_MAIL_FROM = 'IGNY8 <no-reply@igny8.com>';
  */
 export class SmtpTransport extends MailTransport {
   readonly name = 'smtp';
-  private readonly transporter: Transporter;
+  private readonly url: string;
   private readonly from: string;
+  /** Made on the first message: nodemailer is loaded only by a process that sends mail. */
+  private transporter?: Promise<Transporter>;
 
   constructor(url: string) {
     super();
     const parsed = new URL(url);
     this.from = parsed.searchParams.get('from') ?? DEFAULT_MAIL_FROM;
     parsed.searchParams.delete('from');
-    this.transporter = nodemailer.createTransport({
-      url: parsed.toString(),
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: 20_000,
-    });
+    this.url = parsed.toString();
   }
 
   async deliver(mail: OutgoingMail): Promise<string> {
-    const info = (await this.transporter.sendMail({
+    this.transporter ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        url: this.url,
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 20_000,
+      }),
+    );
+    const transporter = await this.transporter;
+    const info = (await transporter.sendMail({
       from: this.from,
       to: mail.to,
       subject: mail.subject,
@@ -37,6 +43,6 @@ export class SmtpTransport extends MailTransport {
   }
 
   override async close(): Promise<void> {
-    this.transporter.close();
+    (await this.transporter)?.close();
   }
 }

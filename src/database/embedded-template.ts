@@ -1,0 +1,116 @@
+// A new embedded database would run initdb and then every migration, most of a first boot's time.
+// Instead it starts from a migrated data directory made once for exactly these migrations:
+// `npm run build` puts one beside the built code (dist/database/), the test runs keep theirs in
+// the cache folder. The file name holds the key of the migrations it was made with, so a build
+// whose migrations changed finds none and falls back to initdb and the migrations; and the
+// migrations are settled after the start as always, so a template can never skip one.
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, extname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, MIGRATION_GLOB } from './data-source-options.js';
+import { EmbeddedPostgres } from './embedded-postgres.js';
+import { settleMigrations } from './migrations.js';
+
+const PREFIX = 'embedded-template-';
+/** Where the templates of the build and the tests are kept between runs (the newest few). */
+export const TEMPLATE_CACHE_DIR = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  'node_modules',
+  '.cache',
+  'igny8-api',
+);
+const CACHED_TEMPLATES_KEPT = 4;
+
+function pgliteVersion(): string {
+  const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  const manifest = join(dirname(entry), '..', 'package.json');
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
+/** Names the migrated data directory of these migration files (names and content) and this PGlite. */
+export function templateKey(): string {
+  const dir = dirname(MIGRATION_GLOB);
+  const extension = extname(MIGRATION_GLOB);
+  const hash = createHash('sha256').update(pgliteVersion());
+  for (const name of readdirSync(dir)
+    .filter((file) => file.endsWith(extension))
+    .sort()) {
+    hash.update(`\0${name}\0`).update(readFileSync(join(dir, name)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+export function templateFileName(key = templateKey()): string {
+  return `${PREFIX}${key}.tar.gz`;
+}
+
+/** A template file as `EmbeddedPostgres.start` takes it. */
+export async function readTemplate(file: string): Promise<Blob> {
+  // Unzipped here in one go: PGlite's own unzipping, through a web stream, takes several times longer.
+  return new Blob([gunzipSync(await readFile(file))]);
+}
+
+/** The template of these migrations in `dir` (the build's: beside this code), if there is one. */
+export async function shippedTemplate(dir = import.meta.dirname): Promise<Blob | undefined> {
+  const file = join(dir, templateFileName());
+  return existsSync(file) ? readTemplate(file) : undefined;
+}
+
+/** A throwaway embedded database made by initdb with every migration applied, as a template. */
+export async function migratedDataDir(): Promise<Blob> {
+  const embedded = await EmbeddedPostgres.start('memory://');
+  try {
+    const dataSource = await new DataSource(
+      dataSourceOptions({ url: embedded.url, entities: [], poolSize: 1 }),
+    ).initialize();
+    try {
+      await settleMigrations(dataSource, true);
+    } finally {
+      await dataSource.destroy();
+    }
+    return await embedded.dump();
+  } finally {
+    await embedded.stop();
+  }
+}
+
+/**
+ * The path of the template of these migrations in the cache folder, made first when missing
+ * (written aside and renamed, so that concurrent runs never read half a file).
+ */
+export async function cachedTemplate(cacheDir = TEMPLATE_CACHE_DIR): Promise<string> {
+  const file = join(cacheDir, templateFileName());
+  if (existsSync(file)) return file;
+  const data = Buffer.from(await (await migratedDataDir()).arrayBuffer());
+  mkdirSync(cacheDir, { recursive: true });
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, data);
+  renameSync(partial, file);
+  pruneCache(cacheDir);
+  return file;
+}
+
+function pruneCache(cacheDir: string): void {
+  const templates = readdirSync(cacheDir)
+    .filter((name) => name.startsWith(PREFIX) && name.endsWith('.tar.gz'))
+    .map((name) => join(cacheDir, name))
+    // A concurrent run may have removed one meanwhile.
+    .map((path) => ({ path, modified: statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+    .sort((a, b) => b.modified - a.modified);
+  for (const { path } of templates.slice(CACHED_TEMPLATES_KEPT)) rmSync(path, { force: true });
+}
