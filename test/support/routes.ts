@@ -46,6 +46,7 @@ function controllerFiles(): Map<string, string> {
     }
   };
   visit(join(ROOT, 'src'));
+  visit(join(ROOT, 'test', 'fixtures'));
   return files;
 }
 
@@ -60,7 +61,7 @@ export function listRoutes(app: NestFastifyApplication): RouteInfo[] {
     const controller = wrapper.metatype as (new (...args: never[]) => object) | null;
     if (!controller || !wrapper.instance) continue;
     const controllerFile = files.get(controller.name);
-    if (!controllerFile) throw new Error(`No file under src/ declares the controller ${controller.name}`);
+    if (!controllerFile) throw new Error(`No file under src/ or test/fixtures/ declares the controller ${controller.name}`);
     const bases = [reflector.get<string | string[]>(PATH_METADATA, controller)].flat();
     const prototype = Object.getPrototypeOf(wrapper.instance) as object;
     for (const name of scanner.getAllMethodNames(prototype)) {
