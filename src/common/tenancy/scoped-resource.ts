@@ -146,6 +146,7 @@ export class ScopedResource<T extends ObjectLiteral, V> {
     await this.transaction(async (manager) => {
       await this.beforeRestore(manager, row);
       await this.deps.softDeletes.restore(manager, this.definition.entity, id);
+      await this.afterRestore(manager, row);
     });
     return this.get(id);
   }
@@ -160,6 +161,9 @@ export class ScopedResource<T extends ObjectLiteral, V> {
 
   /** Plan limits and similar checks for rows coming back from the trash. */
   protected async beforeRestore(_manager: EntityManager, _row: T): Promise<void> {}
+
+  /** Side effects of a restore (in the restoring transaction, after the rows are back). */
+  protected async afterRestore(_manager: EntityManager, _row: T): Promise<void> {}
 
   protected softDeleteRows(manager: EntityManager, ids: number[]): Promise<number> {
     return this.deps.softDeletes.softDelete(

@@ -7,9 +7,10 @@ import { REQUIRED } from '../../common/http/field-rule.js';
 import { refreshClusters } from './cluster-aggregates.js';
 import type { ClusterBulkUpdateDto, CreateClusterDto, UpdateClusterDto } from './dto/clusters.dto.js';
 import { CLUSTER_STATUSES, Cluster } from './entities/cluster.entity.js';
-import { PlannerRefs, PlannerResource, sectorFilter } from './planner-resource.js';
+import { PlannerRefs, sectorFilter } from './planner-resource.js';
 import { CLUSTER_COMPUTED, CLUSTER_FIELDS, type ClusterView, presentClusters } from './presenters.js';
 import { CLUSTER_STATUS } from './state-machines.js';
+import { SiteSectorResource } from '../sites/site-sector-resource.js';
 
 export const CLUSTERS_LIST = defineList({
   filters: {
@@ -41,7 +42,7 @@ const NAME_TAKEN = 'A cluster with this name already exists in this sector.';
  * (docs/domain-model.md#soft-delete-and-cascades).
  */
 @Injectable()
-export class ClustersService extends PlannerResource<Cluster, ClusterView> {
+export class ClustersService extends SiteSectorResource<Cluster, ClusterView> {
   constructor(
     deps: ResourceDeps,
     private readonly refs: PlannerRefs,

@@ -12,10 +12,11 @@ import { Cluster } from './entities/cluster.entity.js';
 import { ContentIdeaKeyword } from './entities/content-idea-keyword.entity.js';
 import { ContentIdea, IDEA_STATUSES } from './entities/content-idea.entity.js';
 import { Keyword } from './entities/keyword.entity.js';
-import { clusterFilter, PlannerRefs, PlannerResource, sectorFilter } from './planner-resource.js';
+import { clusterFilter, PlannerRefs, sectorFilter } from './planner-resource.js';
 import { IDEA_FIELDS, type IdeaView, presentIdeas } from './presenters.js';
 import { CLUSTER_STATUS, IDEA_STATUS } from './state-machines.js';
 import { WRITER_TASK } from './writer-tables.js';
+import { SiteSectorResource } from '../sites/site-sector-resource.js';
 
 export const IDEAS_LIST = defineList({
   filters: {
@@ -62,7 +63,7 @@ const MAPPABLE = CLUSTER_STATUS.states.filter(
  * they map, and `bulk_queue_to_writer`, which creates one writer task per idea (docs/domain-model.md#writer).
  */
 @Injectable()
-export class IdeasService extends PlannerResource<ContentIdea, IdeaView> {
+export class IdeasService extends SiteSectorResource<ContentIdea, IdeaView> {
   constructor(
     deps: ResourceDeps,
     private readonly refs: PlannerRefs,

@@ -34,14 +34,7 @@ import type {
 import { Cluster } from './entities/cluster.entity.js';
 import { KEYWORD_STATUSES, Keyword, type KeywordStatus } from './entities/keyword.entity.js';
 import { type ImportRow, type ImportRowError, parseImportFile, readImportForm } from './keyword-import.js';
-import {
-  assertKeywordCapacity,
-  clusterFilter,
-  type Placement,
-  PlannerRefs,
-  PlannerResource,
-  sectorFilter,
-} from './planner-resource.js';
+import { assertKeywordCapacity, clusterFilter, PlannerRefs, sectorFilter } from './planner-resource.js';
 import {
   DIFFICULTY,
   KEYWORD_COMPUTED,
@@ -51,6 +44,7 @@ import {
   VOLUME,
 } from './presenters.js';
 import { KEYWORD_STATUS } from './state-machines.js';
+import { SiteSectorResource } from '../sites/site-sector-resource.js';
 
 export const KEYWORDS_LIST = defineList({
   filters: {
@@ -130,7 +124,7 @@ const pairKey = (sectorId: number, seedId: number) => `${Number(sectorId)}:${Num
  * transaction (cluster-aggregates.ts); creates count against `max_keywords`.
  */
 @Injectable()
-export class KeywordsService extends PlannerResource<Keyword, KeywordView> {
+export class KeywordsService extends SiteSectorResource<Keyword, KeywordView> {
   constructor(
     deps: ResourceDeps,
     private readonly refs: PlannerRefs,
@@ -383,7 +377,7 @@ export class KeywordsService extends PlannerResource<Keyword, KeywordView> {
   }
 
   /** The seed must exist, be active, and belong to the site's industry and the sector's template. */
-  private async checkSeed({ site, sector }: Placement, seedId: number): Promise<void> {
+  private async checkSeed({ site, sector }: { site: Site; sector: Sector }, seedId: number): Promise<void> {
     const seed = await this.deps.dataSource.manager.findOneBy(SeedKeyword, { id: seedId });
     if (!seed) throw ApiError.field('seed_keyword_id', `Invalid pk "${seedId}" - object does not exist.`);
     if (

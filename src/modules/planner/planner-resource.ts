@@ -1,20 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager, ObjectLiteral } from 'typeorm';
 import { ApiError } from '../../common/http/error-codes.js';
 import { filter } from '../../common/list/index.js';
 import type { RelationFilter } from '../../common/list/list-spec.js';
-import type { StateMachine } from '../../common/state-machine.js';
 import { type ScopedRepository, ScopedRepositories } from '../../common/tenancy/scoped-repository.js';
-import { ScopedResource } from '../../common/tenancy/scoped-resource.js';
 import { tenantSql } from '../../common/tenancy/tenant-sql.js';
-import type { ScopeOptions } from '../../common/tenancy/tenant-scope.js';
 import { Sector } from '../identity/entities/sector.entity.js';
 import { Site } from '../identity/entities/site.entity.js';
+import type { EntityManager } from 'typeorm';
 import { assertWithinPlanLimit, lockPlanLimit } from '../sites/plan-limits.js';
+import { resolvePlacement } from '../sites/site-sector-resource.js';
 import { Cluster } from './entities/cluster.entity.js';
 import { Keyword } from './entities/keyword.entity.js';
-
-export const SECTOR_MISMATCH = 'Sector does not belong to the site.';
 
 /** `sector_id` of a planner list, with its `filter_options` ("All Sectors", labelled by sector name). */
 export function sectorFilter(alias: string): RelationFilter {
@@ -40,12 +36,6 @@ export function clusterFilter(column: string): RelationFilter {
       join: { table: Cluster, alias: cluster, on: `${cluster}.id = ${column}` },
     },
   });
-}
-
-/** Where a new planner row goes: a visible site and one of its visible sectors. */
-export interface Placement {
-  site: Site;
-  sector: Sector;
 }
 
 /**
@@ -77,12 +67,9 @@ export class PlannerRefs {
   }
 
   /** A visible site and a visible sector of that site. */
-  async placement(siteId: unknown, sectorId: unknown, site?: Site): Promise<Placement> {
-    const resolvedSite = site ?? (await this.sites.reference('site_id', siteId));
-    const sector = await this.sectors.reference('sector_id', sectorId);
-    if (Number(sector.site_id) !== Number(resolvedSite.id))
-      throw ApiError.field('sector_id', SECTOR_MISMATCH);
-    return { site: resolvedSite, sector };
+  async placement(siteId: unknown, sectorId: unknown, site?: Site): Promise<{ site: Site; sector: Sector }> {
+    const place = await resolvePlacement(this.sites, this.sectors, siteId, sectorId, { site });
+    return { site: place.site, sector: place.sector as Sector };
   }
 
   /** A visible, live cluster in the same site and sector as `row` (400 on `field` otherwise). */
@@ -142,77 +129,4 @@ export async function assertKeywordCapacity(
     SELECT count(*)::integer AS count FROM ${k}
      WHERE ${k.scope} AND k.account_id = ${accountId} AND k.deleted_at IS NULL`;
   assertWithinPlanLimit('max_keywords', max, Number(count), requested);
-}
-
-/**
- * Planner resources: the shared scoped resource with a hook after restore, inside the restoring
- * transaction. What deleting a planner row does is declared in soft-delete-rules.ts.
- */
-export abstract class PlannerResource<T extends ObjectLiteral, V> extends ScopedResource<T, V> {
-  /** Side effects of a restore (in the restoring transaction, after the rows are back). */
-  protected async afterRestore(_manager: EntityManager, _row: T): Promise<void> {}
-
-  override async restore(id: number): Promise<V> {
-    const row = await this.find(id, { trash: true });
-    await this.transaction(async (manager) => {
-      await this.beforeRestore(manager, row);
-      await this.deps.softDeletes.restore(manager, this.definition.entity, id);
-      await this.afterRestore(manager, row);
-    });
-    return this.get(id);
-  }
-
-  /**
-   * `bulk_update`: sets the given columns on the visible rows among `ids` in one
-   * statement; a status change is checked against the state machine for every row first.
-   * `changes` names columns (from code, never from the request); undefined values are not set.
-   */
-  protected async bulkUpdateRows(
-    ids: readonly number[],
-    changes: Record<string, string | boolean | undefined>,
-    machine: StateMachine<string>,
-  ): Promise<{ updated_count: number }> {
-    const set = Object.entries(changes).filter(([, value]) => value !== undefined);
-    if (set.length === 0) {
-      throw ApiError.field(
-        'non_field_errors',
-        `Provide at least one of: ${Object.keys(changes).join(', ')}.`,
-      );
-    }
-    return this.transaction(async (manager) => {
-      const rows = await this.lockVisible(manager, ids);
-      const status = changes.status;
-      if (typeof status === 'string') {
-        for (const row of rows)
-          machine.assertTransition(String(row.status), status, { allowUnchanged: true });
-      }
-      if (rows.length === 0) return { updated_count: 0 };
-      const sql = tenantSql(manager);
-      const t = sql.table(this.definition.entity, 't');
-      const assignments = sql.join(
-        set.map(([column, value]) => sql.sql`${sql.identifier(column)} = ${value}`),
-        ', ',
-      );
-      await sql.query`
-        UPDATE ${t} SET ${assignments}, updated_at = now()
-         WHERE ${t.scope} AND t.id = ANY(${rows.map((row) => Number(row.id))}::bigint[])`;
-      return { updated_count: rows.length };
-    });
-  }
-
-  /** The visible rows among `ids`, read on the transaction's connection and locked for update. */
-  protected async lockVisible(
-    manager: EntityManager,
-    ids: readonly number[],
-    options: ScopeOptions = {},
-  ): Promise<T[]> {
-    if (ids.length === 0) return [];
-    const alias = this.definition.alias;
-    return this.repo
-      .query(options, manager)
-      .andWhere(`${alias}.id IN (:...locked_ids)`, { locked_ids: [...new Set(ids)] })
-      .orderBy(`${alias}.id`, 'ASC')
-      .setLock('pessimistic_write')
-      .getMany();
-  }
 }

@@ -29,7 +29,7 @@ import {
 import type { ImageStatus } from './entities/image.entity.js';
 import { MediaService } from '../../common/media/media.service.js';
 import { CONTENT_SITE_STATUS, CONTENT_STATUS } from './state-machines.js';
-import { WriterResource, type Skipped } from './writer-resource.js';
+import { SiteSectorResource, type Skipped } from '../sites/site-sector-resource.js';
 import { maintainingMappedPages } from './mapped-pages.js';
 import { type Place, WriterRefs } from './writer-scope.js';
 
@@ -163,7 +163,7 @@ export const CONTENT_LIST = defineList({
  * delete cascading to the images, bulk status changes and the `validation/` report.
  */
 @Injectable()
-export class ContentService extends WriterResource<Content, ContentView> {
+export class ContentService extends SiteSectorResource<Content, ContentView> {
   constructor(
     deps: ResourceDeps,
     private readonly refs: WriterRefs,

@@ -9,7 +9,7 @@ import type { ContentStatus } from './entities/content.entity.js';
 import { IMAGE_STATUSES, IMAGE_TYPES, Image, type ImageStatus } from './entities/image.entity.js';
 import { MediaService } from '../../common/media/media.service.js';
 import { IMAGE_STATUS } from './state-machines.js';
-import { WriterResource } from './writer-resource.js';
+import { SiteSectorResource } from '../sites/site-sector-resource.js';
 import { labelsOf, WriterRefs } from './writer-scope.js';
 
 /**
@@ -90,7 +90,7 @@ export function overallStatus(statuses: readonly ImageStatus[]): OverallStatus {
  * deleted.
  */
 @Injectable()
-export class ImagesService extends WriterResource<Image, ImageView> {
+export class ImagesService extends SiteSectorResource<Image, ImageView> {
   constructor(
     deps: ResourceDeps,
     private readonly refs: WriterRefs,

@@ -8,7 +8,7 @@ import { TASK_STATUSES, Task } from './entities/task.entity.js';
 import type { CreateTaskDto, UpdateTaskDto } from './dto/task.dto.js';
 import { requireForPut } from './dto/rules.js';
 import { TASK_STATUS } from './state-machines.js';
-import { WriterResource, type Skipped } from './writer-resource.js';
+import { SiteSectorResource, type Skipped } from '../sites/site-sector-resource.js';
 import { labelsOf, type Place, WriterRefs } from './writer-scope.js';
 
 /**
@@ -66,7 +66,7 @@ export const TASKS_LIST = defineList({
  * re-queueing (`status: queued` from `failed`/`completed` only, docs/domain-model.md#state-machines).
  */
 @Injectable()
-export class TasksService extends WriterResource<Task, TaskView> {
+export class TasksService extends SiteSectorResource<Task, TaskView> {
   constructor(
     deps: ResourceDeps,
     private readonly refs: WriterRefs,

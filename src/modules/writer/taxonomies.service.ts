@@ -6,7 +6,7 @@ import type { CreateTaxonomyDto, UpdateTaxonomyDto } from './dto/taxonomy.dto.js
 import { requireForPut } from './dto/rules.js';
 import { SYNC_STATUSES } from '../planner/entities/content-kinds.js';
 import { ContentTaxonomy, TAXONOMY_TYPES } from './entities/content-taxonomy.entity.js';
-import { WriterResource } from './writer-resource.js';
+import { SiteSectorResource } from '../sites/site-sector-resource.js';
 import { WriterRefs } from './writer-scope.js';
 
 export const TAXONOMIES_LIST = defineList({
@@ -43,7 +43,7 @@ export function slugify(text: string): string {
  * slug is derived from the name when not given and is unique per site and type among live terms.
  */
 @Injectable()
-export class TaxonomiesService extends WriterResource<ContentTaxonomy, ContentTaxonomy> {
+export class TaxonomiesService extends SiteSectorResource<ContentTaxonomy, ContentTaxonomy> {
   constructor(
     deps: ResourceDeps,
     private readonly refs: WriterRefs,

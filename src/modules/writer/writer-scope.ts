@@ -9,6 +9,7 @@ import {
 import type { TenantShape } from '../../common/tenancy/tenant-scope.js';
 import { Sector } from '../identity/entities/sector.entity.js';
 import { Site } from '../identity/entities/site.entity.js';
+import { resolvePlacement } from '../sites/site-sector-resource.js';
 import { Cluster } from '../planner/entities/cluster.entity.js';
 import { ContentIdea } from '../planner/entities/content-idea.entity.js';
 import { ContentTaxonomy } from './entities/content-taxonomy.entity.js';
@@ -61,21 +62,12 @@ export class WriterRefs {
     this.images = repos.for(Image, 'i');
   }
 
-  /**
-   * The site and sector of a new row: both visible and live (400 on the field otherwise), the
-   * sector of that site ("Sector does not belong to the site.").
-   */
+  /** The site and sector of a new row (see resolvePlacement), as the row's columns. */
   async place(siteId: unknown, sectorId: unknown, { sectorRequired = true } = {}): Promise<Place> {
-    const site = await this.sites.reference('site_id', siteId);
-    if (sectorId === undefined || sectorId === null) {
-      if (sectorRequired) throw ApiError.field('sector_id', 'This field is required.');
-      return { site_id: site.id, sector_id: null };
-    }
-    const sector = await this.sectors.reference('sector_id', sectorId);
-    if (Number(sector.site_id) !== Number(site.id)) {
-      throw ApiError.field('sector_id', 'Sector does not belong to the site.');
-    }
-    return { site_id: site.id, sector_id: sector.id };
+    const { site, sector } = await resolvePlacement(this.sites, this.sectors, siteId, sectorId, {
+      sectorRequired,
+    });
+    return { site_id: site.id, sector_id: sector?.id ?? null };
   }
 
   /**
