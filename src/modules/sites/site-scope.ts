@@ -2,17 +2,10 @@ import type { EntityManager } from 'typeorm';
 import { ApiError } from '../../common/http/error-codes.js';
 import { invalidReference } from '../../common/tenancy/scoped-repository.js';
 import { tenantQuery } from '../../common/tenancy/tenant-sql.js';
-import type { ScopeOptions, TenantShape } from '../../common/tenancy/tenant-scope.js';
+import type { ScopeOptions } from '../../common/tenancy/tenant-scope.js';
 import { Industry } from '../catalogue/entities/industry.entity.js';
 import { Sector } from '../identity/entities/sector.entity.js';
 import { Site } from '../identity/entities/site.entity.js';
-
-/** pending: only the AI module still names it; ScopedRepositories derive shapes from the entity. */
-export const SECTOR_SHAPE: TenantShape = {
-  account: 'x.account_id',
-  site: 'x.site_id',
-  deletedAt: 'x.deleted_at',
-};
 
 /** A site can have 1 to 5 live sectors once sectors are selected (docs/domain-model.md#sites-and-sectors). */
 export const MAX_SECTORS = 5;

@@ -6,7 +6,6 @@ import {
   ScopedRepositories,
   type ScopedRepository,
 } from '../../common/tenancy/scoped-repository.js';
-import type { TenantShape } from '../../common/tenancy/tenant-scope.js';
 import { Sector } from '../identity/entities/sector.entity.js';
 import { Site } from '../identity/entities/site.entity.js';
 import { resolvePlacement } from '../sites/site-sector-resource.js';
@@ -16,18 +15,6 @@ import { ContentTaxonomy } from './entities/content-taxonomy.entity.js';
 import { Content } from './entities/content.entity.js';
 import { Image } from './entities/image.entity.js';
 import { Task } from './entities/task.entity.js';
-
-/**
- * Tenancy columns of a site-scoped, soft-deletable table under `alias`.
- * pending: only the AI module still names shapes; ScopedRepositories derive them from the entity.
- */
-export function siteSectorShape(alias: string): TenantShape {
-  return { account: `${alias}.account_id`, site: `${alias}.site_id`, deletedAt: `${alias}.deleted_at` };
-}
-
-export const TASK_SHAPE = siteSectorShape('t');
-export const CONTENT_SHAPE = siteSectorShape('c');
-export const IMAGE_SHAPE = siteSectorShape('i');
 
 /** Where a site-scoped row lives: its site and sector, fixed at creation. */
 export interface Place {

@@ -9,8 +9,6 @@ import {
 import { Sector } from '../../identity/entities/sector.entity.js';
 import { Keyword } from '../../planner/entities/keyword.entity.js';
 import { assignKeywordsToClusters, findOrCreateCluster } from '../../planner/planner-writes.js';
-import { SECTOR_SHAPE } from '../../sites/site-scope.js';
-import { siteSectorShape } from '../../writer/writer-scope.js';
 import {
   type ActionInput,
   type ActionPlan,
@@ -59,8 +57,8 @@ export class AutoClusterFunction implements AiFunction<Chunk, ParsedClusters> {
     repos: ScopedRepositories,
     private readonly kit: AiFunctionKit,
   ) {
-    this.keywords = repos.for(Keyword, 'k', siteSectorShape('k'));
-    this.sectors = repos.for(Sector, 'x', SECTOR_SHAPE);
+    this.keywords = repos.for(Keyword, 'k');
+    this.sectors = repos.for(Sector, 'x');
   }
 
   emptyResult = (): ResultPatch => ({

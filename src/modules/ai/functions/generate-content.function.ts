@@ -3,7 +3,6 @@ import type { EntityManager } from 'typeorm';
 import { ScopedRepositories, type ScopedRepository } from '../../../common/tenancy/scoped-repository.js';
 import { ContentIdea } from '../../planner/entities/content-idea.entity.js';
 import { Task } from '../../writer/entities/task.entity.js';
-import { siteSectorShape, TASK_SHAPE } from '../../writer/writer-scope.js';
 import {
   failTask,
   failUnfinishedTasks,
@@ -57,8 +56,8 @@ export class GenerateContentFunction implements AiFunction<TaskItem, ParsedArtic
     repos: ScopedRepositories,
     private readonly kit: AiFunctionKit,
   ) {
-    this.tasks = repos.for(Task, 't', TASK_SHAPE);
-    this.ideas = repos.for(ContentIdea, 'ci', siteSectorShape('ci'));
+    this.tasks = repos.for(Task, 't');
+    this.ideas = repos.for(ContentIdea, 'ci');
   }
 
   emptyResult = (): ResultPatch => ({ tasks_completed: 0, tasks_failed: 0, content_ids: [], errors: [] });

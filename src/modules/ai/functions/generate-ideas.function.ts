@@ -9,7 +9,6 @@ import {
   type ContentStructure,
   type ContentType,
 } from '../../planner/entities/content-kinds.js';
-import { siteSectorShape } from '../../writer/writer-scope.js';
 import {
   type ActionInput,
   type ActionPlan,
@@ -60,7 +59,7 @@ export class GenerateIdeasFunction implements AiFunction<ClusterItem, ParsedIdea
     repos: ScopedRepositories,
     private readonly kit: AiFunctionKit,
   ) {
-    this.clusters = repos.for(Cluster, 'cl', siteSectorShape('cl'));
+    this.clusters = repos.for(Cluster, 'cl');
   }
 
   emptyResult = (): ResultPatch => ({ clusters_processed: 0, ideas_created: 0, idea_ids: [], errors: [] });

@@ -4,7 +4,6 @@ import { ScopedRepositories, type ScopedRepository } from '../../../common/tenan
 import { SoftDeleteService } from '../../../common/tenancy/soft-delete.service.js';
 import { htmlText } from '../../writer/content-text.js';
 import { Content } from '../../writer/entities/content.entity.js';
-import { CONTENT_SHAPE } from '../../writer/writer-scope.js';
 import { replaceImagePrompts } from '../../writer/writer-writes.js';
 import {
   type ActionInput,
@@ -59,7 +58,7 @@ export class GenerateImagePromptsFunction implements AiFunction<ContentItem, Par
     private readonly kit: AiFunctionKit,
     private readonly softDeletes: SoftDeleteService,
   ) {
-    this.content = repos.for(Content, 'c', CONTENT_SHAPE);
+    this.content = repos.for(Content, 'c');
   }
 
   emptyResult = (): ResultPatch => ({ content_processed: 0, images_created: 0, image_ids: [], errors: [] });

@@ -7,7 +7,6 @@ import { MediaService } from '../../../common/media/media.service.js';
 import { ScopedRepositories, type ScopedRepository } from '../../../common/tenancy/scoped-repository.js';
 import { PublishingSettingsService } from '../../publishing-settings/publishing-settings.service.js';
 import { Image } from '../../writer/entities/image.entity.js';
-import { IMAGE_SHAPE } from '../../writer/writer-scope.js';
 import { failImage, reviewContentWhenImagesDone, saveGeneratedImage } from '../../writer/writer-writes.js';
 import {
   type ActionInput,
@@ -54,7 +53,7 @@ export class GenerateImagesFunction implements AiFunction<ImageItem, StoredImage
     private readonly media: MediaService,
     private readonly publishing: PublishingSettingsService,
   ) {
-    this.images = repos.for(Image, 'i', IMAGE_SHAPE);
+    this.images = repos.for(Image, 'i');
   }
 
   emptyResult = (): ResultPatch => ({
