@@ -34,8 +34,6 @@ const TENANT_DATA_ACCESS_ALLOWED = [
   // pending: these still stamp the account by hand; their statements move to tenantSql next
   ['src/modules/ai/**', 'pending: task logs and settings reads still use raw SQL'],
   ['src/modules/auth/**', 'pending: registration, tokens and sessions write identity rows directly'],
-  ['src/modules/planner/planner-writes.ts', 'pending: the AI writes moved here keep their raw SQL'],
-  ['src/modules/writer/writer-writes.ts', 'pending: the AI writes moved here keep their raw SQL'],
 ];
 
 export default tseslint.config(

@@ -1,7 +1,10 @@
 import type { EntityManager } from 'typeorm';
+import { tenantSql } from '../../common/tenancy/tenant-sql.js';
 import { lockClusters, refreshClusters } from './cluster-aggregates.js';
 import { Cluster } from './entities/cluster.entity.js';
+import { ContentIdeaKeyword } from './entities/content-idea-keyword.entity.js';
 import { ContentIdea } from './entities/content-idea.entity.js';
+import { Keyword } from './entities/keyword.entity.js';
 import { CLUSTER_STATUS, IDEA_STATUS, KEYWORD_STATUS } from './state-machines.js';
 
 /*
@@ -11,7 +14,6 @@ import { CLUSTER_STATUS, IDEA_STATUS, KEYWORD_STATUS } from './state-machines.js
  */
 
 export interface ClusterPlace {
-  accountId: number;
   siteId: number;
   sectorId: number;
 }
@@ -23,15 +25,15 @@ export async function findOrCreateCluster(
   name: string,
   description: string,
 ): Promise<{ id: number; isNew: boolean }> {
-  const [existing] = await manager.query<{ id: number }[]>(
-    `SELECT id FROM igny8_clusters
-      WHERE sector_id = $1 AND lower(name) = lower($2) AND deleted_at IS NULL AND account_id = $3 LIMIT 1`,
-    [place.sectorId, name, place.accountId],
-  );
+  const sql = tenantSql(manager);
+  const c = sql.table(Cluster, 'c');
+  const [existing] = await sql.query<{ id: number }[]>`
+    SELECT c.id FROM ${c}
+     WHERE ${c.scope} AND c.sector_id = ${place.sectorId} AND lower(c.name) = lower(${name}) AND c.deleted_at IS NULL
+     LIMIT 1`;
   if (existing) return { id: Number(existing.id), isNew: false };
-  const repository = manager.getRepository(Cluster);
-  const cluster = await repository.save(
-    repository.create({ site_id: place.siteId, sector_id: place.sectorId, name, description, status: 'new' }),
+  const cluster = await manager.save(
+    manager.create(Cluster, { site_id: place.siteId, sector_id: place.sectorId, name, description, status: 'new' }),
   );
   return { id: cluster.id, isNew: true };
 }
@@ -45,21 +47,21 @@ export async function assignKeywordsToClusters(
   assignments: readonly { clusterId: number; keywordIds: readonly number[] }[],
 ): Promise<void> {
   const keywordIds = assignments.flatMap((assignment) => assignment.keywordIds);
-  const previous = await manager.query<{ cluster_id: number }[]>(
-    'SELECT DISTINCT cluster_id FROM igny8_keywords WHERE id = ANY($1::bigint[]) AND cluster_id IS NOT NULL',
-    [keywordIds],
-  );
+  const sql = tenantSql(manager);
+  const k = sql.table(Keyword, 'k');
+  const previous = await sql.query<{ cluster_id: number }[]>`
+    SELECT DISTINCT k.cluster_id FROM ${k}
+     WHERE ${k.scope} AND k.id = ANY(${keywordIds}::bigint[]) AND k.cluster_id IS NOT NULL`;
   const touched = [
     ...previous.map((row) => Number(row.cluster_id)),
     ...assignments.map((assignment) => assignment.clusterId),
   ];
   await lockClusters(manager, touched);
   for (const assignment of assignments) {
-    await manager.query(
-      `UPDATE igny8_keywords SET cluster_id = $2, status = 'mapped', updated_at = now()
-        WHERE id = ANY($1::bigint[]) AND status = ANY($3::text[])`,
-      [assignment.keywordIds, assignment.clusterId, KEYWORD_STATUS.sources('mapped')],
-    );
+    await sql.query`
+      UPDATE ${k} SET cluster_id = ${assignment.clusterId}, status = 'mapped', updated_at = now()
+       WHERE ${k.scope} AND k.id = ANY(${assignment.keywordIds}::bigint[])
+         AND k.status = ANY(${KEYWORD_STATUS.sources('mapped')}::text[])`;
   }
   await refreshClusters(manager, touched);
 }
@@ -81,11 +83,11 @@ export async function saveGeneratedIdeas(
   cluster: { id: number; siteId: number; sectorId: number },
   ideas: readonly GeneratedIdea[],
 ): Promise<number[]> {
-  const repository = manager.getRepository(ContentIdea);
+  const sql = tenantSql(manager);
   const ideaIds: number[] = [];
   for (const { keywordIds, ...idea } of ideas) {
-    const saved = await repository.save(
-      repository.create({
+    const saved = await manager.save(
+      manager.create(ContentIdea, {
         ...idea,
         site_id: cluster.siteId,
         sector_id: cluster.sectorId,
@@ -94,27 +96,25 @@ export async function saveGeneratedIdeas(
       }),
     );
     if (keywordIds.length > 0) {
-      await manager.query(
-        `INSERT INTO igny8_content_ideas_keyword_objects (content_idea_id, keyword_id)
-         SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING`,
-        [saved.id, keywordIds],
-      );
+      await sql.query`
+        INSERT INTO ${sql.insertInto(ContentIdeaKeyword)} (content_idea_id, keyword_id)
+        SELECT ${saved.id}::bigint, unnest(${keywordIds}::bigint[]) ON CONFLICT DO NOTHING`;
     }
     ideaIds.push(saved.id);
   }
-  await manager.query(
-    `UPDATE igny8_clusters SET status = 'mapped', updated_at = now()
-      WHERE id = $1 AND status <> 'mapped' AND status = ANY($2::text[])`,
-    [cluster.id, CLUSTER_STATUS.sources('mapped')],
-  );
+  const c = sql.table(Cluster, 'c');
+  await sql.query`
+    UPDATE ${c} SET status = 'mapped', updated_at = now()
+     WHERE ${c.scope} AND c.id = ${cluster.id} AND c.status <> 'mapped'
+       AND c.status = ANY(${CLUSTER_STATUS.sources('mapped')}::text[])`;
   return ideaIds;
 }
 
 /** The idea's content was generated: the idea is `completed`. */
 export async function completeIdea(manager: EntityManager, ideaId: number): Promise<void> {
-  await manager.query(
-    `UPDATE igny8_content_ideas SET status = 'completed', updated_at = now()
-      WHERE id = $1 AND status = ANY($2::text[])`,
-    [ideaId, IDEA_STATUS.sources('completed')],
-  );
+  const sql = tenantSql(manager);
+  const i = sql.table(ContentIdea, 'i');
+  await sql.query`
+    UPDATE ${i} SET status = 'completed', updated_at = now()
+     WHERE ${i.scope} AND i.id = ${ideaId} AND i.status = ANY(${IDEA_STATUS.sources('completed')}::text[])`;
 }

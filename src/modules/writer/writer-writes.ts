@@ -1,11 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import type { SoftDeleteService } from '../../common/tenancy/soft-delete.service.js';
+import { tenantSql } from '../../common/tenancy/tenant-sql.js';
 import { completeIdea } from '../planner/planner-writes.js';
 import { wordCount } from './content-text.js';
 import { ContentTaxonomyRelation } from './entities/content-taxonomy-relation.entity.js';
 import { Content } from './entities/content.entity.js';
 import { Image, type ImageQualityTier, type ImageType } from './entities/image.entity.js';
-import type { Task } from './entities/task.entity.js';
+import { Task } from './entities/task.entity.js';
 import { IMAGE_STATUS, TASK_STATUS } from './state-machines.js';
 import { maintainingMappedPages } from './mapped-pages.js';
 
@@ -20,11 +21,12 @@ export async function startGeneratingTasks(
   manager: EntityManager,
   taskIds: readonly number[],
 ): Promise<void> {
-  await manager.query(
-    `UPDATE igny8_tasks SET status = 'generating', error_message = NULL, updated_at = now()
-      WHERE id = ANY($1::bigint[]) AND status = ANY($2::text[])`,
-    [taskIds, [...TASK_STATUS.sources('generating'), 'generating']],
-  );
+  const sql = tenantSql(manager);
+  const t = sql.table(Task, 't');
+  await sql.query`
+    UPDATE ${t} SET status = 'generating', error_message = NULL, updated_at = now()
+     WHERE ${t.scope} AND t.id = ANY(${taskIds}::bigint[])
+       AND t.status = ANY(${[...TASK_STATUS.sources('generating'), 'generating']}::text[])`;
 }
 
 export interface GeneratedArticle {
@@ -46,10 +48,9 @@ export async function saveGeneratedContent(
   task: Task,
   article: GeneratedArticle,
 ): Promise<number> {
-  const repository = manager.getRepository(Content);
   const content = await maintainingMappedPages(manager, { clusterIds: [task.cluster_id] }, () =>
-    repository.save(
-      repository.create({
+    manager.save(
+      manager.create(Content, {
         site_id: siteId,
         sector_id: task.sector_id,
         title: article.title,
@@ -69,45 +70,45 @@ export async function saveGeneratedContent(
       }),
     ),
   );
+  const sql = tenantSql(manager);
   if (task.taxonomy_term_id !== null) {
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(ContentTaxonomyRelation)
-      .values({ content_id: content.id, taxonomy_id: task.taxonomy_term_id })
-      .orIgnore()
-      .execute();
+    await sql.query`
+      INSERT INTO ${sql.insertInto(ContentTaxonomyRelation)} (content_id, taxonomy_id)
+      VALUES (${content.id}, ${task.taxonomy_term_id}) ON CONFLICT DO NOTHING`;
   }
-  await manager.query(
-    `UPDATE igny8_tasks SET status = 'completed', error_message = NULL, updated_at = now()
-      WHERE id = $1 AND status = ANY($2::text[])`,
-    [task.id, TASK_STATUS.sources('completed')],
-  );
+  const t = sql.table(Task, 't');
+  await sql.query`
+    UPDATE ${t} SET status = 'completed', error_message = NULL, updated_at = now()
+     WHERE ${t.scope} AND t.id = ${task.id} AND t.status = ANY(${TASK_STATUS.sources('completed')}::text[])`;
   if (task.idea_id !== null) await completeIdea(manager, task.idea_id);
   return content.id;
 }
 
 /** Generating the task failed. */
 export async function failTask(manager: EntityManager, taskId: number, error: string): Promise<void> {
-  await manager.query(
-    `UPDATE igny8_tasks SET status = 'failed', error_message = $2, updated_at = now() WHERE id = $1`,
-    [taskId, error],
-  );
+  const sql = tenantSql(manager);
+  const t = sql.table(Task, 't');
+  await sql.query`
+    UPDATE ${t} SET status = 'failed', error_message = ${error}, updated_at = now() WHERE ${t.scope} AND t.id = ${taskId}`;
 }
 
-/** The job ended early: its tasks still generating and without content fail. */
+/**
+ * The job ended early: its tasks still generating and without content fail. The account is named
+ * because the task reconciler ends jobs as the system, which the tenant scope does not limit.
+ */
 export async function failUnfinishedTasks(
   manager: EntityManager,
   accountId: number,
   taskIds: readonly number[],
   error: string,
 ): Promise<void> {
-  await manager.query(
-    `UPDATE igny8_tasks t SET status = 'failed', error_message = $3, updated_at = now()
-      WHERE t.id = ANY($1::bigint[]) AND t.account_id = $2 AND t.status = 'generating'
-        AND NOT EXISTS (SELECT 1 FROM igny8_content c WHERE c.task_id = t.id AND c.deleted_at IS NULL)`,
-    [taskIds, accountId, error],
-  );
+  const sql = tenantSql(manager);
+  const t = sql.table(Task, 't');
+  const c = sql.table(Content, 'c');
+  await sql.query`
+    UPDATE ${t} SET status = 'failed', error_message = ${error}, updated_at = now()
+     WHERE ${t.scope} AND t.id = ANY(${taskIds}::bigint[]) AND t.account_id = ${accountId} AND t.status = 'generating'
+       AND NOT EXISTS (SELECT 1 FROM ${c} WHERE ${c.scope} AND c.task_id = t.id AND c.deleted_at IS NULL)`;
 }
 
 export interface ImagePrompt {
@@ -129,21 +130,21 @@ export async function replaceImagePrompts(
   actorId: number | null,
   softDeletes: SoftDeleteService,
 ): Promise<number[]> {
-  const replaced = await manager.query<{ id: number }[]>(
-    `SELECT id FROM igny8_images WHERE content_id = $1 AND deleted_at IS NULL AND status IN ('pending', 'failed')`,
-    [content.id],
-  );
+  const sql = tenantSql(manager);
+  const i = sql.table(Image, 'i');
+  const replaced = await sql.query<{ id: number }[]>`
+    SELECT i.id FROM ${i}
+     WHERE ${i.scope} AND i.content_id = ${content.id} AND i.deleted_at IS NULL AND i.status IN ('pending', 'failed')`;
   await softDeletes.softDelete(
     manager,
     Image,
     replaced.map((row) => Number(row.id)),
     actorId,
   );
-  const repository = manager.getRepository(Image);
   const ids: number[] = [];
   for (const prompt of prompts) {
-    const saved = await repository.save(
-      repository.create({
+    const saved = await manager.save(
+      manager.create(Image, {
         ...prompt,
         site_id: siteId,
         sector_id: content.sector_id,
@@ -172,31 +173,23 @@ export async function saveGeneratedImage(
   imageId: number,
   image: GeneratedImage,
 ): Promise<void> {
-  await manager.query(
-    `UPDATE igny8_images
-        SET status = 'generated', image_path = $2, image_url = $3, model_used = $4, quality_tier = $5,
-            width = $6, height = $7, error_message = NULL, updated_at = now()
-      WHERE id = $1 AND status = ANY($8::text[])`,
-    [
-      imageId,
-      image.image_path,
-      image.image_url,
-      image.model_used,
-      image.quality_tier,
-      image.width,
-      image.height,
-      IMAGE_STATUS.sources('generated'),
-    ],
-  );
+  const sql = tenantSql(manager);
+  const i = sql.table(Image, 'i');
+  await sql.query`
+    UPDATE ${i}
+       SET status = 'generated', image_path = ${image.image_path}, image_url = ${image.image_url},
+           model_used = ${image.model_used}, quality_tier = ${image.quality_tier}, width = ${image.width},
+           height = ${image.height}, error_message = NULL, updated_at = now()
+     WHERE ${i.scope} AND i.id = ${imageId} AND i.status = ANY(${IMAGE_STATUS.sources('generated')}::text[])`;
 }
 
 /** Generating the image failed. */
 export async function failImage(manager: EntityManager, imageId: number, error: string): Promise<void> {
-  await manager.query(
-    `UPDATE igny8_images SET status = 'failed', error_message = $2, updated_at = now()
-      WHERE id = $1 AND status = ANY($3::text[])`,
-    [imageId, error, IMAGE_STATUS.sources('failed')],
-  );
+  const sql = tenantSql(manager);
+  const i = sql.table(Image, 'i');
+  await sql.query`
+    UPDATE ${i} SET status = 'failed', error_message = ${error}, updated_at = now()
+     WHERE ${i.scope} AND i.id = ${imageId} AND i.status = ANY(${IMAGE_STATUS.sources('failed')}::text[])`;
 }
 
 /**
@@ -208,11 +201,12 @@ export async function reviewContentWhenImagesDone(
   contentId: number,
   autoApprove: boolean,
 ): Promise<void> {
-  await manager.query(
-    `UPDATE igny8_content c SET status = $2, updated_at = now()
-      WHERE c.id = $1 AND c.status = 'draft' AND c.deleted_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM igny8_images i
-                         WHERE i.content_id = c.id AND i.deleted_at IS NULL AND i.status = 'pending')`,
-    [contentId, autoApprove ? 'approved' : 'review'],
-  );
+  const sql = tenantSql(manager);
+  const c = sql.table(Content, 'c');
+  const i = sql.table(Image, 'i');
+  await sql.query`
+    UPDATE ${c} SET status = ${autoApprove ? 'approved' : 'review'}, updated_at = now()
+     WHERE ${c.scope} AND c.id = ${contentId} AND c.status = 'draft' AND c.deleted_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM ${i}
+                        WHERE ${i.scope} AND i.content_id = c.id AND i.deleted_at IS NULL AND i.status = 'pending')`;
 }

@@ -185,7 +185,7 @@ export class AutoClusterFunction implements AiFunction<Chunk, ParsedClusters> {
         assignments.push({ clusterName: cluster.name, description: cluster.description, keywordIds: ids });
     }
     const mappedIds = assignments.flatMap((a) => a.keywordIds);
-    const place = { accountId: run.accountId, siteId: run.siteId, sectorId: item.sectorId };
+    const place = { siteId: run.siteId, sectorId: item.sectorId };
     const clusterIds: number[] = [];
     let created = 0;
     for (const assignment of assignments) {
