@@ -32,7 +32,6 @@ const TENANT_DATA_ACCESS_ALLOWED = [
     'credit pools are also written at signup, before a principal exists',
   ],
   // pending: these still stamp the account by hand; their statements move to tenantSql next
-  ['src/modules/ai/**', 'pending: task logs and settings reads still use raw SQL'],
   ['src/modules/auth/**', 'pending: registration, tokens and sessions write identity rows directly'],
 ];
 

@@ -60,9 +60,8 @@ export class AiActionsService {
             .itemEstimates(config, plan.units, model.credits_per_image ?? 0)
             .reduce((sum, n) => sum + n, 0);
       await this.meter.hold(manager, principal.accountId, estimate, fn.operation);
-      const repository = manager.getRepository(AiTaskLog);
-      return repository.save(
-        repository.create({
+      return manager.save(
+        manager.create(AiTaskLog, {
           task_id: randomUUID(),
           account_id: principal.accountId,
           site_id: plan.siteId,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
+import { globalQuery } from '../../../common/tenancy/tenant-sql.js';
 import {
   AiModel,
   type ModelProvider,
@@ -137,8 +138,7 @@ export class ModelRegistry {
   }
 
   private activeImageModelOfTier(tier: ModelQualityTier, manager: EntityManager): Promise<AiModel | null> {
-    return manager
-      .createQueryBuilder(AiModel, 'm')
+    return globalQuery(manager, AiModel, 'm')
       .where("m.model_type = 'image' AND m.is_active")
       .andWhere('m.quality_tier IN (:...tiers)', { tiers: tiersSelectedAs(tier) })
       .orderBy('m.is_default', 'DESC')

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets, DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { AiPrompt, GlobalAiPrompt, type PromptType } from '../entities/ai-prompt.entity.js';
 import { Strategy } from '../entities/strategy.entity.js';
 
@@ -84,21 +84,23 @@ export class PromptService {
     scope: Pick<PromptScope, 'accountId' | 'siteId' | 'sectorId'>,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<Strategy | null> {
-    return manager
-      .createQueryBuilder(Strategy, 's')
-      .where('s.account_id = :account AND s.is_active', { account: scope.accountId })
-      .andWhere(
-        new Brackets((where) => {
-          where.where('s.site_id IS NULL AND s.sector_id IS NULL');
-          if (scope.siteId !== null) {
-            where.orWhere('s.site_id = :site AND s.sector_id IS NULL', { site: scope.siteId });
-          }
-          if (scope.sectorId !== null) where.orWhere('s.sector_id = :sector', { sector: scope.sectorId });
-        }),
-      )
-      .orderBy('CASE WHEN s.sector_id IS NOT NULL THEN 0 WHEN s.site_id IS NOT NULL THEN 1 ELSE 2 END')
-      .addOrderBy('s.id')
-      .limit(1)
-      .getOne();
+    const active = { account_id: scope.accountId, is_active: true };
+    const candidates = await manager.find(Strategy, {
+      where: [
+        { ...active, site_id: IsNull(), sector_id: IsNull() },
+        ...(scope.siteId !== null ? [{ ...active, site_id: scope.siteId, sector_id: IsNull() }] : []),
+        ...(scope.sectorId !== null ? [{ ...active, sector_id: scope.sectorId }] : []),
+      ],
+      order: { id: 'ASC' },
+    });
+    return candidates.reduce<Strategy | null>(
+      (best, strategy) => (best === null || specificity(strategy) < specificity(best) ? strategy : best),
+      null,
+    );
   }
+}
+
+/** 0 for a sector strategy, 1 for a site one, 2 for the account-wide one (the lowest applies). */
+function specificity(strategy: Strategy): number {
+  return strategy.sector_id !== null ? 0 : strategy.site_id !== null ? 1 : 2;
 }

@@ -4,7 +4,9 @@ import { TenantContext } from '../../../common/context/tenant-context.service.js
 import { JobHandler, type JobRunContext } from '../../../common/jobs/job-handler.decorator.js';
 import type { JobPayloads } from '../../../common/jobs/job-catalogue.js';
 import { PermanentJobError } from '../../../common/jobs/job-errors.js';
+import { tenantQuery, tenantSql } from '../../../common/tenancy/tenant-sql.js';
 import { AlreadyChargedError, CreditMeter } from '../../billing/credit-meter.service.js';
+import { Account } from '../../identity/entities/account.entity.js';
 import type { CreditCostConfig } from '../../billing/entities/credit-cost-config.entity.js';
 import { AiSettingsService } from '../config/ai-settings.service.js';
 import { ModelRegistry } from '../config/model-registry.service.js';
@@ -278,21 +280,14 @@ export class AiEngine {
     );
     run.signal.throwIfAborted();
     const merged = mergeResult(structuredClone(result), patch);
-    await manager.query(
-      `UPDATE igny8_ai_task_logs
-          SET credits_used = credits_used + $2, tokens_input = tokens_input + $3, tokens_output = tokens_output + $4,
-              cost_usd = cost_usd + $5, model_used = $6, result = $7, updated_at = now()
-        WHERE task_id = $1`,
-      [
-        run.log.task_id,
-        charged.credits,
-        answer.tokensInput,
-        answer.tokensOutput,
-        costUsd,
-        run.model.model_name,
-        merged,
-      ],
-    );
+    const sql = tenantSql(manager);
+    const t = sql.table(AiTaskLog, 't');
+    await sql.query`
+      UPDATE ${t}
+         SET credits_used = credits_used + ${charged.credits}, tokens_input = tokens_input + ${answer.tokensInput},
+             tokens_output = tokens_output + ${answer.tokensOutput}, cost_usd = cost_usd + ${costUsd},
+             model_used = ${run.model.model_name}, result = ${merged}, updated_at = now()
+       WHERE ${t.scope} AND t.task_id = ${run.log.task_id}`;
     Object.assign(result, merged);
   }
 
@@ -310,10 +305,9 @@ export class AiEngine {
       await this.lockRunning(manager, run);
       const patch = (await fn.markFailed?.(manager, item, errors[0], run)) ?? {};
       const merged = mergeResult(structuredClone(result), { ...patch, errors });
-      await manager.query(
-        'UPDATE igny8_ai_task_logs SET result = $2, updated_at = now() WHERE task_id = $1',
-        [run.log.task_id, merged],
-      );
+      const sql = tenantSql(manager);
+      const t = sql.table(AiTaskLog, 't');
+      await sql.query`UPDATE ${t} SET result = ${merged}, updated_at = now() WHERE ${t.scope} AND t.task_id = ${run.log.task_id}`;
       Object.assign(result, merged);
     });
   }
@@ -330,14 +324,25 @@ export class AiEngine {
     return fn.errorsOf?.(item, error, code) ?? [{ item_type: item.type, item_id: item.id, error, code }];
   }
 
-  /** Locks the account, then the task (the order every credit transaction uses); the task must still run. */
+  /** Locks the task (see `lockTask`); it must still run. */
   private async lockRunning(manager: EntityManager, run: TaskRun): Promise<void> {
-    await manager.query('SELECT id FROM igny8_accounts WHERE id = $1 FOR UPDATE', [run.accountId]);
-    const [task] = await manager.query<{ status: TaskStatus }[]>(
-      'SELECT status FROM igny8_ai_task_logs WHERE task_id = $1 FOR UPDATE',
-      [run.log.task_id],
-    );
+    const task = await this.lockTask(manager, run.accountId, run.log.task_id);
     if (task?.status !== 'running' || run.signal.aborted) throw new TaskEndedError();
+  }
+
+  /** Locks the account, then the task log (the order every credit transaction uses); returns the task's status and result. */
+  private async lockTask(
+    manager: EntityManager,
+    accountId: number,
+    taskId: string,
+  ): Promise<{ status: TaskStatus; result: ResultPatch | null } | undefined> {
+    const sql = tenantSql(manager);
+    const a = sql.table(Account, 'a');
+    await sql.query`SELECT a.id FROM ${a} WHERE ${a.scope} AND a.id = ${accountId} FOR UPDATE`;
+    const t = sql.table(AiTaskLog, 't');
+    const [task] = await sql.query<{ status: TaskStatus; result: ResultPatch | null }[]>`
+      SELECT t.status, t.result FROM ${t} WHERE ${t.scope} AND t.task_id = ${taskId} FOR UPDATE`;
+    return task;
   }
 
   /**
@@ -349,31 +354,29 @@ export class AiEngine {
     taskId: string,
   ): Promise<{ log: AiTaskLog; resumed: boolean } | { ended: TaskStatus } | 'missing'> {
     return this.dataSource.transaction(async (manager) => {
-      const log = await manager
-        .getRepository(AiTaskLog)
-        .createQueryBuilder('t')
+      const log = await tenantQuery(manager, AiTaskLog, 't')
         .setLock('pessimistic_write')
-        .where('t.task_id = :taskId AND t.account_id = :accountId', { taskId, accountId })
+        .andWhere('t.task_id = :taskId AND t.account_id = :accountId', { taskId, accountId })
         .getOne();
       if (!log) return 'missing';
       if (log.status !== 'queued' && log.status !== 'running') return { ended: log.status };
       const resumed = log.status === 'running';
-      await manager.query(
-        `UPDATE igny8_ai_task_logs SET status = 'running', started_at = COALESCE(started_at, now()), updated_at = now()
-          WHERE task_id = $1`,
-        [taskId],
-      );
+      const sql = tenantSql(manager);
+      const t = sql.table(AiTaskLog, 't');
+      await sql.query`
+        UPDATE ${t} SET status = 'running', started_at = COALESCE(started_at, now()), updated_at = now()
+         WHERE ${t.scope} AND t.task_id = ${taskId}`;
       log.status = 'running';
       return { log, resumed };
     });
   }
 
   private async progress(run: TaskRun, phase: TaskPhase, percent: number, message: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE igny8_ai_task_logs SET phase = $2, percent = GREATEST(percent, $3), message = $4, updated_at = now()
-        WHERE task_id = $1 AND status = 'running'`,
-      [run.log.task_id, phase, percent, message],
-    );
+    const sql = tenantSql(this.dataSource.manager);
+    const t = sql.table(AiTaskLog, 't');
+    await sql.query`
+      UPDATE ${t} SET phase = ${phase}, percent = GREATEST(percent, ${percent}), message = ${message}, updated_at = now()
+       WHERE ${t.scope} AND t.task_id = ${run.log.task_id} AND t.status = 'running'`;
   }
 
   private stepMessage(step: number, index: number, total: number): string {
@@ -392,35 +395,25 @@ export class AiEngine {
     failure?: { error: string; code: string },
   ): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT id FROM igny8_accounts WHERE id = $1 FOR UPDATE', [log.account_id]);
-      const [task] = await manager.query<{ status: TaskStatus; result: ResultPatch | null }[]>(
-        'SELECT status, result FROM igny8_ai_task_logs WHERE task_id = $1 FOR UPDATE',
-        [log.task_id],
-      );
+      const task = await this.lockTask(manager, log.account_id, log.task_id);
       if (!task || (task.status !== 'running' && task.status !== 'queued')) return false;
       await this.meter.releaseTask(manager, log.account_id, taskLogHold(log.task_id));
       if (failure) await this.functions.get(log.function).abandon?.(manager, log, failure.error);
       const done = status === 'completed';
-      await manager.query(
-        `UPDATE igny8_ai_task_logs
-            SET status = $2, result = $3, error = $4, error_code = $5, finished_at = now(), updated_at = now(),
-                phase = CASE WHEN $6 THEN 'DONE' ELSE phase END, percent = CASE WHEN $6 THEN 100 ELSE percent END,
-                message = $7
-          WHERE task_id = $1`,
-        [
-          log.task_id,
-          status,
-          result ?? task.result,
-          failure?.error ?? null,
-          failure?.code ?? null,
-          done,
-          done
-            ? 'Done.'
-            : status === 'cancelled'
-              ? 'Cancelled.'
-              : (failure?.error ?? 'Failed.').slice(0, 500),
-        ],
-      );
+      const message = done
+        ? 'Done.'
+        : status === 'cancelled'
+          ? 'Cancelled.'
+          : (failure?.error ?? 'Failed.').slice(0, 500);
+      const sql = tenantSql(manager);
+      const t = sql.table(AiTaskLog, 't');
+      await sql.query`
+        UPDATE ${t}
+           SET status = ${status}, result = ${result ?? task.result}, error = ${failure?.error ?? null},
+               error_code = ${failure?.code ?? null}, finished_at = now(), updated_at = now(),
+               phase = CASE WHEN ${done} THEN 'DONE' ELSE phase END, percent = CASE WHEN ${done} THEN 100 ELSE percent END,
+               message = ${message}
+         WHERE ${t.scope} AND t.task_id = ${log.task_id}`;
       return true;
     });
   }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager, ObjectLiteral } from 'typeorm';
 import { ApiError } from '../../../common/http/error-codes.js';
+import { tenantSql } from '../../../common/tenancy/tenant-sql.js';
+import { CreditUsageLog } from '../../billing/entities/credit-usage-log.entity.js';
 import type { ScopedRepository } from '../../../common/tenancy/scoped-repository.js';
 import { PromptService } from '../config/prompt.service.js';
 import type { PromptType } from '../entities/ai-prompt.entity.js';
@@ -112,11 +114,12 @@ export class AiFunctionKit {
    * exists.
    */
   async usageLogged(manager: EntityManager, item: WorkItem, run: TaskRun): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
-      `SELECT 1 FROM igny8_credit_usage_logs
-        WHERE task_id = $1 AND related_object_type = $2 AND related_object_id = $3 AND account_id = $4 LIMIT 1`,
-      [run.log.task_id, item.type, item.id, run.accountId],
-    );
+    const sql = tenantSql(manager);
+    const u = sql.table(CreditUsageLog, 'u');
+    const rows = await sql.query<unknown[]>`
+      SELECT 1 FROM ${u}
+       WHERE ${u.scope} AND u.task_id = ${run.log.task_id} AND u.related_object_type = ${item.type}
+         AND u.related_object_id = ${item.id} AND u.account_id = ${run.accountId} LIMIT 1`;
     return rows.length > 0;
   }
 }

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ScopedRepositories, type ScopedRepository } from '../../../common/tenancy/scoped-repository.js';
+import { tenantSql } from '../../../common/tenancy/tenant-sql.js';
 import { ContentIdea } from '../../planner/entities/content-idea.entity.js';
+import { Content } from '../../writer/entities/content.entity.js';
 import { Task } from '../../writer/entities/task.entity.js';
 import {
   failTask,
@@ -96,10 +98,10 @@ export class GenerateContentFunction implements AiFunction<TaskItem, ParsedArtic
   }
 
   async alreadySaved(manager: EntityManager, item: TaskItem): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
-      'SELECT 1 FROM igny8_content WHERE task_id = $1 AND deleted_at IS NULL LIMIT 1',
-      [item.id],
-    );
+    const sql = tenantSql(manager);
+    const c = sql.table(Content, 'c');
+    const rows = await sql.query<unknown[]>`
+      SELECT 1 FROM ${c} WHERE ${c.scope} AND c.task_id = ${item.id} AND c.deleted_at IS NULL LIMIT 1`;
     return rows.length > 0;
   }
 

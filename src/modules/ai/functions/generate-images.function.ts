@@ -5,6 +5,7 @@ import { MediaStorage } from '../../../common/media/media-storage.js';
 import { loadSharp } from '../../../common/media/sharp.js';
 import { MediaService } from '../../../common/media/media.service.js';
 import { ScopedRepositories, type ScopedRepository } from '../../../common/tenancy/scoped-repository.js';
+import { tenantSql } from '../../../common/tenancy/tenant-sql.js';
 import { PublishingSettingsService } from '../../publishing-settings/publishing-settings.service.js';
 import { Image } from '../../writer/entities/image.entity.js';
 import { failImage, reviewContentWhenImagesDone, saveGeneratedImage } from '../../writer/writer-writes.js';
@@ -88,10 +89,10 @@ export class GenerateImagesFunction implements AiFunction<ImageItem, StoredImage
   }
 
   async alreadySaved(manager: EntityManager, item: ImageItem): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
-      "SELECT 1 FROM igny8_images WHERE id = $1 AND status = 'generated' LIMIT 1",
-      [item.id],
-    );
+    const sql = tenantSql(manager);
+    const i = sql.table(Image, 'i');
+    const rows = await sql.query<unknown[]>`
+      SELECT 1 FROM ${i} WHERE ${i.scope} AND i.id = ${item.id} AND i.status = 'generated' LIMIT 1`;
     return rows.length > 0;
   }
 

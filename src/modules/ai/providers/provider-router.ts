@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { decryptSecret } from '../../../common/crypto.js';
+import { globalQuery } from '../../../common/tenancy/tenant-sql.js';
 import { AppConfig } from '../../../config/app-config.js';
 import type { AiModel, ModelProvider } from '../entities/ai-model.entity.js';
 import { GlobalIntegrationSettings, IntegrationProvider } from '../entities/integration-settings.entity.js';
@@ -57,12 +58,14 @@ export class ProviderRouter {
   private async credentials(provider: ModelProvider): Promise<ProviderCredentials | null> {
     if (provider !== 'openai') return null;
     const key = this.config.encryptionKey;
-    const row = await this.dataSource
-      .getRepository(IntegrationProvider)
-      .findOneBy({ provider_id: provider, is_active: true });
+    const row = await globalQuery(this.dataSource.manager, IntegrationProvider, 'p')
+      .where('p.provider_id = :provider AND p.is_active', { provider })
+      .getOne();
     const baseUrl = row?.api_endpoint ?? this.config.ai.openaiBaseUrl;
     if (row?.api_key) return { apiKey: decryptSecret(row.api_key, key), baseUrl };
-    const global = await this.dataSource.getRepository(GlobalIntegrationSettings).findOneBy({ id: 1 });
+    const global = await globalQuery(this.dataSource.manager, GlobalIntegrationSettings, 'g')
+      .where('g.id = 1')
+      .getOne();
     if (global?.openai_api_key) return { apiKey: decryptSecret(global.openai_api_key, key), baseUrl };
     const fromEnv = this.config.ai.openaiApiKey;
     return fromEnv ? { apiKey: fromEnv, baseUrl } : null;
