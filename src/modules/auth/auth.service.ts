@@ -14,6 +14,7 @@ import { TenantContext } from '../../common/context/tenant-context.service.js';
 import { randomToken, sha256Hex } from '../../common/crypto.js';
 import { ApiError } from '../../common/http/error-codes.js';
 import { Mailer } from '../../common/mail/mailer.service.js';
+import { tenantSql } from '../../common/tenancy/tenant-sql.js';
 import { ThrottleService } from '../../common/throttling/throttle.service.js';
 import { AppConfig } from '../../config/app-config.js';
 import type {
@@ -187,7 +188,7 @@ export class AuthService {
     }
     if (Object.keys(changes).length > 0) {
       try {
-        await this.dataSource.getRepository(User).update(id, changes);
+        await this.updateOwnUser(id, changes);
       } catch (error) {
         if ((error as { constraint?: string }).constraint === 'igny8_users_username_uniq') {
           throw ApiError.field('username', USERNAME_TAKEN);
@@ -212,7 +213,7 @@ export class AuthService {
     const problem = passwordProblem(dto.new_password, user.email);
     if (problem) throw ApiError.field('new_password', problem);
     const hash = await this.hasher.hash(dto.new_password);
-    await this.dataSource.getRepository(User).update(user.id, { password_hash: hash });
+    await this.updateOwnUser(user.id, { password_hash: hash });
     user.token_version = await this.refreshTokens.revokeAll(user.id, 'password_change');
     const tokens = await this.startLogin(user, request, reply);
     this.mailer.send({
@@ -353,6 +354,21 @@ export class AuthService {
       maxAge: SESSION_ABSOLUTE_MS / 1000,
     });
     return pair;
+  }
+
+  /** Columns of the signed-in user's own row, within the caller's account. */
+  private async updateOwnUser(
+    id: number,
+    changes: Partial<Pick<User, 'first_name' | 'last_name' | 'username' | 'password_hash'>>,
+  ): Promise<void> {
+    const sql = tenantSql(this.dataSource.manager);
+    const u = sql.table(User, 'u');
+    const assignments = Object.entries(changes).map(
+      ([column, value]) => sql.sql`${sql.identifier(column)} = ${value}`,
+    );
+    await sql.query`
+      UPDATE ${u} SET ${sql.join(assignments, ', ')}, updated_at = now()
+       WHERE ${u.scope} AND u.id = ${id}`;
   }
 
   /** A live user with its account and plan. */
