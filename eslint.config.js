@@ -34,10 +34,6 @@ const TENANT_DATA_ACCESS_ALLOWED = [
   // pending: these still stamp the account by hand; their statements move to tenantSql next
   ['src/modules/ai/**', 'pending: task logs and settings reads still use raw SQL'],
   [
-    'src/modules/auth/auth.service.ts',
-    'pending: login, password reset by token and the user load shared with login run before a tenant context',
-  ],
-  [
     'src/modules/auth/refresh-tokens.service.ts',
     'refresh-token issue, rotation and revocation by token or user id, before a tenant context exists',
   ],
