@@ -33,15 +33,7 @@ const TENANT_DATA_ACCESS_ALLOWED = [
   ],
   // pending: these still stamp the account by hand; their statements move to tenantSql next
   ['src/modules/ai/**', 'pending: task logs and settings reads still use raw SQL'],
-  [
-    'src/modules/auth/refresh-tokens.service.ts',
-    'refresh-token issue, rotation and revocation by token or user id, before a tenant context exists',
-  ],
   ['src/modules/auth/registration.service.ts', 'registration creates the account, before any tenant'],
-  [
-    'src/modules/auth/jobs/cleanup-auth-tokens.job.ts',
-    'system job deleting expired authentication rows of every account',
-  ],
 ];
 
 export default tseslint.config(
