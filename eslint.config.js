@@ -31,8 +31,6 @@ const TENANT_DATA_ACCESS_ALLOWED = [
     'src/modules/billing/credit-ledger.service.ts',
     'credit pools are also written at signup, before a principal exists',
   ],
-  // pending: these still stamp the account by hand; their statements move to tenantSql next
-  ['src/modules/auth/**', 'pending: registration, tokens and sessions write identity rows directly'],
 ];
 
 export default tseslint.config(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { clearSessionCookie } from '../../common/auth/auth.guard.js';
 import { SESSION_COOKIE } from '../../common/auth/credentials.js';
 import { canSignIn } from '../../common/auth/authenticated.js';
@@ -14,6 +14,7 @@ import { TenantContext } from '../../common/context/tenant-context.service.js';
 import { randomToken, sha256Hex } from '../../common/crypto.js';
 import { ApiError } from '../../common/http/error-codes.js';
 import { Mailer } from '../../common/mail/mailer.service.js';
+import { type TenantSql, tenantQuery, tenantSql } from '../../common/tenancy/tenant-sql.js';
 import { ThrottleService } from '../../common/throttling/throttle.service.js';
 import { AppConfig } from '../../config/app-config.js';
 import type {
@@ -88,7 +89,9 @@ export class AuthService {
       await this.throttle.release(perIp);
       throw error;
     });
-    const user = await this.loadUser(created.user.id);
+    const user = await this.beforeSignIn('registration loads the user it created', () =>
+      this.loadUser(created.user.id),
+    );
     const tokens = await this.startLogin(user, request, reply);
     this.mailer.send({
       template: 'welcome',
@@ -130,10 +133,15 @@ export class AuthService {
     if (!valid || !canSignIn(identity)) throw invalidCredentials();
     await this.throttle.release(perIp);
 
-    await this.dataSource.query('UPDATE igny8_users SET last_login = now() WHERE id = $1', [
-      identity.user_id,
-    ]);
-    const user = await this.loadUser(identity.user_id);
+    const user = await this.beforeSignIn(
+      'login records the sign-in of a user not yet signed in',
+      async () => {
+        const sql = tenantSql(this.dataSource.manager);
+        const u = sql.table(User, 'u');
+        await sql.query`UPDATE ${u} SET last_login = now() WHERE ${u.scope} AND u.id = ${identity.user_id}`;
+        return this.loadUser(identity.user_id);
+      },
+    );
     const tokens = await this.startLogin(user, request, reply);
     return { user: presentUserWithAccount(user), tokens };
   }
@@ -187,7 +195,7 @@ export class AuthService {
     }
     if (Object.keys(changes).length > 0) {
       try {
-        await this.dataSource.getRepository(User).update(id, changes);
+        await this.updateOwnUser(id, changes);
       } catch (error) {
         if ((error as { constraint?: string }).constraint === 'igny8_users_username_uniq') {
           throw ApiError.field('username', USERNAME_TAKEN);
@@ -212,7 +220,7 @@ export class AuthService {
     const problem = passwordProblem(dto.new_password, user.email);
     if (problem) throw ApiError.field('new_password', problem);
     const hash = await this.hasher.hash(dto.new_password);
-    await this.dataSource.getRepository(User).update(user.id, { password_hash: hash });
+    await this.updateOwnUser(user.id, { password_hash: hash });
     user.token_version = await this.refreshTokens.revokeAll(user.id, 'password_change');
     const tokens = await this.startLogin(user, request, reply);
     this.mailer.send({
@@ -252,62 +260,70 @@ export class AuthService {
   }
 
   /** A new raw reset token for the user, or null when 3 were already issued within the hour. */
-  async issueResetToken(userId: number, client: Pick<ClientInfo, 'ip'>): Promise<string | null> {
-    return this.dataSource.transaction(async (tx) => {
-      await tx.query('SELECT id FROM igny8_users WHERE id = $1 FOR UPDATE', [userId]);
-      const recent: { n: number }[] = await tx.query(
-        `SELECT count(*)::int AS n FROM igny8_password_reset_tokens
-          WHERE user_id = $1 AND created_at > now() - interval '1 hour'`,
-        [userId],
-      );
-      if ((recent[0]?.n ?? 0) >= RESET_TOKENS_PER_HOUR) return null;
-      await tx.query(
-        `UPDATE igny8_password_reset_tokens SET expires_at = now()
-          WHERE user_id = $1 AND used_at IS NULL AND expires_at > now()`,
-        [userId],
-      );
-      const token = randomToken(32);
-      await tx.getRepository(PasswordResetToken).insert({
-        user_id: userId,
-        token_hash: sha256Hex(token),
-        expires_at: new Date(Date.now() + RESET_TOKEN_TTL_MS),
-        requested_ip: client.ip,
+  issueResetToken(userId: number, client: Pick<ClientInfo, 'ip'>): Promise<string | null> {
+    const issue = () =>
+      this.dataSource.transaction(async (tx) => {
+        const sql = tenantSql(tx);
+        const [u, t] = [sql.table(User, 'u'), sql.table(PasswordResetToken, 't')];
+        await sql.query`SELECT u.id FROM ${u} WHERE ${u.scope} AND u.id = ${userId} FOR UPDATE`;
+        const recent = await sql.query<{ n: number }[]>`
+          SELECT count(*)::int AS n FROM ${t}
+           WHERE ${t.scope} AND t.user_id = ${userId} AND t.created_at > now() - interval '1 hour'`;
+        if ((recent[0]?.n ?? 0) >= RESET_TOKENS_PER_HOUR) return null;
+        await this.expireResetTokens(sql, userId);
+        const token = randomToken(32);
+        await sql.query`
+          INSERT INTO ${sql.insertInto(PasswordResetToken)} (user_id, token_hash, expires_at, requested_ip)
+          VALUES (${userId}, ${sha256Hex(token)}, ${new Date(Date.now() + RESET_TOKEN_TTL_MS)}, ${client.ip})`;
+        return token;
       });
-      return token;
-    });
+    return this.beforeSignIn('a password reset is requested by email, without a sign-in', issue);
+  }
+
+  /** Earlier unused reset tokens of the user stop working. */
+  private async expireResetTokens(sql: TenantSql, userId: number): Promise<void> {
+    const t = sql.table(PasswordResetToken, 't');
+    await sql.query`
+      UPDATE ${t} SET expires_at = now()
+       WHERE ${t.scope} AND t.user_id = ${userId} AND t.used_at IS NULL AND t.expires_at > now()`;
   }
 
   /** Sets the new password, consumes the token (single use) and revokes every session of the user. */
-  async confirmPasswordReset(dto: PasswordResetConfirmDto): Promise<void> {
-    const invalid = new ApiError('invalid_token', 'Invalid or expired reset token.');
-    const hash = sha256Hex(dto.token);
-    const rows: { id: number; user_id: number; email: string }[] = await this.dataSource.query(
-      `SELECT t.id, t.user_id, u.email
-         FROM igny8_password_reset_tokens t
-         JOIN igny8_users u ON u.id = t.user_id AND u.deleted_at IS NULL AND u.is_active
-        WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > now()`,
-      [hash],
+  confirmPasswordReset(dto: PasswordResetConfirmDto): Promise<void> {
+    return this.beforeSignIn('a password is reset by emailed token, without a sign-in', () =>
+      this.resetPassword(dto),
     );
+  }
+
+  private async resetPassword(dto: PasswordResetConfirmDto): Promise<void> {
+    const invalid = new ApiError('invalid_token', 'Invalid or expired reset token.');
+    const sql = tenantSql(this.dataSource.manager);
+    const [t, u] = [sql.table(PasswordResetToken, 't'), sql.table(User, 'u')];
+    const rows = await sql.query<{ id: number; user_id: number; email: string }[]>`
+      SELECT t.id, t.user_id, u.email
+        FROM ${t}
+        JOIN ${u} ON u.id = t.user_id AND u.deleted_at IS NULL AND u.is_active
+       WHERE ${t.scope} AND ${u.scope}
+         AND t.token_hash = ${sha256Hex(dto.token)} AND t.used_at IS NULL AND t.expires_at > now()`;
     const token = rows[0];
     if (!token) throw invalid;
     const problem = passwordProblem(dto.new_password, token.email);
     if (problem) throw ApiError.field('new_password', problem);
     const passwordHash = await this.hasher.hash(dto.new_password);
     const consumed = await this.dataSource.transaction(async (tx) => {
-      const used: unknown[] = await tx.query(
-        `WITH used AS (
-           UPDATE igny8_password_reset_tokens SET used_at = now()
-            WHERE id = $1 AND used_at IS NULL AND expires_at > now() RETURNING id)
-         SELECT id FROM used`,
-        [token.id],
-      );
-      if (used.length === 0) return false;
-      await tx.query(
-        `UPDATE igny8_password_reset_tokens SET expires_at = now()
-          WHERE user_id = $1 AND used_at IS NULL AND expires_at > now()`,
-        [token.user_id],
-      );
-      await tx.getRepository(User).update(token.user_id, { password_hash: passwordHash });
+      const txSql = tenantSql(tx);
+      const [used, users] = [txSql.table(PasswordResetToken, 't'), txSql.table(User, 'u')];
+      const marked = await txSql.query<unknown[]>`
+        WITH marked AS (
+          UPDATE ${used} SET used_at = now()
+           WHERE ${used.scope} AND t.id = ${token.id} AND t.used_at IS NULL AND t.expires_at > now()
+          RETURNING t.id)
+        SELECT id FROM marked`;
+      if (marked.length === 0) return false;
+      await this.expireResetTokens(txSql, token.user_id);
+      await txSql.query`
+        UPDATE ${users} SET password_hash = ${passwordHash}, updated_at = now()
+         WHERE ${users.scope} AND u.id = ${token.user_id}`;
       return true;
     });
     if (!consumed) throw invalid;
@@ -355,14 +371,35 @@ export class AuthService {
     return pair;
   }
 
+  /** Columns of the signed-in user's own row, within the caller's account. */
+  private async updateOwnUser(
+    id: number,
+    changes: Partial<Pick<User, 'first_name' | 'last_name' | 'username' | 'password_hash'>>,
+  ): Promise<void> {
+    const sql = tenantSql(this.dataSource.manager);
+    const u = sql.table(User, 'u');
+    const assignments = Object.entries(changes).map(
+      ([column, value]) => sql.sql`${sql.identifier(column)} = ${value}`,
+    );
+    await sql.query`
+      UPDATE ${u} SET ${sql.join(assignments, ', ')}, updated_at = now()
+       WHERE ${u.scope} AND u.id = ${id}`;
+  }
+
   /** A live user with its account and plan. */
   private async loadUser(id: number): Promise<User> {
-    const user = await this.dataSource.getRepository(User).findOne({
-      where: { id, deleted_at: IsNull() },
-      relations: { account: { plan: true } },
-    });
+    const user = await tenantQuery(this.dataSource.manager, User, 'user')
+      .leftJoinAndSelect('user.account', 'account')
+      .leftJoinAndSelect('account.plan', 'plan')
+      .andWhere('user.id = :id', { id })
+      .getOne();
     if (!user?.account) throw new ApiError('authentication_required');
     return user;
+  }
+
+  /** Work for a user who is not signed in yet: explicit system work, logged with its reason. */
+  private beforeSignIn<T>(reason: string, work: () => Promise<T>): Promise<T> {
+    return this.context.runAsSystem(reason, work, 'debug');
   }
 
   private userIdOf(principal: Principal): number {

@@ -5,7 +5,10 @@ import { IdentityLookup } from '../../common/auth/identity-lookup.js';
 import { SessionStore } from '../../common/auth/session-store.js';
 import { type TokenPair, TokenService } from '../../common/auth/token.service.js';
 import type { Role } from '../../common/context/request-context.js';
+import { TenantContext } from '../../common/context/tenant-context.service.js';
 import { ApiError } from '../../common/http/error-codes.js';
+import { tenantQuery, tenantSql } from '../../common/tenancy/tenant-sql.js';
+import { User } from '../identity/entities/user.entity.js';
 import { RefreshToken, type RefreshTokenRevokedReason } from '../identity/entities/refresh-token.entity.js';
 
 /** Where a login or refresh came from (stored with the refresh token and the session). */
@@ -56,6 +59,7 @@ export class RefreshTokensService {
     private readonly tokens: TokenService,
     private readonly sessions: SessionStore,
     private readonly identities: IdentityLookup,
+    private readonly context: TenantContext,
   ) {}
 
   /** A new access + refresh pair; a new family unless `familyId` is given. Stores the refresh row. */
@@ -66,14 +70,10 @@ export class RefreshTokensService {
     manager: EntityManager = this.dataSource.manager,
   ): Promise<{ pair: TokenPair; familyId: string }> {
     const refresh = this.tokens.issueRefresh(subject.id, familyId);
-    await manager.getRepository(RefreshToken).insert({
-      user_id: subject.id,
-      jti: refresh.jti,
-      family_id: refresh.familyId,
-      expires_at: refresh.expiresAt,
-      ip_address: client.ip,
-      user_agent: client.userAgent,
-    });
+    const sql = tenantSql(manager);
+    await sql.query`
+      INSERT INTO ${sql.insertInto(RefreshToken)} (user_id, jti, family_id, expires_at, ip_address, user_agent)
+      VALUES (${subject.id}, ${refresh.jti}, ${refresh.familyId}, ${refresh.expiresAt}, ${client.ip}, ${client.userAgent})`;
     const access = this.tokens.issueAccess(subject);
     return {
       familyId: refresh.familyId,
@@ -86,23 +86,35 @@ export class RefreshTokensService {
     };
   }
 
-  /** `auth/token/refresh/`: a new pair in the same family; reuse of a rotated token revokes the family. */
+  /**
+   * `auth/token/refresh/`: a new pair in the same family; reuse of a rotated token revokes the family.
+   * The refresh token is the only credential, so the work runs as the system.
+   */
   async rotate(token: string, client: ClientInfo): Promise<TokenPair> {
     const claims = this.tokens.verifyRefresh(token);
     const userId = Number(claims.sub);
     if (!Number.isSafeInteger(userId) || userId <= 0) throw tokenInvalid();
+    return this.context.runAsSystem(
+      'a refresh token is rotated before its user is signed in',
+      () => this.rotateVerified(claims.jti, userId, client),
+      'debug',
+    );
+  }
+
+  private async rotateVerified(jti: string, userId: number, client: ClientInfo): Promise<TokenPair> {
     const user = await this.identities.userById(userId);
     if (!user || !user.is_active || user.role === 'system_bot') throw tokenInvalid();
 
     const outcome = await this.dataSource.transaction(async (tx) => {
-      const marked: { family_id: string }[] = await tx.query(
-        `WITH marked AS (
-           UPDATE igny8_refresh_tokens SET used_at = now(), updated_at = now()
-            WHERE jti = $1 AND user_id = $2 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
-           RETURNING family_id)
-         SELECT family_id FROM marked`,
-        [claims.jti, userId],
-      );
+      const sql = tenantSql(tx);
+      const t = sql.table(RefreshToken, 't');
+      const marked = await sql.query<{ family_id: string }[]>`
+        WITH marked AS (
+          UPDATE ${t} SET used_at = now(), updated_at = now()
+           WHERE ${t.scope} AND t.jti = ${jti} AND t.user_id = ${userId}
+             AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now()
+          RETURNING t.family_id)
+        SELECT family_id FROM marked`;
       if (!marked[0]) return { rotated: null };
       const subject = {
         id: user.user_id,
@@ -115,10 +127,11 @@ export class RefreshTokensService {
     });
     if (outcome.rotated) return outcome.rotated;
 
-    const rows: TokenState[] = await this.dataSource.query(
-      'SELECT user_id, family_id, used_at, revoked_at, expires_at FROM igny8_refresh_tokens WHERE jti = $1',
-      [claims.jti],
-    );
+    const sql = tenantSql(this.dataSource.manager);
+    const t = sql.table(RefreshToken, 't');
+    const rows = await sql.query<TokenState[]>`
+      SELECT t.user_id, t.family_id, t.used_at, t.revoked_at, t.expires_at FROM ${t}
+       WHERE ${t.scope} AND t.jti = ${jti}`;
     const state = rows[0];
     if (!state || state.user_id !== userId) throw tokenInvalid();
     if (state.used_at) {
@@ -139,19 +152,20 @@ export class RefreshTokensService {
     } catch {
       return null;
     }
-    const row = await this.dataSource
-      .getRepository(RefreshToken)
-      .findOne({ where: { jti, user_id: userId }, select: { id: true, family_id: true } });
+    const row = await tenantQuery(this.dataSource.manager, RefreshToken, 'token')
+      .select(['token.id', 'token.family_id'])
+      .andWhere('token.jti = :jti AND token.user_id = :userId', { jti, userId })
+      .getOne();
     return row?.family_id ?? null;
   }
 
   /** Revokes every token of the family and destroys the cookie sessions of that login. */
   async revokeFamily(familyId: string, reason: RefreshTokenRevokedReason): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE igny8_refresh_tokens SET revoked_at = now(), revoked_reason = $2, updated_at = now()
-        WHERE family_id = $1 AND revoked_at IS NULL`,
-      [familyId, reason],
-    );
+    const sql = tenantSql(this.dataSource.manager);
+    const t = sql.table(RefreshToken, 't');
+    await sql.query`
+      UPDATE ${t} SET revoked_at = now(), revoked_reason = ${reason}, updated_at = now()
+       WHERE ${t.scope} AND t.family_id = ${familyId} AND t.revoked_at IS NULL`;
     await this.sessions.destroyFamily(familyId);
   }
 
@@ -162,17 +176,16 @@ export class RefreshTokensService {
    * Not inside a caller's transaction: the table session store uses its own connection.
    */
   async revokeAll(userId: number, reason: RefreshTokenRevokedReason): Promise<number> {
-    await this.dataSource.query(
-      `UPDATE igny8_refresh_tokens SET revoked_at = now(), revoked_reason = $2, updated_at = now()
-        WHERE user_id = $1 AND revoked_at IS NULL`,
-      [userId, reason],
-    );
-    const [row]: { token_version: number }[] = await this.dataSource.query(
-      `WITH bumped AS (
-         UPDATE igny8_users SET ${REVOKE_ACCESS_TOKENS}, updated_at = now() WHERE id = $1 RETURNING token_version)
-       SELECT token_version FROM bumped`,
-      [userId],
-    );
+    const sql = tenantSql(this.dataSource.manager);
+    const [t, u] = [sql.table(RefreshToken, 't'), sql.table(User, 'u')];
+    await sql.query`
+      UPDATE ${t} SET revoked_at = now(), revoked_reason = ${reason}, updated_at = now()
+       WHERE ${t.scope} AND t.user_id = ${userId} AND t.revoked_at IS NULL`;
+    const [row] = await sql.query<{ token_version: number }[]>`
+      WITH bumped AS (
+        UPDATE ${u} SET ${sql.constant(REVOKE_ACCESS_TOKENS)}, updated_at = now()
+         WHERE ${u.scope} AND u.id = ${userId} RETURNING u.token_version)
+      SELECT token_version FROM bumped`;
     await this.sessions.destroyUser(userId);
     return row?.token_version ?? 0;
   }

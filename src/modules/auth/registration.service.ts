@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { PasswordHasher } from '../../common/auth/password-hasher.js';
+import { TenantContext } from '../../common/context/tenant-context.service.js';
 import { ApiError, type FieldErrors } from '../../common/http/error-codes.js';
+import { globalQuery } from '../../common/tenancy/tenant-sql.js';
 import { CreditLedger } from '../billing/credit-ledger.service.js';
 import type { PaymentMethod, RegisterDto } from './dto/auth-requests.dto.js';
 import { passwordProblem } from './dto/validators.js';
@@ -56,9 +58,15 @@ export class RegistrationService {
     private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
     private readonly ledger: CreditLedger,
+    private readonly context: TenantContext,
   ) {}
 
-  async register(dto: RegisterDto): Promise<Registration> {
+  /** Explicit system work: the account and its first user do not exist before it. */
+  register(dto: RegisterDto): Promise<Registration> {
+    return this.context.runAsSystem('registration creates a new account', () => this.signUp(dto), 'debug');
+  }
+
+  private async signUp(dto: RegisterDto): Promise<Registration> {
     const email = dto.email.trim().toLowerCase();
     const plan = await this.validate(dto, email);
     const passwordHash = await this.hasher.hash(dto.password);
@@ -100,7 +108,9 @@ export class RegistrationService {
     if (dto.username && (await usernameTaken(manager, dto.username))) add('username', USERNAME_TAKEN);
 
     const slug = dto.plan_slug?.trim() || DEFAULT_PLAN_SLUG;
-    const plan = await manager.getRepository(Plan).findOneBy({ slug, is_active: true, is_internal: false });
+    const plan = await globalQuery(manager, Plan, 'plan')
+      .where('plan.slug = :slug AND plan.is_active AND NOT plan.is_internal', { slug })
+      .getOne();
     if (!plan) add('plan_slug', `Select a valid plan; "${slug}" is not available.`);
     else if (!isFree(plan)) {
       const country = dto.billing_country?.toUpperCase() ?? null;
@@ -122,9 +132,8 @@ export class RegistrationService {
   ): Promise<Registration> {
     const free = isFree(plan);
     const name = dto.account_name?.trim() || email.split('@')[0] || email;
-    const accounts = tx.getRepository(Account);
-    const account = await accounts.save(
-      accounts.create({
+    const account = await tx.save(
+      tx.create(Account, {
         name: name.slice(0, 255),
         slug: await uniqueAccountSlug(tx, name),
         plan_id: plan.id,
@@ -133,9 +142,8 @@ export class RegistrationService {
         billing_country: dto.billing_country?.toUpperCase() ?? null,
       }),
     );
-    const users = tx.getRepository(User);
-    const user = await users.save(
-      users.create({
+    const user = await tx.save(
+      tx.create(User, {
         account_id: account.id,
         email,
         username: dto.username || (await uniqueUsername(tx, email)),
@@ -145,11 +153,10 @@ export class RegistrationService {
         role: 'owner',
       }),
     );
-    await accounts.update(account.id, { owner_id: user.id });
+    await tx.update(Account, account.id, { owner_id: user.id });
 
-    const subscriptions = tx.getRepository(Subscription);
-    const subscription = await subscriptions.save(
-      subscriptions.create({
+    const subscription = await tx.save(
+      tx.create(Subscription, {
         account_id: account.id,
         plan_id: plan.id,
         status: free ? 'trialing' : 'pending_payment',
@@ -171,7 +178,7 @@ export class RegistrationService {
         tx,
       );
     }
-    const fresh = await accounts.findOneOrFail({ where: { id: account.id, deleted_at: IsNull() } });
+    const fresh = await tx.findOneOrFail(Account, { where: { id: account.id, deleted_at: IsNull() } });
     return { user, account: fresh, subscription, plan, free };
   }
 }

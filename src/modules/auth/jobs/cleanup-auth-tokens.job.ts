@@ -2,6 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { JobHandler, type JobRunContext } from '../../../common/jobs/job-handler.decorator.js';
 import { SESSION_IDLE_MS } from '../../../common/auth/session-store.js';
+import { type SqlTable, tenantSql } from '../../../common/tenancy/tenant-sql.js';
+import { PasswordResetToken } from '../../identity/entities/password-reset-token.entity.js';
+import { RefreshToken } from '../../identity/entities/refresh-token.entity.js';
+import { Session } from '../../identity/entities/session.entity.js';
 
 export interface AuthCleanupResult {
   refresh_tokens: number;
@@ -9,10 +13,8 @@ export interface AuthCleanupResult {
   password_reset_tokens: number;
 }
 
-const RETENTION = "interval '30 days'";
-
 /**
- * `cleanup_auth_tokens` (daily, 04:00 UTC): refresh tokens expired or revoked more
+ * `cleanup_auth_tokens` (daily, 04:00 UTC, a system job): refresh tokens expired or revoked more
  * than 30 days ago, sessions past their absolute or idle lifetime (the table store; Redis keys expire
  * by themselves), and reset tokens expired more than 30 days ago.
  */
@@ -24,23 +26,30 @@ export class CleanupAuthTokensJob {
 
   @JobHandler('cleanup_auth_tokens')
   async run(_payload: Record<string, never>, { signal }: JobRunContext): Promise<AuthCleanupResult> {
-    const deleted = async (sql: string, params: unknown[] = []) => {
+    const sql = tenantSql(this.dataSource.manager);
+    const retention = sql.constant("interval '30 days'");
+    const deleted = async (table: SqlTable, expired: ReturnType<typeof sql.sql>) => {
       signal.throwIfAborted();
-      const [, count] = await this.dataSource.query<[unknown[], number]>(sql, params);
+      const [, count] = await sql.query<
+        [unknown[], number]
+      >`DELETE FROM ${table} WHERE ${table.scope} AND ${expired}`;
       return count;
     };
+    const [t, s, r] = [
+      sql.table(RefreshToken, 't'),
+      sql.table(Session, 's'),
+      sql.table(PasswordResetToken, 'r'),
+    ];
     const result: AuthCleanupResult = {
       refresh_tokens: await deleted(
-        `DELETE FROM igny8_refresh_tokens
-          WHERE expires_at < now() - ${RETENTION} OR revoked_at < now() - ${RETENTION}`,
+        t,
+        sql.sql`(t.expires_at < now() - ${retention} OR t.revoked_at < now() - ${retention})`,
       ),
       sessions: await deleted(
-        `DELETE FROM igny8_sessions WHERE expires_at <= now() OR last_seen_at <= now() - $1 * interval '1 millisecond'`,
-        [SESSION_IDLE_MS],
+        s,
+        sql.sql`(s.expires_at <= now() OR s.last_seen_at <= now() - ${SESSION_IDLE_MS} * interval '1 millisecond')`,
       ),
-      password_reset_tokens: await deleted(
-        `DELETE FROM igny8_password_reset_tokens WHERE expires_at < now() - ${RETENTION}`,
-      ),
+      password_reset_tokens: await deleted(r, sql.sql`r.expires_at < now() - ${retention}`),
     };
     this.logger.log(result, 'Expired authentication rows deleted');
     return result;
