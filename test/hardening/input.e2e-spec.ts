@@ -59,6 +59,19 @@ describe('NUL in any string of a body or query: 400 on that field, on every rout
     }
   });
 
+  it('names fields called like Object.prototype members (valueOf, toString) as any other', async () => {
+    const res = await send(
+      'POST',
+      '/api/v1/auth/login/',
+      '{"email": "a@b.co", "password": "z", "valueOf": "\\u0000", "toString": "\\u0000"}',
+    );
+    const errors = expectEnvelope(res, 400, 'validation_error').errors as Record<string, unknown>;
+    expect(Object.entries(errors)).toEqual([
+      ['valueOf', [NUL]],
+      ['toString', [NUL]],
+    ]);
+  });
+
   it('names nested fields, array items and keys by their dotted path', async () => {
     const res = await send(
       'POST',

@@ -124,7 +124,8 @@ export function guardInput(request: { params?: unknown; query?: unknown; body?: 
   if (Object.values(params).some((value) => typeof value === 'string' && value.includes('\0'))) {
     throw ApiError.notFound();
   }
-  const errors: FieldErrors = {};
+  // Field names come from the request: no prototype, so `valueOf` or `__proto__` are plain keys.
+  const errors = Object.create(null) as FieldErrors;
   if (request.query !== null && typeof request.query === 'object') {
     checkQuery(request.query as Record<string, unknown>, errors);
   }
