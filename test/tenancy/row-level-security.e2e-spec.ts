@@ -1,11 +1,9 @@
-import { ClsService } from 'nestjs-cls';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Principal, RequestContextStore } from '../../src/common/context/request-context.js';
 import { TenantContext } from '../../src/common/context/tenant-context.service.js';
 import { APP_ROLE } from '../../src/common/tenancy/row-level-security.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { seedTenant, type SeededTenant } from '../support/tenants.js';
+import { runAsPrincipal, type RunAs, seedTenant, type SeededTenant } from '../support/tenants.js';
 
 interface AccountRow {
   account_id: number;
@@ -16,7 +14,7 @@ describe('row-level security (TENANT_RLS=true)', () => {
   let db: DataSource;
   let a: SeededTenant;
   let b: SeededTenant;
-  let as: <T>(principal: Partial<Principal> & { accountId: number }, fn: () => Promise<T>) => Promise<T>;
+  let as: RunAs;
 
   /** The accounts owning the rows a raw statement without any account condition returns. */
   const accountsIn = async (table: string) =>
@@ -29,20 +27,7 @@ describe('row-level security (TENANT_RLS=true)', () => {
     db = t.app.get(DataSource);
     a = await seedTenant(t.app, { sites: 2 });
     b = await seedTenant(t.app, { sites: 1 });
-    const cls = t.app.get<ClsService<RequestContextStore>>(ClsService);
-    as = (principal, fn) =>
-      cls.run(() => {
-        cls.set('requestId', 'test');
-        cls.set('principal', {
-          userId: null,
-          siteId: null,
-          role: 'owner',
-          bypassTenant: false,
-          via: 'jwt',
-          ...principal,
-        });
-        return fn();
-      });
+    as = runAsPrincipal(t.app, 'owner');
   });
   afterAll(() => t.close());
 

@@ -1,7 +1,6 @@
 import { ClsService } from 'nestjs-cls';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Principal, RequestContextStore } from '../../src/common/context/request-context.js';
 import { MissingTenantContextError, TenantContext } from '../../src/common/context/tenant-context.service.js';
 import { ApiError } from '../../src/common/http/error-codes.js';
 import { ScopedRepositories } from '../../src/common/tenancy/scoped-repository.js';
@@ -11,13 +10,13 @@ import { TenantViolationError } from '../../src/common/tenancy/tenant.subscriber
 import { Sector } from '../../src/modules/identity/entities/sector.entity.js';
 import { Site } from '../../src/modules/identity/entities/site.entity.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { seedTenant, type SeededTenant } from '../support/tenants.js';
+import { runAsPrincipal, type RunAs, seedTenant, type SeededTenant } from '../support/tenants.js';
 
 describe('tenancy layers', () => {
   let t: TestApp;
   let a: SeededTenant;
   let b: SeededTenant;
-  let as: <T>(principal: Partial<Principal> & { accountId: number }, fn: () => Promise<T>) => Promise<T>;
+  let as: RunAs;
 
   const sites = () =>
     t.app
@@ -34,20 +33,7 @@ describe('tenancy layers', () => {
     t = await createTestApp({ env: { TENANT_RLS: 'false' } });
     a = await seedTenant(t.app, { sites: 2 });
     b = await seedTenant(t.app, { sites: 1 });
-    const cls = t.app.get<ClsService<RequestContextStore>>(ClsService);
-    as = (principal, fn) =>
-      cls.run(() => {
-        cls.set('requestId', 'test');
-        cls.set('principal', {
-          userId: null,
-          siteId: null,
-          role: 'admin',
-          bypassTenant: false,
-          via: 'jwt',
-          ...principal,
-        });
-        return fn();
-      });
+    as = runAsPrincipal(t.app, 'admin');
   });
   afterAll(() => t.close());
 
