@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
+import identityWrites from './eslint-rules/identity-writes.js';
 import tenantDataAccess from './eslint-rules/tenant-data-access.js';
 
 /**
@@ -29,9 +30,29 @@ const TENANT_DATA_ACCESS_ALLOWED = [
   ['src/modules/sites/site-slug.ts', 'site slugs are unique across all accounts; reads slugs only'],
   [
     'src/modules/billing/credit-ledger.service.ts',
-    'credit pools are also written at signup, before a principal exists',
+    'credit transactions are also written at signup, before a principal exists',
+  ],
+  [
+    'src/modules/identity/account-credits.ts',
+    'credit pools are also written at signup and for payments, by account id before a principal exists',
   ],
 ];
+
+/**
+ * Files outside src/modules/identity allowed to write identity tables (rule `igny8/identity-writes`,
+ * docs/modules.md), each with its reason.
+ */
+const IDENTITY_WRITES_ALLOWED = [
+  ['src/modules/identity/**', 'the owner of the tables'],
+  ['src/common/tenancy/**', 'the generic trash (soft delete, restore, purge) and the tenant subscriber'],
+  [
+    'src/common/auth/**',
+    'the session store (igny8_sessions) and API key last use: platform code below every module',
+  ],
+  ['src/database/**', 'the connection and the migration runner'],
+];
+
+const igny8 = { rules: { 'tenant-data-access': tenantDataAccess, 'identity-writes': identityWrites } };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.data/**', 'logs/**', 'test/sdk/generated/**'] },
@@ -66,8 +87,14 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts'],
     ignores: ['src/common/tenancy/**', ...TENANT_DATA_ACCESS_ALLOWED.map(([glob]) => glob)],
-    plugins: { igny8: { rules: { 'tenant-data-access': tenantDataAccess } } },
+    plugins: { igny8 },
     rules: { 'igny8/tenant-data-access': 'error' },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: IDENTITY_WRITES_ALLOWED.map(([glob]) => glob),
+    plugins: { igny8 },
+    rules: { 'igny8/identity-writes': 'error' },
   },
   {
     files: ['test/**/*.ts', 'bench/**', 'scripts/**'],

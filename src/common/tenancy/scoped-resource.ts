@@ -179,9 +179,14 @@ export class ScopedResource<T extends ObjectLiteral, V> {
   }
 
   /** Saves through TypeORM (so the tenant subscriber runs), reporting unique clashes on their field. */
-  async save(manager: EntityManager, row: T): Promise<T> {
+  save(manager: EntityManager, row: T): Promise<T> {
+    return this.clashesReported(manager.save(this.definition.entity, row));
+  }
+
+  /** Waits for a write (e.g. a call to the store of the module owning the table), reporting unique clashes on their field. */
+  protected async clashesReported<R>(write: Promise<R>): Promise<R> {
     try {
-      return await manager.save(this.definition.entity, row);
+      return await write;
     } catch (error) {
       throw this.uniqueClash(error) ?? error;
     }

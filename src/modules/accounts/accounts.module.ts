@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '../identity/identity.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccountController } from './account.controller.js';
 import { AccountsController, OwnAccountController, SubscriptionsController } from './accounts.controllers.js';
@@ -10,7 +11,7 @@ import { SubscriptionsService } from './subscriptions.service.js';
  * and the account owner's pages over accounts and users (`account/settings/`, `account/team/`).
  */
 @Module({
-  imports: [UsersModule],
+  imports: [UsersModule, IdentityModule],
   controllers: [OwnAccountController, AccountsController, SubscriptionsController, AccountController],
   providers: [AccountsService, SubscriptionsService],
   exports: [AccountsService],

@@ -1,17 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { ApiError } from '../../common/http/error-codes.js';
 import { defineList, filter } from '../../common/list/index.js';
 import { invalidReference } from '../../common/tenancy/scoped-repository.js';
 import { ResourceDeps, ScopedResource } from '../../common/tenancy/scoped-resource.js';
-import { tenantSql } from '../../common/tenancy/tenant-sql.js';
 import { ACCOUNT_STATUSES, Account } from '../identity/entities/account.entity.js';
 import { Plan } from '../catalogue/entities/plan.entity.js';
-import { Subscription } from '../identity/entities/subscription.entity.js';
-import { User } from '../identity/entities/user.entity.js';
 import { type AccountView, presentAccount } from '../auth/presenters.js';
 import { uniqueAccountSlug } from '../identity/unique-names.js';
-import { SessionRevoker } from '../users/session-revoker.js';
+import { AccountsStore } from '../identity/accounts.store.js';
+import { SessionRevoker } from '../identity/session-revoker.js';
 import {
   type AccountSettingsDto,
   canonicalTimeZone,
@@ -55,6 +53,7 @@ export class AccountsService extends ScopedResource<Account, AccountView> {
   constructor(
     deps: ResourceDeps,
     private readonly revoker: SessionRevoker,
+    private readonly store: AccountsStore,
   ) {
     super(deps, {
       entity: Account,
@@ -98,7 +97,7 @@ export class AccountsService extends ScopedResource<Account, AccountView> {
       const value = body[field];
       if (typeof value === 'string') account[field] = value.trim();
     }
-    await this.transaction((manager) => this.save(manager, account));
+    await this.transaction((manager) => this.clashesReported(this.store.save(manager, account)));
     return this.get(account.id);
   }
 
@@ -116,13 +115,13 @@ export class AccountsService extends ScopedResource<Account, AccountView> {
     for (let attempt = 1; ; attempt++) {
       try {
         const id = await this.transaction(async (manager) => {
-          const account = manager.create(Account, {
+          const account = await this.store.create(manager, {
             name,
             slug: await uniqueAccountSlug(manager, name),
             plan_id: plan.id,
             ...(body.status ? { status: body.status } : {}),
           });
-          return (await manager.save(Account, account)).id;
+          return account.id;
         });
         return await this.get(id);
       } catch (error) {
@@ -155,14 +154,8 @@ export class AccountsService extends ScopedResource<Account, AccountView> {
       account.plan_id = plan.id;
     }
     await this.transaction(async (manager) => {
-      await this.save(manager, account);
-      if (planChanged) {
-        const sql = tenantSql(manager);
-        const s = sql.table(Subscription, 's');
-        await sql.query`
-          UPDATE ${s} SET plan_id = ${account.plan_id}, updated_at = now()
-           WHERE ${s.scope} AND s.account_id = ${account.id} AND s.status <> 'canceled'`;
-      }
+      await this.clashesReported(this.store.save(manager, account));
+      if (planChanged) await this.store.moveSubscriptionsToPlan(manager, account.id, account.plan_id);
     });
     return this.get(account.id);
   }
@@ -173,21 +166,7 @@ export class AccountsService extends ScopedResource<Account, AccountView> {
     if (account.is_system) {
       throw new ApiError('system_account_protected', 'System accounts cannot be deleted.');
     }
-    const userIds = await this.transaction(async (manager) => {
-      await this.softDeleteRows(manager, [account.id]);
-      const ids = await usersOf(manager, account.id);
-      await this.revoker.revokeTokens(manager, ids, 'account_deleted');
-      return ids;
-    });
+    const userIds = await this.transaction((manager) => this.store.softDelete(manager, account.id));
     await this.revoker.destroySessions(userIds);
   }
-}
-
-async function usersOf(manager: EntityManager, accountId: number): Promise<number[]> {
-  const sql = tenantSql(manager);
-  const u = sql.table(User, 'u');
-  const rows = await sql.query<
-    { id: number }[]
-  >`SELECT u.id FROM ${u} WHERE ${u.scope} AND u.account_id = ${accountId}`;
-  return rows.map((row) => Number(row.id));
 }

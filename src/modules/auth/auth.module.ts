@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '../identity/identity.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { CleanupAuthTokensJob } from './jobs/cleanup-auth-tokens.job.js';
@@ -10,6 +11,7 @@ import { RegistrationService } from './registration.service.js';
  * itself (the guard, tokens, session store) is AuthCoreModule; mail and credits are global modules.
  */
 @Module({
+  imports: [IdentityModule],
   controllers: [AuthController],
   providers: [AuthService, RefreshTokensService, RegistrationService, CleanupAuthTokensJob],
   exports: [AuthService, RefreshTokensService, RegistrationService],

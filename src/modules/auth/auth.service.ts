@@ -14,7 +14,7 @@ import { TenantContext } from '../../common/context/tenant-context.service.js';
 import { randomToken, sha256Hex } from '../../common/crypto.js';
 import { ApiError } from '../../common/http/error-codes.js';
 import { Mailer } from '../../common/mail/mailer.service.js';
-import { type TenantSql, tenantQuery, tenantSql } from '../../common/tenancy/tenant-sql.js';
+import { tenantQuery, tenantSql } from '../../common/tenancy/tenant-sql.js';
 import { ThrottleService } from '../../common/throttling/throttle.service.js';
 import { AppConfig } from '../../config/app-config.js';
 import type {
@@ -28,6 +28,9 @@ import type {
 import { passwordProblem } from './dto/validators.js';
 import { PasswordResetToken } from '../identity/entities/password-reset-token.entity.js';
 import { USER_ROLES, User } from '../identity/entities/user.entity.js';
+import { SessionRevoker } from '../identity/session-revoker.js';
+import { TokensStore } from '../identity/tokens.store.js';
+import { type OwnUserColumns, UsersStore } from '../identity/users.store.js';
 import {
   presentSubscription,
   presentUserWithAccount,
@@ -76,6 +79,9 @@ export class AuthService {
     private readonly mailer: Mailer,
     private readonly throttle: ThrottleService,
     private readonly context: TenantContext,
+    private readonly users: UsersStore,
+    private readonly tokenRows: TokensStore,
+    private readonly revoker: SessionRevoker,
   ) {}
 
   /**
@@ -136,9 +142,7 @@ export class AuthService {
     const user = await this.beforeSignIn(
       'login records the sign-in of a user not yet signed in',
       async () => {
-        const sql = tenantSql(this.dataSource.manager);
-        const u = sql.table(User, 'u');
-        await sql.query`UPDATE ${u} SET last_login = now() WHERE ${u.scope} AND u.id = ${identity.user_id}`;
+        await this.users.recordLogin(this.dataSource.manager, identity.user_id);
         return this.loadUser(identity.user_id);
       },
     );
@@ -158,10 +162,10 @@ export class AuthService {
   ): Promise<void> {
     const userId = principal.userId;
     if (userId !== null) {
-      if (dto.all) await this.refreshTokens.revokeAll(userId, 'logout');
+      if (dto.all) await this.revoker.revoke([userId], 'logout');
       else if (dto.refresh) {
         const family = await this.refreshTokens.familyOf(dto.refresh, userId);
-        if (family) await this.refreshTokens.revokeFamily(family, 'logout');
+        if (family) await this.revoker.revokeFamily(family, 'logout');
       }
     }
     const sessionId = request.cookies?.[SESSION_COOKIE];
@@ -169,8 +173,7 @@ export class AuthService {
       const hash = sha256Hex(sessionId);
       const session = await this.sessions.find(hash);
       // The cookie's login ends with it: its refresh family is revoked too.
-      if (session && session.userId === userId)
-        await this.refreshTokens.revokeFamily(session.familyId, 'logout');
+      if (session && session.userId === userId) await this.revoker.revokeFamily(session.familyId, 'logout');
       await this.sessions.destroy(hash);
     }
     clearSessionCookie(reply, this.config);
@@ -182,7 +185,7 @@ export class AuthService {
 
   async updateMe(principal: Principal, dto: UpdateMeDto): Promise<UserWithAccountView> {
     const id = this.userIdOf(principal);
-    const changes: Partial<Pick<User, 'first_name' | 'last_name' | 'username'>> = {};
+    const changes: OwnUserColumns = {};
     if (typeof dto.first_name === 'string') changes.first_name = dto.first_name.trim();
     if (typeof dto.last_name === 'string') changes.last_name = dto.last_name.trim();
     if (typeof dto.username === 'string') {
@@ -221,7 +224,8 @@ export class AuthService {
     if (problem) throw ApiError.field('new_password', problem);
     const hash = await this.hasher.hash(dto.new_password);
     await this.updateOwnUser(user.id, { password_hash: hash });
-    user.token_version = await this.refreshTokens.revokeAll(user.id, 'password_change');
+    const versions = await this.revoker.revoke([user.id], 'password_change');
+    user.token_version = versions.get(user.id) ?? 0;
     const tokens = await this.startLogin(user, request, reply);
     this.mailer.send({
       template: 'password_changed',
@@ -263,29 +267,20 @@ export class AuthService {
   issueResetToken(userId: number, client: Pick<ClientInfo, 'ip'>): Promise<string | null> {
     const issue = () =>
       this.dataSource.transaction(async (tx) => {
-        const sql = tenantSql(tx);
-        const [u, t] = [sql.table(User, 'u'), sql.table(PasswordResetToken, 't')];
-        await sql.query`SELECT u.id FROM ${u} WHERE ${u.scope} AND u.id = ${userId} FOR UPDATE`;
-        const recent = await sql.query<{ n: number }[]>`
-          SELECT count(*)::int AS n FROM ${t}
-           WHERE ${t.scope} AND t.user_id = ${userId} AND t.created_at > now() - interval '1 hour'`;
-        if ((recent[0]?.n ?? 0) >= RESET_TOKENS_PER_HOUR) return null;
-        await this.expireResetTokens(sql, userId);
         const token = randomToken(32);
-        await sql.query`
-          INSERT INTO ${sql.insertInto(PasswordResetToken)} (user_id, token_hash, expires_at, requested_ip)
-          VALUES (${userId}, ${sha256Hex(token)}, ${new Date(Date.now() + RESET_TOKEN_TTL_MS)}, ${client.ip})`;
-        return token;
+        const issued = await this.tokenRows.issueResetToken(
+          tx,
+          {
+            userId,
+            tokenHash: sha256Hex(token),
+            expiresAt: new Date(Date.now() + RESET_TOKEN_TTL_MS),
+            ip: client.ip,
+          },
+          RESET_TOKENS_PER_HOUR,
+        );
+        return issued ? token : null;
       });
     return this.beforeSignIn('a password reset is requested by email, without a sign-in', issue);
-  }
-
-  /** Earlier unused reset tokens of the user stop working. */
-  private async expireResetTokens(sql: TenantSql, userId: number): Promise<void> {
-    const t = sql.table(PasswordResetToken, 't');
-    await sql.query`
-      UPDATE ${t} SET expires_at = now()
-       WHERE ${t.scope} AND t.user_id = ${userId} AND t.used_at IS NULL AND t.expires_at > now()`;
   }
 
   /** Sets the new password, consumes the token (single use) and revokes every session of the user. */
@@ -311,23 +306,12 @@ export class AuthService {
     if (problem) throw ApiError.field('new_password', problem);
     const passwordHash = await this.hasher.hash(dto.new_password);
     const consumed = await this.dataSource.transaction(async (tx) => {
-      const txSql = tenantSql(tx);
-      const [used, users] = [txSql.table(PasswordResetToken, 't'), txSql.table(User, 'u')];
-      const marked = await txSql.query<unknown[]>`
-        WITH marked AS (
-          UPDATE ${used} SET used_at = now()
-           WHERE ${used.scope} AND t.id = ${token.id} AND t.used_at IS NULL AND t.expires_at > now()
-          RETURNING t.id)
-        SELECT id FROM marked`;
-      if (marked.length === 0) return false;
-      await this.expireResetTokens(txSql, token.user_id);
-      await txSql.query`
-        UPDATE ${users} SET password_hash = ${passwordHash}, updated_at = now()
-         WHERE ${users.scope} AND u.id = ${token.user_id}`;
+      if (!(await this.tokenRows.consumeResetToken(tx, token.id, token.user_id))) return false;
+      await this.users.updateColumns(tx, token.user_id, { password_hash: passwordHash });
       return true;
     });
     if (!consumed) throw invalid;
-    await this.refreshTokens.revokeAll(token.user_id, 'password_reset');
+    await this.revoker.revoke([token.user_id], 'password_reset');
   }
 
   groups(): RoleGroup[] {
@@ -372,18 +356,8 @@ export class AuthService {
   }
 
   /** Columns of the signed-in user's own row, within the caller's account. */
-  private async updateOwnUser(
-    id: number,
-    changes: Partial<Pick<User, 'first_name' | 'last_name' | 'username' | 'password_hash'>>,
-  ): Promise<void> {
-    const sql = tenantSql(this.dataSource.manager);
-    const u = sql.table(User, 'u');
-    const assignments = Object.entries(changes).map(
-      ([column, value]) => sql.sql`${sql.identifier(column)} = ${value}`,
-    );
-    await sql.query`
-      UPDATE ${u} SET ${sql.join(assignments, ', ')}, updated_at = now()
-       WHERE ${u.scope} AND u.id = ${id}`;
+  private updateOwnUser(id: number, changes: OwnUserColumns): Promise<void> {
+    return this.users.updateColumns(this.dataSource.manager, id, changes);
   }
 
   /** A live user with its account and plan. */

@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { DataSource, type EntityManager } from 'typeorm';
 import { IdentityLookup } from '../../common/auth/identity-lookup.js';
-import { SessionStore } from '../../common/auth/session-store.js';
 import { type TokenPair, TokenService } from '../../common/auth/token.service.js';
 import type { Role } from '../../common/context/request-context.js';
 import { TenantContext } from '../../common/context/tenant-context.service.js';
 import { ApiError } from '../../common/http/error-codes.js';
 import { tenantQuery, tenantSql } from '../../common/tenancy/tenant-sql.js';
-import { User } from '../identity/entities/user.entity.js';
-import { RefreshToken, type RefreshTokenRevokedReason } from '../identity/entities/refresh-token.entity.js';
+import { RefreshToken } from '../identity/entities/refresh-token.entity.js';
+import { SessionRevoker } from '../identity/session-revoker.js';
+import { TokensStore } from '../identity/tokens.store.js';
 
 /** Where a login or refresh came from (stored with the refresh token and the session). */
 export interface ClientInfo {
@@ -29,10 +29,6 @@ export interface TokenSubject {
   role: Role;
   token_version: number;
 }
-
-/** The `igny8_users` assignments that make every access token issued so far invalid. */
-export const REVOKE_ACCESS_TOKENS =
-  "tokens_valid_after = date_trunc('second', now()), token_version = token_version + 1";
 
 function tokenInvalid(): ApiError {
   return new ApiError('token_invalid', 'Given token not valid for any token type.');
@@ -57,9 +53,10 @@ export class RefreshTokensService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly tokens: TokenService,
-    private readonly sessions: SessionStore,
     private readonly identities: IdentityLookup,
     private readonly context: TenantContext,
+    private readonly store: TokensStore,
+    private readonly revoker: SessionRevoker,
   ) {}
 
   /** A new access + refresh pair; a new family unless `familyId` is given. Stores the refresh row. */
@@ -70,10 +67,14 @@ export class RefreshTokensService {
     manager: EntityManager = this.dataSource.manager,
   ): Promise<{ pair: TokenPair; familyId: string }> {
     const refresh = this.tokens.issueRefresh(subject.id, familyId);
-    const sql = tenantSql(manager);
-    await sql.query`
-      INSERT INTO ${sql.insertInto(RefreshToken)} (user_id, jti, family_id, expires_at, ip_address, user_agent)
-      VALUES (${subject.id}, ${refresh.jti}, ${refresh.familyId}, ${refresh.expiresAt}, ${client.ip}, ${client.userAgent})`;
+    await this.store.insertRefreshToken(manager, {
+      userId: subject.id,
+      jti: refresh.jti,
+      familyId: refresh.familyId,
+      expiresAt: refresh.expiresAt,
+      ip: client.ip,
+      userAgent: client.userAgent,
+    });
     const access = this.tokens.issueAccess(subject);
     return {
       familyId: refresh.familyId,
@@ -106,23 +107,15 @@ export class RefreshTokensService {
     if (!user || !user.is_active || user.role === 'system_bot') throw tokenInvalid();
 
     const outcome = await this.dataSource.transaction(async (tx) => {
-      const sql = tenantSql(tx);
-      const t = sql.table(RefreshToken, 't');
-      const marked = await sql.query<{ family_id: string }[]>`
-        WITH marked AS (
-          UPDATE ${t} SET used_at = now(), updated_at = now()
-           WHERE ${t.scope} AND t.jti = ${jti} AND t.user_id = ${userId}
-             AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now()
-          RETURNING t.family_id)
-        SELECT family_id FROM marked`;
-      if (!marked[0]) return { rotated: null };
+      const family = await this.store.markRefreshTokenUsed(tx, jti, userId);
+      if (!family) return { rotated: null };
       const subject = {
         id: user.user_id,
         account_id: user.account_id,
         role: user.role,
         token_version: user.token_version,
       };
-      const { pair } = await this.issuePair(subject, client, marked[0].family_id, tx);
+      const { pair } = await this.issuePair(subject, client, family, tx);
       return { rotated: pair };
     });
     if (outcome.rotated) return outcome.rotated;
@@ -135,7 +128,7 @@ export class RefreshTokensService {
     const state = rows[0];
     if (!state || state.user_id !== userId) throw tokenInvalid();
     if (state.used_at) {
-      await this.revokeFamily(state.family_id, 'reuse_detected');
+      await this.revoker.revokeFamily(state.family_id, 'reuse_detected');
       throw new ApiError('token_reused', 'Token has already been used; its session was revoked.');
     }
     if (!state.revoked_at && state.expires_at.getTime() <= Date.now()) {
@@ -157,36 +150,5 @@ export class RefreshTokensService {
       .andWhere('token.jti = :jti AND token.user_id = :userId', { jti, userId })
       .getOne();
     return row?.family_id ?? null;
-  }
-
-  /** Revokes every token of the family and destroys the cookie sessions of that login. */
-  async revokeFamily(familyId: string, reason: RefreshTokenRevokedReason): Promise<void> {
-    const sql = tenantSql(this.dataSource.manager);
-    const t = sql.table(RefreshToken, 't');
-    await sql.query`
-      UPDATE ${t} SET revoked_at = now(), revoked_reason = ${reason}, updated_at = now()
-       WHERE ${t.scope} AND t.family_id = ${familyId} AND t.revoked_at IS NULL`;
-    await this.sessions.destroyFamily(familyId);
-  }
-
-  /**
-   * "Revoking all sessions" of a user: every family revoked, every cookie session destroyed, and
-   * the user's token version bumped (with `tokens_valid_after = now()`, whole seconds) so every
-   * earlier access token stops working. Returns the new token version, for a login that follows.
-   * Not inside a caller's transaction: the table session store uses its own connection.
-   */
-  async revokeAll(userId: number, reason: RefreshTokenRevokedReason): Promise<number> {
-    const sql = tenantSql(this.dataSource.manager);
-    const [t, u] = [sql.table(RefreshToken, 't'), sql.table(User, 'u')];
-    await sql.query`
-      UPDATE ${t} SET revoked_at = now(), revoked_reason = ${reason}, updated_at = now()
-       WHERE ${t.scope} AND t.user_id = ${userId} AND t.revoked_at IS NULL`;
-    const [row] = await sql.query<{ token_version: number }[]>`
-      WITH bumped AS (
-        UPDATE ${u} SET ${sql.constant(REVOKE_ACCESS_TOKENS)}, updated_at = now()
-         WHERE ${u.scope} AND u.id = ${userId} RETURNING u.token_version)
-      SELECT token_version FROM bumped`;
-    await this.sessions.destroyUser(userId);
-    return row?.token_version ?? 0;
   }
 }

@@ -11,6 +11,7 @@ import { Account } from '../identity/entities/account.entity.js';
 import { Plan } from '../catalogue/entities/plan.entity.js';
 import { Subscription } from '../identity/entities/subscription.entity.js';
 import { User } from '../identity/entities/user.entity.js';
+import { AccountsStore } from '../identity/accounts.store.js';
 import {
   EMAIL_TAKEN,
   USERNAME_TAKEN,
@@ -59,6 +60,7 @@ export class RegistrationService {
     private readonly hasher: PasswordHasher,
     private readonly ledger: CreditLedger,
     private readonly context: TenantContext,
+    private readonly accounts: AccountsStore,
   ) {}
 
   /** Explicit system work: the account and its first user do not exist before it. */
@@ -132,39 +134,31 @@ export class RegistrationService {
   ): Promise<Registration> {
     const free = isFree(plan);
     const name = dto.account_name?.trim() || email.split('@')[0] || email;
-    const account = await tx.save(
-      tx.create(Account, {
+    const { account, user, subscription } = await this.accounts.createWithOwner(tx, {
+      account: {
         name: name.slice(0, 255),
         slug: await uniqueAccountSlug(tx, name),
         plan_id: plan.id,
         status: free ? 'trial' : 'pending_payment',
         credits: 0,
         billing_country: dto.billing_country?.toUpperCase() ?? null,
-      }),
-    );
-    const user = await tx.save(
-      tx.create(User, {
-        account_id: account.id,
+      },
+      owner: {
         email,
         username: dto.username || (await uniqueUsername(tx, email)),
         first_name: dto.first_name?.trim() ?? '',
         last_name: dto.last_name?.trim() ?? '',
         password_hash: passwordHash,
         role: 'owner',
-      }),
-    );
-    await tx.update(Account, account.id, { owner_id: user.id });
-
-    const subscription = await tx.save(
-      tx.create(Subscription, {
-        account_id: account.id,
+      },
+      subscription: {
         plan_id: plan.id,
         status: free ? 'trialing' : 'pending_payment',
         current_period_start: free ? new Date() : null,
         current_period_end: null,
         payment_provider: free ? null : (dto.payment_method ?? null),
-      }),
-    );
+      },
+    });
     if (free && plan.included_credits > 0) {
       await this.ledger.setPlanPool(
         account.id,

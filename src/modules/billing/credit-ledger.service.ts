@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AccountCredits, InsufficientPoolError } from '../identity/account-credits.js';
 import { CreditTransaction, type CreditTransactionType } from './entities/credit-transaction.entity.js';
 
 export interface LedgerChange {
@@ -15,28 +16,20 @@ export interface LedgerChange {
   metadata?: Record<string, unknown>;
 }
 
-export class InsufficientPoolError extends Error {
-  constructor(
-    readonly pool: 'plan' | 'bonus',
-    readonly balance: number,
-    readonly change: number,
-  ) {
-    super(`The ${pool} pool (${balance}) cannot absorb ${change}`);
-  }
-}
-
-interface Pools {
-  credits: number;
-  bonus_credits: number;
-}
+/** Thrown when a change would take a pool below zero (raised by identity's AccountCredits). */
+export { InsufficientPoolError };
 
 /**
- * The only writer of the two credit pools (docs/domain-model.md#credits): each change locks the account row,
- * updates the pools and appends exactly one immutable CreditTransaction, in one transaction.
+ * The only way the two credit pools change (docs/domain-model.md#credits): each change locks the account
+ * row, updates the pools through identity's AccountCredits and appends exactly one immutable
+ * CreditTransaction, in one transaction.
  */
 @Injectable()
 export class CreditLedger {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly pools: AccountCredits,
+  ) {}
 
   /**
    * Applies a signed change to the pools. Inside the caller's transaction when `manager` is given,
@@ -45,7 +38,7 @@ export class CreditLedger {
    */
   async record(change: LedgerChange, manager?: EntityManager): Promise<CreditTransaction | null> {
     if (!manager) return this.dataSource.transaction((tx) => this.record(change, tx));
-    const pools = await this.lockPools(manager, change.accountId);
+    await this.pools.lockPools(manager, change.accountId);
     if (change.referenceId) {
       const existing = await manager
         .getRepository(CreditTransaction)
@@ -54,14 +47,10 @@ export class CreditLedger {
     }
     const planAmount = change.planAmount ?? 0;
     const bonusAmount = change.bonusAmount ?? 0;
-    const plan = pools.credits + planAmount;
-    const bonus = pools.bonus_credits + bonusAmount;
-    if (plan < 0) throw new InsufficientPoolError('plan', pools.credits, planAmount);
-    if (bonus < 0) throw new InsufficientPoolError('bonus', pools.bonus_credits, bonusAmount);
-    await manager.query(
-      'UPDATE igny8_accounts SET credits = $2, bonus_credits = $3, updated_at = now() WHERE id = $1',
-      [change.accountId, plan, bonus],
-    );
+    const { credits: plan, bonus_credits: bonus } = await this.pools.adjustPools(manager, change.accountId, {
+      plan: planAmount,
+      bonus: bonusAmount,
+    });
     const repository = manager.getRepository(CreditTransaction);
     return repository.save(
       repository.create({
@@ -88,16 +77,7 @@ export class CreditLedger {
     manager?: EntityManager,
   ): Promise<CreditTransaction | null> {
     if (!manager) return this.dataSource.transaction((tx) => this.setPlanPool(accountId, value, entry, tx));
-    const pools = await this.lockPools(manager, accountId);
+    const pools = await this.pools.lockPools(manager, accountId);
     return this.record({ ...entry, accountId, planAmount: value - pools.credits }, manager);
-  }
-
-  private async lockPools(manager: EntityManager, accountId: number): Promise<Pools> {
-    const rows: Pools[] = await manager.query(
-      'SELECT credits, bonus_credits FROM igny8_accounts WHERE id = $1 FOR UPDATE',
-      [accountId],
-    );
-    if (!rows[0]) throw new Error(`Account ${accountId} does not exist`);
-    return rows[0];
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ApiError } from '../../common/http/error-codes.js';
 import { tenantSql } from '../../common/tenancy/tenant-sql.js';
+import { AccountCredits as CreditPools } from '../identity/account-credits.js';
 import { Account } from '../identity/entities/account.entity.js';
 import { Plan } from '../catalogue/entities/plan.entity.js';
 import { CreditLedger } from './credit-ledger.service.js';
@@ -80,7 +81,10 @@ export function chargeReference(taskId: string, itemType: RelatedObjectType, ite
  */
 @Injectable()
 export class CreditMeter {
-  constructor(private readonly ledger: CreditLedger) {}
+  constructor(
+    private readonly ledger: CreditLedger,
+    private readonly pools: CreditPools,
+  ) {}
 
   /** The operation's cost row: inactive → 403 "Operation disabled"; missing → a configuration error (500). */
   async costConfig(manager: EntityManager, operation: OperationType): Promise<CreditCostConfig> {
@@ -138,13 +142,7 @@ export class CreditMeter {
     operation: OperationType,
   ): Promise<void> {
     if (estimate <= 0) return;
-    const sql = tenantSql(manager);
-    const a = sql.table(Account, 'a');
-    // An UPDATE through TypeORM's query() resolves to [rows, affected row count].
-    const [, reserved] = await sql.query<[unknown[], number]>`
-      UPDATE ${a} SET held_credits = held_credits + ${estimate}
-       WHERE ${a.scope} AND a.id = ${accountId} AND a.credits + a.bonus_credits - a.held_credits >= ${estimate}`;
-    if (reserved > 0) return;
+    if (await this.pools.hold(manager, accountId, estimate)) return;
     const account = await this.accountCredits(manager, accountId, false);
     throw new ApiError('insufficient_credits', 'Not enough credits for this action.', {
       details: {
@@ -250,10 +248,7 @@ export class CreditMeter {
     amount: number,
   ): Promise<void> {
     if (amount <= 0) return;
-    const sql = tenantSql(manager);
-    const a = sql.table(Account, 'a');
-    await sql.query`
-      UPDATE ${a} SET held_credits = GREATEST(held_credits - ${amount}, 0) WHERE ${a.scope} AND a.id = ${accountId}`;
+    await this.pools.release(manager, accountId, amount);
     await task.release(manager, amount);
   }
 

@@ -6,7 +6,7 @@ import { invalidReference } from '../../common/tenancy/scoped-repository.js';
 import { ResourceDeps, ScopedResource } from '../../common/tenancy/scoped-resource.js';
 import { IndustrySector } from '../catalogue/entities/industry-sector.entity.js';
 import { Sector } from '../identity/entities/sector.entity.js';
-import { Site } from '../identity/entities/site.entity.js';
+import { SitesStore } from '../identity/sites.store.js';
 import type { CreateSectorDto, UpdateSectorDto } from './dto/sector.dto.js';
 import type { SelectSectorsDto } from './dto/site.dto.js';
 import { presentSector, type SectorView, type SiteView } from './presenters.js';
@@ -43,6 +43,7 @@ export class SectorsService extends ScopedResource<Sector, SectorView> {
     deps: ResourceDeps,
     private readonly sites: SitesService,
     private readonly keywordCounts: SectorKeywordCounts,
+    private readonly store: SitesStore,
   ) {
     super(deps, {
       entity: Sector,
@@ -75,15 +76,17 @@ export class SectorsService extends ScopedResource<Sector, SectorView> {
         );
       }
       if ((await liveSectorCount(tx, site.id)) >= MAX_SECTORS) throw sectorLimitReached();
-      const sector = tx.create(Sector, {
-        site_id: site.id,
-        industry_sector_id: template.id,
-        name: body.name?.trim() ?? template.name,
-        slug: template.slug,
-        description: body.description ?? '',
-        is_active: body.is_active ?? true,
-      });
-      return (await this.save(tx, sector)).id;
+      const sector = await this.clashesReported(
+        this.store.createSector(tx, {
+          site_id: site.id,
+          industry_sector_id: template.id,
+          name: body.name?.trim() ?? template.name,
+          slug: template.slug,
+          description: body.description ?? '',
+          is_active: body.is_active ?? true,
+        }),
+      );
+      return sector.id;
     });
     return this.get(id);
   }
@@ -93,7 +96,7 @@ export class SectorsService extends ScopedResource<Sector, SectorView> {
     if (body.name !== undefined) sector.name = body.name.trim();
     if (body.description !== undefined) sector.description = body.description;
     if (body.is_active !== undefined) sector.is_active = body.is_active;
-    await this.transaction((tx) => this.save(tx, sector));
+    await this.transaction((tx) => this.clashesReported(this.store.saveSector(tx, sector)));
     return this.get(id);
   }
 
@@ -105,7 +108,7 @@ export class SectorsService extends ScopedResource<Sector, SectorView> {
       if ((await liveSectorCount(tx, sector.site_id)) <= 1) {
         throw sectorLimitReached('A site must keep at least one sector.');
       }
-      await this.softDeleteRows(tx, [id]);
+      await this.store.softDeleteSectors(tx, [id]);
     });
   }
 
@@ -169,7 +172,7 @@ export class SectorsService extends ScopedResource<Sector, SectorView> {
         .sort((x, y) => body.sector_slugs.indexOf(x.slug) - body.sector_slugs.indexOf(y.slug));
       if (live.length + missing.length > MAX_SECTORS) throw sectorLimitReached();
       if (Number(site.industry_id) !== Number(industry.id)) {
-        await tx.update(Site, { id: siteId }, { industry_id: industry.id });
+        await this.store.setIndustry(tx, siteId, industry.id);
       }
       const selected = new Set(templates.map((template) => Number(template.id)));
       for (const active of [true, false]) {
@@ -179,16 +182,17 @@ export class SectorsService extends ScopedResource<Sector, SectorView> {
               selected.has(Number(sector.industry_sector_id)) === active && sector.is_active !== active,
           )
           .map((sector) => sector.id);
-        if (ids.length > 0) await tx.update(Sector, { id: In(ids) }, { is_active: active });
+        await this.store.setSectorsActive(tx, ids, active);
       }
       for (const template of missing) {
-        const sector = tx.create(Sector, {
-          site_id: siteId,
-          industry_sector_id: template.id,
-          name: template.name,
-          slug: template.slug,
-        });
-        await this.save(tx, sector);
+        await this.clashesReported(
+          this.store.createSector(tx, {
+            site_id: siteId,
+            industry_sector_id: template.id,
+            name: template.name,
+            slug: template.slug,
+          }),
+        );
       }
     });
     return { site: await this.sites.get(siteId), sectors: await this.forSite(siteId) };

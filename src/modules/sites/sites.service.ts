@@ -11,6 +11,8 @@ import { AppConfig } from '../../config/app-config.js';
 import { Industry } from '../catalogue/entities/industry.entity.js';
 import { PLATFORM_TYPES, Site } from '../identity/entities/site.entity.js';
 import { User } from '../identity/entities/user.entity.js';
+import { SitesStore } from '../identity/sites.store.js';
+import { UsersStore } from '../identity/users.store.js';
 import type { CreateSiteDto, UpdateSiteDto } from './dto/site.dto.js';
 import { REQUIRED } from '../../common/http/field-rule.js';
 import { assertWithinPlanLimit, lockPlanLimit } from './plan-limits.js';
@@ -65,6 +67,8 @@ export class SitesService extends ScopedResource<Site, SiteView> {
   constructor(
     deps: ResourceDeps,
     private readonly config: AppConfig,
+    private readonly store: SitesStore,
+    private readonly users: UsersStore,
   ) {
     super(deps, {
       entity: Site,
@@ -101,7 +105,7 @@ export class SitesService extends ScopedResource<Site, SiteView> {
         const id = await this.transaction(async (tx) => {
           await this.assertSiteLimit(tx, principal.accountId);
           const name = body.name.trim();
-          const site = tx.create(Site, {
+          const site = await this.store.createSite(tx, {
             name,
             slug: await uniqueSiteSlug(tx, this.deps.context, name),
             domain: normalizeDomain(body.domain ?? null),
@@ -113,7 +117,7 @@ export class SitesService extends ScopedResource<Site, SiteView> {
             is_active: body.is_active ?? true,
             ...key.columns,
           });
-          return (await tx.save(Site, site)).id;
+          return site.id;
         });
         return { ...(await this.get(id)), api_key: key.value };
       } catch (error) {
@@ -145,7 +149,7 @@ export class SitesService extends ScopedResource<Site, SiteView> {
       if (body.hosting_type !== undefined) site.hosting_type = body.hosting_type;
       if (body.platform_type !== undefined) site.platform_type = body.platform_type;
       if (body.is_active !== undefined) site.is_active = body.is_active;
-      await this.save(tx, site);
+      await this.clashesReported(this.store.saveSite(tx, site));
     });
     return this.get(id);
   }
@@ -155,7 +159,7 @@ export class SitesService extends ScopedResource<Site, SiteView> {
     const principal = this.deps.context.requirePrincipal();
     await this.find(id);
     if (principal.userId === null) throw new ApiError('permission_denied');
-    await this.deps.dataSource.manager.update(User, { id: principal.userId }, { active_site_id: id });
+    await this.users.setActiveSite(this.deps.dataSource.manager, principal.userId, id);
     return this.get(id);
   }
 
@@ -165,7 +169,7 @@ export class SitesService extends ScopedResource<Site, SiteView> {
     const key = newSiteKey(this.config.encryptionKey);
     await this.transaction(async (tx) => {
       await lockSite(tx, id);
-      await tx.update(Site, { id }, key.columns);
+      await this.store.replaceApiKey(tx, id, key.columns);
     });
     return {
       site_id: id,

@@ -9,6 +9,7 @@ import { EDITOR_OR_VIEWER, type ScopeOptions } from '../../common/tenancy/tenant
 import { SiteUserAccess } from '../identity/entities/site-user-access.entity.js';
 import { Site } from '../identity/entities/site.entity.js';
 import { User } from '../identity/entities/user.entity.js';
+import { UsersStore } from '../identity/users.store.js';
 import type { CreateSiteAccessDto } from './users.dto.js';
 
 export interface SiteAccessView {
@@ -41,7 +42,11 @@ export class SiteAccessService extends ScopedResource<SiteUserAccess, SiteAccess
   private readonly users: ScopedRepository<User>;
   private readonly sites: ScopedRepository<Site>;
 
-  constructor(deps: ResourceDeps, scoped: ScopedRepositories) {
+  constructor(
+    deps: ResourceDeps,
+    scoped: ScopedRepositories,
+    private readonly store: UsersStore,
+  ) {
     super(deps, {
       entity: SiteUserAccess,
       table: 'igny8_site_user_access',
@@ -87,9 +92,8 @@ export class SiteAccessService extends ScopedResource<SiteUserAccess, SiteAccess
       const existing = await sql.query<unknown[]>`
         SELECT 1 FROM ${sa} WHERE ${sa.scope} AND sa.user_id = ${user.id} AND sa.site_id = ${site.id}`;
       if (existing.length > 0) throw ApiError.field('non_field_errors', DUPLICATE);
-      const saved = await this.save(
-        manager,
-        manager.create(SiteUserAccess, { user_id: user.id, site_id: site.id, granted_by: principal.userId }),
+      const saved = await this.clashesReported(
+        this.store.grantSite(manager, { user_id: user.id, site_id: site.id, granted_by: principal.userId }),
       );
       return saved.id;
     });
@@ -99,9 +103,7 @@ export class SiteAccessService extends ScopedResource<SiteUserAccess, SiteAccess
   /** Grants are not soft-deletable: DELETE removes the row. */
   override async remove(id: number): Promise<void> {
     const grant = await this.find(id);
-    const sql = tenantSql(this.deps.dataSource.manager);
-    const sa = sql.table(SiteUserAccess, 'sa');
-    await sql.query`DELETE FROM ${sa} WHERE ${sa.scope} AND sa.id = ${grant.id}`;
+    await this.store.removeGrant(this.deps.dataSource.manager, grant.id);
   }
 }
 

@@ -21,8 +21,6 @@ import { EDITOR_OR_VIEWER } from '../../common/tenancy/tenant-scope.js';
 import { Account } from '../identity/entities/account.entity.js';
 import { AppConfig } from '../../config/app-config.js';
 import { passwordProblem } from '../auth/dto/validators.js';
-import { PasswordResetToken } from '../identity/entities/password-reset-token.entity.js';
-import { SiteUserAccess } from '../identity/entities/site-user-access.entity.js';
 import { Site } from '../identity/entities/site.entity.js';
 import { USER_ROLES, User } from '../identity/entities/user.entity.js';
 import { fullName, presentUser, type UserView } from '../auth/presenters.js';
@@ -34,7 +32,9 @@ import {
   uniqueUsername,
   usernameTaken,
 } from '../identity/unique-names.js';
-import { SessionRevoker } from './session-revoker.js';
+import { SessionRevoker } from '../identity/session-revoker.js';
+import { TokensStore } from '../identity/tokens.store.js';
+import { UsersStore } from '../identity/users.store.js';
 import { assertUserCapacity } from './user-limits.js';
 import type { CreateUserDto, UpdateUserDto } from './users.dto.js';
 
@@ -84,6 +84,8 @@ export class UsersService extends ScopedResource<User, UserView> {
     private readonly mailer: Mailer,
     private readonly config: AppConfig,
     private readonly revoker: SessionRevoker,
+    private readonly store: UsersStore,
+    private readonly tokens: TokensStore,
   ) {
     super(deps, {
       entity: User,
@@ -122,9 +124,8 @@ export class UsersService extends ScopedResource<User, UserView> {
     const passwordHash = await this.hasher.hash(password ?? randomToken(32));
     const { user, invite } = await this.transaction(async (manager) => {
       await assertUserCapacity(manager, accountId, 1);
-      const created = await this.save(
-        manager,
-        manager.create(User, {
+      const created = await this.clashesReported(
+        this.store.create(manager, {
           account_id: accountId,
           email,
           username:
@@ -136,12 +137,7 @@ export class UsersService extends ScopedResource<User, UserView> {
           is_active: body.is_active ?? true,
         }),
       );
-      if (siteIds.length > 0) {
-        await manager.insert(
-          SiteUserAccess,
-          siteIds.map((site_id) => ({ user_id: created.id, site_id, granted_by: principal.userId })),
-        );
-      }
+      await this.store.grantSites(manager, created.id, siteIds, principal.userId);
       return { user: created, invite: password === null ? await this.invitation(manager, created) : null };
     });
     if (invite) this.mailer.send(invite);
@@ -174,7 +170,7 @@ export class UsersService extends ScopedResource<User, UserView> {
       target.username = username;
     }
     await this.transaction(async (manager) => {
-      await this.save(manager, target);
+      await this.clashesReported(this.store.save(manager, target));
       if (deactivating) await this.revoker.revokeTokens(manager, [target.id], 'admin');
     });
     if (deactivating) await this.revoker.destroySessions([target.id]);
@@ -188,10 +184,7 @@ export class UsersService extends ScopedResource<User, UserView> {
     if (target.id === principal.userId) throw forbidden('You cannot delete yourself.');
     if (await this.isOwner(target)) throw forbidden('The account owner cannot be deleted.');
     this.assertCanManage(principal, target);
-    await this.transaction(async (manager) => {
-      await this.softDeleteRows(manager, [target.id]);
-      await this.revoker.revokeTokens(manager, [target.id], 'user_deleted');
-    });
+    await this.transaction((manager) => this.store.softDelete(manager, [target.id], 'user_deleted'));
     await this.revoker.destroySessions([target.id]);
   }
 
@@ -249,11 +242,11 @@ export class UsersService extends ScopedResource<User, UserView> {
   /** A one-hour reset token for the new user (only its SHA-256 is stored) and the email carrying it. */
   private async invitation(manager: EntityManager, user: User): Promise<MailRequest> {
     const token = randomToken(32);
-    await manager.insert(PasswordResetToken, {
-      user_id: user.id,
-      token_hash: sha256Hex(token),
-      expires_at: new Date(Date.now() + INVITE_TTL_MS),
-      requested_ip: null,
+    await this.tokens.insertResetToken(manager, {
+      userId: user.id,
+      tokenHash: sha256Hex(token),
+      expiresAt: new Date(Date.now() + INVITE_TTL_MS),
+      ip: null,
     });
     const sql = tenantSql(manager);
     const [a, i] = [sql.table(Account, 'a'), sql.table(User, 'i')];
