@@ -68,10 +68,14 @@ export class AutomationConfigService {
     return this.saveScheduled(config, site, manager);
   }
 
-  /** A run started (any trigger): `last_run_at = now()`. */
-  async markStarted(site: ScheduledSite, manager: EntityManager = this.dataSource.manager): Promise<void> {
+  /** A run started (any trigger) at `at`: `last_run_at`. */
+  async markStarted(
+    site: ScheduledSite,
+    at: Date,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
     const config = await this.forSite(site, manager);
-    await manager.update(AutomationConfig, { id: config.id }, { last_run_at: () => 'now()' });
+    await manager.update(AutomationConfig, { id: config.id }, { last_run_at: at });
   }
 
   /** The scheduler evaluated the config at `now`: `next_run_at` from then on (null while scheduling is off). */

@@ -42,9 +42,10 @@ export class AutomationEstimator {
     manager: EntityManager = this.dataSource.manager,
   ): Promise<RunEstimate> {
     const settings = await this.settings.effective(accountId, siteId, manager);
-    const [keywords, clusters, ideas, tasks, contents, images] = await Promise.all(
-      ([1, 2, 3, 4, 5, 6] as const).map((stage) => STAGES[stage].pending(manager, siteId)),
-    );
+    const pending = [];
+    for (const stage of [1, 2, 3, 4, 5, 6] as const)
+      pending.push(await STAGES[stage].pending(manager, siteId));
+    const [keywords, clusters, ideas, tasks, contents, images] = pending;
     const per = async (operation: OperationType, units: number[]) => {
       if (units.length === 0) return 0;
       const cost = await this.meter.costConfig(manager, operation);

@@ -110,7 +110,11 @@ export class AutomationRunsService {
    * Starts a run (checks in order: site 404, 409 `automation_already_running`, 400 `model_not_supported`,
    * 402 `insufficient_credits`), then creates the run and its task, takes the lock and queues the job.
    */
-  async start(siteId: number, trigger: TriggerType): Promise<{ task_id: string; run_id: string }> {
+  async start(
+    siteId: number,
+    trigger: TriggerType,
+    at = new Date(),
+  ): Promise<{ task_id: string; run_id: string }> {
     const site = await this.site(siteId);
     const run = await this.dataSource.transaction(async (manager) => {
       await this.lock.guard(manager, site.id);
@@ -145,7 +149,7 @@ export class AutomationRunsService {
         if (isUniqueViolation(error)) throw this.alreadyRunning();
         throw error;
       }
-      await this.configs.markStarted(site, manager);
+      await this.configs.markStarted(site, at, manager);
       if (!(await this.lock.acquire(site.id, runId, (holder) => this.isRunning(holder))))
         throw this.alreadyRunning();
       await this.events.add(created, 'status', { status: 'running', stage: 1 }, manager);

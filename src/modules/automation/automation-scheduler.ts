@@ -70,7 +70,7 @@ export class AutomationScheduler {
     );
     const outcomes: ScheduleOutcome[] = [];
     for (const entry of due) {
-      outcomes.push(await this.asTenant(entry, () => this.tryStart(entry)));
+      outcomes.push(await this.asTenant(entry, () => this.tryStart(entry, now)));
       await this.configs.clearTestTrigger(entry.config);
     }
     return outcomes;
@@ -85,7 +85,7 @@ export class AutomationScheduler {
       if (!isDue(config, timezone, now)) outcome = { site_id: Number(config.site_id), outcome: 'not_due' };
       else if (config.last_run_at && now.getTime() - config.last_run_at.getTime() < MIN_GAP_MS) {
         outcome = { site_id: Number(config.site_id), outcome: 'recent_run' };
-      } else outcome = await this.asTenant(entry, () => this.tryStart(entry));
+      } else outcome = await this.asTenant(entry, () => this.tryStart(entry, now));
       if (outcome.outcome !== 'started' && outcome.outcome !== 'not_due') {
         this.logger.log(
           { site_id: outcome.site_id, reason: outcome.outcome },
@@ -98,10 +98,10 @@ export class AutomationScheduler {
     return outcomes;
   }
 
-  private async tryStart(entry: DueConfig): Promise<ScheduleOutcome> {
+  private async tryStart(entry: DueConfig, now: Date): Promise<ScheduleOutcome> {
     const siteId = Number(entry.config.site_id);
     try {
-      const { run_id } = await this.runs.start(siteId, 'scheduled');
+      const { run_id } = await this.runs.start(siteId, 'scheduled', now);
       return { site_id: siteId, outcome: 'started', run_id };
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
