@@ -10,7 +10,7 @@ import type { AiFunctionName, ResultPatch } from './ai-function.js';
 import { AiFunctionRegistry } from './ai-function.registry.js';
 import { AiEngine } from './ai-engine.js';
 
-/** One AI task another module runs itself, inside its own job (docs/modules.md#background-ai-work). */
+/** One AI task another module runs itself, inside its own job (docs/automation.md#stages). */
 export interface BatchTask {
   task_id: string;
   function: AiFunctionName;
