@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { expect } from 'vitest';
 import { InlineJobDriver } from '../../src/common/jobs/inline-job.driver.js';
-import { api, type Api, type Json } from '../ai/support.js';
+import { addKeywords, api, type Api, type Json } from '../ai/support.js';
 import type { TestApp } from '../support/app.js';
 import type { SeededTenant } from '../support/tenants.js';
 
@@ -23,29 +23,8 @@ export async function configure(
 }
 
 /** Seeds `perSector` keywords (from the keyword library) in both sectors of the first site; returns their ids. */
-export async function seedKeywords(
-  call: Api,
-  tenant: SeededTenant,
-  t: TestApp,
-  perSector = 3,
-): Promise<number[]> {
-  const db = t.app.get(DataSource);
-  const ids: number[] = [];
-  for (const [index, slug] of ['software-development', 'cloud-computing'].entries()) {
-    const seeds = await db.query<{ id: number }[]>(
-      `SELECT k.id FROM igny8_seed_keywords k JOIN igny8_industry_sectors s ON s.id = k.sector_id
-        WHERE s.slug = $1 ORDER BY k.id LIMIT $2`,
-      [slug, perSector],
-    );
-    const reply = await call('POST', 'planner/keywords/bulk_add_from_seed/', tenant.users.editor.auth, {
-      site_id: tenant.siteIds[0],
-      sector_id: tenant.sectorIds[0][index],
-      seed_keyword_ids: seeds.map((seed) => seed.id),
-    });
-    expect(reply.status, JSON.stringify(reply.body)).toBe(201);
-    ids.push(...((reply.body.data as Json).keyword_ids as number[]));
-  }
-  return ids;
+export function seedKeywords(call: Api, tenant: SeededTenant, t: TestApp, perSector = 3): Promise<number[]> {
+  return addKeywords(call, tenant, t, perSector);
 }
 
 export async function runNow(call: Api, tenant: SeededTenant): Promise<{ run_id: string; task_id: string }> {
