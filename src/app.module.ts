@@ -25,6 +25,7 @@ import { BillingModule } from './modules/billing/billing.module.js';
 import { CatalogueModule } from './modules/catalogue/catalogue.module.js';
 import { AdminModule } from './modules/admin/admin.module.js';
 import { AiModule } from './modules/ai/ai.module.js';
+import { AutomationModule } from './modules/automation/automation.module.js';
 import { IdentityModule } from './modules/identity/identity.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { PlannerModule } from './modules/planner/planner.module.js';
@@ -71,6 +72,7 @@ export class AppModule {
         WriterModule,
         AiModule,
         SiteSettingsModule,
+        AutomationModule,
       ],
       providers: [
         TenantContext,

@@ -1,6 +1,8 @@
 import { AiModel } from './modules/ai/entities/ai-model.entity.js';
 import { AiPrompt, GlobalAiPrompt } from './modules/ai/entities/ai-prompt.entity.js';
 import { AiSettings, SystemAiSettings } from './modules/ai/entities/ai-settings.entity.js';
+import { AutomationRunEvent } from './modules/automation/entities/automation-run-event.entity.js';
+import { AutomationRun } from './modules/automation/entities/automation-run.entity.js';
 import { AiTaskLog } from './modules/ai/entities/ai-task-log.entity.js';
 import {
   GlobalIntegrationSettings,
@@ -74,6 +76,8 @@ export const ENTITIES = [
   // automation (docs/domain-model.md#automation-settings)
   AutomationConfig,
   DefaultAutomationConfig,
+  AutomationRun,
+  AutomationRunEvent,
   // publishing (docs/domain-model.md#publishing-settings)
   PublishingSettings,
   // billing (docs/domain-model.md#credits)

@@ -102,15 +102,20 @@ export async function setPools(t: TestApp, tenant: SeededTenant, plan: number, b
     ]);
 }
 
-/** Adds the technology seeds of both sectors to the tenant's first site; returns the keyword ids. */
-export async function addKeywords(call: Api, tenant: SeededTenant, t: TestApp): Promise<number[]> {
+/** Adds the technology seeds of both sectors (at most `perSector` each) to the tenant's first site; returns the keyword ids. */
+export async function addKeywords(
+  call: Api,
+  tenant: SeededTenant,
+  t: TestApp,
+  perSector = 10_000,
+): Promise<number[]> {
   const db = t.app.get(DataSource);
   const ids: number[] = [];
   for (const [index, slug] of ['software-development', 'cloud-computing'].entries()) {
     const seeds = await db.query<{ id: number }[]>(
       `SELECT k.id FROM igny8_seed_keywords k JOIN igny8_industry_sectors s ON s.id = k.sector_id
-        WHERE s.slug = $1 ORDER BY k.id`,
-      [slug],
+        WHERE s.slug = $1 ORDER BY k.id LIMIT $2`,
+      [slug, perSector],
     );
     const reply = await call('POST', 'planner/keywords/bulk_add_from_seed/', tenant.users.editor.auth, {
       site_id: tenant.siteIds[0],

@@ -12,6 +12,7 @@ import { seedWriterRows, WRITER_PATH_KINDS, WRITER_TABLES, type WriterRows } fro
 const TENANTS = 20;
 const MISSING_ID = 2_000_000_000;
 const MISSING_TASK_ID = '00000000-0000-4000-8000-000000000000';
+const MISSING_RUN_ID = 'run_20990101_000000_00000000';
 /** One request each: 300 in `npm test`, 10,000 in `npm run test:soak`; the time limit grows with them. */
 const RANDOM_RUNS = inject('isolationRuns');
 const RANDOM_TIMEOUT_MS = Math.max(300_000, RANDOM_RUNS * 200);
@@ -38,6 +39,8 @@ interface Fixture extends WriterRows {
   transaction: number;
   prompt: number;
   aiTask: string;
+  /** A finished automation run of `site` (its public run id). */
+  automationRun: string;
 }
 
 type Kind = Exclude<keyof Fixture, 'tenant' | 'otherSite'> | 'user';
@@ -64,6 +67,7 @@ const PATH_KINDS: [RegExp, Kind][] = [
   [/^\/api\/v1\/system\/prompts\/:id$/, 'prompt'],
   [/^\/api\/v1\/system\/tasks\/:task_id(\/cancel)?$/, 'aiTask'],
   [/^\/api\/v1\/system\/sites\/:id\/settings(\/reset)?$/, 'site'],
+  [/^\/api\/v1\/automation\/runs\/:run_id\/events$/, 'automationRun'],
 ];
 
 /** The AI entry points and the kind of row their `ids` name. */
@@ -126,6 +130,7 @@ const TABLES = [
   'igny8_ai_settings',
   'igny8_automation_configs',
   'igny8_publishing_settings',
+  'igny8_automation_runs',
 ];
 
 function kindOf(route: RouteInfo): Kind | 'global' | undefined {
@@ -138,7 +143,8 @@ function idOf(fixture: Fixture, kind: Kind): number | string {
 }
 
 /** An id of `kind` that no row has: task ids are UUIDs, every other id is a number. */
-const missingIdOf = (kind: Kind): number | string => (kind === 'aiTask' ? MISSING_TASK_ID : MISSING_ID);
+const missingIdOf = (kind: Kind): number | string =>
+  kind === 'aiTask' ? MISSING_TASK_ID : kind === 'automationRun' ? MISSING_RUN_ID : MISSING_ID;
 
 /** The body without its request id, and with a named id replaced, so two answers can be compared. */
 function comparable(response: LightMyRequestResponse, id?: number): unknown {
@@ -236,6 +242,12 @@ describe(`tenant isolation across ${TENANTS} accounts`, () => {
         [tenant.accountId],
       );
       const aiTask = await insertTaskLog(t, tenant.accountId, { siteId: site });
+      const automationRun = `run_20260101_000000_${(0x10000000 + i).toString(16)}`;
+      await db.query(
+        `INSERT INTO igny8_automation_runs (account_id, run_id, site_id, trigger_type, status, completed_at)
+         VALUES ($1, $2, $3, 'manual', 'completed', now())`,
+        [tenant.accountId, automationRun, site],
+      );
       fixtures.push({
         ...plannerRows,
         ...(await seedWriterRows(db, tenant.accountId, site, tenant.sectorIds[0][0])),
@@ -251,6 +263,7 @@ describe(`tenant isolation across ${TENANTS} accounts`, () => {
         transaction,
         prompt,
         aiTask,
+        automationRun,
       });
     }
   }, 300_000);

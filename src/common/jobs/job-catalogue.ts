@@ -76,6 +76,12 @@ export interface JobPayloads {
    * (lost with Redis, never queued, or their process died), releasing their holds.
    */
   reconcile_tasks: Record<string, never>;
+  /** Runs (or continues) an automation run from its current stage (docs/automation.md). */
+  run_automation: { run_id: string };
+  /** Starts the scheduled automation runs due this hour (docs/automation.md#scheduler). */
+  check_scheduled_automations: Record<string, never>;
+  /** Starts a run for every automation config whose developer test trigger is due. */
+  check_test_triggers: Record<string, never>;
   /** Does nothing: shows a worker is alive and measures the queue's own overhead (`npm run bench:jobs`). */
   noop: Record<string, never>;
 }
@@ -96,6 +102,9 @@ export const JOB_DEFINITIONS: Record<JobName, JobDefinition> = {
   cleanup_auth_tokens: { queue: 'maintenance', system: true, cron: '0 4 * * *' },
   reconcile_tasks: { queue: 'maintenance', system: true, cron: '*/5 * * * *' },
   noop: { queue: 'maintenance', system: true },
+  run_automation: { queue: 'automation', system: false },
+  check_scheduled_automations: { queue: 'maintenance', system: true, cron: '5 * * * *' },
+  check_test_triggers: { queue: 'maintenance', system: true, cron: '* * * * *' },
 };
 
 export interface JobMeta {

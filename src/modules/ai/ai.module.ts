@@ -6,6 +6,7 @@ import { AiConfigModule } from './config/ai-config.module.js';
 import { AiEngine } from './engine/ai-engine.js';
 import { AiFunctionRegistry } from './engine/ai-function.registry.js';
 import { AiFunctionKit } from './engine/kit.js';
+import { BatchTasks } from './engine/batch-tasks.js';
 import { AutoClusterFunction } from './functions/auto-cluster.function.js';
 import { GenerateContentFunction } from './functions/generate-content.function.js';
 import { GenerateIdeasFunction } from './functions/generate-ideas.function.js';
@@ -36,7 +37,8 @@ import { TasksService } from './tasks.service.js';
     AiEngine,
     AiActionsService,
     TasksService,
+    BatchTasks,
   ],
-  exports: [AiEngine],
+  exports: [AiEngine, BatchTasks],
 })
 export class AiModule {}

@@ -68,6 +68,38 @@ export class AutomationConfigService {
     return this.saveScheduled(config, site, manager);
   }
 
+  /** A run started (any trigger) at `at`: `last_run_at`. */
+  async markStarted(
+    site: ScheduledSite,
+    at: Date,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    const config = await this.forSite(site, manager);
+    await manager.update(AutomationConfig, { id: config.id }, { last_run_at: at });
+  }
+
+  /** The scheduler evaluated the config at `now`: `next_run_at` from then on (null while scheduling is off). */
+  async markEvaluated(
+    config: AutomationConfig,
+    timeZone: string,
+    now: Date,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Date | null> {
+    const next = config.is_enabled
+      ? nextRunAt(config.frequency, Number(config.scheduled_time.slice(0, 2)), timeZone, now)
+      : null;
+    await manager.update(AutomationConfig, { id: config.id }, { next_run_at: next });
+    return next;
+  }
+
+  /** The developer test trigger fired: it is cleared. */
+  async clearTestTrigger(
+    config: AutomationConfig,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    await manager.update(AutomationConfig, { id: config.id }, { test_trigger_at: null });
+  }
+
   private saveScheduled(
     config: AutomationConfig,
     site: ScheduledSite,

@@ -19,7 +19,7 @@ interface LocalDate {
   day: number;
 }
 
-interface LocalTime extends LocalDate {
+export interface LocalTime extends LocalDate {
   hour: number;
 }
 
@@ -55,7 +55,7 @@ function offsetAt(instant: number, timeZone: string): number {
   return wallClock(instant, timeZone) - (instant - (((instant % 1000) + 1000) % 1000));
 }
 
-function localTime(instant: number, timeZone: string): LocalTime {
+export function localTime(instant: number, timeZone: string): LocalTime {
   const wall = new Date(wallClock(instant, timeZone));
   return {
     year: wall.getUTCFullYear(),

@@ -127,6 +127,18 @@ export class CreditMeter {
     return Math.max(config.min_credits, Math.ceil((tokensInput + tokensOutput) / tokensPerCredit));
   }
 
+  /** The available balance (`credits + bonus_credits − held_credits`) and whether the account is never charged. */
+  async available(
+    manager: EntityManager,
+    accountId: number,
+  ): Promise<{ balance: number; internal: boolean }> {
+    const account = await this.accountCredits(manager, accountId, false);
+    return {
+      balance: account.credits + account.bonus_credits - account.held_credits,
+      internal: account.is_internal,
+    };
+  }
+
   async isInternal(manager: EntityManager, accountId: number): Promise<boolean> {
     return (await this.accountCredits(manager, accountId, false)).is_internal;
   }

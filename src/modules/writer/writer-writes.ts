@@ -210,3 +210,16 @@ export async function reviewContentWhenImagesDone(
        AND NOT EXISTS (SELECT 1 FROM ${i}
                         WHERE ${i.scope} AND i.content_id = c.id AND i.deleted_at IS NULL AND i.status = 'pending')`;
 }
+
+/** Content in `review` is approved (the automation review gate with auto-approval on); returns how many moved. */
+export async function approveReviewedContent(
+  manager: EntityManager,
+  contentIds: readonly number[],
+): Promise<number> {
+  const sql = tenantSql(manager);
+  const c = sql.table(Content, 'c');
+  const [, count] = await sql.query<[unknown[], number]>`
+    UPDATE ${c} SET status = 'approved', updated_at = now()
+     WHERE ${c.scope} AND c.id = ANY(${contentIds}::bigint[]) AND c.status = 'review' AND c.deleted_at IS NULL`;
+  return count;
+}

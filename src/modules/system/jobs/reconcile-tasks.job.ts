@@ -33,6 +33,8 @@ export class ReconcileTasksJob {
     const limitMs = this.limits.ai.hardLimitMs ?? this.limits.ai.softLimitMs ?? 0;
     const stale = await tenantQuery(this.dataSource.manager, AiTaskLog, 't')
       .andWhere("t.status IN ('queued', 'running')")
+      // An automation run's own task lives as long as the run; its job is on the `automation` queue.
+      .andWhere("t.function <> 'run_automation'")
       .andWhere('COALESCE(t.started_at, t.created_at) < :cutoff', { cutoff: new Date(Date.now() - limitMs) })
       .orderBy('t.created_at', 'ASC')
       .limit(BATCH)

@@ -1,0 +1,52 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { TenantContext } from '../../common/context/tenant-context.service.js';
+import { InlineJobDriver } from '../../common/jobs/inline-job.driver.js';
+import { JobDriver } from '../../common/jobs/job-driver.js';
+import { JobsService } from '../../common/jobs/jobs.service.js';
+import { tenantQuery } from '../../common/tenancy/tenant-sql.js';
+import { AutomationRun } from './entities/automation-run.entity.js';
+
+/**
+ * Without Redis the runs' jobs live in the API process and die with it: at start-up every `running` run
+ * is queued again and continues from its current stage (docs/automation.md#durability). With Redis,
+ * Bull hands a dead worker's job to another worker instead.
+ */
+@Injectable()
+export class AutomationRecovery implements OnApplicationBootstrap {
+  private readonly logger = new Logger('AutomationRecovery');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly context: TenantContext,
+    private readonly driver: JobDriver,
+    private readonly jobs: JobsService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!(this.driver instanceof InlineJobDriver)) return;
+    await this.resumeRunning();
+  }
+
+  /** Queues a job for every `running` run; returns how many. */
+  async resumeRunning(): Promise<number> {
+    const runs = await this.context.runAsSystem('automation:recover-runs', () =>
+      tenantQuery(this.dataSource.manager, AutomationRun, 'r').andWhere("r.status = 'running'").getMany(),
+    );
+    for (const run of runs) {
+      await this.context.runFresh(`recover:${run.run_id}`, async () => {
+        this.context.setPrincipal({
+          accountId: Number(run.account_id),
+          userId: run.created_by === null ? null : Number(run.created_by),
+          siteId: Number(run.site_id),
+          role: 'system_bot',
+          bypassTenant: false,
+          via: 'job',
+        });
+        await this.jobs.enqueue('run_automation', { run_id: run.run_id }, { siteId: Number(run.site_id) });
+      });
+    }
+    if (runs.length > 0) this.logger.log({ runs: runs.length }, 'Automation runs continued after a restart');
+    return runs.length;
+  }
+}

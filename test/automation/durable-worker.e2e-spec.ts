@@ -1,0 +1,157 @@
+import { getQueueToken } from '@nestjs/bull';
+import type { Queue } from 'bull';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUEUE_NAMES } from '../../src/common/jobs/job-catalogue.js';
+import { setPools } from '../ai/support.js';
+import { eventually } from '../faults/support.js';
+import { createTestApp, testEnv, type TestApp } from '../support/app.js';
+import { ROOT } from '../support/process.js';
+import { seedTenant } from '../support/tenants.js';
+import {
+  api,
+  type Api,
+  configure,
+  count,
+  type Json,
+  ledgerTotal,
+  runNow,
+  runRow,
+  seedKeywords,
+} from './support.js';
+
+interface Worker {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<unknown>;
+}
+
+describe.runIf(process.env.REDIS_URL && process.env.TEST_DATABASE_URL)(
+  'an automation run survives its worker being killed mid-stage (Bull, second worker process)',
+  () => {
+    let t: TestApp;
+    let call: Api;
+    let db: DataSource;
+    const workers: Worker[] = [];
+    const env = { AI_PROVIDER: 'offline', QUEUE_LOCK_DURATION_MS: '2000' };
+
+    function startWorker(): Worker {
+      const child = spawn(process.execPath, [join(ROOT, 'dist', 'worker.js')], {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          ...testEnv(t.db, t.tmp, {
+            env: { ...env, QUEUE_PREFIX: t.config.redis.queuePrefix, LOG_LEVEL: 'info' },
+          }),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const worker = { child, output: () => out, exited: new Promise((done) => child.once('exit', done)) };
+      workers.push(worker);
+      return worker;
+    }
+
+    beforeAll(async () => {
+      t = await createTestApp({ env });
+      call = api(t);
+      db = t.app.get(DataSource);
+    });
+
+    afterAll(async () => {
+      for (const worker of workers) {
+        if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+      }
+      for (const name of QUEUE_NAMES) await t.app.get<Queue>(getQueueToken(name)).obliterate({ force: true });
+      await t.close();
+    });
+
+    it(
+      'continues from its stage on another worker, never saving or charging an item twice',
+      { timeout: 240_000 },
+      async () => {
+        const tenant = await seedTenant(t.app);
+        await setPools(t, tenant, 100_000);
+        await configure(call, tenant, true);
+        await seedKeywords(call, tenant, t, 3);
+        const first = startWorker();
+        await eventually(
+          'the first worker to start',
+          () => Promise.resolve(first.output().includes('Worker started')),
+          120_000,
+        );
+
+        const { run_id } = await runNow(call, tenant);
+        await eventually(
+          'stage 4 to save its first items',
+          async () =>
+            (((await runRow(t, run_id)).stage_4_result as Json | null)?.items_processed as number) >= 2,
+          120_000,
+        );
+        first.child.kill('SIGKILL');
+        await first.exited;
+        const killedAt = await runRow(t, run_id);
+        expect(killedAt.status).toBe('running');
+        expect(killedAt.current_stage).toBe(4);
+
+        const second = startWorker();
+        await eventually(
+          'the second worker to start',
+          () => Promise.resolve(second.output().includes('Worker started')),
+          120_000,
+        );
+        await eventually(
+          'the run to end',
+          async () => !['running', 'paused'].includes((await runRow(t, run_id)).status as string),
+          180_000,
+        );
+        const run = await runRow(t, run_id);
+        expect(run.status, `${String(run.error_message)}\n${second.output().slice(-3000)}`).toBe('completed');
+        // Stages 1–3 were not run again after the restart.
+        for (const stage of [1, 2, 3]) {
+          expect(Date.parse((run[`stage_${stage}_result`] as Json).completed_at as string)).toBeLessThan(
+            Date.parse((killedAt[`stage_${stage + 1}_result`] as Json).started_at as string) + 1,
+          );
+        }
+        // Every writer task has exactly one article; every content its own image set; no duplicated charge.
+        const site = tenant.siteIds[0];
+        const tasks = await count(t, 'SELECT count(*)::int AS n FROM igny8_tasks WHERE site_id = $1', [site]);
+        expect(tasks).toBeGreaterThan(2);
+        expect(
+          await count(t, 'SELECT count(*)::int AS n FROM igny8_content WHERE site_id = $1', [site]),
+        ).toBe(tasks);
+        expect(
+          await count(t, 'SELECT count(DISTINCT task_id)::int AS n FROM igny8_content WHERE site_id = $1', [
+            site,
+          ]),
+        ).toBe(tasks);
+        expect(
+          await count(
+            t,
+            `SELECT count(*)::int AS n FROM (SELECT content_id, image_type, position FROM igny8_images
+            WHERE site_id = $1 AND deleted_at IS NULL GROUP BY 1, 2, 3 HAVING count(*) > 1) d`,
+            [site],
+          ),
+        ).toBe(0);
+        const charged = await db.query<{ n: number; items: number }[]>(
+          `SELECT count(*)::int AS n, count(DISTINCT (related_object_type, related_object_id, operation_type))::int AS items
+           FROM igny8_credit_usage_logs WHERE account_id = $1`,
+          [tenant.accountId],
+        );
+        expect(charged[0].n).toBe(charged[0].items);
+        expect(await ledgerTotal(t, tenant)).toBe(run.total_credits_used);
+        expect(
+          await count(
+            t,
+            "SELECT count(*)::int AS n FROM igny8_content WHERE site_id = $1 AND status = 'approved'",
+            [site],
+          ),
+        ).toBe(tasks);
+      },
+    );
+  },
+);
