@@ -26,6 +26,7 @@ import { CatalogueModule } from './modules/catalogue/catalogue.module.js';
 import { AdminModule } from './modules/admin/admin.module.js';
 import { AiModule } from './modules/ai/ai.module.js';
 import { IdentityModule } from './modules/identity/identity.module.js';
+import { ModuleSettingsModule } from './modules/module-settings/module-settings.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { PlannerModule } from './modules/planner/planner.module.js';
 import { PlannerSectorKeywordCounts } from './modules/planner/sector-keyword-counts.adapter.js';
@@ -59,6 +60,7 @@ export class AppModule {
         IdempotencyModule,
         IdentityModule,
         BillingModule,
+        ModuleSettingsModule,
         AuthModule,
         SitesModule,
         UsersModule,
