@@ -28,6 +28,7 @@ import { AiModule } from './modules/ai/ai.module.js';
 import { IdentityModule } from './modules/identity/identity.module.js';
 import { ModuleSettingsModule } from './modules/module-settings/module-settings.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { OptimizerModule } from './modules/optimizer/optimizer.module.js';
 import { PlannerModule } from './modules/planner/planner.module.js';
 import { PlannerSectorKeywordCounts } from './modules/planner/sector-keyword-counts.adapter.js';
 import { PlannerSiteSeedUsage } from './modules/planner/site-seed-usage.adapter.js';
@@ -72,6 +73,7 @@ export class AppModule {
         AdminModule,
         WriterModule,
         AiModule,
+        OptimizerModule,
         SiteSettingsModule,
       ],
       providers: [

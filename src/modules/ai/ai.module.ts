@@ -37,6 +37,6 @@ import { TasksService } from './tasks.service.js';
     AiActionsService,
     TasksService,
   ],
-  exports: [AiEngine],
+  exports: [AiEngine, AiActionsService, AiFunctionRegistry, AiFunctionKit],
 })
 export class AiModule {}
