@@ -28,6 +28,7 @@ import { AiModule } from './modules/ai/ai.module.js';
 import { IdentityModule } from './modules/identity/identity.module.js';
 import { ModuleSettingsModule } from './modules/module-settings/module-settings.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { LinkerModule } from './modules/linker/linker.module.js';
 import { OptimizerModule } from './modules/optimizer/optimizer.module.js';
 import { PlannerModule } from './modules/planner/planner.module.js';
 import { PlannerSectorKeywordCounts } from './modules/planner/sector-keyword-counts.adapter.js';
@@ -74,6 +75,7 @@ export class AppModule {
         WriterModule,
         AiModule,
         OptimizerModule,
+        LinkerModule,
         SiteSettingsModule,
       ],
       providers: [

@@ -350,6 +350,14 @@ describe(`tenant isolation across ${TENANTS} accounts`, () => {
         ],
         ['POST', '/api/v1/optimizer/analyze/', (id) => ({ content_id: id }), b.content, 'content_id'],
         ['POST', '/api/v1/optimizer/jobs/', (id) => ({ content_id: id }), b.content, 'content_id'],
+        ['POST', '/api/v1/linker/process/', (id) => ({ content_id: id }), b.content, 'content_id'],
+        [
+          'POST',
+          '/api/v1/linker/batch_process/',
+          (id) => ({ content_ids: [a.content, id] }),
+          b.content,
+          'content_ids',
+        ],
       ];
       for (const [method, url, body, foreignId, field] of cases) {
         const foreign = await call(method, url, admin, body(foreignId));
