@@ -27,7 +27,10 @@ import { AdminModule } from './modules/admin/admin.module.js';
 import { AiModule } from './modules/ai/ai.module.js';
 import { AutomationModule } from './modules/automation/automation.module.js';
 import { IdentityModule } from './modules/identity/identity.module.js';
+import { ModuleSettingsModule } from './modules/module-settings/module-settings.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { LinkerModule } from './modules/linker/linker.module.js';
+import { OptimizerModule } from './modules/optimizer/optimizer.module.js';
 import { PlannerModule } from './modules/planner/planner.module.js';
 import { PlannerSectorKeywordCounts } from './modules/planner/sector-keyword-counts.adapter.js';
 import { PlannerSiteSeedUsage } from './modules/planner/site-seed-usage.adapter.js';
@@ -60,6 +63,7 @@ export class AppModule {
         IdempotencyModule,
         IdentityModule,
         BillingModule,
+        ModuleSettingsModule,
         AuthModule,
         SitesModule,
         UsersModule,
@@ -71,6 +75,8 @@ export class AppModule {
         AdminModule,
         WriterModule,
         AiModule,
+        OptimizerModule,
+        LinkerModule,
         SiteSettingsModule,
         AutomationModule,
       ],

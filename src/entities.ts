@@ -45,6 +45,8 @@ import { ContentTaxonomy } from './modules/writer/entities/content-taxonomy.enti
 import { Content } from './modules/writer/entities/content.entity.js';
 import { Image } from './modules/writer/entities/image.entity.js';
 import { Task } from './modules/writer/entities/task.entity.js';
+import { OptimizationTask } from './modules/optimizer/entities/optimization-task.entity.js';
+import { ModuleEnableSettings } from './modules/module-settings/entities/module-enable-settings.entity.js';
 
 /** Every TypeORM entity of the app: the data source, the CLI and the drift check all use this list. */
 export const ENTITIES = [
@@ -95,6 +97,10 @@ export const ENTITIES = [
   AiTaskLog,
   GlobalIntegrationSettings,
   IntegrationProvider,
+  // module flags (docs/module-settings.md)
+  ModuleEnableSettings,
+  // optimizer (docs/optimizer.md)
+  OptimizationTask,
   // system
   EmailLog,
   EmailOutbox,

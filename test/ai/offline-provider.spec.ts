@@ -440,6 +440,29 @@ describe('OfflineProvider', () => {
       outline: [],
     },
     generate_image_prompts: { title: 'Running Shoes', headings: ['Fit'], max_images: 1, style: '' },
+    optimize_content: {
+      title: 'Running Shoes',
+      primary_keyword: 'running shoes',
+      secondary_keywords: [],
+      content_html: '<h2>Fit</h2><p>Good running shoes fit well.</p>',
+      meta_title: '',
+      meta_description: '',
+    },
+    link_content: {
+      content_html: '<p>Pick running shoes that fit.</p>',
+      targets: [
+        {
+          id: 2,
+          title: 'Running Shoes',
+          primary_keyword: 'running shoes',
+          secondary_keywords: [],
+          same_cluster: true,
+          url: 'https://example.com/shoes',
+        },
+      ],
+      anchor_strategy: 'exact_match',
+      max_links: 5,
+    },
   };
   const functions = Object.keys(inputs) as TextFunction[];
 

@@ -41,6 +41,8 @@ interface Fixture extends WriterRows {
   aiTask: string;
   /** A finished automation run of `site` (its public run id). */
   automationRun: string;
+  /** An optimisation job of the live content (the account has the linker and optimizer on). */
+  optimizationJob: number;
 }
 
 type Kind = Exclude<keyof Fixture, 'tenant' | 'otherSite'> | 'user';
@@ -68,6 +70,7 @@ const PATH_KINDS: [RegExp, Kind][] = [
   [/^\/api\/v1\/system\/tasks\/:task_id(\/cancel)?$/, 'aiTask'],
   [/^\/api\/v1\/system\/sites\/:id\/settings(\/reset)?$/, 'site'],
   [/^\/api\/v1\/automation\/runs\/:run_id\/events$/, 'automationRun'],
+  [/^\/api\/v1\/optimizer\/jobs\/:id$/, 'optimizationJob'],
 ];
 
 /** The AI entry points and the kind of row their `ids` name. */
@@ -131,6 +134,8 @@ const TABLES = [
   'igny8_automation_configs',
   'igny8_publishing_settings',
   'igny8_automation_runs',
+  'igny8_module_enable_settings',
+  'igny8_optimization_tasks',
 ];
 
 function kindOf(route: RouteInfo): Kind | 'global' | undefined {
@@ -248,9 +253,20 @@ describe(`tenant isolation across ${TENANTS} accounts`, () => {
          VALUES ($1, $2, $3, 'manual', 'completed', now())`,
         [tenant.accountId, automationRun, site],
       );
+      const writerRows = await seedWriterRows(db, tenant.accountId, site, tenant.sectorIds[0][0]);
+      await db.query(
+        `INSERT INTO igny8_module_enable_settings (account_id, linker_enabled, optimizer_enabled) VALUES ($1, true, true)`,
+        [tenant.accountId],
+      );
+      const [{ id: optimizationJob }] = await db.query<{ id: number }[]>(
+        `INSERT INTO igny8_optimization_tasks (account_id, site_id, sector_id, content_id) VALUES ($1, $2, $3, $4)
+         RETURNING id`,
+        [tenant.accountId, site, tenant.sectorIds[0][0], writerRows.content],
+      );
       fixtures.push({
         ...plannerRows,
-        ...(await seedWriterRows(db, tenant.accountId, site, tenant.sectorIds[0][0])),
+        ...writerRows,
+        optimizationJob,
         tenant,
         site,
         otherSite,
@@ -344,6 +360,16 @@ describe(`tenant isolation across ${TENANTS} accounts`, () => {
           (id) => ({ ids: [a.keyword], sector_id: id }),
           b.sector,
           'sector_id',
+        ],
+        ['POST', '/api/v1/optimizer/analyze/', (id) => ({ content_id: id }), b.content, 'content_id'],
+        ['POST', '/api/v1/optimizer/jobs/', (id) => ({ content_id: id }), b.content, 'content_id'],
+        ['POST', '/api/v1/linker/process/', (id) => ({ content_id: id }), b.content, 'content_id'],
+        [
+          'POST',
+          '/api/v1/linker/batch_process/',
+          (id) => ({ content_ids: [a.content, id] }),
+          b.content,
+          'content_ids',
         ],
       ];
       for (const [method, url, body, foreignId, field] of cases) {

@@ -15,8 +15,9 @@ import { ProviderRouter } from './providers/provider-router.js';
 /**
  * The AI entry points (docs/api-conventions.md#ai-actions-and-tasks): validate the ids (visible, one site),
  * resolve the model (400 `model_not_supported`), take the credit hold and create the task in one transaction
- * (402 `insufficient_credits`, nothing queued), then enqueue the job; answers `{task_id}`. None of these
- * functions belongs to a module that can be switched off (docs/domain-model.md#ai-engine).
+ * (402 `insufficient_credits`, nothing queued), then enqueue the job; answers `{task_id}` (and what the
+ * function's `queued` adds). The entry points of modules that can be switched off (linker, optimizer) check
+ * their module flag in their route guard before this runs (docs/module-settings.md).
  */
 @Injectable()
 export class AiActionsService {
@@ -33,7 +34,11 @@ export class AiActionsService {
     private readonly engine: AiEngine,
   ) {}
 
-  async start(name: AiFunctionName, input: ActionInput, origin: string): Promise<{ task_id: string }> {
+  async start(
+    name: AiFunctionName,
+    input: ActionInput,
+    origin: string,
+  ): Promise<{ task_id: string } & Record<string, unknown>> {
     const fn = this.functions.get(name);
     const plan = await fn.validate(input);
     const principal = this.context.requirePrincipal();
@@ -50,8 +55,9 @@ export class AiActionsService {
       ...(input.sector_id !== undefined ? { sector_id: input.sector_id } : {}),
       model_id: model.id,
       origin,
+      ...(input.options ? { options: input.options } : {}),
     };
-    const log = await this.dataSource.transaction(async (manager) => {
+    const { log, extra } = await this.dataSource.transaction(async (manager) => {
       const config = await this.meter.costConfig(manager, fn.operation);
       const internal = await this.meter.isInternal(manager, principal.accountId);
       const estimate = internal
@@ -60,7 +66,7 @@ export class AiActionsService {
             .itemEstimates(config, plan.units, model.credits_per_image ?? 0)
             .reduce((sum, n) => sum + n, 0);
       await this.meter.hold(manager, principal.accountId, estimate, fn.operation);
-      return manager.save(
+      const created = await manager.save(
         manager.create(AiTaskLog, {
           task_id: randomUUID(),
           account_id: principal.accountId,
@@ -73,6 +79,14 @@ export class AiActionsService {
           message: 'Waiting in the queue.',
         }),
       );
+      const added = fn.queued
+        ? await fn.queued(
+            manager,
+            { task_id: created.task_id, site_id: plan.siteId, user_id: principal.userId },
+            input,
+          )
+        : {};
+      return { log: created, extra: added };
     });
     try {
       await this.jobs.enqueue(
@@ -94,6 +108,6 @@ export class AiActionsService {
         );
       throw new ApiError('service_unavailable', 'The task could not be queued; try again later.');
     }
-    return { task_id: log.task_id };
+    return { task_id: log.task_id, ...extra };
   }
 }

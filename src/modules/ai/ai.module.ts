@@ -39,6 +39,6 @@ import { TasksService } from './tasks.service.js';
     TasksService,
     BatchTasks,
   ],
-  exports: [AiEngine, BatchTasks],
+  exports: [AiEngine, BatchTasks, AiActionsService, AiFunctionRegistry, AiFunctionKit],
 })
 export class AiModule {}

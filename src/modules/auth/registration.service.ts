@@ -8,6 +8,7 @@ import { CreditLedger } from '../billing/credit-ledger.service.js';
 import type { PaymentMethod, RegisterDto } from './dto/auth-requests.dto.js';
 import { passwordProblem } from './dto/validators.js';
 import { Account } from '../identity/entities/account.entity.js';
+import { createDefaultModuleSettings } from '../module-settings/module-settings.service.js';
 import { Plan } from '../catalogue/entities/plan.entity.js';
 import { Subscription } from '../identity/entities/subscription.entity.js';
 import { User } from '../identity/entities/user.entity.js';
@@ -172,6 +173,7 @@ export class RegistrationService {
         tx,
       );
     }
+    await createDefaultModuleSettings(tx, account.id);
     const fresh = await tx.findOneOrFail(Account, { where: { id: account.id, deleted_at: IsNull() } });
     return { user, account: fresh, subscription, plan, free };
   }

@@ -4,7 +4,7 @@ import { tenantSql } from '../../common/tenancy/tenant-sql.js';
 import { completeIdea } from '../planner/planner-writes.js';
 import { wordCount } from './content-text.js';
 import { ContentTaxonomyRelation } from './entities/content-taxonomy-relation.entity.js';
-import { Content } from './entities/content.entity.js';
+import { Content, type InternalLink } from './entities/content.entity.js';
 import { Image, type ImageQualityTier, type ImageType } from './entities/image.entity.js';
 import { Task } from './entities/task.entity.js';
 import { IMAGE_STATUS, TASK_STATUS } from './state-machines.js';
@@ -222,4 +222,45 @@ export async function approveReviewedContent(
     UPDATE ${c} SET status = 'approved', updated_at = now()
      WHERE ${c.scope} AND c.id = ANY(${contentIds}::bigint[]) AND c.status = 'review' AND c.deleted_at IS NULL`;
   return count;
+}
+
+/** The rewritten body and meta fields of optimised content (`word_count` follows the body). */
+export interface OptimizedContent {
+  content_html: string;
+  meta_title: string;
+  meta_description: string;
+}
+
+/** Saves an optimised body and meta fields on live content; false when the content is gone. */
+export async function saveOptimizedContent(
+  manager: EntityManager,
+  contentId: number,
+  optimized: OptimizedContent,
+): Promise<boolean> {
+  const sql = tenantSql(manager);
+  const c = sql.table(Content, 'c');
+  const rows = await sql.query<unknown[]>`
+    UPDATE ${c} SET content_html = ${optimized.content_html}, word_count = ${wordCount(optimized.content_html)},
+           meta_title = ${optimized.meta_title}, meta_description = ${optimized.meta_description}, updated_at = now()
+     WHERE ${c.scope} AND c.id = ${contentId} AND c.deleted_at IS NULL RETURNING c.id`;
+  return rows.length > 0;
+}
+
+/**
+ * Saves the body with links the linker inserted, and adds those links to `internal_links`; false when the
+ * content is gone.
+ */
+export async function saveInternalLinks(
+  manager: EntityManager,
+  contentId: number,
+  html: string,
+  added: readonly InternalLink[],
+): Promise<boolean> {
+  const sql = tenantSql(manager);
+  const c = sql.table(Content, 'c');
+  const rows = await sql.query<unknown[]>`
+    UPDATE ${c} SET content_html = ${html}, word_count = ${wordCount(html)},
+           internal_links = c.internal_links || ${JSON.stringify(added)}::jsonb, updated_at = now()
+     WHERE ${c.scope} AND c.id = ${contentId} AND c.deleted_at IS NULL RETURNING c.id`;
+  return rows.length > 0;
 }

@@ -278,6 +278,7 @@ export class AiEngine {
       cost,
       taskLogHold(run.log.task_id),
     );
+    await fn.charged?.(manager, item, charged.credits, run);
     run.signal.throwIfAborted();
     const merged = mergeResult(structuredClone(result), patch);
     const sql = tenantSql(manager);

@@ -6,10 +6,13 @@ import { GenerateImagePromptsFunction } from '../functions/generate-image-prompt
 import { GenerateImagesFunction } from '../functions/generate-images.function.js';
 import type { AiFunction } from './ai-function.js';
 
-/** The registered AI functions, by name (docs/domain-model.md#ai-engine). */
+/**
+ * The registered AI functions, by name (docs/domain-model.md#ai-engine): the engine's own, and those of the
+ * modules above it (optimizer, linker), which register themselves when their module starts.
+ */
 @Injectable()
 export class AiFunctionRegistry {
-  private readonly functions: ReadonlyMap<string, AiFunction>;
+  private readonly functions: Map<string, AiFunction>;
 
   constructor(
     autoCluster: AutoClusterFunction,
@@ -20,6 +23,12 @@ export class AiFunctionRegistry {
   ) {
     const all: AiFunction[] = [autoCluster, ideas, content, imagePrompts, images];
     this.functions = new Map(all.map((fn) => [fn.name, fn]));
+  }
+
+  /** Adds a function of another module (once, at start-up). */
+  register(fn: AiFunction): void {
+    if (this.functions.has(fn.name)) throw new Error(`The AI function "${fn.name}" is registered twice`);
+    this.functions.set(fn.name, fn);
   }
 
   get(name: string): AiFunction {

@@ -12,6 +12,8 @@ export const AI_FUNCTION_NAMES = [
   'generate_content',
   'generate_image_prompts',
   'generate_images',
+  'optimize_content',
+  'link_content',
 ] as const;
 export type AiFunctionName = (typeof AI_FUNCTION_NAMES)[number];
 
@@ -22,6 +24,8 @@ export const MAX_IDS: Record<AiFunctionName, number> = {
   generate_content: 10,
   generate_image_prompts: 10,
   generate_images: 50,
+  optimize_content: 1,
+  link_content: 20,
 };
 
 /** One entry of a result's `errors` (docs/domain-model.md#ai-engine). */
@@ -40,12 +44,25 @@ export interface ActionPayload {
   model_id: number;
   /** Request origin for absolute media URLs when PUBLIC_BASE_URL is not set. */
   origin?: string;
+  /** Function-specific options of the request (the linker's `max_links`, …), validated by its DTO. */
+  options?: Record<string, unknown>;
 }
 
 /** The request body of an entry point, after DTO validation. */
 export interface ActionInput {
   ids: number[];
   sector_id?: number;
+  /** Function-specific options, kept in the task's payload. */
+  options?: Record<string, unknown>;
+  /** The body field that named the ids, for the 400 on missing ones (default `ids`). */
+  field?: string;
+}
+
+/** The task an entry point is creating, as `queued` sees it. */
+export interface QueuedTask {
+  task_id: string;
+  site_id: number;
+  user_id: number | null;
 }
 
 /** What an entry point learned while validating: the site and one estimate unit per item. */
@@ -76,8 +93,8 @@ export interface ProviderAnswer {
   tokensOutput: number;
 }
 
-/** A partial result: numbers are added, arrays appended (see mergeResult). */
-export type ResultPatch = Record<string, number | unknown[]>;
+/** A partial result: numbers are added, arrays appended, objects replaced (see mergeResult). */
+export type ResultPatch = Record<string, number | unknown[] | Record<string, unknown>>;
 
 /** Everything a function needs while a task runs. */
 export interface TaskRun {
@@ -108,6 +125,11 @@ export interface AiFunction<TItem extends WorkItem = WorkItem, TParsed = unknown
   readonly emptyResult: () => ResultPatch;
   /** Entry: every id visible (else 400 on `ids`), one site; returns the plan of the estimate. */
   validate(input: ActionInput): Promise<ActionPlan>;
+  /**
+   * Entry, in the transaction that takes the hold and creates the task: rows the task needs from the start
+   * (an optimization job). What it returns joins the 202 answer.
+   */
+  queued?(manager: EntityManager, task: QueuedTask, input: ActionInput): Promise<Record<string, unknown>>;
   /** INIT: the task's items in a stable order, each with its estimate and eligibility. */
   load(run: TaskRun): Promise<TItem[]>;
   /** INIT (after load): marks the eligible items as being worked on, e.g. tasks → `generating`. */
@@ -118,6 +140,8 @@ export interface AiFunction<TItem extends WorkItem = WorkItem, TParsed = unknown
   parse(answer: ProviderAnswer, item: TItem, run: TaskRun): Promise<TParsed>;
   /** SAVE, inside the charge's transaction. */
   save(manager: EntityManager, item: TItem, parsed: TParsed, run: TaskRun): Promise<ResultPatch>;
+  /** SAVE, after the item was charged `credits`, in the same transaction. */
+  charged?(manager: EntityManager, item: TItem, credits: number, run: TaskRun): Promise<void>;
   /** Records a failed item on its rows (task `failed`, image `failed`), inside a transaction. */
   markFailed?(
     manager: EntityManager,
@@ -139,7 +163,8 @@ export function mergeResult(target: ResultPatch, patch: ResultPatch): ResultPatc
   for (const [key, value] of Object.entries(patch)) {
     const current = target[key];
     if (Array.isArray(value)) target[key] = [...(Array.isArray(current) ? current : []), ...value];
-    else target[key] = (typeof current === 'number' ? current : 0) + value;
+    else if (typeof value === 'number') target[key] = (typeof current === 'number' ? current : 0) + value;
+    else target[key] = value;
   }
   return target;
 }

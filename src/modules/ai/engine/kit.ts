@@ -23,7 +23,11 @@ export class AiFunctionKit {
    * The rows named by `ids`, all visible (else 400 on `ids` listing the missing ones, like ids
    * that do not exist) and of one site (else 400).
    */
-  async visibleOnOneSite<T extends SiteRow>(repo: ScopedRepository<T>, ids: readonly number[]): Promise<T[]> {
+  async visibleOnOneSite<T extends SiteRow>(
+    repo: ScopedRepository<T>,
+    ids: readonly number[],
+    field = 'ids',
+  ): Promise<T[]> {
     const rows = await repo
       .query()
       .andWhere(`${repo.alias}.id IN (:...ai_ids)`, { ai_ids: ids })
@@ -33,12 +37,12 @@ export class AiFunctionKit {
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length > 0) {
       throw ApiError.field(
-        'ids',
+        field,
         `Invalid pk ${missing.map((id) => `"${id}"`).join(', ')} - object does not exist.`,
       );
     }
     if (new Set(rows.map((row) => Number(row.site_id))).size > 1) {
-      throw ApiError.field('ids', 'All items must belong to one site.');
+      throw ApiError.field(field, 'All items must belong to one site.');
     }
     return rows;
   }
@@ -48,8 +52,9 @@ export class AiFunctionKit {
     repo: ScopedRepository<T>,
     ids: readonly number[],
     units: (row: T) => number = () => 1,
+    field = 'ids',
   ): Promise<ActionPlan> {
-    const rows = await this.visibleOnOneSite(repo, ids);
+    const rows = await this.visibleOnOneSite(repo, ids, field);
     return { siteId: Number(rows[0].site_id), units: rows.map(units) };
   }
 

@@ -8,7 +8,27 @@
 export type ProviderName = 'openai' | 'offline';
 
 /** Functions that make one text call per item. */
-export type TextFunction = 'auto_cluster' | 'generate_ideas' | 'generate_content' | 'generate_image_prompts';
+export type TextFunction =
+  | 'auto_cluster'
+  | 'generate_ideas'
+  | 'generate_content'
+  | 'generate_image_prompts'
+  | 'optimize_content'
+  | 'link_content';
+
+/** How the linker chooses anchor texts (docs/linker.md). */
+export type AnchorStrategy = 'exact_match' | 'partial_match' | 'semantic';
+
+/** A page the linker may link to: another approved or published content item of the same site. */
+export interface LinkTarget {
+  id: number;
+  title: string;
+  primary_keyword: string;
+  secondary_keywords: string[];
+  /** It shares the cluster of the content being linked. */
+  same_cluster: boolean;
+  url: string | null;
+}
 
 /** The structured input of each text function, as given to the prompt builder. */
 export interface TextInputs {
@@ -39,6 +59,22 @@ export interface TextInputs {
     max_images: number;
     style: string;
   };
+  /** One content item to improve for its primary keyword. */
+  optimize_content: {
+    title: string;
+    primary_keyword: string;
+    secondary_keywords: string[];
+    content_html: string;
+    meta_title: string;
+    meta_description: string;
+  };
+  /** One content item and the pages it may link to. */
+  link_content: {
+    content_html: string;
+    targets: LinkTarget[];
+    anchor_strategy: AnchorStrategy;
+    max_links: number;
+  };
 }
 
 /** The JSON each text function's prompt asks the model to answer with. */
@@ -66,6 +102,11 @@ export interface TextOutputs {
   generate_image_prompts: {
     featured: { prompt: string; alt_text: string };
     in_article: { prompt: string; alt_text: string }[];
+  };
+  optimize_content: { content_html: string; meta_title: string; meta_description: string };
+  /** `position`: offset of the anchor in the text outside links and headings (docs/linker.md). */
+  link_content: {
+    links: { anchor_text: string; target_content_id: number; position: number; confidence: number }[];
   };
 }
 

@@ -14,6 +14,8 @@ import { clusterKeywords } from './clustering.js';
 import { renderPromptImage } from './image.js';
 import { imagePrompts } from './image-prompts.js';
 import { generateIdeas } from './ideas.js';
+import { suggestLinks } from './links.js';
+import { optimizeArticle } from './optimize.js';
 
 type Answerers = { [F in TextFunction]: (input: TextInputs[F]) => TextOutputs[F] };
 
@@ -22,6 +24,8 @@ const ANSWERERS: Answerers = {
   generate_ideas: generateIdeas,
   generate_content: writeArticle,
   generate_image_prompts: imagePrompts,
+  optimize_content: optimizeArticle,
+  link_content: suggestLinks,
 };
 
 function answer<F extends TextFunction>(fn: F, input: TextInputs[F]): TextOutputs[F] {
