@@ -64,6 +64,7 @@ const PATH_KINDS: [RegExp, Kind][] = [
   [/^\/api\/v1\/system\/prompts\/:id$/, 'prompt'],
   [/^\/api\/v1\/system\/tasks\/:task_id(\/cancel)?$/, 'aiTask'],
   [/^\/api\/v1\/system\/sites\/:id\/settings(\/reset)?$/, 'site'],
+  [/^\/api\/v1\/system\/sites\/:id\/status$/, 'site'],
 ];
 
 /** The AI entry points and the kind of row their `ids` name. */
@@ -81,6 +82,8 @@ const GLOBAL_ID_ROUTES = [
   /^\/api\/v1\/auth\/accounts\/:id(\/restore)?$/,
   /^\/api\/v1\/system\/request-metrics\/:tracking_id$/,
   /^\/api\/v1\/system\/ai-models\/:id$/,
+  // Setting keys name the caller's own settings (or global ones): test/system/settings.e2e-spec.ts.
+  /^\/api\/v1\/system\/settings\/(system|account|user|effective)\/:key$/,
 ];
 
 const BODIES: Partial<Record<string, Record<string, unknown>>> = {
