@@ -38,6 +38,9 @@ interface Fixture extends WriterRows {
   transaction: number;
   prompt: number;
   aiTask: string;
+  /** An author profile and an account-wide strategy of the account. */
+  authorProfile: number;
+  strategy: number;
 }
 
 type Kind = Exclude<keyof Fixture, 'tenant' | 'otherSite'> | 'user';
@@ -65,6 +68,8 @@ const PATH_KINDS: [RegExp, Kind][] = [
   [/^\/api\/v1\/system\/tasks\/:task_id(\/cancel)?$/, 'aiTask'],
   [/^\/api\/v1\/system\/sites\/:id\/settings(\/reset)?$/, 'site'],
   [/^\/api\/v1\/system\/sites\/:id\/status$/, 'site'],
+  [/^\/api\/v1\/system\/author-profiles\/:id$/, 'authorProfile'],
+  [/^\/api\/v1\/system\/strategies\/:id$/, 'strategy'],
 ];
 
 /** The AI entry points and the kind of row their `ids` name. */
@@ -82,6 +87,7 @@ const GLOBAL_ID_ROUTES = [
   /^\/api\/v1\/auth\/accounts\/:id(\/restore)?$/,
   /^\/api\/v1\/system\/request-metrics\/:tracking_id$/,
   /^\/api\/v1\/system\/ai-models\/:id$/,
+  /^\/api\/v1\/system\/global-author-profiles\/:id$/,
   // Setting keys name the caller's own settings (or global ones): test/system/settings.e2e-spec.ts.
   /^\/api\/v1\/system\/settings\/(system|account|user|effective)\/:key$/,
 ];
@@ -108,6 +114,8 @@ const BODIES: Partial<Record<string, Record<string, unknown>>> = {
   },
   'PATCH /api/v1/system/prompts/:id': { prompt_value: 'Renamed' },
   'PATCH /api/v1/system/sites/:id/settings': { publishing: { daily_publish_limit: 1 } },
+  'PUT /api/v1/system/author-profiles/:id': { name: 'Renamed' },
+  'PUT /api/v1/system/strategies/:id': { name: 'Renamed' },
 };
 
 const TABLES = [
@@ -129,6 +137,8 @@ const TABLES = [
   'igny8_ai_settings',
   'igny8_automation_configs',
   'igny8_publishing_settings',
+  'igny8_author_profiles',
+  'igny8_strategies',
 ];
 
 function kindOf(route: RouteInfo): Kind | 'global' | undefined {
@@ -239,6 +249,14 @@ describe(`tenant isolation across ${TENANTS} accounts`, () => {
         [tenant.accountId],
       );
       const aiTask = await insertTaskLog(t, tenant.accountId, { siteId: site });
+      const [{ id: authorProfile }] = await db.query<{ id: number }[]>(
+        `INSERT INTO igny8_author_profiles (account_id, name) VALUES ($1, 'Voice') RETURNING id`,
+        [tenant.accountId],
+      );
+      const [{ id: strategy }] = await db.query<{ id: number }[]>(
+        `INSERT INTO igny8_strategies (account_id, name) VALUES ($1, 'Everywhere') RETURNING id`,
+        [tenant.accountId],
+      );
       fixtures.push({
         ...plannerRows,
         ...(await seedWriterRows(db, tenant.accountId, site, tenant.sectorIds[0][0])),
@@ -254,6 +272,8 @@ describe(`tenant isolation across ${TENANTS} accounts`, () => {
         transaction,
         prompt,
         aiTask,
+        authorProfile,
+        strategy,
       });
     }
   }, 300_000);
