@@ -8,6 +8,8 @@ import {
 } from './author-profiles.controller.js';
 import { AuthorProfilesService } from './author-profiles.service.js';
 import { StrategiesService } from './strategies.service.js';
+import { GlobalIntegrationController, IntegrationProvidersController } from './integrations.controller.js';
+import { IntegrationsService } from './integrations.service.js';
 import { AiModelsController } from './ai-models.controller.js';
 import { AiModelsService } from './ai-models.service.js';
 import { AiSettingsController } from './ai-settings.controller.js';
@@ -28,6 +30,8 @@ import { PromptsController } from './prompts.controller.js';
     AuthorProfilesController,
     GlobalAuthorProfilesController,
     StrategiesController,
+    IntegrationProvidersController,
+    GlobalIntegrationController,
   ],
   providers: [
     ModelRegistry,
@@ -38,6 +42,7 @@ import { PromptsController } from './prompts.controller.js';
     AuthorProfilesService,
     GlobalAuthorProfilesService,
     StrategiesService,
+    IntegrationsService,
   ],
   exports: [ModelRegistry, AiSettingsService, PromptService],
 })
