@@ -89,6 +89,7 @@ const GLOBAL_ID_ROUTES = [
   /^\/api\/v1\/system\/ai-models\/:id$/,
   /^\/api\/v1\/system\/global-author-profiles\/:id$/,
   /^\/api\/v1\/system\/integration-providers\/:id$/,
+  /^\/api\/v1\/system\/email-templates\/:id$/,
   // Setting keys name the caller's own settings (or global ones): test/system/settings.e2e-spec.ts.
   /^\/api\/v1\/system\/settings\/(system|account|user|effective)\/:key$/,
 ];

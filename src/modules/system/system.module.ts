@@ -4,6 +4,7 @@ import { AiModule } from '../ai/ai.module.js';
 import { AutomationConfigModule } from '../automation-config/automation-config.module.js';
 import { CleanupLogsJob } from './jobs/cleanup-logs.job.js';
 import { ReconcileTasksJob } from './jobs/reconcile-tasks.job.js';
+import { EmailTemplatesController, EmailTemplatesService } from './email-templates.controller.js';
 import { PingController } from './ping.controller.js';
 import { RequestMetricsController } from './request-metrics.controller.js';
 import { SiteStatusService } from './site-status.service.js';
@@ -11,7 +12,7 @@ import { StatusController } from './status.controller.js';
 
 @Module({
   imports: [MetricsModule, AiModule, AutomationConfigModule],
-  controllers: [PingController, RequestMetricsController, StatusController],
-  providers: [CleanupLogsJob, ReconcileTasksJob, SiteStatusService],
+  controllers: [PingController, RequestMetricsController, StatusController, EmailTemplatesController],
+  providers: [CleanupLogsJob, ReconcileTasksJob, SiteStatusService, EmailTemplatesService],
 })
 export class SystemModule {}
