@@ -41,6 +41,8 @@ interface Fixture extends WriterRows {
   /** An author profile and an account-wide strategy of the account. */
   authorProfile: number;
   strategy: number;
+  /** An account-wide notification. */
+  notification: number;
 }
 
 type Kind = Exclude<keyof Fixture, 'tenant' | 'otherSite'> | 'user';
@@ -70,6 +72,7 @@ const PATH_KINDS: [RegExp, Kind][] = [
   [/^\/api\/v1\/system\/sites\/:id\/status$/, 'site'],
   [/^\/api\/v1\/system\/author-profiles\/:id$/, 'authorProfile'],
   [/^\/api\/v1\/system\/strategies\/:id$/, 'strategy'],
+  [/^\/api\/v1\/notifications\/:id(\/read)?$/, 'notification'],
 ];
 
 /** The AI entry points and the kind of row their `ids` name. */
@@ -141,6 +144,7 @@ const TABLES = [
   'igny8_publishing_settings',
   'igny8_author_profiles',
   'igny8_strategies',
+  'igny8_notifications',
 ];
 
 function kindOf(route: RouteInfo): Kind | 'global' | undefined {
@@ -259,6 +263,11 @@ describe(`tenant isolation across ${TENANTS} accounts`, () => {
         `INSERT INTO igny8_strategies (account_id, name) VALUES ($1, 'Everywhere') RETURNING id`,
         [tenant.accountId],
       );
+      const [{ id: notification }] = await db.query<{ id: number }[]>(
+        `INSERT INTO igny8_notifications (account_id, notification_type, title, message)
+         VALUES ($1, 'system', 'Hello', 'Body') RETURNING id`,
+        [tenant.accountId],
+      );
       fixtures.push({
         ...plannerRows,
         ...(await seedWriterRows(db, tenant.accountId, site, tenant.sectorIds[0][0])),
@@ -276,6 +285,7 @@ describe(`tenant isolation across ${TENANTS} accounts`, () => {
         aiTask,
         authorProfile,
         strategy,
+        notification,
       });
     }
   }, 300_000);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { Notifier } from '../notifications/notifier.service.js';
 import { CreditTransaction, type CreditTransactionType } from './entities/credit-transaction.entity.js';
 
 export interface LedgerChange {
@@ -36,7 +37,10 @@ interface Pools {
  */
 @Injectable()
 export class CreditLedger {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly notifier: Notifier,
+  ) {}
 
   /**
    * Applies a signed change to the pools. Inside the caller's transaction when `manager` is given,
@@ -61,6 +65,12 @@ export class CreditLedger {
     await manager.query(
       'UPDATE igny8_accounts SET credits = $2, bonus_credits = $3, updated_at = now() WHERE id = $1',
       [change.accountId, plan, bonus],
+    );
+    await this.notifier.creditsChanged(
+      manager,
+      change.accountId,
+      pools.credits + pools.bonus_credits,
+      plan + bonus,
     );
     const repository = manager.getRepository(CreditTransaction);
     return repository.save(
