@@ -12,7 +12,7 @@ import {
   NotificationDto,
   PreferenceViewDto,
   UnreadCountDto,
-  UpdatedCountDto,
+  ReadAllResultDto,
   UpdatePreferencesDto,
 } from './dto/notifications.dto.js';
 import { NOTIFICATIONS_LIST, NotificationsService } from './notifications.service.js';
@@ -45,7 +45,7 @@ export class NotificationsController {
   @HttpCode(200)
   @Roles('viewer')
   @ApiOperation({ summary: 'Mark all your notifications read' })
-  @ApiData(UpdatedCountDto)
+  @ApiData(ReadAllResultDto)
   readAll() {
     return this.notifications.markAllRead();
   }

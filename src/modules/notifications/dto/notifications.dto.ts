@@ -29,7 +29,7 @@ export class UnreadCountDto {
   @ApiProperty() count: number;
 }
 
-export class UpdatedCountDto {
+export class ReadAllResultDto {
   @ApiProperty() updated_count: number;
 }
 
