@@ -37,6 +37,8 @@ import { PlannerSiteSeedUsage } from './modules/planner/site-seed-usage.adapter.
 import { SectorKeywordCounts } from './modules/sites/sector-keyword-counts.js';
 import { SiteSeedUsage } from './modules/catalogue/site-seed-usage.js';
 import { SiteSettingsModule } from './modules/site-settings/site-settings.module.js';
+import { NotificationsModule } from './modules/notifications/notifications.module.js';
+import { SettingsModule } from './modules/settings/settings.module.js';
 import { SitesModule } from './modules/sites/sites.module.js';
 import { SystemModule } from './modules/system/system.module.js';
 import { UsersModule } from './modules/users/users.module.js';
@@ -62,6 +64,7 @@ export class AppModule {
         MediaModule,
         IdempotencyModule,
         IdentityModule,
+        NotificationsModule,
         BillingModule,
         ModuleSettingsModule,
         AuthModule,
@@ -79,6 +82,7 @@ export class AppModule {
         LinkerModule,
         SiteSettingsModule,
         AutomationModule,
+        SettingsModule,
       ],
       providers: [
         TenantContext,

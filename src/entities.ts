@@ -9,6 +9,17 @@ import {
   IntegrationProvider,
 } from './modules/ai/entities/integration-settings.entity.js';
 import { Strategy } from './modules/ai/entities/strategy.entity.js';
+import { AuthorProfile, GlobalAuthorProfile } from './modules/ai/entities/author-profile.entity.js';
+import { EmailTemplate } from './common/mail/email-template.entity.js';
+import {
+  Notification,
+  NotificationPreference,
+} from './modules/notifications/entities/notification.entity.js';
+import {
+  AccountSetting,
+  SystemSetting,
+  UserSetting,
+} from './modules/settings/entities/key-value-settings.entity.js';
 import { IdempotencyKey } from './common/idempotency/idempotency-key.entity.js';
 import { Account } from './modules/identity/entities/account.entity.js';
 import { IndustrySector } from './modules/catalogue/entities/industry-sector.entity.js';
@@ -101,8 +112,18 @@ export const ENTITIES = [
   ModuleEnableSettings,
   // optimizer (docs/optimizer.md)
   OptimizationTask,
+  AuthorProfile,
+  GlobalAuthorProfile,
+  // key/value settings (docs/system.md)
+  SystemSetting,
+  AccountSetting,
+  UserSetting,
+  // notifications (docs/system.md)
+  Notification,
+  NotificationPreference,
   // system
   EmailLog,
   EmailOutbox,
+  EmailTemplate,
   IdempotencyKey,
 ];

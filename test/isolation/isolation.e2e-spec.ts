@@ -43,6 +43,11 @@ interface Fixture extends WriterRows {
   automationRun: string;
   /** An optimisation job of the live content (the account has the linker and optimizer on). */
   optimizationJob: number;
+  /** An author profile and an account-wide strategy of the account. */
+  authorProfile: number;
+  strategy: number;
+  /** An account-wide notification. */
+  notification: number;
 }
 
 type Kind = Exclude<keyof Fixture, 'tenant' | 'otherSite'> | 'user';
@@ -71,6 +76,10 @@ const PATH_KINDS: [RegExp, Kind][] = [
   [/^\/api\/v1\/system\/sites\/:id\/settings(\/reset)?$/, 'site'],
   [/^\/api\/v1\/automation\/runs\/:run_id\/events$/, 'automationRun'],
   [/^\/api\/v1\/optimizer\/jobs\/:id$/, 'optimizationJob'],
+  [/^\/api\/v1\/system\/sites\/:id\/status$/, 'site'],
+  [/^\/api\/v1\/system\/author-profiles\/:id$/, 'authorProfile'],
+  [/^\/api\/v1\/system\/strategies\/:id$/, 'strategy'],
+  [/^\/api\/v1\/notifications\/:id(\/read)?$/, 'notification'],
 ];
 
 /** The AI entry points and the kind of row their `ids` name. */
@@ -88,6 +97,11 @@ const GLOBAL_ID_ROUTES = [
   /^\/api\/v1\/auth\/accounts\/:id(\/restore)?$/,
   /^\/api\/v1\/system\/request-metrics\/:tracking_id$/,
   /^\/api\/v1\/system\/ai-models\/:id$/,
+  /^\/api\/v1\/system\/global-author-profiles\/:id$/,
+  /^\/api\/v1\/system\/integration-providers\/:id$/,
+  /^\/api\/v1\/system\/email-templates\/:id$/,
+  // Setting keys name the caller's own settings (or global ones): test/system/settings.e2e-spec.ts.
+  /^\/api\/v1\/system\/settings\/(system|account|user|effective)\/:key$/,
 ];
 
 const BODIES: Partial<Record<string, Record<string, unknown>>> = {
@@ -112,6 +126,8 @@ const BODIES: Partial<Record<string, Record<string, unknown>>> = {
   },
   'PATCH /api/v1/system/prompts/:id': { prompt_value: 'Renamed' },
   'PATCH /api/v1/system/sites/:id/settings': { publishing: { daily_publish_limit: 1 } },
+  'PUT /api/v1/system/author-profiles/:id': { name: 'Renamed' },
+  'PUT /api/v1/system/strategies/:id': { name: 'Renamed' },
 };
 
 const TABLES = [
@@ -136,6 +152,9 @@ const TABLES = [
   'igny8_automation_runs',
   'igny8_module_enable_settings',
   'igny8_optimization_tasks',
+  'igny8_author_profiles',
+  'igny8_strategies',
+  'igny8_notifications',
 ];
 
 function kindOf(route: RouteInfo): Kind | 'global' | undefined {
@@ -263,6 +282,19 @@ describe(`tenant isolation across ${TENANTS} accounts`, () => {
          RETURNING id`,
         [tenant.accountId, site, tenant.sectorIds[0][0], writerRows.content],
       );
+      const [{ id: authorProfile }] = await db.query<{ id: number }[]>(
+        `INSERT INTO igny8_author_profiles (account_id, name) VALUES ($1, 'Voice') RETURNING id`,
+        [tenant.accountId],
+      );
+      const [{ id: strategy }] = await db.query<{ id: number }[]>(
+        `INSERT INTO igny8_strategies (account_id, name) VALUES ($1, 'Everywhere') RETURNING id`,
+        [tenant.accountId],
+      );
+      const [{ id: notification }] = await db.query<{ id: number }[]>(
+        `INSERT INTO igny8_notifications (account_id, notification_type, title, message)
+         VALUES ($1, 'system', 'Hello', 'Body') RETURNING id`,
+        [tenant.accountId],
+      );
       fixtures.push({
         ...plannerRows,
         ...writerRows,
@@ -280,6 +312,9 @@ describe(`tenant isolation across ${TENANTS} accounts`, () => {
         prompt,
         aiTask,
         automationRun,
+        authorProfile,
+        strategy,
+        notification,
       });
     }
   }, 300_000);

@@ -16,6 +16,14 @@ export const SECRET_KEYS = [
   'authorization',
   'cookie',
   'application_password',
+  // provider credentials (system/integration-providers, system/settings/global-integration)
+  'api_secret',
+  'webhook_secret',
+  'openai_api_key',
+  'dalle_api_key',
+  'runware_api_key',
+  'anthropic_api_key',
+  'bria_api_key',
 ];
 
 export const REDACT_PATHS = [

@@ -5,6 +5,7 @@ import { MailTransport } from './mail-transport.js';
 import { Mailer } from './mailer.service.js';
 import { OutboxTransport } from './outbox.transport.js';
 import { SmtpTransport } from './smtp.transport.js';
+import { EmailTemplates } from './template-store.js';
 
 /** The mail port (`Mailer`) with the transport chosen by `MAIL_TRANSPORT`: `outbox` or an SMTP URL. */
 @Global()
@@ -19,7 +20,8 @@ import { SmtpTransport } from './smtp.transport.js';
           : new SmtpTransport(config.mailTransport),
     },
     Mailer,
+    EmailTemplates,
   ],
-  exports: [Mailer],
+  exports: [Mailer, EmailTemplates],
 })
 export class MailModule {}

@@ -2,7 +2,8 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EmailLog } from './email-log.entity.js';
 import { MailTransport } from './mail-transport.js';
-import { renderTemplate, type TemplateKey } from './templates.js';
+import { EmailTemplates } from './template-store.js';
+import type { TemplateKey } from './templates.js';
 
 export interface MailRequest {
   template: TemplateKey;
@@ -27,6 +28,7 @@ export class Mailer implements OnModuleDestroy {
   constructor(
     private readonly transport: MailTransport,
     private readonly dataSource: DataSource,
+    private readonly templates: EmailTemplates,
   ) {}
 
   send(request: MailRequest): void {
@@ -49,7 +51,7 @@ export class Mailer implements OnModuleDestroy {
     const meta = { template: request.template, userId: request.userId ?? null };
     let logId: number | undefined;
     try {
-      const rendered = renderTemplate(request.template, request.variables);
+      const rendered = await this.templates.render(request.template, request.variables);
       const logs = this.dataSource.getRepository(EmailLog);
       const inserted = await logs.insert({
         account_id: request.accountId ?? null,

@@ -1,7 +1,7 @@
 /**
- * The email templates the API sends (by template key), kept in code until the EmailTemplate
- * table arrives. `{{name}}` placeholders are replaced by the message's variables; HTML bodies get
- * HTML-escaped values.
+ * The email templates the API sends (by template key). These built-in texts seed the
+ * `igny8_email_templates` rows developers edit (template-store.ts). `{{name}}` placeholders are
+ * replaced by the message's variables; HTML bodies get HTML-escaped values.
  */
 export const TEMPLATE_KEYS = ['welcome', 'password_reset', 'password_changed', 'team_invite'] as const;
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
@@ -51,15 +51,26 @@ function escapeHtml(value: string): string {
 }
 
 function fill(template: string, variables: Record<string, string>, escape: (v: string) => string): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (_match, name: string) => escape(variables[name] ?? ''));
+  return template.replace(/\{\{(\w+)\}\}/g, (_match, name: string) =>
+    escape(Object.hasOwn(variables, name) ? variables[name] : ''),
+  );
 }
 
 export function renderTemplate(key: TemplateKey, variables: Record<string, string>): RenderedMail {
-  const template = TEMPLATES[key];
+  return renderTexts(TEMPLATES[key], variables);
+}
+
+/** Fills a template's texts: HTML-escaped values in the HTML body, one-line values in the subject. */
+export function renderTexts(template: RenderedMail, variables: Record<string, string>): RenderedMail {
   const plain = (value: string) => value.replace(/[\r\n]+/g, ' ');
   return {
     subject: fill(template.subject, variables, plain),
     text: fill(template.text, variables, (value) => value),
     html: fill(template.html, variables, escapeHtml),
   };
+}
+
+/** The built-in texts of a template; they seed its `igny8_email_templates` row (template-store.ts). */
+export function builtInTemplate(key: TemplateKey): RenderedMail {
+  return TEMPLATES[key];
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AccountCredits, InsufficientPoolError } from '../identity/account-credits.js';
+import { Notifier } from '../notifications/notifier.service.js';
 import { CreditTransaction, type CreditTransactionType } from './entities/credit-transaction.entity.js';
 
 export interface LedgerChange {
@@ -29,6 +30,7 @@ export class CreditLedger {
   constructor(
     private readonly dataSource: DataSource,
     private readonly pools: AccountCredits,
+    private readonly notifier: Notifier,
   ) {}
 
   /**
@@ -51,6 +53,12 @@ export class CreditLedger {
       plan: planAmount,
       bonus: bonusAmount,
     });
+    await this.notifier.creditsChanged(
+      manager,
+      change.accountId,
+      plan + bonus - planAmount - bonusAmount,
+      plan + bonus,
+    );
     const repository = manager.getRepository(CreditTransaction);
     return repository.save(
       repository.create({

@@ -7,7 +7,7 @@ import type { AiSettings, SettingsQualityTier, EffectiveAiSettings } from '../en
  * lists (relations never leak).
  */
 
-function pick<T extends object, K extends keyof T>(row: T, keys: readonly K[]): Pick<T, K> {
+export function pick<T extends object, K extends keyof T>(row: T, keys: readonly K[]): Pick<T, K> {
   const out = {} as Pick<T, K>;
   for (const key of keys) out[key] = row[key];
   return out;

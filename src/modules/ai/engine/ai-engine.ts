@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { Notifier } from '../../notifications/notifier.service.js';
 import { TenantContext } from '../../../common/context/tenant-context.service.js';
 import { JobHandler, type JobRunContext } from '../../../common/jobs/job-handler.decorator.js';
 import type { JobPayloads } from '../../../common/jobs/job-catalogue.js';
@@ -66,6 +67,7 @@ export class AiEngine {
     private readonly router: ProviderRouter,
     private readonly models: ModelRegistry,
     private readonly settings: AiSettingsService,
+    private readonly notifier: Notifier,
   ) {}
 
   @JobHandler('ai_task')
@@ -415,7 +417,29 @@ export class AiEngine {
                phase = CASE WHEN ${done} THEN 'DONE' ELSE phase END, percent = CASE WHEN ${done} THEN 100 ELSE percent END,
                message = ${message}
          WHERE ${t.scope} AND t.task_id = ${log.task_id}`;
+      if (status === 'completed' || status === 'failed') await this.notifyEnd(manager, log, status, message);
       return true;
+    });
+  }
+
+  /** `ai_task_completed` / `ai_task_failed` for the user who started the task (docs/system.md#notifications). */
+  private notifyEnd(
+    manager: EntityManager,
+    log: AiTaskLog,
+    status: 'completed' | 'failed',
+    message: string,
+  ): Promise<void> {
+    const action = log.function.replace(/_/g, ' ');
+    const done = status === 'completed';
+    return this.notifier.notify(manager, {
+      accountId: log.account_id,
+      userId: log.user_id,
+      siteId: log.site_id,
+      type: done ? 'ai_task_completed' : 'ai_task_failed',
+      severity: done ? 'success' : 'error',
+      title: done ? `AI task done: ${action}` : `AI task failed: ${action}`,
+      message: done ? `The ${action} task finished.` : message,
+      metadata: { task_id: log.task_id, function: log.function },
     });
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ScopedRepositories, type ScopedRepository } from '../../../common/tenancy/scoped-repository.js';
 import { tenantSql } from '../../../common/tenancy/tenant-sql.js';
 import { ContentIdea } from '../../planner/entities/content-idea.entity.js';
@@ -26,6 +26,7 @@ import {
   type TaskRun,
   type WorkItem,
 } from '../engine/ai-function.js';
+import { authorPromptText, defaultAuthorProfile } from '../config/author-profile-prompt.js';
 import { AiFunctionKit, text, texts } from '../engine/kit.js';
 import type { TextOutputs } from '../providers/ai-provider.js';
 
@@ -57,6 +58,7 @@ export class GenerateContentFunction implements AiFunction<TaskItem, ParsedArtic
   constructor(
     repos: ScopedRepositories,
     private readonly kit: AiFunctionKit,
+    private readonly dataSource: DataSource,
   ) {
     this.tasks = repos.for(Task, 't');
     this.ideas = repos.for(ContentIdea, 'ci');
@@ -105,7 +107,7 @@ export class GenerateContentFunction implements AiFunction<TaskItem, ParsedArtic
     return rows.length > 0;
   }
 
-  buildCall(item: TaskItem, run: TaskRun): Promise<ProviderCall> {
+  async buildCall(item: TaskItem, run: TaskRun): Promise<ProviderCall> {
     const { task } = item;
     const keywords = task.keywords
       .split(',')
@@ -140,7 +142,7 @@ export class GenerateContentFunction implements AiFunction<TaskItem, ParsedArtic
         CONTENT_TYPE: task.content_type,
         CONTENT_STRUCTURE: task.content_structure,
         OUTLINE: outline,
-        AUTHOR: '',
+        AUTHOR: authorPromptText(await defaultAuthorProfile(this.dataSource.manager, run.accountId)),
       },
       run,
       { sectorId: Number(task.sector_id), taskOverride: task.prompt_override },

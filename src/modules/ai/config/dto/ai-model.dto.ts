@@ -60,7 +60,10 @@ const MAX_SIZES = 20;
  * A non-negative `numeric(digits, scale)` value, as a JSON number or a decimal string (the API
  * returns decimals as strings, so clients may send them back). Stored at exactly `scale` decimals.
  */
-const Decimal = ({ digits, scale }: { digits: number; scale: number }, api: ApiExtras) =>
+export const Decimal = (
+  { digits, scale, nullable = true }: { digits: number; scale: number; nullable?: boolean },
+  api: ApiExtras,
+) =>
   field(
     'decimal',
     (value) => {
@@ -76,8 +79,8 @@ const Decimal = ({ digits, scale }: { digits: number; scale: number }, api: ApiE
       }
       return null;
     },
-    { nullable: true },
-    { type: 'string', nullable: true },
+    { nullable },
+    { type: 'string', nullable },
     api,
   );
 

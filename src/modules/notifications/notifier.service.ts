@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import {
+  Notification,
+  type NotificationSeverity,
+  type NotificationType,
+} from './entities/notification.entity.js';
+
+export interface NewNotification {
+  accountId: number;
+  /** The one user it is for; null (default) for every user of the account. */
+  userId?: number | null;
+  siteId?: number | null;
+  type: NotificationType;
+  title: string;
+  message: string;
+  severity?: NotificationSeverity;
+  actionUrl?: string | null;
+  actionLabel?: string | null;
+  metadata?: Record<string, unknown>;
+}
+
+/** Below this many available credits an account is told its credits run low. */
+export const LOW_CREDITS_THRESHOLD = 100;
+
+/**
+ * Creates notifications (docs/system.md#notifications) for other modules: the AI engine (task
+ * completed or failed), billing (credits low) and, later, automation and publishing. Writes in the
+ * caller's transaction, so a notification exists exactly when the change that caused it does.
+ */
+@Injectable()
+export class Notifier {
+  async notify(manager: EntityManager, notification: NewNotification): Promise<void> {
+    const row = manager.create(Notification, {
+      account_id: notification.accountId,
+      user_id: notification.userId ?? null,
+      site_id: notification.siteId ?? null,
+      notification_type: notification.type,
+      title: notification.title.slice(0, 200),
+      message: notification.message,
+      severity: notification.severity ?? 'info',
+      action_url: notification.actionUrl ?? null,
+      action_label: notification.actionLabel ?? null,
+      metadata: notification.metadata ?? {},
+    });
+    await manager.save(Notification, row);
+  }
+
+  /** `credits_low` when a balance change takes the account from at least the threshold to below it. */
+  async creditsChanged(
+    manager: EntityManager,
+    accountId: number,
+    before: number,
+    after: number,
+  ): Promise<void> {
+    if (!(before >= LOW_CREDITS_THRESHOLD && after < LOW_CREDITS_THRESHOLD)) return;
+    await this.notify(manager, {
+      accountId,
+      type: 'credits_low',
+      severity: 'warning',
+      title: 'Credits are running low',
+      message: `Your account has ${after} credits left. Top up or upgrade your plan to keep generating content.`,
+      actionUrl: '/account/billing',
+      actionLabel: 'Add credits',
+      metadata: { balance: after, threshold: LOW_CREDITS_THRESHOLD },
+    });
+  }
+}
