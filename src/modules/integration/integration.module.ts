@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { IntegrationsService } from './integrations.service.js';
+
+/**
+ * Integrations (docs/wordpress.md): a site's connection to its WordPress (bridge plugin or application
+ * password) and the log of every exchange with it.
+ */
+@Module({
+  providers: [IntegrationsService],
+  exports: [IntegrationsService],
+})
+export class IntegrationModule {}
