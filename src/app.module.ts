@@ -38,6 +38,7 @@ import { SystemModule } from './modules/system/system.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 import { WriterModule } from './modules/writer/writer.module.js';
 import { IntegrationModule } from './modules/integration/integration.module.js';
+import { PublisherModule } from './modules/publisher/publisher.module.js';
 
 /** Composition only: cross-cutting infrastructure first, then the domain modules. */
 @Module({})
@@ -73,6 +74,7 @@ export class AppModule {
         AiModule,
         SiteSettingsModule,
         IntegrationModule,
+        PublisherModule,
       ],
       providers: [
         TenantContext,
