@@ -73,7 +73,7 @@ export class IntegrationsResource extends ScopedResource<SiteIntegration, Integr
       table: 'igny8_site_integrations',
       alias: 'si',
       list: INTEGRATIONS_LIST,
-      present: (rows) => rows.map((row) => this.present(row)),
+      present: (rows) => Promise.all(rows.map((row) => this.present(row))),
       uniques: {
         igny8_site_integrations_site_platform_uniq: { field: 'platform', message: ONE_PER_PLATFORM },
       },
@@ -86,15 +86,17 @@ export class IntegrationsResource extends ScopedResource<SiteIntegration, Integr
     return super.query(options).addSelect('si.credentials_encrypted');
   }
 
-  private present(row: IntegrationRow): IntegrationDto {
+  private async present(row: IntegrationRow): Promise<IntegrationDto> {
     const { credentials_encrypted, site: _site, ...columns } = row;
-    let credentials: IntegrationDto['credentials'] = null;
+    let stored: CredentialsInput | null = null;
     if (credentials_encrypted) {
-      const stored = JSON.parse(
+      stored = JSON.parse(
         decryptSecret(credentials_encrypted, this.config.encryptionKey),
       ) as CredentialsInput;
-      credentials = { username: stored.username, application_password_set: true };
+    } else if (row.auth_mode === 'application_password') {
+      stored = await this.integrations.credentials(row.id);
     }
+    const credentials = stored ? { username: stored.username, application_password_set: true } : null;
     return {
       ...columns,
       created_at: row.created_at.toISOString(),

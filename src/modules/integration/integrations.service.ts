@@ -76,9 +76,9 @@ export class IntegrationsService {
     manager: EntityManager = this.dataSource.manager,
   ): Promise<WordPressCredentials | null> {
     const row = await tenantQuery(manager, SiteIntegration, 'si')
-      .select('si.credentials_encrypted', 'credentials_encrypted')
+      .addSelect('si.credentials_encrypted')
       .andWhere('si.id = :id', { id: integrationId })
-      .getRawOne<{ credentials_encrypted: string | null }>();
+      .getOne();
     if (!row?.credentials_encrypted) return null;
     return JSON.parse(
       decryptSecret(row.credentials_encrypted, this.config.encryptionKey),

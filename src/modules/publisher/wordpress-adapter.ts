@@ -356,7 +356,7 @@ export class WordPressAdapter {
       query: {
         context: 'edit',
         search: request.title.slice(0, 100),
-        status: 'publish,future,draft,pending,private',
+        status: 'publish,future,draft,pending,private,trash',
         per_page: 100,
       },
     });
