@@ -293,7 +293,7 @@ describe.skipIf(unavailable !== undefined && !mustRun)(
       expect(posts).toHaveLength(1);
       expect(posts[0].status).toBe('publish');
       const records = await call('GET', `publisher/publishing-records/?content_id=${id}`, editor());
-      const statuses = ((records.body as Json).results as Json[]).map((r) => r.status);
+      const statuses = ((records.body).results as Json[]).map((r) => r.status);
       expect(statuses.filter((s) => s === 'retracted')).toHaveLength(1);
     });
 
