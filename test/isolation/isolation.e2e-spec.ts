@@ -38,6 +38,11 @@ interface Fixture extends WriterRows {
   transaction: number;
   prompt: number;
   aiTask: string;
+  /** The site's WordPress integration, a sync event, a publishing record and a deployment of `site`. */
+  integration: number;
+  syncEvent: number;
+  publishingRecord: number;
+  deployment: number;
 }
 
 type Kind = Exclude<keyof Fixture, 'tenant' | 'otherSite'> | 'user';
@@ -64,6 +69,11 @@ const PATH_KINDS: [RegExp, Kind][] = [
   [/^\/api\/v1\/system\/prompts\/:id$/, 'prompt'],
   [/^\/api\/v1\/system\/tasks\/:task_id(\/cancel)?$/, 'aiTask'],
   [/^\/api\/v1\/system\/sites\/:id\/settings(\/reset)?$/, 'site'],
+  [/^\/api\/v1\/writer\/content\/:id\/(publish|unpublish|schedule|unschedule|wordpress_status)$/, 'content'],
+  [/^\/api\/v1\/integration\/integrations\/:id(\/\w+)?$/, 'integration'],
+  [/^\/api\/v1\/integration\/sync-events\/:id$/, 'syncEvent'],
+  [/^\/api\/v1\/publisher\/(publishing-records|records)\/:id$/, 'publishingRecord'],
+  [/^\/api\/v1\/publisher\/deployments\/:id$/, 'deployment'],
 ];
 
 /** The AI entry points and the kind of row their `ids` name. */
@@ -105,6 +115,8 @@ const BODIES: Partial<Record<string, Record<string, unknown>>> = {
   },
   'PATCH /api/v1/system/prompts/:id': { prompt_value: 'Renamed' },
   'PATCH /api/v1/system/sites/:id/settings': { publishing: { daily_publish_limit: 1 } },
+  'POST /api/v1/writer/content/:id/schedule': { scheduled_publish_at: '2099-01-01T09:00:00Z' },
+  'POST /api/v1/integration/integrations/:id/update_site_structure': { post_types: {}, taxonomies: {} },
 };
 
 const TABLES = [
@@ -126,6 +138,10 @@ const TABLES = [
   'igny8_ai_settings',
   'igny8_automation_configs',
   'igny8_publishing_settings',
+  'igny8_site_integrations',
+  'igny8_sync_events',
+  'igny8_publishing_records',
+  'igny8_deployment_records',
 ];
 
 function kindOf(route: RouteInfo): Kind | 'global' | undefined {
@@ -236,9 +252,35 @@ describe(`tenant isolation across ${TENANTS} accounts`, () => {
         [tenant.accountId],
       );
       const aiTask = await insertTaskLog(t, tenant.accountId, { siteId: site });
+      const writerRows = await seedWriterRows(db, tenant.accountId, site, tenant.sectorIds[0][0]);
+      const row = async (sql: string, params: unknown[]) =>
+        (await db.query<{ id: number }[]>(sql, params))[0].id;
+      const integration = await row(
+        `INSERT INTO igny8_site_integrations (account_id, site_id, external_site_url)
+         VALUES ($1, $2, 'https://wp.example.com') RETURNING id`,
+        [tenant.accountId, site],
+      );
+      const publishing = {
+        integration,
+        syncEvent: await row(
+          `INSERT INTO igny8_sync_events (account_id, site_id, integration_id, event_type, direction, status)
+           VALUES ($1, $2, $3, 'test_connection', 'to_external', 'success') RETURNING id`,
+          [tenant.accountId, site, integration],
+        ),
+        publishingRecord: await row(
+          `INSERT INTO igny8_publishing_records (account_id, site_id, content_id, status)
+           VALUES ($1, $2, $3, 'failed') RETURNING id`,
+          [tenant.accountId, site, writerRows.content],
+        ),
+        deployment: await row(
+          `INSERT INTO igny8_deployment_records (account_id, site_id) VALUES ($1, $2) RETURNING id`,
+          [tenant.accountId, site],
+        ),
+      };
       fixtures.push({
         ...plannerRows,
-        ...(await seedWriterRows(db, tenant.accountId, site, tenant.sectorIds[0][0])),
+        ...writerRows,
+        ...publishing,
         tenant,
         site,
         otherSite,

@@ -51,7 +51,7 @@ function recordsController(path: string, name: string) {
 }
 
 export const PublishingRecordsController = recordsController('publishing-records', 'PublishingRecords');
-export const RecordsAliasController = recordsController('records', 'Records');
+export const RecordsAliasController = recordsController('records', 'RecordsAlias');
 
 export const DeploymentsController = resourceController(
   {
