@@ -83,6 +83,10 @@ export interface JobPayloads {
     integration_id: number;
     direction: 'metadata' | 'from_external' | 'to_external' | 'both';
   };
+  /** Gives approved content of auto-publishing sites a free publishing slot (docs/wordpress.md#scheduler). */
+  schedule_approved_content: Record<string, never>;
+  /** Publishes the content whose scheduled time has come (docs/wordpress.md#scheduler). */
+  process_scheduled_publications: Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -102,6 +106,8 @@ export const JOB_DEFINITIONS: Record<JobName, JobDefinition> = {
   reconcile_tasks: { queue: 'maintenance', system: true, cron: '*/5 * * * *' },
   noop: { queue: 'maintenance', system: true },
   integration_sync: { queue: 'publishing', system: false },
+  schedule_approved_content: { queue: 'maintenance', system: true, cron: '0 * * * *' },
+  process_scheduled_publications: { queue: 'maintenance', system: true, cron: '*/5 * * * *' },
 };
 
 export interface JobMeta {

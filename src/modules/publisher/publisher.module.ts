@@ -12,6 +12,7 @@ import {
 import { PublisherService } from './publisher.service.js';
 import { DeploymentsResource, PublishingRecordsResource } from './records.resource.js';
 import { WordPressAdapter } from './wordpress-adapter.js';
+import { PublishingJobs } from './publishing.jobs.js';
 
 /**
  * The publisher (docs/wordpress.md): publishing content to WordPress, its records and deployments,
@@ -27,7 +28,13 @@ import { WordPressAdapter } from './wordpress-adapter.js';
     DeploymentsController,
     ContentPublishingController,
   ],
-  providers: [PublisherService, WordPressAdapter, PublishingRecordsResource, DeploymentsResource],
+  providers: [
+    PublisherService,
+    WordPressAdapter,
+    PublishingRecordsResource,
+    DeploymentsResource,
+    PublishingJobs,
+  ],
   exports: [PublisherService],
 })
 export class PublisherModule {}
