@@ -43,6 +43,8 @@ import { SitesModule } from './modules/sites/sites.module.js';
 import { SystemModule } from './modules/system/system.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 import { WriterModule } from './modules/writer/writer.module.js';
+import { IntegrationModule } from './modules/integration/integration.module.js';
+import { PublisherModule } from './modules/publisher/publisher.module.js';
 
 /** Composition only: cross-cutting infrastructure first, then the domain modules. */
 @Module({})
@@ -83,6 +85,8 @@ export class AppModule {
         SiteSettingsModule,
         AutomationModule,
         SettingsModule,
+        IntegrationModule,
+        PublisherModule,
       ],
       providers: [
         TenantContext,

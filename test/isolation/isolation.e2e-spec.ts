@@ -38,6 +38,11 @@ interface Fixture extends WriterRows {
   /** A credit ledger entry (with a usage log in `site`), an account prompt and an AI task in `site`. */
   transaction: number;
   prompt: number;
+  /** The site's WordPress integration, a sync event, a publishing record and a deployment of `site`. */
+  integration: number;
+  syncEvent: number;
+  publishingRecord: number;
+  deployment: number;
   aiTask: string;
   /** A finished automation run of `site` (its public run id). */
   automationRun: string;
@@ -64,6 +69,11 @@ const PATH_KINDS: [RegExp, Kind][] = [
   [/^\/api\/v1\/auth\/site-access\/:id$/, 'grant'],
   [/^\/api\/v1\/auth\/subscriptions\/:id$/, 'subscription'],
   [/^\/api\/v1\/planner\/keywords\/:id\/restore$/, 'trashedKeyword'],
+  [/^\/api\/v1\/writer\/content\/:id\/(publish|unpublish|schedule|unschedule|wordpress_status)$/, 'content'],
+  [/^\/api\/v1\/integration\/integrations\/:id(\/\w+)?$/, 'integration'],
+  [/^\/api\/v1\/integration\/sync-events\/:id$/, 'syncEvent'],
+  [/^\/api\/v1\/publisher\/(publishing-records|records)\/:id$/, 'publishingRecord'],
+  [/^\/api\/v1\/publisher\/deployments\/:id$/, 'deployment'],
   [/^\/api\/v1\/planner\/keywords\/:id$/, 'keyword'],
   [/^\/api\/v1\/planner\/clusters\/:id\/restore$/, 'trashedCluster'],
   [/^\/api\/v1\/planner\/clusters\/:id$/, 'cluster'],
@@ -105,6 +115,8 @@ const GLOBAL_ID_ROUTES = [
 ];
 
 const BODIES: Partial<Record<string, Record<string, unknown>>> = {
+  'POST /api/v1/writer/content/:id/schedule': { scheduled_publish_at: '2099-01-01T09:00:00Z' },
+  'POST /api/v1/integration/integrations/:id/update_site_structure': { post_types: {}, taxonomies: {} },
   'PUT /api/v1/auth/sites/:id': { name: 'Renamed' },
   'PATCH /api/v1/auth/sites/:id': { name: 'Renamed' },
   'PUT /api/v1/auth/sectors/:id': { name: 'Renamed' },
@@ -155,6 +167,10 @@ const TABLES = [
   'igny8_author_profiles',
   'igny8_strategies',
   'igny8_notifications',
+  'igny8_site_integrations',
+  'igny8_sync_events',
+  'igny8_publishing_records',
+  'igny8_deployment_records',
 ];
 
 function kindOf(route: RouteInfo): Kind | 'global' | undefined {
@@ -295,9 +311,34 @@ describe(`tenant isolation across ${TENANTS} accounts`, () => {
          VALUES ($1, 'system', 'Hello', 'Body') RETURNING id`,
         [tenant.accountId],
       );
+      const row = async (sql: string, params: unknown[]) =>
+        (await db.query<{ id: number }[]>(sql, params))[0].id;
+      const integration = await row(
+        `INSERT INTO igny8_site_integrations (account_id, site_id, external_site_url)
+         VALUES ($1, $2, 'https://wp.example.com') RETURNING id`,
+        [tenant.accountId, site],
+      );
+      const publishing = {
+        integration,
+        syncEvent: await row(
+          `INSERT INTO igny8_sync_events (account_id, site_id, integration_id, event_type, direction, status)
+           VALUES ($1, $2, $3, 'test_connection', 'to_external', 'success') RETURNING id`,
+          [tenant.accountId, site, integration],
+        ),
+        publishingRecord: await row(
+          `INSERT INTO igny8_publishing_records (account_id, site_id, content_id, status)
+           VALUES ($1, $2, $3, 'failed') RETURNING id`,
+          [tenant.accountId, site, writerRows.content],
+        ),
+        deployment: await row(
+          `INSERT INTO igny8_deployment_records (account_id, site_id) VALUES ($1, $2) RETURNING id`,
+          [tenant.accountId, site],
+        ),
+      };
       fixtures.push({
         ...plannerRows,
         ...writerRows,
+        ...publishing,
         optimizationJob,
         tenant,
         site,

@@ -84,6 +84,15 @@ export interface JobPayloads {
   check_test_triggers: Record<string, never>;
   /** Does nothing: shows a worker is alive and measures the queue's own overhead (`npm run bench:jobs`). */
   noop: Record<string, never>;
+  /** Syncs one site integration with its WordPress (docs/wordpress.md#sync). */
+  integration_sync: {
+    integration_id: number;
+    direction: 'metadata' | 'from_external' | 'to_external' | 'both';
+  };
+  /** Gives approved content of auto-publishing sites a free publishing slot (docs/wordpress.md#scheduler). */
+  schedule_approved_content: Record<string, never>;
+  /** Publishes the content whose scheduled time has come (docs/wordpress.md#scheduler). */
+  process_scheduled_publications: Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -105,6 +114,9 @@ export const JOB_DEFINITIONS: Record<JobName, JobDefinition> = {
   run_automation: { queue: 'automation', system: false },
   check_scheduled_automations: { queue: 'maintenance', system: true, cron: '5 * * * *' },
   check_test_triggers: { queue: 'maintenance', system: true, cron: '* * * * *' },
+  integration_sync: { queue: 'publishing', system: false },
+  schedule_approved_content: { queue: 'maintenance', system: true, cron: '0 * * * *' },
+  process_scheduled_publications: { queue: 'maintenance', system: true, cron: '*/5 * * * *' },
 };
 
 export interface JobMeta {
