@@ -28,6 +28,7 @@ import { AiModule } from './modules/ai/ai.module.js';
 import { IdentityModule } from './modules/identity/identity.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { PlannerModule } from './modules/planner/planner.module.js';
+import { PluginsModule } from './modules/plugins/plugins.module.js';
 import { PlannerSectorKeywordCounts } from './modules/planner/sector-keyword-counts.adapter.js';
 import { PlannerSiteSeedUsage } from './modules/planner/site-seed-usage.adapter.js';
 import { SectorKeywordCounts } from './modules/sites/sector-keyword-counts.js';
@@ -71,6 +72,7 @@ export class AppModule {
         WriterModule,
         AiModule,
         SiteSettingsModule,
+        PluginsModule,
       ],
       providers: [
         TenantContext,
