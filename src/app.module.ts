@@ -38,6 +38,7 @@ import { SitesModule } from './modules/sites/sites.module.js';
 import { SystemModule } from './modules/system/system.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 import { WriterModule } from './modules/writer/writer.module.js';
+import { IntegrationModule } from './modules/integration/integration.module.js';
 
 /** Composition only: cross-cutting infrastructure first, then the domain modules. */
 @Module({})
@@ -72,6 +73,7 @@ export class AppModule {
         WriterModule,
         AiModule,
         SiteSettingsModule,
+        IntegrationModule,
         PluginsModule,
       ],
       providers: [

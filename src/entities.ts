@@ -45,6 +45,10 @@ import { ContentTaxonomy } from './modules/writer/entities/content-taxonomy.enti
 import { Content } from './modules/writer/entities/content.entity.js';
 import { Image } from './modules/writer/entities/image.entity.js';
 import { Task } from './modules/writer/entities/task.entity.js';
+import { SiteIntegration } from './modules/integration/entities/site-integration.entity.js';
+import { SyncEvent } from './modules/integration/entities/sync-event.entity.js';
+import { DeploymentRecord } from './modules/publisher/entities/deployment-record.entity.js';
+import { PublishingRecord } from './modules/publisher/entities/publishing-record.entity.js';
 
 /** Every TypeORM entity of the app: the data source, the CLI and the drift check all use this list. */
 export const ENTITIES = [
@@ -78,6 +82,11 @@ export const ENTITIES = [
   DefaultAutomationConfig,
   // publishing (docs/domain-model.md#publishing-settings)
   PublishingSettings,
+  PublishingRecord,
+  DeploymentRecord,
+  // integration (docs/wordpress.md)
+  SiteIntegration,
+  SyncEvent,
   // billing (docs/domain-model.md#credits)
   CreditTransaction,
   CreditUsageLog,

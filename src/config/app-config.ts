@@ -102,6 +102,11 @@ export class AppConfig {
     paypalWebhookId?: string;
   };
   readonly allowInsecureWordpressUrls: boolean;
+  /**
+   * Limits of one WordPress request: the whole request (media uploads get twice as long) and
+   * establishing the connection (10 s, or the request limit when shorter).
+   */
+  readonly wordpress: { requestTimeoutMs: number; mediaTimeoutMs: number; connectTimeoutMs: number };
 
   /**
    * The configuration of this process: its environment, after checking the env files Node.js
@@ -200,6 +205,11 @@ export class AppConfig {
       paypalWebhookId: e.PAYPAL_WEBHOOK_ID,
     };
     this.allowInsecureWordpressUrls = flag(e.ALLOW_INSECURE_WORDPRESS_URLS, e.NODE_ENV === 'test');
+    this.wordpress = {
+      requestTimeoutMs: e.WORDPRESS_REQUEST_TIMEOUT_MS,
+      mediaTimeoutMs: e.WORDPRESS_REQUEST_TIMEOUT_MS * 2,
+      connectTimeoutMs: Math.min(10_000, e.WORDPRESS_REQUEST_TIMEOUT_MS),
+    };
   }
 
   get isProduction(): boolean {

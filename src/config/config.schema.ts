@@ -193,6 +193,7 @@ export const envSchema = z
     PAYPAL_CLIENT_SECRET: optionalText,
     PAYPAL_WEBHOOK_ID: optionalText,
     ALLOW_INSECURE_WORDPRESS_URLS: z.enum(['true', 'false', '1', '0']).optional(),
+    WORDPRESS_REQUEST_TIMEOUT_MS: positiveInt(30_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
