@@ -39,6 +39,9 @@ import { SystemModule } from './modules/system/system.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 import { WriterModule } from './modules/writer/writer.module.js';
 import { IntegrationModule } from './modules/integration/integration.module.js';
+import { RemotePostRecords } from './modules/integration/remote-post-records.js';
+import { WordPressWebhooksModule } from './modules/integration/webhooks/wordpress-webhooks.module.js';
+import { PublisherRemotePostRecords } from './modules/publisher/remote-post-records.js';
 
 /** Composition only: cross-cutting infrastructure first, then the domain modules. */
 @Module({})
@@ -75,6 +78,7 @@ export class AppModule {
         SiteSettingsModule,
         IntegrationModule,
         PluginsModule,
+        WordPressWebhooksModule,
       ],
       providers: [
         TenantContext,
@@ -85,8 +89,10 @@ export class AppModule {
         // Ports a lower module declares and the planner, which owns keywords, answers.
         { provide: SectorKeywordCounts, useClass: PlannerSectorKeywordCounts },
         { provide: SiteSeedUsage, useClass: PlannerSiteSeedUsage },
+        // The publisher keeps its records in step with statuses WordPress reports.
+        { provide: RemotePostRecords, useClass: PublisherRemotePostRecords },
       ],
-      exports: [TenantContext, RouteTable, SectorKeywordCounts, SiteSeedUsage],
+      exports: [TenantContext, RouteTable, SectorKeywordCounts, SiteSeedUsage, RemotePostRecords],
     };
   }
 }
