@@ -155,11 +155,11 @@ describe('AI chain (offline provider)', () => {
     );
     expect(images.map((i) => `${i.image_type}:${i.position}`)).toEqual([
       'featured:0',
+      'in_article:0',
       'in_article:1',
-      'in_article:2',
       'featured:0',
+      'in_article:0',
       'in_article:1',
-      'in_article:2',
     ]);
     expect(images.every((i) => i.status === 'pending' && i.prompt.includes('photorealistic'))).toBe(true);
   });

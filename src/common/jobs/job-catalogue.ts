@@ -78,6 +78,8 @@ export interface JobPayloads {
   reconcile_tasks: Record<string, never>;
   /** Does nothing: shows a worker is alive and measures the queue's own overhead (`npm run bench:jobs`). */
   noop: Record<string, never>;
+  /** Syncs one site integration with its WordPress (docs/wordpress.md#sync). */
+  integration_sync: { integration_id: number; direction: 'metadata' | 'from_external' | 'to_external' | 'both' };
 }
 
 export type JobName = keyof JobPayloads;
@@ -96,6 +98,7 @@ export const JOB_DEFINITIONS: Record<JobName, JobDefinition> = {
   cleanup_auth_tokens: { queue: 'maintenance', system: true, cron: '0 4 * * *' },
   reconcile_tasks: { queue: 'maintenance', system: true, cron: '*/5 * * * *' },
   noop: { queue: 'maintenance', system: true },
+  integration_sync: { queue: 'publishing', system: false },
 };
 
 export interface JobMeta {

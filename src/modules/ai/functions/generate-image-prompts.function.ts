@@ -138,7 +138,7 @@ export class GenerateImagePromptsFunction implements AiFunction<ContentItem, Par
       { image_type: 'featured' as const, position: 0, prompt: parsed.featured },
       ...parsed.in_article.map((prompt, index) => ({
         image_type: 'in_article' as const,
-        position: index + 1,
+        position: index,
         prompt,
       })),
     ];
