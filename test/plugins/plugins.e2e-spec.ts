@@ -1,42 +1,19 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { ROOT } from '../support/process.js';
+import { type PluginManifest, packagePlugin } from '../support/plugin-release.js';
 import { type SeededTenant, seedTenant } from '../support/tenants.js';
 
 const BASE = '/api/plugins/igny8-wp-bridge';
-
-interface Manifest {
-  version: string;
-  file: string;
-  checksum_sha256: string;
-  file_size: number;
-  changelog: string;
-}
-
-/** Packages the plugin with the project's own script into a fresh releases directory. */
-function packagePlugin(): { dir: string; manifest: Manifest } {
-  const dir = mkdtempSync(join(tmpdir(), 'igny8-plugin-releases-'));
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'wordpress', 'plugin-zip.mjs'), '--out', dir], {
-    cwd: ROOT,
-  });
-  const version = /Version:\s*(\S+)/.exec(
-    readFileSync(join(ROOT, 'wordpress-plugin', 'igny8-wp-bridge', 'igny8-wp-bridge.php'), 'utf8'),
-  )![1];
-  const manifest = JSON.parse(readFileSync(join(dir, `igny8-wp-bridge-${version}.json`), 'utf8')) as Manifest;
-  return { dir, manifest };
-}
 
 describe('plugin distribution (/api/plugins/igny8-wp-bridge/)', () => {
   let t: TestApp;
   let tenant: SeededTenant;
   let other: SeededTenant;
-  let releases: { dir: string; manifest: Manifest };
+  let releases: { dir: string; manifest: PluginManifest };
   const key = (apiKey: string) => ({ 'x-igny8-api-key': apiKey });
 
   beforeAll(async () => {

@@ -321,6 +321,7 @@ class Igny8_Rest {
 			'api_base_url'       => Igny8_Options::api_base_url(),
 			'integration_id'     => Igny8_Options::integration_id() ?: null,
 			'last_connection'    => get_option( Igny8_Options::LAST_CONNECTION, null ),
+			'last_webhook'       => get_option( Igny8_Webhooks::LAST_OPTION, null ),
 		);
 	}
 

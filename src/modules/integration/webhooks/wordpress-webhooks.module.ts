@@ -2,14 +2,16 @@ import { Module } from '@nestjs/common';
 import { IntegrationModule } from '../integration.module.js';
 import { SiteKeyIdentityController, WordPressWebhooksController } from './wordpress-webhooks.controller.js';
 import { WordPressWebhooksService } from './wordpress-webhooks.service.js';
+import { HandshakeController } from './handshake.controller.js';
+import { HandshakeService } from './handshake.service.js';
 
 /**
- * The bridge plugin's side of the integration (docs/wordpress-plugin.md): its status and metadata
- * webhooks. The publishing-records port (`RemotePostRecords`) is bound by the application module.
+ * The bridge plugin's side of the integration (docs/wordpress-plugin.md): its handshake, its status
+ * and metadata webhooks and the key's identity. The publishing-records port (`RemotePostRecords`) is bound by the application module.
  */
 @Module({
   imports: [IntegrationModule],
-  controllers: [WordPressWebhooksController, SiteKeyIdentityController],
-  providers: [WordPressWebhooksService],
+  controllers: [HandshakeController, WordPressWebhooksController, SiteKeyIdentityController],
+  providers: [WordPressWebhooksService, HandshakeService],
 })
 export class WordPressWebhooksModule {}
