@@ -39,6 +39,7 @@ import { SystemModule } from './modules/system/system.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 import { WriterModule } from './modules/writer/writer.module.js';
 import { IntegrationModule } from './modules/integration/integration.module.js';
+import { PublisherModule } from './modules/publisher/publisher.module.js';
 import { RemotePostRecords } from './modules/integration/remote-post-records.js';
 import { WordPressWebhooksModule } from './modules/integration/webhooks/wordpress-webhooks.module.js';
 import { PublisherRemotePostRecords } from './modules/publisher/remote-post-records.js';
@@ -77,6 +78,7 @@ export class AppModule {
         AiModule,
         SiteSettingsModule,
         IntegrationModule,
+        PublisherModule,
         PluginsModule,
         WordPressWebhooksModule,
       ],

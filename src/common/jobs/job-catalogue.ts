@@ -79,7 +79,10 @@ export interface JobPayloads {
   /** Does nothing: shows a worker is alive and measures the queue's own overhead (`npm run bench:jobs`). */
   noop: Record<string, never>;
   /** Syncs one site integration with its WordPress (docs/wordpress.md#sync). */
-  integration_sync: { integration_id: number; direction: 'metadata' | 'from_external' | 'to_external' | 'both' };
+  integration_sync: {
+    integration_id: number;
+    direction: 'metadata' | 'from_external' | 'to_external' | 'both';
+  };
 }
 
 export type JobName = keyof JobPayloads;

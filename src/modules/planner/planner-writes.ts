@@ -33,7 +33,13 @@ export async function findOrCreateCluster(
      LIMIT 1`;
   if (existing) return { id: Number(existing.id), isNew: false };
   const cluster = await manager.save(
-    manager.create(Cluster, { site_id: place.siteId, sector_id: place.sectorId, name, description, status: 'new' }),
+    manager.create(Cluster, {
+      site_id: place.siteId,
+      sector_id: place.sectorId,
+      name,
+      description,
+      status: 'new',
+    }),
   );
   return { id: cluster.id, isNew: true };
 }

@@ -7,7 +7,8 @@ import { ContentTaxonomyRelation } from './entities/content-taxonomy-relation.en
 import { Content } from './entities/content.entity.js';
 import { Image, type ImageQualityTier, type ImageType } from './entities/image.entity.js';
 import { Task } from './entities/task.entity.js';
-import { IMAGE_STATUS, TASK_STATUS } from './state-machines.js';
+import { CONTENT_SITE_STATUS, IMAGE_STATUS, TASK_STATUS } from './state-machines.js';
+import { ContentTaxonomy } from './entities/content-taxonomy.entity.js';
 import { maintainingMappedPages } from './mapped-pages.js';
 
 /*
@@ -209,4 +210,152 @@ export async function reviewContentWhenImagesDone(
      WHERE ${c.scope} AND c.id = ${contentId} AND c.status = 'draft' AND c.deleted_at IS NULL
        AND NOT EXISTS (SELECT 1 FROM ${i}
                         WHERE ${i.scope} AND i.content_id = c.id AND i.deleted_at IS NULL AND i.status = 'pending')`;
+}
+
+/*
+ * Publishing (docs/wordpress.md): the publisher moves content through these, never by writing the
+ * table itself. Each change is limited to the rows the site-status machine lets reach the new status.
+ */
+
+/** A publish attempt starts: `site_status = publishing`. False when the content cannot start one. */
+export async function startPublishing(manager: EntityManager, contentId: number): Promise<boolean> {
+  const sql = tenantSql(manager);
+  const c = sql.table(Content, 'c');
+  const rows = await sql.query<{ id: number }[]>`
+    UPDATE ${c} SET site_status = 'publishing', updated_at = now()
+     WHERE ${c.scope} AND c.id = ${contentId} AND c.deleted_at IS NULL
+       AND c.site_status = ANY(${CONTENT_SITE_STATUS.sources('publishing')}::text[])
+    RETURNING c.id`;
+  return rows.length > 0;
+}
+
+/** The publish attempt failed: `site_status = failed`, `sync_status = failed`. */
+export async function failPublishing(manager: EntityManager, contentId: number): Promise<void> {
+  const sql = tenantSql(manager);
+  const c = sql.table(Content, 'c');
+  await sql.query`
+    UPDATE ${c} SET site_status = 'failed', sync_status = 'failed', updated_at = now()
+     WHERE ${c.scope} AND c.id = ${contentId} AND c.site_status = 'publishing'`;
+}
+
+/** What the remote site reports about the content's post. */
+export interface RemotePost {
+  external_id: string;
+  external_url: string | null;
+  external_type: string | null;
+  /** WordPress post status: publish, private, future, draft, pending, trash. */
+  post_status: string;
+  /** GMT date of a `future` post. */
+  post_date_gmt?: string | null;
+  external_metadata: Record<string, unknown>;
+}
+
+/**
+ * The post was delivered (or re-read): the link is stored and the remote status mapped — a public
+ * post publishes the content (`published`, `published_at = now`), `future` schedules it, a draft,
+ * pending or trashed post leaves it unpublished (a `published` content steps back to `approved`, or
+ * `review` for pending). Returns whether the post is public.
+ */
+export async function applyRemotePost(
+  manager: EntityManager,
+  contentId: number,
+  post: RemotePost,
+  { delivered }: { delivered: boolean },
+): Promise<boolean> {
+  const sql = tenantSql(manager);
+  const c = sql.table(Content, 'c');
+  const common = sql.sql`external_id = ${post.external_id}, external_url = ${post.external_url},
+    external_type = ${post.external_type}, external_metadata = ${JSON.stringify(post.external_metadata)}::jsonb,
+    sync_status = 'synced', updated_at = now()`;
+  const status = post.post_status;
+  if (status === 'publish' || status === 'private') {
+    await sql.query`
+      UPDATE ${c} SET ${common}, site_status = 'published', status = 'published',
+             published_at = ${delivered ? sql.sql`now()` : sql.sql`COALESCE(c.published_at, now())`},
+             scheduled_publish_at = NULL
+       WHERE ${c.scope} AND c.id = ${contentId}`;
+    return true;
+  }
+  if (status === 'future' && post.post_date_gmt) {
+    await sql.query`
+      UPDATE ${c} SET ${common}, site_status = 'scheduled', scheduled_publish_at = ${post.post_date_gmt}::timestamptz
+       WHERE ${c.scope} AND c.id = ${contentId}`;
+    return false;
+  }
+  const fallback = status === 'pending' ? 'review' : 'approved';
+  await sql.query`
+    UPDATE ${c} SET ${common}, site_status = 'not_published',
+           status = CASE WHEN c.status = 'published' THEN ${fallback} ELSE c.status END
+     WHERE ${c.scope} AND c.id = ${contentId}`;
+  return false;
+}
+
+/** The remote post is gone or was retracted: unpublished, `approved`, link cleared. */
+export async function markUnpublished(
+  manager: EntityManager,
+  contentId: number,
+  metadata: Record<string, unknown>,
+): Promise<void> {
+  const sql = tenantSql(manager);
+  const c = sql.table(Content, 'c');
+  await sql.query`
+    UPDATE ${c} SET site_status = 'not_published',
+           status = CASE WHEN c.status = 'published' THEN 'approved' ELSE c.status END,
+           external_id = NULL, external_url = NULL, external_metadata = ${JSON.stringify(metadata)}::jsonb,
+           updated_at = now()
+     WHERE ${c.scope} AND c.id = ${contentId}`;
+}
+
+/** Schedules approved content at `at`; false when the content is not approved or cannot be scheduled. */
+export async function scheduleContent(manager: EntityManager, contentId: number, at: Date): Promise<boolean> {
+  const sql = tenantSql(manager);
+  const c = sql.table(Content, 'c');
+  const rows = await sql.query<{ id: number }[]>`
+    UPDATE ${c} SET site_status = 'scheduled', scheduled_publish_at = ${at.toISOString()}::timestamptz, updated_at = now()
+     WHERE ${c.scope} AND c.id = ${contentId} AND c.deleted_at IS NULL AND c.status = 'approved'
+       AND c.site_status = ANY(${[...CONTENT_SITE_STATUS.sources('scheduled'), 'scheduled']}::text[])
+    RETURNING c.id`;
+  return rows.length > 0;
+}
+
+/** Scheduled content goes back to `not_published`; false when it was not scheduled. */
+export async function unscheduleContent(manager: EntityManager, contentId: number): Promise<boolean> {
+  const sql = tenantSql(manager);
+  const c = sql.table(Content, 'c');
+  const rows = await sql.query<{ id: number }[]>`
+    UPDATE ${c} SET site_status = 'not_published', scheduled_publish_at = NULL, updated_at = now()
+     WHERE ${c.scope} AND c.id = ${contentId} AND c.site_status = 'scheduled'
+    RETURNING c.id`;
+  return rows.length > 0;
+}
+
+/**
+ * Links a site's category or tag named `name` to its remote term id, creating the term row (synced)
+ * when the site has none by that name.
+ */
+export async function linkRemoteTerm(
+  manager: EntityManager,
+  site: { id: number; account_id: number },
+  term: { name: string; taxonomy_type: 'category' | 'tag'; external_id: string; slug: string },
+): Promise<void> {
+  const sql = tenantSql(manager);
+  const tt = sql.table(ContentTaxonomy, 'tt');
+  const o = sql.table(ContentTaxonomy, 'o');
+  const externalTaxonomy = term.taxonomy_type === 'category' ? 'category' : 'post_tag';
+  const updated = await sql.query<{ id: number }[]>`
+    UPDATE ${tt} SET external_id = ${term.external_id}, external_taxonomy = ${externalTaxonomy},
+           sync_status = 'synced', updated_at = now()
+     WHERE ${tt.scope} AND tt.site_id = ${site.id} AND tt.deleted_at IS NULL
+       AND tt.taxonomy_type = ${term.taxonomy_type} AND lower(tt.name) = lower(${term.name})
+       AND NOT EXISTS (SELECT 1 FROM ${o} WHERE ${o.scope} AND o.site_id = ${site.id}
+                        AND o.external_id = ${term.external_id} AND o.external_taxonomy = ${externalTaxonomy}
+                        AND o.id <> tt.id)
+    RETURNING tt.id`;
+  if (updated.length > 0) return;
+  await sql.query`
+    INSERT INTO ${sql.insertInto(ContentTaxonomy)}
+           (account_id, site_id, name, slug, taxonomy_type, external_taxonomy, external_id, sync_status)
+    VALUES (${site.account_id}, ${site.id}, ${term.name.slice(0, 255)}, ${term.slug.slice(0, 255)},
+            ${term.taxonomy_type}, ${externalTaxonomy}, ${term.external_id}, 'synced')
+    ON CONFLICT DO NOTHING`;
 }

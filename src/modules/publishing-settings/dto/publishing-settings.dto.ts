@@ -1,6 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { type ApiExtras, Bool, Choice, field, Int } from '../../../common/http/fields.js';
-import { CLOCK_TIME_MESSAGE, CLOCK_TIME_SCHEMA, isClockTime } from '../../automation-config/dto/time-fields.js';
+import {
+  CLOCK_TIME_MESSAGE,
+  CLOCK_TIME_SCHEMA,
+  isClockTime,
+} from '../../automation-config/dto/time-fields.js';
 import {
   MAX_TIME_SLOTS,
   POST_STATUSES,
