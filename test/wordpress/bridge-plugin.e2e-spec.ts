@@ -39,6 +39,8 @@ describe.skipIf(unavailable !== undefined && !mustRun)('IGNY8 WordPress Bridge p
   let apiBase: string;
   let key: string;
   let downloadedChecksum: string;
+  /** The site's key as both sides know it (changes when the test rotates it). */
+  let currentKey: string;
 
   beforeAll(async () => {
     if (unavailable)
@@ -359,6 +361,36 @@ describe.skipIf(unavailable !== undefined && !mustRun)('IGNY8 WordPress Bridge p
     const refused = await call('igny8/v1/status', { headers: bearer(newKey) });
     expect(refused.status).toBe(401);
     await settings({ api_key: newKey });
+    currentKey = newKey;
     expect((await call('igny8/v1/status', { headers: bearer(newKey) })).status).toBe(200);
+  });
+
+  // After the rotation above the API holds the site's key (encrypted) and the plugin has it too.
+  it("publishes and unpublishes through the API's bridge adapter and the plugin's igny8/v1 routes", async () => {
+    const id = await content();
+    const published = await t.request({
+      method: 'POST',
+      url: `/api/v1/writer/content/${id}/publish/`,
+      headers: tenant.users.owner.auth,
+      payload: { status: 'publish' },
+    });
+    expect(published.statusCode, published.body).toBe(200);
+    const row = await contentRow(id);
+    expect(row).toMatchObject({ site_status: 'published', status: 'published' });
+    const postId = Number(row.external_id);
+    const post = await call(`wp/v2/posts/${postId}?context=edit`, { admin: true });
+    expect(post.body).toMatchObject({ status: 'publish', title: { raw: 'From IGNY8' } });
+    const meta = await call(`igny8/v1/post-status/${postId}`, { headers: bearer(currentKey) });
+    expect(meta.body.data).toMatchObject({ content_id: id, post_status: 'publish' });
+
+    const unpublished = await t.request({
+      method: 'POST',
+      url: `/api/v1/writer/content/${id}/unpublish/`,
+      headers: tenant.users.owner.auth,
+    });
+    expect(unpublished.statusCode, unpublished.body).toBe(200);
+    expect(await contentRow(id)).toMatchObject({ site_status: 'not_published', external_id: null });
+    const trashed = await call(`wp/v2/posts/${postId}?context=edit`, { admin: true });
+    expect(trashed.body).toMatchObject({ status: 'trash' });
   });
 });
