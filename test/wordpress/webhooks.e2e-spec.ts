@@ -333,4 +333,50 @@ describe('WordPress webhooks (status, metadata) and the site-key routes', () => 
     expect(changed.headers.etag).not.toBe(etag);
     expect(changed.json().data.title).toBe('Changed again');
   });
+
+  it('handshake with an editor token: no key needed; a failed call-back leaves no integration', async () => {
+    const url = '/api/v1/integration/integrations/test-connection/';
+    // A regenerated key is also stored encrypted, so the API can send it to WordPress.
+    const regenerated = await t.request({
+      method: 'POST',
+      url: `/api/v1/auth/sites/${tenant.siteIds[1]}/regenerate_api_key/`,
+      headers: tenant.users.owner.auth,
+    });
+    const newKey = regenerated.json().data.api_key as string;
+    // Nothing listens on port 9 of loopback: the call-back fails as unreachable.
+    const payload = { site_id: tenant.siteIds[1], site_url: 'http://127.0.0.1:9' };
+    const failed = await t.request({ method: 'POST', url, headers: tenant.users.owner.auth, payload });
+    expect(failed.statusCode).toBe(400);
+    expect(failed.json()).toMatchObject({ code: 'connection_failed', details: { reason: 'unreachable' } });
+    const rows = await db.query('SELECT id FROM igny8_site_integrations WHERE site_id = $1', [
+      tenant.siteIds[1],
+    ]);
+    expect(rows).toEqual([]);
+    const viewer = await t.request({ method: 'POST', url, headers: tenant.users.viewer.auth, payload });
+    expect(viewer.statusCode).toBe(403);
+    const foreign = await t.request({
+      method: 'POST',
+      url,
+      headers: tenant.users.owner.auth,
+      payload: { site_id: other.siteIds[0], site_url: 'http://127.0.0.1:9' },
+    });
+    expect(foreign.statusCode).toBe(404);
+    for (const body of [{}, { site_id: tenant.siteIds[1] }, { site_id: 'x', site_url: 'http://a.example' }]) {
+      const bad = await t.request({ method: 'POST', url, payload: body });
+      expect(bad.statusCode, JSON.stringify(body)).toBe(400);
+    }
+    const noKey = await t.request({
+      method: 'POST',
+      url,
+      payload: { site_id: tenant.siteIds[1], site_url: 'http://a.example' },
+    });
+    expect(noKey.statusCode).toBe(401);
+    const badUrl = await t.request({
+      method: 'POST',
+      url,
+      payload: { site_id: tenant.siteIds[1], api_key: newKey, site_url: 'ftp://a.example' },
+    });
+    expect(badUrl.statusCode).toBe(400);
+    expect(badUrl.json().errors).toHaveProperty('site_url');
+  });
 });
