@@ -15,6 +15,10 @@ COPY tsconfig.json nest-cli.json .swcrc ./
 COPY src ./src
 COPY migrations ./migrations
 RUN npm run build
+# The WordPress plugin's release zip, served by /api/plugins/igny8-wp-bridge/download/.
+COPY wordpress-plugin/igny8-wp-bridge ./wordpress-plugin/igny8-wp-bridge
+COPY scripts/wordpress/plugin-zip.mjs ./scripts/wordpress/plugin-zip.mjs
+RUN npm run plugin:zip
 
 # --- production dependencies only (native addons built here, on the same Debian as the runtime) --
 FROM ${NODE_IMAGE} AS prod-deps
@@ -31,6 +35,7 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/wordpress-plugin/dist ./wordpress-plugin/dist
 COPY package.json ./
 COPY scripts/healthcheck.mjs ./scripts/healthcheck.mjs
 # A font, so the offline AI provider's images show their prompt text (sharp renders the SVG).

@@ -32,6 +32,7 @@ import { HealthModule } from './modules/health/health.module.js';
 import { LinkerModule } from './modules/linker/linker.module.js';
 import { OptimizerModule } from './modules/optimizer/optimizer.module.js';
 import { PlannerModule } from './modules/planner/planner.module.js';
+import { PluginsModule } from './modules/plugins/plugins.module.js';
 import { PlannerSectorKeywordCounts } from './modules/planner/sector-keyword-counts.adapter.js';
 import { PlannerSiteSeedUsage } from './modules/planner/site-seed-usage.adapter.js';
 import { SectorKeywordCounts } from './modules/sites/sector-keyword-counts.js';
@@ -45,6 +46,9 @@ import { UsersModule } from './modules/users/users.module.js';
 import { WriterModule } from './modules/writer/writer.module.js';
 import { IntegrationModule } from './modules/integration/integration.module.js';
 import { PublisherModule } from './modules/publisher/publisher.module.js';
+import { RemotePostRecords } from './modules/integration/remote-post-records.js';
+import { WordPressWebhooksModule } from './modules/integration/webhooks/wordpress-webhooks.module.js';
+import { PublisherRemotePostRecords } from './modules/publisher/remote-post-records.js';
 
 /** Composition only: cross-cutting infrastructure first, then the domain modules. */
 @Module({})
@@ -87,6 +91,8 @@ export class AppModule {
         SettingsModule,
         IntegrationModule,
         PublisherModule,
+        PluginsModule,
+        WordPressWebhooksModule,
       ],
       providers: [
         TenantContext,
@@ -97,8 +103,10 @@ export class AppModule {
         // Ports a lower module declares and the planner, which owns keywords, answers.
         { provide: SectorKeywordCounts, useClass: PlannerSectorKeywordCounts },
         { provide: SiteSeedUsage, useClass: PlannerSiteSeedUsage },
+        // The publisher keeps its records in step with statuses WordPress reports.
+        { provide: RemotePostRecords, useClass: PublisherRemotePostRecords },
       ],
-      exports: [TenantContext, RouteTable, SectorKeywordCounts, SiteSeedUsage],
+      exports: [TenantContext, RouteTable, SectorKeywordCounts, SiteSeedUsage, RemotePostRecords],
     };
   }
 }

@@ -48,6 +48,8 @@ import { Cluster } from './modules/planner/entities/cluster.entity.js';
 import { ContentIdeaKeyword } from './modules/planner/entities/content-idea-keyword.entity.js';
 import { ContentIdea } from './modules/planner/entities/content-idea.entity.js';
 import { Keyword } from './modules/planner/entities/keyword.entity.js';
+import { PluginDownload, PluginInstallation } from './modules/plugins/entities/plugin-installation.entity.js';
+import { Plugin, PluginVersion } from './modules/plugins/entities/plugin.entity.js';
 import { PublishingSettings } from './modules/publishing-settings/entities/publishing-settings.entity.js';
 import { EmailLog } from './common/mail/email-log.entity.js';
 import { EmailOutbox } from './common/mail/email-outbox.entity.js';
@@ -135,4 +137,9 @@ export const ENTITIES = [
   EmailOutbox,
   EmailTemplate,
   IdempotencyKey,
+  // plugin distribution (docs/wordpress-plugin.md)
+  Plugin,
+  PluginVersion,
+  PluginInstallation,
+  PluginDownload,
 ];

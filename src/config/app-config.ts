@@ -78,6 +78,8 @@ export class AppConfig {
   readonly unifiedErrors: boolean;
   readonly log: { level: string; dir: string; rotateSize: string; rotateFiles: number };
   readonly mediaDir: string;
+  /** The plugin release zips and their manifests (`npm run plugin:zip`). */
+  readonly pluginReleasesDir: string;
   readonly frontendUrl: string;
   readonly mailTransport: string;
   readonly ai: {
@@ -179,6 +181,7 @@ export class AppConfig {
       rotateFiles: e.LOG_ROTATE_FILES,
     };
     this.mediaDir = e.MEDIA_DIR;
+    this.pluginReleasesDir = e.PLUGIN_RELEASES_DIR;
     this.frontendUrl = e.FRONTEND_URL;
     this.mailTransport = e.MAIL_TRANSPORT;
     this.ai = {

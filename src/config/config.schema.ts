@@ -160,6 +160,8 @@ export const envSchema = z
       .default('10M'),
     LOG_ROTATE_FILES: positiveInt(14),
     MEDIA_DIR: z.string().min(1).default('./.data/media'),
+    /** Where `npm run plugin:zip` puts the WordPress plugin's release zips and manifests. */
+    PLUGIN_RELEASES_DIR: z.string().min(1).default('./wordpress-plugin/dist'),
     FRONTEND_URL: optionalUrl(['http:', 'https:']).transform((v) => v ?? 'http://localhost:5173'),
     MAIL_TRANSPORT: z
       .string()

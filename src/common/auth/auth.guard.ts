@@ -135,7 +135,7 @@ function jwtFailure(info: unknown): ApiError {
 }
 
 /** The account status gate, for every non-developer principal outside the exempt routes. */
-function checkAccountGate(account: AccountState): void {
+export function checkAccountGate(account: AccountState): void {
   if (account.account_status === 'cancelled')
     throw new ApiError('account_inactive', 'This account is cancelled.');
   if (account.account_status === 'suspended' || !account.account_is_active) {

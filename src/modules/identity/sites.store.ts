@@ -38,6 +38,11 @@ export class SitesStore {
     await manager.update(Site, { id: siteId }, columns);
   }
 
+  /** The site's domain (a connected WordPress names it when the site had none). */
+  async setDomain(manager: EntityManager, siteId: number, domain: string): Promise<void> {
+    await manager.update(Site, { id: siteId }, { domain });
+  }
+
   /** The site's industry (while it has no sectors: the caller checks). */
   async setIndustry(manager: EntityManager, siteId: number, industryId: number): Promise<void> {
     await manager.update(Site, { id: siteId }, { industry_id: industryId });

@@ -139,6 +139,8 @@ export const CONTENT_LIST = defineList({
     sync_status: filter.enum('c.sync_status', SYNC_STATUSES),
     ids: filter.ids('c.id'),
     ...timeRangeFilters('published', 'c.published_at'),
+    // Changed since (the plugin and other pollers fetch only what moved).
+    updated_after: filter.after('c.updated_at'),
   },
   search: ['c.title', 'c.primary_keyword'],
   ordering: {

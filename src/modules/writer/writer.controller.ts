@@ -43,6 +43,7 @@ import {
 import { CreateTaskDto, TaskBulkUpdateDto, TaskDto, UpdateTaskDto } from './dto/task.dto.js';
 import { CreateTaxonomyDto, TaxonomyDto, UpdateTaxonomyDto } from './dto/taxonomy.dto.js';
 import { CONTENT_LIST, ContentService } from './content.service.js';
+import { EtagInterceptor } from '../../common/http/etag.interceptor.js';
 import { CONTENT_IMAGES_LIST, IMAGES_LIST, ImagesService } from './images.service.js';
 import { MediaOriginInterceptor } from '../../common/media/media.controller.js';
 import { TASKS_LIST, TasksService } from './tasks.service.js';
@@ -108,6 +109,8 @@ export const ContentController = writerController(
   [ContentDto, CreateContentDto, UpdateContentDto],
   { throttle: { read: 'content_read', write: 'content_write' } },
 );
+// Content detail answers carry an ETag; If-None-Match with it answers 304 (pollers such as the plugin).
+UseInterceptors(EtagInterceptor)(ContentController);
 
 export const ImagesController = writerController('images', 'Images', ImagesService, IMAGES_LIST, [
   ImageDto,
