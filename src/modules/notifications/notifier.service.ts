@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { tenantQuery } from '../../common/tenancy/tenant-sql.js';
+import { Site } from '../identity/entities/site.entity.js';
 import {
   Notification,
   type NotificationSeverity,
@@ -34,7 +36,7 @@ export class Notifier {
     const row = manager.create(Notification, {
       account_id: notification.accountId,
       user_id: notification.userId ?? null,
-      site_id: notification.siteId ?? null,
+      site_id: await this.siteOfAccount(manager, notification.accountId, notification.siteId),
       notification_type: notification.type,
       title: notification.title.slice(0, 200),
       message: notification.message,
@@ -44,6 +46,20 @@ export class Notifier {
       metadata: notification.metadata ?? {},
     });
     await manager.save(Notification, row);
+  }
+
+  /** The site when it is one of the account's own (live) sites: a stale or foreign id is dropped. */
+  private async siteOfAccount(
+    manager: EntityManager,
+    accountId: number,
+    siteId: number | null | undefined,
+  ): Promise<number | null> {
+    if (siteId == null) return null;
+    const found = await tenantQuery(manager, Site, 's')
+      .select('s.id')
+      .andWhere('s.id = :siteId AND s.account_id = :accountId', { siteId, accountId })
+      .getExists();
+    return found ? siteId : null;
   }
 
   /** `credits_low` when a balance change takes the account from at least the threshold to below it. */
