@@ -111,6 +111,24 @@ describe('tenancy layers', () => {
     });
   });
 
+  it('sql.returning gives the rows of an UPDATE … RETURNING (query() answers [rows, count] for it)', async () => {
+    const db = t.app.get(DataSource);
+    await as({ accountId: a.accountId, userId: a.users.admin.id }, async () => {
+      const sql = tenantSql(db.manager);
+      const s = sql.table(Site, 's');
+      const touch = (ids: number[]) => sql.sql`
+        UPDATE ${s} SET updated_at = now() WHERE ${s.scope} AND s.id = ANY(${ids}::bigint[]) RETURNING s.id`;
+      // The shape that made every "did it change?" check true: two entries, whatever matched.
+      const raw = await sql.query<unknown[]>`${touch([])}`;
+      expect(raw).toEqual([[], 0]);
+      expect(await sql.returning`${touch([])}`).toEqual([]);
+      const mine = await sql.returning<{ id: number }>`${touch([a.siteIds[0]])}`;
+      expect(mine.map((row) => Number(row.id))).toEqual([a.siteIds[0]]);
+      // Another account's row is outside the scope: nothing returned, nothing changed.
+      expect(await sql.returning`${touch([b.siteIds[0]])}`).toEqual([]);
+    });
+  });
+
   it('treats a foreign id exactly like a missing one: 404 in a path, 400 on the field in a body', async () => {
     await as({ accountId: a.accountId, userId: a.users.admin.id }, async () => {
       await expect(sites().getVisible(b.siteIds[0])).rejects.toMatchObject({

@@ -181,6 +181,20 @@ export class TenantSql {
     return this.manager.query<R>(text, parameters);
   }
 
+  /**
+   * Runs an `UPDATE` / `DELETE` / `INSERT … RETURNING` and gives back the returned rows. A bare
+   * `UPDATE … RETURNING` through `query()` answers `[rows, count]` on PostgreSQL (TypeORM's shape
+   * for UPDATE and DELETE), so its `.length` is always 2: the statement runs as a CTE here, whose
+   * `SELECT` answers the rows alone.
+   */
+  async returning<R extends object = Record<string, unknown>>(
+    strings: TemplateStringsArray,
+    ...values: SqlValue[]
+  ): Promise<R[]> {
+    const statement = new SqlFragment(strings, values);
+    return this.query<R[]>`WITH changed AS (${statement}) SELECT * FROM changed`;
+  }
+
   private render(
     value: SqlValue,
     parameters: unknown[],

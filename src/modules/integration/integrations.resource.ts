@@ -278,7 +278,7 @@ export class IntegrationsResource extends ScopedResource<SiteIntegration, Integr
     const claimed = await this.transaction(async (manager) => {
       const sql = tenantSql(manager);
       const si = sql.table(SiteIntegration, 'si');
-      const rows = await sql.query<{ id: number }[]>`
+      const rows = await sql.returning<{ id: number }>`
         UPDATE ${si} SET sync_status = 'syncing', sync_error = NULL, updated_at = now()
          WHERE ${si.scope} AND si.id = ${id} AND si.sync_status <> 'syncing' RETURNING si.id`;
       return rows.length > 0;

@@ -240,7 +240,7 @@ export async function saveOptimizedContent(
 ): Promise<boolean> {
   const sql = tenantSql(manager);
   const c = sql.table(Content, 'c');
-  const rows = await sql.query<unknown[]>`
+  const rows = await sql.returning`
     UPDATE ${c} SET content_html = ${optimized.content_html}, word_count = ${wordCount(optimized.content_html)},
            meta_title = ${optimized.meta_title}, meta_description = ${optimized.meta_description}, updated_at = now()
      WHERE ${c.scope} AND c.id = ${contentId} AND c.deleted_at IS NULL RETURNING c.id`;
@@ -259,7 +259,7 @@ export async function saveInternalLinks(
 ): Promise<boolean> {
   const sql = tenantSql(manager);
   const c = sql.table(Content, 'c');
-  const rows = await sql.query<unknown[]>`
+  const rows = await sql.returning`
     UPDATE ${c} SET content_html = ${html}, word_count = ${wordCount(html)},
            internal_links = c.internal_links || ${JSON.stringify(added)}::jsonb, updated_at = now()
      WHERE ${c.scope} AND c.id = ${contentId} AND c.deleted_at IS NULL RETURNING c.id`;
@@ -275,7 +275,7 @@ export async function saveInternalLinks(
 export async function startPublishing(manager: EntityManager, contentId: number): Promise<boolean> {
   const sql = tenantSql(manager);
   const c = sql.table(Content, 'c');
-  const rows = await sql.query<{ id: number }[]>`
+  const rows = await sql.returning<{ id: number }>`
     UPDATE ${c} SET site_status = 'publishing', updated_at = now()
      WHERE ${c.scope} AND c.id = ${contentId} AND c.deleted_at IS NULL
        AND c.site_status = ANY(${CONTENT_SITE_STATUS.sources('publishing')}::text[])
@@ -364,7 +364,7 @@ export async function markUnpublished(
 export async function scheduleContent(manager: EntityManager, contentId: number, at: Date): Promise<boolean> {
   const sql = tenantSql(manager);
   const c = sql.table(Content, 'c');
-  const rows = await sql.query<{ id: number }[]>`
+  const rows = await sql.returning<{ id: number }>`
     UPDATE ${c} SET site_status = 'scheduled', scheduled_publish_at = ${at.toISOString()}::timestamptz, updated_at = now()
      WHERE ${c.scope} AND c.id = ${contentId} AND c.deleted_at IS NULL AND c.status = 'approved'
        AND c.site_status = ANY(${[...CONTENT_SITE_STATUS.sources('scheduled'), 'scheduled']}::text[])
@@ -376,7 +376,7 @@ export async function scheduleContent(manager: EntityManager, contentId: number,
 export async function unscheduleContent(manager: EntityManager, contentId: number): Promise<boolean> {
   const sql = tenantSql(manager);
   const c = sql.table(Content, 'c');
-  const rows = await sql.query<{ id: number }[]>`
+  const rows = await sql.returning<{ id: number }>`
     UPDATE ${c} SET site_status = 'not_published', scheduled_publish_at = NULL, updated_at = now()
      WHERE ${c.scope} AND c.id = ${contentId} AND c.site_status = 'scheduled'
     RETURNING c.id`;
@@ -396,7 +396,7 @@ export async function linkRemoteTerm(
   const tt = sql.table(ContentTaxonomy, 'tt');
   const o = sql.table(ContentTaxonomy, 'o');
   const externalTaxonomy = term.taxonomy_type === 'category' ? 'category' : 'post_tag';
-  const updated = await sql.query<{ id: number }[]>`
+  const updated = await sql.returning<{ id: number }>`
     UPDATE ${tt} SET external_id = ${term.external_id}, external_taxonomy = ${externalTaxonomy},
            sync_status = 'synced', updated_at = now()
      WHERE ${tt.scope} AND tt.site_id = ${site.id} AND tt.deleted_at IS NULL
