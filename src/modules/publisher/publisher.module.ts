@@ -13,6 +13,7 @@ import { PublisherService } from './publisher.service.js';
 import { DeploymentsResource, PublishingRecordsResource } from './records.resource.js';
 import { WordPressAdapter } from './wordpress-adapter.js';
 import { PublishingJobs } from './publishing.jobs.js';
+import { PublishingClock, SystemPublishingClock } from './publishing-clock.js';
 
 /**
  * The publisher (docs/wordpress.md): publishing content to WordPress, its records and deployments,
@@ -34,6 +35,7 @@ import { PublishingJobs } from './publishing.jobs.js';
     PublishingRecordsResource,
     DeploymentsResource,
     PublishingJobs,
+    { provide: PublishingClock, useClass: SystemPublishingClock },
   ],
   exports: [PublisherService],
 })

@@ -27,6 +27,7 @@ import {
 } from '../writer/writer-writes.js';
 import { DeploymentRecord } from './entities/deployment-record.entity.js';
 import { PublishingRecord, type PublishTrigger } from './entities/publishing-record.entity.js';
+import { PublishingClock } from './publishing-clock.js';
 import { type PublishImage, type PublishRequest, WordPressAdapter } from './wordpress-adapter.js';
 
 export type PostStatusOption = 'publish' | 'draft';
@@ -63,6 +64,7 @@ export class PublisherService {
     private readonly adapter: WordPressAdapter,
     private readonly settings: PublishingSettingsService,
     private readonly channels: ChannelLogger,
+    private readonly clock: PublishingClock,
   ) {}
 
   private manager(): EntityManager {
@@ -498,7 +500,7 @@ export class PublisherService {
   /** Manual scheduling: approved content, a future time. */
   async schedule(contentId: number, at: Date): Promise<unknown> {
     const content = await this.content(contentId);
-    if (!(at.getTime() > Date.now())) {
+    if (!(at.getTime() > this.clock.now().getTime())) {
       throw ApiError.field('scheduled_publish_at', 'The time must be in the future.');
     }
     if (content.status !== 'approved') {

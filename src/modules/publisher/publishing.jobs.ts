@@ -18,6 +18,7 @@ import { Content } from '../writer/entities/content.entity.js';
 import { linkRemoteTerm, scheduleContent } from '../writer/writer-writes.js';
 import { assignSlots } from './publish-slots.js';
 import { PublisherService } from './publisher.service.js';
+import { PublishingClock } from './publishing-clock.js';
 
 type LabelCounts = Record<string, { label: string; count: number }>;
 
@@ -46,6 +47,7 @@ export class PublishingJobs {
     private readonly wordpress: WordPressSites,
     private readonly http: WordPressHttp,
     private readonly publisher: PublisherService,
+    private readonly clock: PublishingClock,
   ) {}
 
   @JobHandler('integration_sync')
@@ -189,7 +191,7 @@ export class PublishingJobs {
        WHERE ${ps.scope} AND ${s.scope} AND ${a.scope} AND ps.auto_publish_enabled
          AND s.is_active AND s.deleted_at IS NULL`;
     let scheduled = 0;
-    const now = new Date();
+    const now = this.clock.now();
     for (const settings of sites) {
       const c = sql.table(Content, 'c');
       const candidates = await sql.query<{ id: number }[]>`
@@ -200,7 +202,7 @@ export class PublishingJobs {
         SELECT COALESCE(c.scheduled_publish_at, c.published_at) AS at FROM ${c}
          WHERE ${c.scope} AND c.site_id = ${settings.site_id} AND c.deleted_at IS NULL
            AND ((c.site_status = 'scheduled' AND c.scheduled_publish_at IS NOT NULL)
-             OR (c.site_status = 'published' AND c.published_at > now() - interval '32 days'))`;
+             OR (c.site_status = 'published' AND c.published_at > ${now}::timestamptz - interval '32 days'))`;
       const slots = assignSlots(
         {
           timeZone: settings.timezone || 'UTC',
@@ -230,7 +232,7 @@ export class PublishingJobs {
     const c = sql.table(Content, 'c');
     const due = await sql.query<{ id: number; site_id: number }[]>`
       SELECT c.id, c.site_id FROM ${c} WHERE ${c.scope} AND c.deleted_at IS NULL AND c.site_status = 'scheduled'
-         AND c.scheduled_publish_at <= now() ORDER BY c.scheduled_publish_at, c.id LIMIT 50`;
+         AND c.scheduled_publish_at <= ${this.clock.now()}::timestamptz ORDER BY c.scheduled_publish_at, c.id LIMIT 50`;
     const bySite = new Map<number, number[]>();
     for (const row of due)
       bySite.set(Number(row.site_id), [...(bySite.get(Number(row.site_id)) ?? []), Number(row.id)]);

@@ -110,7 +110,7 @@ export abstract class SiteSectorResource<T extends ObjectLiteral, V> extends Sco
       await this.transaction(async (manager) => {
         const sql = tenantSql(manager);
         const t = sql.table(this.definition.entity, 't');
-        const [rows] = await sql.query<[{ id: number }[], number]>`
+        const rows = await sql.returning<{ id: number }>`
           UPDATE ${t} SET status = ${status}, updated_at = now()
            WHERE ${t.scope} AND t.id = ANY(${visible}::bigint[]) AND t.deleted_at IS NULL
              AND t.status = ANY(${fromStates}::varchar[])

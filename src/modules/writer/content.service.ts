@@ -9,7 +9,7 @@ import {
   timeRangeFilters,
 } from '../../common/list/index.js';
 import { ResourceDeps } from '../../common/tenancy/scoped-resource.js';
-import { tenantSql } from '../../common/tenancy/tenant-sql.js';
+import { tenantQuery, tenantSql } from '../../common/tenancy/tenant-sql.js';
 import { Sector } from '../identity/entities/sector.entity.js';
 import { Cluster } from '../planner/entities/cluster.entity.js';
 import { ROW_FIELDS } from '../planner/presenters.js';
@@ -31,6 +31,8 @@ import { MediaService } from '../../common/media/media.service.js';
 import { CONTENT_SITE_STATUS, CONTENT_STATUS } from './state-machines.js';
 import { SiteSectorResource, type Skipped } from '../sites/site-sector-resource.js';
 import { maintainingMappedPages } from './mapped-pages.js';
+import { PublishingSettingsService } from '../publishing-settings/publishing-settings.service.js';
+import { approveReviewedContent } from './writer-writes.js';
 import { type Place, WriterRefs } from './writer-scope.js';
 
 export interface FeaturedImage {
@@ -170,6 +172,7 @@ export class ContentService extends SiteSectorResource<Content, ContentView> {
     deps: ResourceDeps,
     private readonly refs: WriterRefs,
     private readonly media: MediaService,
+    private readonly publishing: PublishingSettingsService,
   ) {
     super(deps, {
       entity: Content,
@@ -196,7 +199,7 @@ export class ContentService extends SiteSectorResource<Content, ContentView> {
       ...place,
       sector_id: place.sector_id!,
       title: body.title.trim(),
-      status: body.status ?? 'draft',
+      status: await this.entering(body.status ?? 'draft', place.site_id),
     });
     const terms = await this.assign(content, body, place);
     const id = await this.transaction((manager) =>
@@ -220,7 +223,7 @@ export class ContentService extends SiteSectorResource<Content, ContentView> {
     }
     if (body.status !== undefined) {
       CONTENT_STATUS.assertTransition(content.status, body.status, { allowUnchanged: true });
-      content.status = body.status;
+      if (body.status !== content.status) content.status = await this.entering(body.status, content.site_id);
     }
     if (body.title !== undefined) content.title = body.title.trim();
     const previousCluster = content.cluster_id;
@@ -249,7 +252,34 @@ export class ContentService extends SiteSectorResource<Content, ContentView> {
   /** `bulk_update {ids, status}`: rows whose transition the state machine does not allow are skipped (`invalid_transition`). */
   bulkUpdate(ids: number[], status: ContentStatus): Promise<{ updated_count: number; skipped: Skipped[] }> {
     const from = CONTENT_STATUS.states.filter((state) => CONTENT_STATUS.isAllowed(state, status));
-    return this.bulkSetStatus(ids, status, from);
+    return this.bulkSetStatus(
+      ids,
+      status,
+      from,
+      status === 'review' ? (manager, updated) => this.autoApprove(manager, updated) : undefined,
+    );
+  }
+
+  /**
+   * The status content entering `status` gets: `review` moves on to `approved` when the site's
+   * publishing settings auto-approve (docs/domain-model.md#publishing-settings).
+   */
+  private async entering(status: ContentStatus, siteId: number): Promise<ContentStatus> {
+    return status === 'review' && (await this.publishing.autoApprovalEnabled(siteId)) ? 'approved' : status;
+  }
+
+  /** Content that just entered `review` in bulk, of the sites that auto-approve, moves on to `approved`. */
+  private async autoApprove(manager: EntityManager, ids: number[]): Promise<void> {
+    const rows = await tenantQuery(manager, Content, 'c')
+      .select(['c.id', 'c.site_id'])
+      .andWhere('c.id IN (:...auto_approve_ids)', { auto_approve_ids: ids })
+      .getMany();
+    const approving: number[] = [];
+    for (const siteId of new Set(rows.map((row) => Number(row.site_id)))) {
+      if (!(await this.publishing.autoApprovalEnabled(siteId, manager))) continue;
+      approving.push(...rows.filter((row) => Number(row.site_id) === siteId).map((row) => Number(row.id)));
+    }
+    if (approving.length > 0) await approveReviewedContent(manager, approving);
   }
 
   /** `GET writer/content/{id}/validation/`. */

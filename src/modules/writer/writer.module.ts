@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PublishingSettingsModule } from '../publishing-settings/publishing-settings.module.js';
 import { ContentService } from './content.service.js';
 import { ImagesService } from './images.service.js';
 import { TasksService } from './tasks.service.js';
@@ -19,6 +20,7 @@ import { WriterRefs } from './writer-scope.js';
  * live in the AI module, publishing in a later one.
  */
 @Module({
+  imports: [PublishingSettingsModule],
   controllers: [
     TaskActionsController,
     TasksController,
