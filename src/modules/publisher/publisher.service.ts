@@ -36,7 +36,14 @@ import { DeploymentRecord } from './entities/deployment-record.entity.js';
 import { PublishingRecord, type PublishTrigger } from './entities/publishing-record.entity.js';
 import { PublishingClock } from './publishing-clock.js';
 import { retractLatestPublished } from './remote-post-records.js';
-import { type PublishImage, type PublishRequest, WordPressAdapter } from './wordpress-adapter.js';
+import {
+  type AdapterOutcome,
+  type PublishImage,
+  type PublishRequest,
+  WordPressAdapter,
+} from './wordpress-adapter.js';
+
+type FailedOutcome = Extract<AdapterOutcome, { ok: false }>;
 
 export type PostStatusOption = 'publish' | 'draft';
 
@@ -336,27 +343,38 @@ export class PublisherService {
     });
   }
 
-  /** Trashes the remote post, then unpublishes the content (502 `upstream_error` on a remote failure). */
-  async unpublish(
+  /**
+   * One call to WordPress about the linked post of a content item (400 `not_published` without a
+   * link). A failure is logged as an error sync event and answers 502 `upstream_error`; on success the
+   * caller gets the outcome and the base of its sync event.
+   */
+  private async linkedPostCall<T extends { ok: true; http_status?: number }>(
     contentId: number,
-  ): Promise<{ content: unknown; publishing_record: Record<string, unknown> | null }> {
+    event: {
+      event_type: 'unpublish' | 'status_check';
+      direction: 'to_external' | 'from_external';
+      label: string;
+    },
+    failure: string,
+    call: (
+      destination: WordPressDestination,
+      content: Content,
+      externalId: string,
+    ) => Promise<T | FailedOutcome>,
+  ) {
     const content = await this.content(contentId);
-    if (!content.external_id) throw new ApiError('not_published', 'This content has no remote post.');
+    const externalId = content.external_id;
+    if (!externalId) throw new ApiError('not_published', 'This content has no remote post.');
     const destination = await this.destinationFor(content);
     const started = Date.now();
-    const outcome = await this.adapter.unpublish(
-      destination.target,
-      destination.mode,
-      content.id,
-      content.external_id,
-    );
+    const outcome = await call(destination, content, externalId);
     const base = {
       site_id: content.site_id,
       integration_id: destination.integration?.id ?? null,
       content_id: content.id,
-      event_type: 'unpublish' as const,
-      direction: 'to_external' as const,
-      external_id: content.external_id,
+      event_type: event.event_type,
+      direction: event.direction,
+      external_id: externalId,
       duration_ms: Date.now() - started,
     };
     if (!outcome.ok) {
@@ -365,14 +383,28 @@ export class PublisherService {
           ...base,
           status: 'error',
           http_status: outcome.http_status,
-          description: `Unpublish failed: ${outcome.reason}`,
+          description: `${event.label} failed: ${outcome.reason}`,
           error_message: outcome.message,
         }),
       );
-      throw new ApiError('upstream_error', 'WordPress could not unpublish the post.', {
+      throw new ApiError('upstream_error', failure, {
         details: { http_status: outcome.http_status, reason: outcome.reason, error: outcome.message },
       });
     }
+    return { content: content as Content & { external_id: string }, outcome, base };
+  }
+
+  /** Trashes the remote post, then unpublishes the content (502 `upstream_error` on a remote failure). */
+  async unpublish(
+    contentId: number,
+  ): Promise<{ content: unknown; publishing_record: Record<string, unknown> | null }> {
+    const { content, outcome, base } = await this.linkedPostCall(
+      contentId,
+      { event_type: 'unpublish', direction: 'to_external', label: 'Unpublish' },
+      'WordPress could not unpublish the post.',
+      (destination, content, externalId) =>
+        this.adapter.unpublish(destination.target, destination.mode, content.id, externalId),
+    );
     const record = await this.dataSource.transaction(async (manager) => {
       await markUnpublished(manager, content.id, {
         ...content.external_metadata,
@@ -400,34 +432,17 @@ export class PublisherService {
 
   /** Reads the remote post's status now and applies it. */
   async wordpressStatus(contentId: number) {
-    const content = await this.content(contentId);
-    if (!content.external_id) throw new ApiError('not_published', 'This content has no remote post.');
-    const destination = await this.destinationFor(content);
-    const started = Date.now();
-    const remote = await this.adapter.status(destination.target, destination.mode, content.external_id);
-    const base = {
-      site_id: content.site_id,
-      integration_id: destination.integration?.id ?? null,
-      content_id: content.id,
-      event_type: 'status_check' as const,
-      direction: 'from_external' as const,
-      external_id: content.external_id,
-      duration_ms: Date.now() - started,
-    };
-    if (!remote.ok) {
-      await this.dataSource.transaction((manager) =>
-        this.integrations.recordEvent(manager, {
-          ...base,
-          status: 'error',
-          http_status: remote.http_status,
-          description: `Status check failed: ${remote.reason}`,
-          error_message: remote.message,
-        }),
-      );
-      throw new ApiError('upstream_error', 'WordPress could not be asked for the post status.', {
-        details: { http_status: remote.http_status, reason: remote.reason, error: remote.message },
-      });
-    }
+    const {
+      content,
+      outcome: remote,
+      base,
+    } = await this.linkedPostCall(
+      contentId,
+      { event_type: 'status_check', direction: 'from_external', label: 'Status check' },
+      'WordPress could not be asked for the post status.',
+      (destination, _content, externalId) =>
+        this.adapter.status(destination.target, destination.mode, externalId),
+    );
     await this.dataSource.transaction(async (manager) => {
       const locked = await lockContentForRemote(manager, content.site_id, { content_id: content.id });
       const outcome = await applyRemoteStatus(manager, locked, {
