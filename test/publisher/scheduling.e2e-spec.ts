@@ -14,6 +14,8 @@ import { type SeededTenant, seedTenant } from '../support/tenants.js';
 // zone (across daylight-saving changes), the due-item job, auto-approval followed by auto-publishing,
 // publisher/publish/ without duplicates, the integration sync, and a site answering HTML.
 
+const EVERY_DAY = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
 interface ContentRow {
   id: string;
   status: string;
@@ -201,7 +203,7 @@ describe('Publishing scheduler and bridge publishing (fake plugin)', () => {
     now = new Date('2026-03-06T12:00:00Z'); // Friday 07:00 EST; clocks go forward on Sunday 8 March
     await publishing(york, 0, {
       auto_publish_enabled: true,
-      publish_days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+      publish_days: EVERY_DAY,
       publish_time_slots: ['09:00'],
       daily_publish_limit: 1,
       weekly_publish_limit: 100,
@@ -252,7 +254,7 @@ describe('Publishing scheduler and bridge publishing (fake plugin)', () => {
     now = new Date('2026-03-30T12:00:00Z'); // Monday 08:00 EDT
     await publishing(york, 2, {
       auto_publish_enabled: true,
-      publish_days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+      publish_days: EVERY_DAY,
       publish_time_slots: ['09:00'],
       daily_publish_limit: 5,
       weekly_publish_limit: 100,
@@ -314,7 +316,7 @@ describe('Publishing scheduler and bridge publishing (fake plugin)', () => {
     await publishing(berlin, 0, {
       auto_approval_enabled: true,
       auto_publish_enabled: true,
-      publish_days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+      publish_days: EVERY_DAY,
       publish_time_slots: ['08:30'],
       daily_publish_limit: 3,
     });

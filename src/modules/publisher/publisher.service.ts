@@ -252,7 +252,15 @@ export class PublisherService {
       };
     }
     const duration_ms = Date.now() - started;
-    const integration_id = destination.integration?.id ?? null;
+    const event = {
+      site_id: site.id,
+      integration_id: destination.integration?.id ?? null,
+      content_id: content.id,
+      event_type: 'publish' as const,
+      direction: 'to_external' as const,
+      http_status: outcome.http_status,
+      duration_ms,
+    };
     if (outcome.ok) {
       const post = outcome.post;
       const terms = outcome.terms;
@@ -274,15 +282,9 @@ export class PublisherService {
         });
         await manager.save(record);
         await this.integrations.recordEvent(manager, {
-          site_id: site.id,
-          integration_id,
-          content_id: content.id,
-          event_type: 'publish',
-          direction: 'to_external',
+          ...event,
           status: 'success',
           external_id: post.external_id,
-          http_status: outcome.http_status,
-          duration_ms,
           description: `Published as post ${post.external_id} (${post.post_status}).`,
           payload: { mode: destination.mode, post_status: post.post_status, warnings, trigger },
         });
@@ -310,14 +312,8 @@ export class PublisherService {
         await this.integrations.update(manager, destination.integration, { connection_status: 'error' });
       }
       await this.integrations.recordEvent(manager, {
-        site_id: site.id,
-        integration_id,
-        content_id: content.id,
-        event_type: 'publish',
-        direction: 'to_external',
+        ...event,
         status: 'error',
-        http_status: outcome.http_status,
-        duration_ms,
         description: `Publish failed: ${outcome.reason}`,
         error_message: outcome.message,
         payload: { mode: destination.mode, reason: outcome.reason, trigger },
@@ -503,11 +499,11 @@ export class PublisherService {
 
   /**
    * Publishes several items one by one; per-item failures are reported, not raised. More than one
-   * item writes a DeploymentRecord per site.
+   * item (or `deployment: 'always'`, the scheduler) writes a DeploymentRecord per site.
    */
   async publishMany(
     contentIds: number[],
-    options: { status?: PostStatusOption; trigger?: PublishTrigger } = {},
+    options: { status?: PostStatusOption; trigger?: PublishTrigger; deployment?: 'always' } = {},
   ) {
     const results: {
       content_id: number;
@@ -564,7 +560,7 @@ export class PublisherService {
       }
     }
     let deployment_id: number | null = null;
-    if (results.length > 1) {
+    if (results.length > 1 || options.deployment === 'always') {
       for (const [siteId, batch] of bySite) {
         const deployment = await this.recordDeployment(siteId, batch);
         deployment_id ??= deployment.id;
@@ -578,7 +574,7 @@ export class PublisherService {
     };
   }
 
-  async recordDeployment(
+  private async recordDeployment(
     siteId: number,
     batch: { started: Date; ids: number[]; records: number[]; ok: number; failed: number; errors: string[] },
   ): Promise<DeploymentRecord> {

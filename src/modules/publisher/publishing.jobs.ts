@@ -230,41 +230,15 @@ export class PublishingJobs {
   async publishDue(): Promise<{ published: number; failed: number }> {
     const sql = tenantSql(this.dataSource.manager);
     const c = sql.table(Content, 'c');
-    const due = await sql.query<{ id: number; site_id: number }[]>`
-      SELECT c.id, c.site_id FROM ${c} WHERE ${c.scope} AND c.deleted_at IS NULL AND c.site_status = 'scheduled'
+    const due = await sql.query<{ id: number }[]>`
+      SELECT c.id FROM ${c} WHERE ${c.scope} AND c.deleted_at IS NULL AND c.site_status = 'scheduled'
          AND c.scheduled_publish_at <= ${this.clock.now()}::timestamptz ORDER BY c.scheduled_publish_at, c.id LIMIT 50`;
-    const bySite = new Map<number, number[]>();
-    for (const row of due)
-      bySite.set(Number(row.site_id), [...(bySite.get(Number(row.site_id)) ?? []), Number(row.id)]);
-    let published = 0;
-    let failed = 0;
-    for (const [siteId, ids] of bySite) {
-      const batch = {
-        started: new Date(),
-        ids: [] as number[],
-        records: [] as number[],
-        ok: 0,
-        failed: 0,
-        errors: [] as string[],
-      };
-      for (const id of ids) {
-        batch.ids.push(id);
-        try {
-          const result = await this.publisher.publish(id, { trigger: 'scheduled' });
-          batch.records.push(result.publishing_record.id as number);
-          batch.ok++;
-        } catch (error) {
-          if (!(error instanceof ApiError)) throw error;
-          const record = error.extra.details?.publishing_record_id;
-          if (typeof record === 'number') batch.records.push(record);
-          batch.failed++;
-          batch.errors.push(`${id}: ${error.message}`);
-        }
-      }
-      await this.publisher.recordDeployment(siteId, batch);
-      published += batch.ok;
-      failed += batch.failed;
-    }
+    const result = await this.publisher.publishMany(
+      due.map((row) => Number(row.id)),
+      { trigger: 'scheduled', deployment: 'always' },
+    );
+    const published = result.published_count;
+    const failed = result.failed_count;
     this.logger.log({ published, failed }, 'scheduled publications');
     return { published, failed };
   }
