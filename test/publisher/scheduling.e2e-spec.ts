@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InlineJobDriver } from '../../src/common/jobs/inline-job.driver.js';
 import { InlineScheduler } from '../../src/common/jobs/inline-scheduler.js';
+import { ChannelLogger } from '../../src/common/logging/channel-logger.js';
 import { JobsService } from '../../src/common/jobs/jobs.service.js';
 import { PublishingClock } from '../../src/modules/publisher/publishing-clock.js';
 import { api, type Api, type Json } from '../ai/support.js';
@@ -454,5 +457,151 @@ describe('Publishing scheduler and bridge publishing (fake plugin)', () => {
     const retried = await call('POST', `writer/content/${id}/publish/`, editor(berlin), {});
     expect(retried.status).toBe(200);
     expect(bridge.postsOf(id)).toHaveLength(1);
+  });
+
+  it('reads the live status and unpublishes through publisher/unpublish/ in bridge mode', async () => {
+    const bridge = bridges.get(berlin.siteIds[0])!;
+    const id = await content(berlin, 0);
+    expect((await call('POST', `writer/content/${id}/publish/`, editor(berlin), {})).status).toBe(200);
+    const live = await call('GET', `writer/content/${id}/wordpress_status/`, editor(berlin));
+    expect(live.status).toBe(200);
+    expect(live.body.data).toMatchObject({ post_status: 'publish', site_status: 'published', in_sync: true });
+
+    const off = await call('POST', 'publisher/unpublish/', editor(berlin), { content_id: id });
+    expect(off.status, JSON.stringify(off.body)).toBe(200);
+    expect((off.body.data as { content: Json }).content).toMatchObject({
+      status: 'approved',
+      site_status: 'not_published',
+      external_id: null,
+    });
+    expect((off.body.data as { publishing_record: Json }).publishing_record).toMatchObject({
+      status: 'retracted',
+    });
+    expect(bridge.postsOf(id).map((post) => post.status)).toEqual(['trash']);
+    const twice = await call('POST', 'publisher/unpublish/', editor(berlin), { content_id: id });
+    expect(twice.status).toBe(400);
+    expect(twice.body).toMatchObject({ code: 'not_published' });
+    const status = await call('GET', `writer/content/${id}/wordpress_status/`, editor(berlin));
+    expect(status.body).toMatchObject({ code: 'not_published' });
+  });
+
+  it('falls back to ?rest_route= when /wp-json/ is not routed', async () => {
+    const bridge = bridges.get(berlin.siteIds[0])!;
+    const id = await content(berlin, 0);
+    const before = bridge.calls('igny8/v1/publish').length;
+    bridge.prettyPermalinks = false;
+    const reply = await call('POST', `writer/content/${id}/publish/`, editor(berlin), {});
+    bridge.prettyPermalinks = true;
+    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    expect(bridge.calls('igny8/v1/publish')).toHaveLength(before + 2); // the HTML 404, then ?rest_route=
+    expect(bridge.postsOf(id)).toHaveLength(1);
+  });
+
+  it('a key the plugin refuses fails the publish and marks the integration in error', async () => {
+    const siteId = berlin.siteIds[0];
+    const bridge = bridges.get(siteId)!;
+    const id = await content(berlin, 0);
+    const key = bridge.key;
+    bridge.key = `igny8_sk_${'Z'.repeat(40)}`;
+    const refused = await call('POST', `writer/content/${id}/publish/`, editor(berlin), {});
+    bridge.key = key;
+    expect(refused.status).toBe(502);
+    expect((refused.body as { details: Json }).details).toMatchObject({
+      http_status: 401,
+      reason: 'remote_error',
+      error: 'Invalid API key.',
+    });
+    const integration = await call(
+      'GET',
+      `integration/integrations/${await integrationOf(siteId)}/`,
+      editor(berlin),
+    );
+    expect(integration.body.data).toMatchObject({ connection_status: 'error' });
+    const tested = await call(
+      'POST',
+      `integration/integrations/${await integrationOf(siteId)}/test_connection/`,
+      editor(berlin),
+    );
+    expect(tested.body.data).toMatchObject({ connection_status: 'connected' });
+  });
+
+  it('refuses site URLs with credentials or another scheme, and foreign ids (404)', async () => {
+    const integrationId = await integrationOf(york.siteIds[0]);
+    const before = await db.query('SELECT * FROM igny8_site_integrations ORDER BY id');
+    for (const url of [
+      'http://admin:secret@127.0.0.1:8080',
+      'https://user@wp.example.com',
+      'ftp://wp.example.com',
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+    ]) {
+      const created = await call('POST', 'integration/integrations/', owner(york), {
+        site_id: york.siteIds[0],
+        platform: 'wordpress',
+        auth_mode: 'bridge_api_key',
+        external_site_url: url,
+      });
+      expect(created.status, url).toBe(400);
+      expect(JSON.stringify(created.body), url).toContain('external_site_url');
+      const patched = await call('PATCH', `integration/integrations/${integrationId}/`, owner(york), {
+        external_site_url: url,
+      });
+      expect(patched.status, url).toBe(400);
+      expect(JSON.stringify(patched.body), url).toContain('external_site_url');
+    }
+    expect(await db.query('SELECT * FROM igny8_site_integrations ORDER BY id')).toEqual(before);
+
+    const [{ id: contentId }] = await db.query<{ id: string }[]>(
+      `SELECT id FROM igny8_content WHERE site_id = $1 AND external_id IS NOT NULL LIMIT 1`,
+      [york.siteIds[0]],
+    );
+    const stranger = owner(berlin);
+    for (const [method, url, body] of [
+      ['GET', `integration/integrations/${integrationId}/`, undefined],
+      ['PATCH', `integration/integrations/${integrationId}/`, { is_active: false }],
+      ['POST', `integration/integrations/${integrationId}/test_connection/`, {}],
+      ['POST', `integration/integrations/${integrationId}/sync/`, {}],
+      ['GET', `integration/integrations/${integrationId}/sync_status/`, undefined],
+      ['GET', `integration/integrations/${integrationId}/get_content_types/`, undefined],
+      ['POST', `writer/content/${contentId}/schedule/`, { scheduled_publish_at: '2027-01-01T00:00:00Z' }],
+      ['POST', `writer/content/${contentId}/unschedule/`, {}],
+      ['POST', `writer/content/${contentId}/unpublish/`, {}],
+      ['GET', `writer/content/${contentId}/wordpress_status/`, undefined],
+      ['POST', 'publisher/unpublish/', { content_id: Number(contentId) }],
+    ] as const) {
+      const reply = await call(method, url, stranger, body);
+      expect(reply.status, `${method} ${url}`).toBe(404);
+    }
+    expect(await db.query('SELECT * FROM igny8_site_integrations ORDER BY id')).toEqual(before);
+  });
+
+  it('sends X-Request-ID and User-Agent on every call and logs without the site key', async () => {
+    const bridge = bridges.get(berlin.siteIds[0])!;
+    const id = await content(berlin, 0);
+    const reply = await call(
+      'POST',
+      `writer/content/${id}/publish/`,
+      {
+        ...editor(berlin),
+        'x-request-id': 'req-publish-42',
+      },
+      {},
+    );
+    expect(reply.status).toBe(200);
+    expect(bridge.calls('igny8/v1/publish').at(-1)?.requestId).toBe('req-publish-42');
+    for (const request of [...bridges.values()].flatMap((b) => b.requests)) {
+      expect(request.userAgent).toMatch(/^IGNY8\//);
+      expect(request.requestId).toBeTruthy();
+    }
+    await t.app.get(ChannelLogger).flush();
+    const api = readFileSync(join(t.config.log.dir, 'wordpress-api.log'), 'utf8');
+    const sync = readFileSync(join(t.config.log.dir, 'publish-sync.log'), 'utf8');
+    expect(api).toContain('req-publish-42');
+    expect(sync).toContain(`"content_id":${id}`);
+    for (const bridgeKey of [...bridges.values()].map((b) => b.key)) {
+      expect(api).not.toContain(bridgeKey);
+      expect(sync).not.toContain(bridgeKey);
+    }
+    expect(api).not.toMatch(/Bearer /);
   });
 });

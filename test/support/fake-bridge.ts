@@ -12,8 +12,11 @@ export interface FakePost {
 /** One request the fake plugin received. */
 export interface FakeBridgeRequest {
   method: string;
-  path: string;
+  /** The REST route without slashes around it (`igny8/v1/publish`), from the path or `?rest_route=`. */
+  route: string;
   key: string | null;
+  requestId: string | null;
+  userAgent: string | null;
   body: unknown;
 }
 
@@ -30,7 +33,8 @@ export interface FakeTerm {
  * (the key checked in `Authorization: Bearer` and `X-IGNY8-API-KEY`, 401 otherwise), and the core
  * `wp/v2/categories` and `wp/v2/tags` lists. A publish finds the post by its content id, as the plugin
  * does, so a republish updates it. `html` makes every route answer an HTML page with status 200 (a
- * site whose REST API is hidden behind a theme or a security plugin).
+ * site whose REST API is hidden behind a theme or a security plugin); `prettyPermalinks = false`
+ * answers `/wp-json/…` with WordPress's HTML 404, so only `?rest_route=` works.
  */
 export class FakeBridge {
   readonly posts = new Map<number, FakePost>();
@@ -38,6 +42,7 @@ export class FakeBridge {
   categories: FakeTerm[] = [];
   tags: FakeTerm[] = [];
   html = false;
+  prettyPermalinks = true;
   private nextId = 100;
   private server: Server;
   port = 0;
@@ -69,9 +74,9 @@ export class FakeBridge {
     return [...this.posts.values()].filter((post) => post.content_id === contentId);
   }
 
-  /** Requests to a route (path without the query). */
+  /** Requests to a route (`igny8/v1/publish`). */
   calls(route: string): FakeBridgeRequest[] {
-    return this.requests.filter((request) => request.path === `/wp-json/${route}`);
+    return this.requests.filter((request) => request.route === route);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -88,17 +93,34 @@ export class FakeBridge {
     } catch {
       body = text;
     }
-    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, key, body });
+    const restRoute = url.searchParams.get('rest_route');
+    const pretty = url.pathname.startsWith('/wp-json/');
+    const route = (pretty ? url.pathname.slice('/wp-json/'.length) : (restRoute ?? '')).replace(
+      /^\/+|\/+$/g,
+      '',
+    );
+    const one = (name: string) => {
+      const value = req.headers[name];
+      return typeof value === 'string' ? value : null;
+    };
+    this.requests.push({
+      method: req.method ?? 'GET',
+      route,
+      key,
+      requestId: one('x-request-id'),
+      userAgent: one('user-agent'),
+      body,
+    });
     const send = (status: number, payload: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });
       res.end(JSON.stringify(payload));
     };
-    if (this.html) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=UTF-8' });
-      res.end('<!doctype html><html><body><h1>Maintenance</h1></body></html>');
-      return;
-    }
-    const route = url.pathname.replace(/^\/wp-json\//, '').replace(/\/$/, '');
+    const page = (status: number, title: string) => {
+      res.writeHead(status, { 'content-type': 'text/html; charset=UTF-8' });
+      res.end(`<!doctype html><html><body><h1>${title}</h1></body></html>`);
+    };
+    if (this.html) return page(200, 'Maintenance');
+    if ((pretty && !this.prettyPermalinks) || (!pretty && restRoute === null)) return page(404, 'Not found');
     if (route.startsWith('igny8/v1/')) {
       if (bearer !== this.key || header !== this.key) {
         send(401, { success: false, code: 'invalid_api_key', message: 'Invalid API key.' });
