@@ -604,4 +604,27 @@ describe('Publishing scheduler and bridge publishing (fake plugin)', () => {
     }
     expect(api).not.toMatch(/Bearer /);
   });
+
+  it('refuses a second publish while one is under way (409), and makes one post', async () => {
+    const bridge = bridges.get(berlin.siteIds[0])!;
+    const id = await content(berlin, 0);
+    let release = () => {};
+    bridge.hold = new Promise<void>((resolve) => (release = resolve));
+    const before = bridge.calls('igny8/v1/publish').length;
+    const first = call('POST', `writer/content/${id}/publish/`, editor(berlin), {});
+    while (bridge.calls('igny8/v1/publish').length === before) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const second = await call('POST', `writer/content/${id}/publish/`, editor(berlin), {});
+    const many = await call('POST', 'publisher/publish/', editor(berlin), { content_ids: [id] });
+    bridge.hold = null;
+    release();
+    expect(second.status).toBe(409);
+    expect(second.body).toMatchObject({ code: 'invalid_state' });
+    expect(many.body.data).toMatchObject({ published_count: 0, failed_count: 1 });
+    expect((await first).status).toBe(200);
+    expect(bridge.postsOf(id)).toHaveLength(1);
+    expect(bridge.calls('igny8/v1/publish')).toHaveLength(before + 1);
+    expect(await row(id)).toMatchObject({ site_status: 'published' });
+  });
 });

@@ -43,6 +43,8 @@ export class FakeBridge {
   tags: FakeTerm[] = [];
   html = false;
   prettyPermalinks = true;
+  /** While set, a publish waits for it before answering (a slow WordPress). */
+  hold: Promise<void> | null = null;
   private nextId = 100;
   private server: Server;
   port = 0;
@@ -126,6 +128,7 @@ export class FakeBridge {
         send(401, { success: false, code: 'invalid_api_key', message: 'Invalid API key.' });
         return;
       }
+      if (route === 'igny8/v1/publish' && this.hold) await this.hold;
       this.plugin(req.method ?? 'GET', route.slice('igny8/v1/'.length), body, send);
       return;
     }
