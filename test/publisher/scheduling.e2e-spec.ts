@@ -627,4 +627,68 @@ describe('Publishing scheduler and bridge publishing (fake plugin)', () => {
     expect(bridge.calls('igny8/v1/publish')).toHaveLength(before + 1);
     expect(await row(id)).toMatchObject({ site_status: 'published' });
   });
+
+  it('takes the site structure from the site key, and lists the sync events of an integration', async () => {
+    const siteId = york.siteIds[1];
+    const bridge = bridges.get(siteId)!;
+    const integrationId = await integrationOf(siteId);
+    const url = `integration/integrations/${integrationId}/update_site_structure/`;
+    const structure = {
+      post_types: { post: { label: 'Posts', count: 12 }, page: { label: 'Pages', count: 3 } },
+      taxonomies: { category: { label: 'Categories', count: 4 } },
+      plugin_version: '1.0.1',
+      wp_version: '6.1.9',
+    };
+    const pushed = await call('POST', url, { authorization: `Bearer ${bridge.key}` }, structure);
+    expect(pushed.status, JSON.stringify(pushed.body)).toBe(200);
+    expect(pushed.body.data).toMatchObject({
+      integration_id: integrationId,
+      content_types: { post_types: structure.post_types, taxonomies: structure.taxonomies },
+    });
+    const types = await call(
+      'GET',
+      `integration/integrations/${integrationId}/get_content_types/`,
+      york.users.viewer.auth,
+    );
+    expect(types.body.data).toMatchObject({ post_types: { page: { count: 3 } } });
+
+    const wrongKey = await call(
+      'POST',
+      url,
+      { authorization: `Bearer igny8_sk_${'Q'.repeat(40)}` },
+      structure,
+    );
+    expect(wrongKey.status).toBe(401);
+    const otherSiteKey = bridges.get(york.siteIds[0])!.key;
+    const otherSite = await call('POST', url, { authorization: `Bearer ${otherSiteKey}` }, structure);
+    expect(otherSite.status).toBe(404);
+    for (const bad of [
+      { post_types: 'posts', taxonomies: {} },
+      { post_types: { post: { label: 'Posts', count: -1 } }, taxonomies: {} },
+      { taxonomies: {} },
+    ]) {
+      const refused = await call('POST', url, owner(york), bad);
+      expect(refused.status, JSON.stringify(bad)).toBe(400);
+    }
+
+    const events = await call(
+      'GET',
+      `integration/sync-events/?integration_id=${integrationId}&event_type=site_structure`,
+      owner(york),
+    );
+    expect(events.status).toBe(200);
+    const rows = events.body.results as Json[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      integration_id: integrationId,
+      direction: 'from_external',
+      status: 'success',
+    });
+    const foreign = await call(
+      'GET',
+      `integration/sync-events/?integration_id=${integrationId}`,
+      owner(berlin),
+    );
+    expect(foreign.body.results).toEqual([]);
+  });
 });
