@@ -409,6 +409,16 @@ describe('Publishing scheduler and bridge publishing (fake plugin)', () => {
       { name: 'R&D', taxonomy_type: 'tag', external_id: '21' },
       { name: 'Tom "n" Jerry\'s', taxonomy_type: 'tag', external_id: '22' },
     ]);
+    // A term renamed in WordPress is renamed here, with its count; no second row.
+    bridge.categories[0] = { id: 11, name: 'News and Views', slug: 'news-views', count: 7 };
+    const resync = await call('POST', `integration/integrations/${integrationId}/sync/`, editor(berlin), {});
+    expect(resync.status).toBe(202);
+    await t.app.get(InlineJobDriver).drain();
+    const renamed = await db.query<{ name: string; count: number }[]>(
+      `SELECT name, count FROM igny8_content_taxonomy_terms WHERE site_id = $1 AND external_id = '11'`,
+      [siteId],
+    );
+    expect(renamed).toEqual([{ name: 'News and Views', count: 7 }]);
     const types = await call(
       'GET',
       `integration/integrations/${integrationId}/get_content_types/`,

@@ -25,6 +25,7 @@ export interface FakeTerm {
   id: number;
   name: string;
   slug: string;
+  count?: number;
 }
 
 /**

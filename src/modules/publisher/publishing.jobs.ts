@@ -130,12 +130,17 @@ export class PublishingJobs {
         await this.dataSource.transaction(async (manager) => {
           for (const row of rows) {
             if (typeof row.name !== 'string' || typeof row.id !== 'number') continue;
-            await linkRemoteTerm(manager, site, {
-              name: decodeEntities(row.name),
-              taxonomy_type: type,
-              external_id: String(row.id),
-              slug: typeof row.slug === 'string' ? row.slug : String(row.id),
-            });
+            await linkRemoteTerm(
+              manager,
+              site,
+              {
+                name: decodeEntities(row.name),
+                taxonomy_type: type,
+                external_id: String(row.id),
+                slug: typeof row.slug === 'string' ? row.slug : String(row.id),
+              },
+              { count: typeof row.count === 'number' ? row.count : 0 },
+            );
             terms++;
           }
         });

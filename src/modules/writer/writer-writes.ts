@@ -385,20 +385,33 @@ export async function unscheduleContent(manager: EntityManager, contentId: numbe
 
 /**
  * Links a site's category or tag named `name` to its remote term id, creating the term row (synced)
- * when the site has none by that name.
+ * when the site has none by that name. With `remote` (a sync reading WordPress's terms), the row
+ * already linked to that remote term takes WordPress's name and count instead, so a term renamed in
+ * WordPress is renamed here.
  */
 export async function linkRemoteTerm(
   manager: EntityManager,
   site: { id: number; account_id: number },
   term: { name: string; taxonomy_type: 'category' | 'tag'; external_id: string; slug: string },
+  remote?: { count: number },
 ): Promise<void> {
   const sql = tenantSql(manager);
   const tt = sql.table(ContentTaxonomy, 'tt');
   const o = sql.table(ContentTaxonomy, 'o');
   const externalTaxonomy = term.taxonomy_type === 'category' ? 'category' : 'post_tag';
+  const count = remote ? Math.max(0, Math.trunc(remote.count)) : null;
+  if (remote) {
+    const renamed = await sql.returning<{ id: number }>`
+      UPDATE ${tt} SET name = ${term.name.slice(0, 255)}, count = ${count},
+             sync_status = 'synced', updated_at = now()
+       WHERE ${tt.scope} AND tt.site_id = ${site.id} AND tt.deleted_at IS NULL
+         AND tt.external_id = ${term.external_id} AND tt.external_taxonomy = ${externalTaxonomy}
+      RETURNING tt.id`;
+    if (renamed.length > 0) return;
+  }
   const updated = await sql.returning<{ id: number }>`
     UPDATE ${tt} SET external_id = ${term.external_id}, external_taxonomy = ${externalTaxonomy},
-           sync_status = 'synced', updated_at = now()
+           count = COALESCE(${count}::int, tt.count), sync_status = 'synced', updated_at = now()
      WHERE ${tt.scope} AND tt.site_id = ${site.id} AND tt.deleted_at IS NULL
        AND tt.taxonomy_type = ${term.taxonomy_type} AND lower(tt.name) = lower(${term.name})
        AND NOT EXISTS (SELECT 1 FROM ${o} WHERE ${o.scope} AND o.site_id = ${site.id}
@@ -408,8 +421,9 @@ export async function linkRemoteTerm(
   if (updated.length > 0) return;
   await sql.query`
     INSERT INTO ${sql.insertInto(ContentTaxonomy)}
-           (account_id, site_id, name, slug, taxonomy_type, external_taxonomy, external_id, sync_status)
+           (account_id, site_id, name, slug, taxonomy_type, external_taxonomy, external_id, sync_status, count)
     VALUES (${site.account_id}, ${site.id}, ${term.name.slice(0, 255)}, ${term.slug.slice(0, 255)},
-            ${term.taxonomy_type}, ${externalTaxonomy}, ${term.external_id}, 'synced')
+            ${term.taxonomy_type}, ${externalTaxonomy}, ${term.external_id}, 'synced',
+            ${count ?? 0})
     ON CONFLICT DO NOTHING`;
 }
