@@ -8,6 +8,7 @@ import {
 } from '../../src/modules/integration/wordpress/wordpress-http.js';
 import { assignSlots } from '../../src/modules/publisher/publish-slots.js';
 import { publishHtml } from '../../src/modules/publisher/publish-html.js';
+import { postMeta, type PublishRequest } from '../../src/modules/publisher/wordpress-adapter.js';
 import type { ChannelLogger } from '../../src/common/logging/channel-logger.js';
 import type { ClsService } from 'nestjs-cls';
 import type { RequestContextStore } from '../../src/common/context/request-context.js';
@@ -120,5 +121,43 @@ describe('publishing slots', () => {
   });
   it('finds nothing when the limit is zero', () => {
     expect(assignSlots({ ...rules, daily: 0 }, new Date(), [], 3)).toEqual([]);
+  });
+});
+
+describe('post meta (application password)', () => {
+  const request = (writable: string[]) =>
+    ({
+      content_id: 7,
+      cluster_id: null,
+      sector_id: 3,
+      task_id: 9,
+      meta_title: 'SEO title',
+      meta_description: 'SEO description',
+      primary_keyword: 'cloud backup',
+      secondary_keywords: ['offsite', 'restore'],
+      keyword_ids: [11, 12],
+      writable_meta_keys: writable,
+    }) as unknown as PublishRequest;
+
+  it('writes only the keys WordPress reports writable, lists as JSON arrays', () => {
+    expect(postMeta(request([]))).toBeUndefined();
+    expect(
+      postMeta(
+        request([
+          '_yoast_wpseo_title',
+          '_yoast_wpseo_metadesc',
+          '_igny8_content_id',
+          '_igny8_cluster_id',
+          '_igny8_secondary_keywords',
+          '_igny8_keyword_ids',
+        ]),
+      ),
+    ).toEqual({
+      _yoast_wpseo_title: 'SEO title',
+      _yoast_wpseo_metadesc: 'SEO description',
+      _igny8_content_id: 7,
+      _igny8_secondary_keywords: '["offsite","restore"]',
+      _igny8_keyword_ids: '[11,12]',
+    });
   });
 });

@@ -701,4 +701,40 @@ describe('Publishing scheduler and bridge publishing (fake plugin)', () => {
     );
     expect(foreign.body.results).toEqual([]);
   });
+
+  it('sync to_external republishes failed content (trigger manual); both runs every direction', async () => {
+    const siteId = berlin.siteIds[0];
+    const bridge = bridges.get(siteId)!;
+    const integrationId = await integrationOf(siteId);
+    const id = await content(berlin, 0);
+    bridge.html = true;
+    expect((await call('POST', `writer/content/${id}/publish/`, editor(berlin), {})).status).toBe(502);
+    bridge.html = false;
+    expect((await row(id)).site_status).toBe('failed');
+
+    const [{ failed }] = await db.query<{ failed: number }[]>(
+      `SELECT count(*)::int AS failed FROM igny8_content WHERE site_id = $1 AND site_status = 'failed'`,
+      [siteId],
+    );
+    const started = await call('POST', `integration/integrations/${integrationId}/sync/`, editor(berlin), {
+      direction: 'both',
+    });
+    expect(started.status).toBe(202);
+    const [outcome] = await t.app.get(InlineJobDriver).drain();
+    expect(outcome.result).toMatchObject({
+      republished: failed,
+      terms: bridge.categories.length + bridge.tags.length,
+    });
+    expect((outcome.result as Json).checked).toEqual(expect.any(Number));
+    expect(await row(id)).toMatchObject({ status: 'published', site_status: 'published' });
+    expect(bridge.postsOf(id)).toHaveLength(1);
+    const records = await db.query<{ status: string; trigger: string }[]>(
+      'SELECT status, trigger FROM igny8_publishing_records WHERE content_id = $1 ORDER BY id',
+      [id],
+    );
+    expect(records).toEqual([
+      { status: 'failed', trigger: 'manual' },
+      { status: 'published', trigger: 'manual' },
+    ]);
+  });
 });

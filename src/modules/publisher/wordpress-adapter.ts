@@ -132,6 +132,29 @@ const DESCRIPTION_KEYS = [
 ];
 
 /**
+ * The post meta of an application-password publish (docs/wordpress.md#modes): the SEO title and
+ * description under every SEO plugin's key, and the IGNY8 ids and keywords (lists as JSON arrays), each
+ * only when WordPress reports the key writable; undefined when none is.
+ */
+export function postMeta(request: PublishRequest): Record<string, unknown> | undefined {
+  const writable = new Set(request.writable_meta_keys);
+  const meta: Record<string, unknown> = {};
+  for (const key of TITLE_KEYS) if (writable.has(key)) meta[key] = request.meta_title;
+  for (const key of DESCRIPTION_KEYS) if (writable.has(key)) meta[key] = request.meta_description;
+  const ids: Record<string, unknown> = {
+    _igny8_content_id: request.content_id,
+    _igny8_cluster_id: request.cluster_id,
+    _igny8_sector_id: request.sector_id,
+    _igny8_task_id: request.task_id,
+    _igny8_primary_keyword: request.primary_keyword,
+    _igny8_secondary_keywords: JSON.stringify(request.secondary_keywords),
+    _igny8_keyword_ids: JSON.stringify(request.keyword_ids),
+  };
+  for (const [key, value] of Object.entries(ids)) if (writable.has(key) && value !== null) meta[key] = value;
+  return Object.keys(meta).length > 0 ? meta : undefined;
+}
+
+/**
  * Publishing to WordPress in both modes (docs/wordpress.md): the bridge plugin's `publish`,
  * `unpublish` and `post-status` routes with the site key, or WordPress core REST with an
  * application password (media first, then terms, then the post). Never retries a write; a publish
@@ -324,23 +347,6 @@ export class WordPressAdapter {
     throw fail(created);
   }
 
-  private meta(request: PublishRequest): Record<string, unknown> | undefined {
-    const writable = new Set(request.writable_meta_keys);
-    const meta: Record<string, unknown> = {};
-    for (const key of TITLE_KEYS) if (writable.has(key)) meta[key] = request.meta_title;
-    for (const key of DESCRIPTION_KEYS) if (writable.has(key)) meta[key] = request.meta_description;
-    const ids: Record<string, unknown> = {
-      _igny8_content_id: request.content_id,
-      _igny8_cluster_id: request.cluster_id,
-      _igny8_sector_id: request.sector_id,
-      _igny8_task_id: request.task_id,
-      _igny8_primary_keyword: request.primary_keyword,
-    };
-    for (const [key, value] of Object.entries(ids))
-      if (writable.has(key) && value !== null) meta[key] = value;
-    return Object.keys(meta).length > 0 ? meta : undefined;
-  }
-
   /** A post of this content created by an attempt whose answer never arrived. */
   private async findByMarker(target: WordPressTarget, request: PublishRequest): Promise<number | null> {
     const found = await this.call(target, {
@@ -408,7 +414,7 @@ export class WordPressAdapter {
       ...(featuredId !== undefined ? { featured_media: featuredId } : {}),
       ...(DESCRIPTION_KEYS.some((key) => writable.has(key)) ? {} : { excerpt: request.meta_description }),
     };
-    const meta = this.meta(request);
+    const meta = postMeta(request);
     if (meta) post.meta = meta;
 
     const existing = request.external_id
