@@ -737,4 +737,20 @@ describe('Publishing scheduler and bridge publishing (fake plugin)', () => {
       { status: 'published', trigger: 'manual' },
     ]);
   });
+
+  it('publishes to an older plugin through the legacy publish-content/ route and its bare answer', async () => {
+    const bridge = bridges.get(berlin.siteIds[0])!;
+    const id = await content(berlin, 0);
+    bridge.legacy = true;
+    const reply = await call('POST', `writer/content/${id}/publish/`, editor(berlin), {});
+    bridge.legacy = false;
+    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    expect(bridge.calls('igny8/v1/publish-content').at(-1)?.body).toMatchObject({ content_id: id });
+    const [post] = bridge.postsOf(id);
+    expect((reply.body.data as { content: Json }).content).toMatchObject({
+      site_status: 'published',
+      external_id: String(post.id),
+      external_url: `${bridge.url}/?p=${post.id}`,
+    });
+  });
 });

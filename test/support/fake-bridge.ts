@@ -44,6 +44,8 @@ export class FakeBridge {
   tags: FakeTerm[] = [];
   html = false;
   prettyPermalinks = true;
+  /** An older plugin: only the legacy `publish-content/` route, answering bare objects (no envelope). */
+  legacy = false;
   /** While set, a publish waits for it before answering (a slow WordPress). */
   hold: Promise<void> | null = null;
   private nextId = 100;
@@ -129,7 +131,7 @@ export class FakeBridge {
         send(401, { success: false, code: 'invalid_api_key', message: 'Invalid API key.' });
         return;
       }
-      if (route === 'igny8/v1/publish' && this.hold) await this.hold;
+      if (route.startsWith('igny8/v1/publish') && this.hold) await this.hold;
       this.plugin(req.method ?? 'GET', route.slice('igny8/v1/'.length), body, send);
       return;
     }
@@ -145,12 +147,21 @@ export class FakeBridge {
 
   private plugin(
     method: string,
-    route: string,
+    path: string,
     body: unknown,
     send: (status: number, payload: unknown) => void,
   ): void {
     const input = (body ?? {}) as Record<string, unknown>;
-    const ok = (data: Record<string, unknown>) => send(200, { success: true, data });
+    let route = path;
+    const ok = (data: Record<string, unknown>) => send(200, this.legacy ? data : { success: true, data });
+    if (this.legacy && route === 'publish') {
+      send(404, {
+        code: 'rest_no_route',
+        message: 'No route was found matching the URL and request method.',
+      });
+      return;
+    }
+    if (this.legacy && route === 'publish-content') route = 'publish';
     const answer = (post: FakePost) =>
       ok({
         post_id: post.id,
