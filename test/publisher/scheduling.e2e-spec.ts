@@ -753,4 +753,35 @@ describe('Publishing scheduler and bridge publishing (fake plugin)', () => {
       external_url: `${bridge.url}/?p=${post.id}`,
     });
   });
+
+  it('treats a post deleted in WordPress as gone: status check unlinks it, unpublish succeeds', async () => {
+    const bridge = bridges.get(berlin.siteIds[0])!;
+    const [first, second] = [await content(berlin, 0), await content(berlin, 0)];
+    for (const id of [first, second]) {
+      expect((await call('POST', `writer/content/${id}/publish/`, editor(berlin), {})).status).toBe(200);
+      bridge.posts.delete(bridge.postsOf(id)[0].id);
+    }
+    const live = await call('GET', `writer/content/${first}/wordpress_status/`, editor(berlin));
+    expect(live.status).toBe(200);
+    expect(live.body.data).toMatchObject({
+      post_status: 'deleted',
+      site_status: 'not_published',
+      external_id: null,
+    });
+    expect(await row(first)).toMatchObject({ status: 'approved', external_id: null });
+
+    const off = await call('POST', `writer/content/${second}/unpublish/`, editor(berlin));
+    expect(off.status).toBe(200);
+    expect((off.body.data as { content: Json }).content).toMatchObject({
+      site_status: 'not_published',
+      external_id: null,
+    });
+    for (const id of [first, second]) {
+      const statuses = await db.query<{ status: string }[]>(
+        'SELECT status FROM igny8_publishing_records WHERE content_id = $1',
+        [id],
+      );
+      expect(statuses.map((r) => r.status)).toEqual(['retracted']);
+    }
+  });
 });
