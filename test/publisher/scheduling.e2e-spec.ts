@@ -784,4 +784,61 @@ describe('Publishing scheduler and bridge publishing (fake plugin)', () => {
       expect(statuses.map((r) => r.status)).toEqual(['retracted']);
     }
   });
+
+  it('lets the site key publish, validates publisher/publish/ bodies, and refuses a second sync (409)', async () => {
+    const siteId = berlin.siteIds[0];
+    const bridge = bridges.get(siteId)!;
+    const key = { authorization: `Bearer ${bridge.key}` };
+    const id = await content(berlin, 0);
+    const published = await call('POST', 'publisher/publish/', key, { content_ids: [id], status: 'draft' });
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
+    expect(published.body.data).toMatchObject({ published_count: 1, deployment_id: null });
+    expect(bridge.postsOf(id)[0].status).toBe('draft');
+    expect(await row(id)).toMatchObject({ status: 'approved', site_status: 'not_published' });
+    // Published, then republished as a draft: the post is no longer public, its record is retracted.
+    const again = await content(berlin, 0);
+    expect((await call('POST', 'publisher/publish/', key, { content_ids: [again] })).status).toBe(200);
+    const drafted = await call('POST', `writer/content/${again}/publish/`, key, { status: 'draft' });
+    expect(drafted.status).toBe(200);
+    expect(await row(again)).toMatchObject({ status: 'approved', site_status: 'not_published' });
+    const records = await db.query<{ status: string }[]>(
+      'SELECT status FROM igny8_publishing_records WHERE content_id = $1 ORDER BY id',
+      [again],
+    );
+    expect(records.map((r) => r.status)).toEqual(['retracted', 'published']);
+    const otherKey = { authorization: `Bearer ${bridges.get(york.siteIds[0])!.key}` };
+    const foreign = await call('POST', 'publisher/publish/', otherKey, { content_ids: [id] });
+    expect(foreign.body.data).toMatchObject({ published_count: 0, failed_count: 1 });
+
+    for (const body of [
+      { content_ids: [] },
+      { content_ids: Array.from({ length: 21 }, (_, i) => i + 1) },
+      { content_ids: [id], destination: 'medium' },
+      { content_ids: [id], status: 'future' },
+      { content_ids: ['x'] },
+    ]) {
+      const refused = await call('POST', 'publisher/publish/', editor(berlin), body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+    }
+
+    const integrationId = await integrationOf(siteId);
+    await db.query(`UPDATE igny8_site_integrations SET sync_status = 'syncing' WHERE id = $1`, [
+      integrationId,
+    ]);
+    const busy = await call('POST', `integration/integrations/${integrationId}/sync/`, editor(berlin), {});
+    await db.query(`UPDATE igny8_site_integrations SET sync_status = 'completed' WHERE id = $1`, [
+      integrationId,
+    ]);
+    expect(busy.status).toBe(409);
+    expect(busy.body).toMatchObject({ code: 'invalid_state' });
+    const badDirection = await call(
+      'POST',
+      `integration/integrations/${integrationId}/sync/`,
+      editor(berlin),
+      {
+        direction: 'sideways',
+      },
+    );
+    expect(badDirection.status).toBe(400);
+  });
 });

@@ -266,7 +266,11 @@ export class PublisherService {
       const terms = outcome.terms;
       const warnings = outcome.warnings;
       await this.dataSource.transaction(async (manager) => {
-        await applyRemotePost(manager, content.id, post);
+        const isPublic = await applyRemotePost(manager, content.id, post);
+        // A public post republished as a draft stops being public: its published record is retracted.
+        if (!isPublic && content.site_status === 'published') {
+          await retractLatestPublished(manager, content.id);
+        }
         for (const term of terms) await linkRemoteTerm(manager, site, term);
         Object.assign(record, {
           status: 'published',
