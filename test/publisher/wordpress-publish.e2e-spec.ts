@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { ChannelLogger } from '../../src/common/logging/channel-logger.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { type SeededTenant, seedTenant } from '../support/tenants.js';
@@ -293,7 +296,7 @@ describe.skipIf(unavailable !== undefined && !mustRun)(
       expect(posts).toHaveLength(1);
       expect(posts[0].status).toBe('publish');
       const records = await call('GET', `publisher/publishing-records/?content_id=${id}`, editor());
-      const statuses = ((records.body).results as Json[]).map((r) => r.status);
+      const statuses = (records.body.results as Json[]).map((r) => r.status);
       expect(statuses.filter((s) => s === 'retracted')).toHaveLength(1);
     });
 
@@ -389,6 +392,25 @@ describe.skipIf(unavailable !== undefined && !mustRun)(
       const many = await call('POST', 'publisher/publish/', auth, { content_ids: [contentIds[0]] });
       expect(many.status).toBe(200);
       expect(many.body.data).toMatchObject({ published_count: 0, failed_count: 1 });
+    });
+
+    it('logs WordPress calls and outcomes without the application password', async () => {
+      await t.app.get(ChannelLogger).flush();
+      const api = readFileSync(join(t.config.log.dir, 'wordpress-api.log'), 'utf8');
+      const sync = readFileSync(join(t.config.log.dir, 'publish-sync.log'), 'utf8');
+      expect(api).toContain('/wp-json/wp/v2/posts');
+      expect(sync).toContain(`"content_id":${contentIds[0]}`);
+      const basic = Buffer.from(`${wordpress.site.adminUser}:${wordpress.site.appPassword}`).toString(
+        'base64',
+      );
+      for (const secret of [
+        wordpress.site.appPassword,
+        wordpress.site.appPassword.replace(/ /g, ''),
+        basic,
+      ]) {
+        expect(api).not.toContain(secret);
+        expect(sync).not.toContain(secret);
+      }
     });
   },
 );
