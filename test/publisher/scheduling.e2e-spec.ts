@@ -841,4 +841,27 @@ describe('Publishing scheduler and bridge publishing (fake plugin)', () => {
     );
     expect(badDirection.status).toBe(400);
   });
+
+  it('never retries a write after a network failure, and retries a read once', async () => {
+    const bridge = bridges.get(berlin.siteIds[0])!;
+    const id = await content(berlin, 0);
+    const before = bridge.calls('igny8/v1/publish').length;
+    bridge.dropNext.add('igny8/v1/publish');
+    const dropped = await call('POST', `writer/content/${id}/publish/`, editor(berlin), {});
+    expect(dropped.status).toBe(502);
+    expect((dropped.body as { details: Json }).details).toMatchObject({
+      reason: 'unreachable',
+      http_status: null,
+    });
+    expect(bridge.calls('igny8/v1/publish')).toHaveLength(before + 1);
+    expect(bridge.postsOf(id)).toHaveLength(0);
+
+    expect((await call('POST', `writer/content/${id}/publish/`, editor(berlin), {})).status).toBe(200);
+    const postId = bridge.postsOf(id)[0].id;
+    bridge.dropNext.add(`igny8/v1/post-status/${postId}`);
+    const live = await call('GET', `writer/content/${id}/wordpress_status/`, editor(berlin));
+    expect(live.status).toBe(200);
+    expect(live.body.data).toMatchObject({ post_status: 'publish' });
+    expect(bridge.calls(`igny8/v1/post-status/${postId}`)).toHaveLength(2);
+  });
 });

@@ -46,6 +46,8 @@ export class FakeBridge {
   prettyPermalinks = true;
   /** An older plugin: only the legacy `publish-content/` route, answering bare objects (no envelope). */
   legacy = false;
+  /** Routes whose next request has its connection dropped without an answer (a network failure). */
+  readonly dropNext = new Set<string>();
   /** While set, a publish waits for it before answering (a slow WordPress). */
   hold: Promise<void> | null = null;
   private nextId = 100;
@@ -120,6 +122,10 @@ export class FakeBridge {
       res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });
       res.end(JSON.stringify(payload));
     };
+    if (this.dropNext.delete(route)) {
+      req.socket.destroy();
+      return;
+    }
     const page = (status: number, title: string) => {
       res.writeHead(status, { 'content-type': 'text/html; charset=UTF-8' });
       res.end(`<!doctype html><html><body><h1>${title}</h1></body></html>`);
