@@ -505,6 +505,23 @@ describe('Publishing scheduler and bridge publishing (fake plugin)', () => {
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);
     expect(bridge.calls('igny8/v1/publish')).toHaveLength(before + 2); // the HTML 404, then ?rest_route=
     expect(bridge.postsOf(id)).toHaveLength(1);
+    // The integration keeps the query form: the next publish goes there at once.
+    const integrationId = await integrationOf(berlin.siteIds[0]);
+    const [{ config_json }] = await db.query<{ config_json: Json }[]>(
+      'SELECT config_json FROM igny8_site_integrations WHERE id = $1',
+      [integrationId],
+    );
+    expect(config_json.rest_style).toBe('query');
+    bridge.prettyPermalinks = false;
+    const next = await call(
+      'POST',
+      `writer/content/${await content(berlin, 0)}/publish/`,
+      editor(berlin),
+      {},
+    );
+    bridge.prettyPermalinks = true;
+    expect(next.status).toBe(200);
+    expect(bridge.calls('igny8/v1/publish')).toHaveLength(before + 3);
   });
 
   it('a key the plugin refuses fails the publish and marks the integration in error', async () => {

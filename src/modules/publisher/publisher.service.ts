@@ -272,6 +272,13 @@ export class PublisherService {
           await retractLatestPublished(manager, content.id);
         }
         for (const term of terms) await linkRemoteTerm(manager, site, term);
+        // A site reached only through `?rest_route=` keeps being called that way.
+        const integration = destination.integration;
+        if (integration && (integration.config_json.rest_style ?? 'path') !== outcome.rest_style) {
+          await this.integrations.update(manager, integration, {
+            config_json: { ...integration.config_json, rest_style: outcome.rest_style },
+          });
+        }
         Object.assign(record, {
           status: 'published',
           external_id: post.external_id,

@@ -74,7 +74,15 @@ export interface ResolvedTerm {
 }
 
 export type AdapterOutcome =
-  | { ok: true; post: RemotePost; http_status: number; warnings: string[]; terms: ResolvedTerm[] }
+  | {
+      ok: true;
+      post: RemotePost;
+      http_status: number;
+      warnings: string[];
+      terms: ResolvedTerm[];
+      /** How WordPress's REST routes were reached (`query` after the `?rest_route=` fallback). */
+      rest_style: 'path' | 'query';
+    }
   | {
       ok: false;
       http_status: number | null;
@@ -257,6 +265,7 @@ export class WordPressAdapter {
       ok: true,
       http_status: answer.status,
       warnings: [],
+      rest_style: answer.restStyle,
       terms: [],
       post: {
         external_id: text(data.post_id),
@@ -434,6 +443,7 @@ export class WordPressAdapter {
       http_status: answer.status,
       warnings,
       terms,
+      rest_style: answer.restStyle,
       post: {
         external_id: String(body.id),
         external_url: typeof body.link === 'string' ? body.link : null,
