@@ -881,4 +881,32 @@ describe('Publishing scheduler and bridge publishing (fake plugin)', () => {
     expect(live.body.data).toMatchObject({ post_status: 'publish' });
     expect(bridge.calls(`igny8/v1/post-status/${postId}`)).toHaveLength(2);
   });
+
+  it('without an integration publishes in bridge mode to the site domain; without a domain answers 400', async () => {
+    const solo = await seedTenant(t.app, { sectorsPerSite: 1 });
+    const siteId = solo.siteIds[0];
+    const regenerated = await call('POST', `auth/sites/${siteId}/regenerate_api_key/`, owner(solo));
+    const bridge = await FakeBridge.start((regenerated.body.data as Json).api_key as string);
+    bridges.set(siteId, bridge);
+    await db.query('UPDATE igny8_sites SET domain = NULL WHERE id = $1', [siteId]);
+    const id = await content(solo, 0);
+    const refused = await call('POST', `writer/content/${id}/publish/`, editor(solo), {});
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({
+      code: 'validation_error',
+      errors: { non_field_errors: ['The site has no WordPress URL.'] },
+    });
+    expect(await row(id)).toMatchObject({ site_status: 'not_published' });
+
+    await db.query('UPDATE igny8_sites SET domain = $1 WHERE id = $2', [bridge.url, siteId]);
+    const published = await call('POST', `writer/content/${id}/publish/`, editor(solo), {});
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
+    expect(bridge.postsOf(id)).toHaveLength(1);
+    expect(bridge.calls('igny8/v1/publish')[0].key).toBe(bridge.key);
+    const [record] = await db.query<{ metadata: Json }[]>(
+      'SELECT metadata FROM igny8_publishing_records WHERE content_id = $1',
+      [id],
+    );
+    expect(record.metadata).toMatchObject({ mode: 'bridge_api_key' });
+  });
 });
