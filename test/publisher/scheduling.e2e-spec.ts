@@ -909,4 +909,36 @@ describe('Publishing scheduler and bridge publishing (fake plugin)', () => {
     );
     expect(record.metadata).toMatchObject({ mode: 'bridge_api_key' });
   });
+
+  it('refuses content it cannot publish, before calling WordPress', async () => {
+    const bridge = bridges.get(berlin.siteIds[0])!;
+    const before = bridge.requests.length;
+    const draft = await content(berlin, 0, { status: 'draft' });
+    const taxonomy = await content(berlin, 0);
+    await db.query(`UPDATE igny8_content SET content_type = 'taxonomy' WHERE id = $1`, [taxonomy]);
+    const empty = await content(berlin, 0);
+    await db.query(`UPDATE igny8_content SET content_html = '  ' WHERE id = $1`, [empty]);
+    const busy = await content(berlin, 0, { site_status: 'publishing' });
+    for (const [id, code] of [
+      [draft, 'invalid_transition'],
+      [taxonomy, 'platform_not_supported'],
+      [empty, 'validation_error'],
+      [busy, 'invalid_state'],
+    ] as const) {
+      const reply = await call('POST', `writer/content/${id}/publish/`, editor(berlin), {});
+      expect(reply.body, String(id)).toMatchObject({ code });
+      expect(reply.status, String(id)).toBe(code === 'invalid_state' ? 409 : 400);
+    }
+    await db.query(`UPDATE igny8_sites SET platform_type = 'shopify' WHERE id = $1`, [berlin.siteIds[0]]);
+    const shopify = await call(
+      'POST',
+      `writer/content/${await content(berlin, 0)}/publish/`,
+      editor(berlin),
+      {},
+    );
+    await db.query(`UPDATE igny8_sites SET platform_type = 'wordpress' WHERE id = $1`, [berlin.siteIds[0]]);
+    expect(shopify.status).toBe(400);
+    expect(shopify.body).toMatchObject({ code: 'platform_not_supported' });
+    expect(bridge.requests).toHaveLength(before);
+  });
 });
