@@ -941,4 +941,40 @@ describe('Publishing scheduler and bridge publishing (fake plugin)', () => {
     expect(shopify.body).toMatchObject({ code: 'platform_not_supported' });
     expect(bridge.requests).toHaveLength(before);
   });
+
+  it('auto-approves on create and bulk_update where the site says so; inactive sites get no slots', async () => {
+    const created = await call('POST', 'writer/content/', editor(berlin), {
+      site_id: berlin.siteIds[0],
+      sector_id: berlin.sectorIds[0][0],
+      title: 'Created for review',
+      content_html: '<p>Body.</p>',
+      status: 'review',
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.data).toMatchObject({ status: 'approved' });
+
+    const berlinDraft = await content(berlin, 0, { status: 'draft' });
+    const yorkDraft = await content(york, 0, { status: 'draft' });
+    for (const [tenant, id] of [
+      [berlin, berlinDraft],
+      [york, yorkDraft],
+    ] as const) {
+      const bulk = await call('POST', 'writer/content/bulk_update/', owner(tenant), {
+        ids: [id],
+        status: 'review',
+      });
+      expect(bulk.body.data).toMatchObject({ updated_count: 1 });
+    }
+    expect((await row(berlinDraft)).status).toBe('approved');
+    expect((await row(yorkDraft)).status).toBe('review'); // New York's sites do not auto-approve
+
+    // An inactive auto-publishing site keeps its approved content unscheduled.
+    now = new Date('2026-11-02T12:00:00Z');
+    await db.query('UPDATE igny8_sites SET is_active = false WHERE id = $1', [berlin.siteIds[0]]);
+    await runJob('schedule_approved_content');
+    await db.query('UPDATE igny8_sites SET is_active = true WHERE id = $1', [berlin.siteIds[0]]);
+    expect((await row(berlinDraft)).site_status).toBe('not_published');
+    await runJob('schedule_approved_content');
+    expect((await row(berlinDraft)).site_status).toBe('scheduled');
+  });
 });
