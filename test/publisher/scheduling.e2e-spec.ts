@@ -71,13 +71,20 @@ describe('Publishing scheduler and bridge publishing (fake plugin)', () => {
   const owner = (tenant: SeededTenant) => tenant.users.owner.auth;
   const editor = (tenant: SeededTenant) => tenant.users.editor.auth;
 
-  /** A fresh site key, a fake plugin holding it, and a bridge integration pointing at that plugin. */
-  async function connect(tenant: SeededTenant, index: number): Promise<number> {
+  /** A fresh site key and a fake plugin holding it. */
+  async function keyedBridge(tenant: SeededTenant, index: number): Promise<FakeBridge> {
     const siteId = tenant.siteIds[index];
     const regenerated = await call('POST', `auth/sites/${siteId}/regenerate_api_key/`, owner(tenant));
     expect(regenerated.status).toBe(200);
     const bridge = await FakeBridge.start((regenerated.body.data as Json).api_key as string);
     bridges.set(siteId, bridge);
+    return bridge;
+  }
+
+  /** A fresh site key, a fake plugin holding it, and a bridge integration pointing at that plugin. */
+  async function connect(tenant: SeededTenant, index: number): Promise<number> {
+    const siteId = tenant.siteIds[index];
+    const bridge = await keyedBridge(tenant, index);
     const created = await call('POST', 'integration/integrations/', owner(tenant), {
       site_id: siteId,
       platform: 'wordpress',
@@ -885,9 +892,7 @@ describe('Publishing scheduler and bridge publishing (fake plugin)', () => {
   it('without an integration publishes in bridge mode to the site domain; without a domain answers 400', async () => {
     const solo = await seedTenant(t.app, { sectorsPerSite: 1 });
     const siteId = solo.siteIds[0];
-    const regenerated = await call('POST', `auth/sites/${siteId}/regenerate_api_key/`, owner(solo));
-    const bridge = await FakeBridge.start((regenerated.body.data as Json).api_key as string);
-    bridges.set(siteId, bridge);
+    const bridge = await keyedBridge(solo, 0);
     await db.query('UPDATE igny8_sites SET domain = NULL WHERE id = $1', [siteId]);
     const id = await content(solo, 0);
     const refused = await call('POST', `writer/content/${id}/publish/`, editor(solo), {});
@@ -976,5 +981,33 @@ describe('Publishing scheduler and bridge publishing (fake plugin)', () => {
     expect((await row(berlinDraft)).site_status).toBe('not_published');
     await runJob('schedule_approved_content');
     expect((await row(berlinDraft)).site_status).toBe('scheduled');
+  });
+
+  it('publishes at most 50 due items a run, oldest first', async () => {
+    const many = await seedTenant(t.app, { sectorsPerSite: 1 });
+    const siteId = many.siteIds[0];
+    const bridge = await keyedBridge(many, 0);
+    await db.query('UPDATE igny8_sites SET domain = $1 WHERE id = $2', [bridge.url, siteId]);
+    const rows = await db.query<{ id: string }[]>(
+      `INSERT INTO igny8_content (account_id, site_id, sector_id, title, content_html, status, site_status, scheduled_publish_at)
+       SELECT $1, $2, $3, 'Due ' || g, '<p>Body.</p>', 'approved', 'scheduled', '2026-01-01T00:00:00Z'::timestamptz + g * interval '1 minute'
+         FROM generate_series(1, 51) AS g ORDER BY g RETURNING id`,
+      [many.accountId, siteId, many.sectorIds[0][0]],
+    );
+    const ids = rows.map((r) => Number(r.id));
+    now = new Date('2026-01-02T00:00:00Z');
+    expect(await runJob('process_scheduled_publications')).toEqual({ published: 50, failed: 0 });
+    const [last] = await db.query<{ id: string }[]>(
+      `SELECT id FROM igny8_content WHERE site_id = $1 AND site_status = 'scheduled'`,
+      [siteId],
+    );
+    expect(Number(last.id)).toBe(ids[50]);
+    expect(await runJob('process_scheduled_publications')).toEqual({ published: 1, failed: 0 });
+    expect(bridge.posts.size).toBe(51);
+    const deployments = await db.query<{ items_deployed: number }[]>(
+      'SELECT items_deployed FROM igny8_deployment_records WHERE site_id = $1 ORDER BY id',
+      [siteId],
+    );
+    expect(deployments).toEqual([{ items_deployed: 50 }, { items_deployed: 1 }]);
   });
 });
