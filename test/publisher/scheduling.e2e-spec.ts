@@ -90,9 +90,16 @@ describe('Publishing scheduler and bridge publishing (fake plugin)', () => {
       platform: 'wordpress',
       auth_mode: 'bridge_api_key',
       external_site_url: bridge.url,
+      credentials: { username: 'ignored', application_password: 'ignored in bridge mode' },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.data).toMatchObject({ connection_status: 'pending', external_site_url: bridge.url });
     const id = (created.body.data as Json).id as number;
+    const [stored] = await db.query<{ credentials_encrypted: string | null }[]>(
+      'SELECT credentials_encrypted FROM igny8_site_integrations WHERE id = $1',
+      [id],
+    );
+    expect(stored.credentials_encrypted).toBeNull();
     const tested = await call('POST', `integration/integrations/${id}/test_connection/`, owner(tenant));
     expect(tested.status, JSON.stringify(tested.body)).toBe(200);
     return id;
