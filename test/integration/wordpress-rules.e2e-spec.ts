@@ -6,7 +6,7 @@ import {
   WordPressHttp,
   WordPressRequestError,
 } from '../../src/modules/integration/wordpress/wordpress-http.js';
-import { assignSlots } from '../../src/modules/publisher/publish-slots.js';
+import { assignSlots, zonedInstant } from '../../src/modules/publisher/publish-slots.js';
 import { publishHtml } from '../../src/modules/publisher/publish-html.js';
 import { postMeta, type PublishRequest } from '../../src/modules/publisher/wordpress-adapter.js';
 import type { ChannelLogger } from '../../src/common/logging/channel-logger.js';
@@ -117,6 +117,32 @@ describe('publishing slots', () => {
       '2026-01-12T04:00:00.000Z', // next Monday
       '2026-01-12T09:00:00.000Z',
       '2026-01-13T04:00:00.000Z',
+    ]);
+  });
+  it('maps local times through daylight-saving changes: skipped times move forward, repeated ones come first', () => {
+    const at = (h: number, m: number, month: number, day: number) =>
+      zonedInstant(2026, month, day, h, m, 'America/New_York').toISOString();
+    expect(at(9, 0, 3, 7)).toBe('2026-03-07T14:00:00.000Z'); // EST
+    expect(at(9, 0, 3, 8)).toBe('2026-03-08T13:00:00.000Z'); // EDT
+    expect(at(2, 30, 3, 8)).toBe('2026-03-08T07:30:00.000Z'); // skipped: 03:30 EDT
+    expect(at(3, 30, 3, 8)).toBe('2026-03-08T07:30:00.000Z');
+    expect(at(1, 30, 11, 1)).toBe('2026-11-01T05:30:00.000Z'); // twice: the first (EDT)
+    expect(at(9, 0, 11, 1)).toBe('2026-11-01T14:00:00.000Z'); // EST
+    expect(zonedInstant(2026, 10, 25, 2, 30, 'Europe/Berlin').toISOString()).toBe('2026-10-25T00:30:00.000Z');
+    expect(zonedInstant(2026, 3, 29, 2, 30, 'Europe/Berlin').toISOString()).toBe('2026-03-29T01:30:00.000Z');
+    expect(zonedInstant(2026, 1, 5, 23, 59, 'Asia/Kolkata').toISOString()).toBe('2026-01-05T18:29:00.000Z');
+    // Two slots landing on one instant hold one item.
+    const rules = {
+      timeZone: 'America/New_York',
+      publishDays: ['sun'],
+      timeSlots: ['02:30', '03:30'],
+      daily: 5,
+      weekly: 50,
+      monthly: 50,
+    };
+    expect(assignSlots(rules, new Date('2026-03-07T12:00:00Z'), [], 2).map((d) => d.toISOString())).toEqual([
+      '2026-03-08T07:30:00.000Z',
+      '2026-03-15T06:30:00.000Z',
     ]);
   });
   it('finds nothing when the limit is zero', () => {

@@ -37,7 +37,17 @@ function localParts(instant: Date, timeZone: string): LocalParts {
   };
 }
 
-/** The instant of a local wall-clock time in `timeZone`. */
+/** Local wall-clock time minus UTC at `instant`, in milliseconds. */
+function offsetAt(instant: number, timeZone: string): number {
+  const p = localParts(new Date(instant), timeZone);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - Math.floor(instant / 60_000) * 60_000;
+}
+
+/**
+ * The instant of a local wall-clock time in `timeZone`. A time the clocks skip (02:30 on the night
+ * they go forward) is taken as the same time after the change (03:30); a time that happens twice
+ * (01:30 on the night they go back) as its first occurrence.
+ */
 export function zonedInstant(
   year: number,
   month: number,
@@ -47,13 +57,17 @@ export function zonedInstant(
   timeZone: string,
 ): Date {
   const wanted = Date.UTC(year, month - 1, day, hour, minute);
-  let guess = wanted;
-  for (let i = 0; i < 2; i++) {
-    const seen = localParts(new Date(guess), timeZone);
-    const seenUtc = Date.UTC(seen.year, seen.month - 1, seen.day, seen.hour, seen.minute);
-    guess += wanted - seenUtc;
+  const first = wanted - offsetAt(wanted, timeZone);
+  const instant = wanted - offsetAt(first, timeZone);
+  if (instant + offsetAt(instant, timeZone) === wanted) {
+    // The earlier of two readings when the time happens twice.
+    const earlier = wanted - offsetAt(instant - 3 * 3_600_000, timeZone);
+    return new Date(earlier + offsetAt(earlier, timeZone) === wanted ? Math.min(earlier, instant) : instant);
   }
-  return new Date(guess);
+  // Skipped: read with the offset from before the change, which lands after it.
+  const before = offsetAt(instant - 3 * 3_600_000, timeZone);
+  const after = offsetAt(instant + 3 * 3_600_000, timeZone);
+  return new Date(Math.max(wanted - before, wanted - after));
 }
 
 /** Day, ISO week and month keys of an instant in `timeZone`. */
