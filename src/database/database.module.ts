@@ -10,6 +10,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { StartupError } from '../config/startup-error.js';
+import { installAfterCommit } from './after-commit.js';
 import { type ConnectionSettings, dataSourceOptions } from './data-source-options.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
 import { shippedTemplate } from './embedded-template.js';
@@ -31,6 +32,7 @@ const logger = new Logger('Database');
 async function openDataSource(options?: DataSourceOptions): Promise<DataSource> {
   if (!options) throw new Error('The data source options are missing');
   const dataSource = await new DataSource({ ...options, migrationsRun: false }).initialize();
+  installAfterCommit(dataSource);
   try {
     const applied = await settleMigrations(dataSource, options.migrationsRun === true);
     if (applied.length > 0) logger.log({ migrations: applied }, `Applied ${applied.length} migration(s)`);

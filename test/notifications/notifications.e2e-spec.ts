@@ -1,7 +1,10 @@
 import type { HTTPMethods } from 'fastify';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Mailer } from '../../src/common/mail/mailer.service.js';
 import { CreditLedger } from '../../src/modules/billing/credit-ledger.service.js';
+import { Notifier } from '../../src/modules/notifications/notifier.service.js';
+import { outbox } from '../auth/helpers.js';
 import { addTasks, api, settle, start } from '../ai/support.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { seedTenant, type SeededTenant } from '../support/tenants.js';
@@ -166,6 +169,106 @@ describe('notifications', () => {
         saved,
       ]);
     }
+  });
+
+  describe('emails', () => {
+    const email = async (
+      tenant: SeededTenant,
+      role: 'owner' | 'admin' | 'editor' | 'viewer',
+      on: boolean,
+    ) => {
+      const reply = await call('PATCH', 'preferences/', tenant.users[role].auth, {
+        preferences: [{ notification_type: 'credits_low', email: on, in_app: role !== 'owner' }],
+      });
+      expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    };
+    const sent = async (tenant: SeededTenant, role: 'owner' | 'admin' | 'editor' | 'viewer') =>
+      (await outbox(t, tenant.users[role].email)).filter((mail) => mail.template_key === 'notification');
+    const lowCredits = async () => {
+      await db.query('UPDATE igny8_accounts SET credits = 150, bonus_credits = 0 WHERE id = $1', [
+        a.accountId,
+      ]);
+      return { accountId: a.accountId, type: 'deduction' as const, planAmount: -100 };
+    };
+
+    beforeEach(async () => {
+      await db.query(`DELETE FROM igny8_email_outbox WHERE template_key = 'notification'`);
+    });
+
+    it('seeds the notification email template with its variables', async () => {
+      const [row] = await db.query<{ variables: string[]; is_active: boolean }[]>(
+        `SELECT variables, is_active FROM igny8_email_templates WHERE template_key = 'notification'`,
+      );
+      expect(row.is_active).toBe(true);
+      expect([...row.variables].sort()).toEqual(
+        ['action_label', 'action_url', 'message', 'name', 'preferences_url', 'title'].sort(),
+      );
+    });
+
+    it('go to the users who chose email for the type, in-app choice aside, after the commit', async () => {
+      await email(a, 'editor', true);
+      await email(a, 'owner', true); // in the app off, email on: still emailed
+      await email(a, 'admin', false);
+      await email(b, 'owner', true); // another account: never
+      const ledger = t.app.get(CreditLedger);
+      const change = await lowCredits();
+      await db.transaction(async (manager) => {
+        await ledger.record(change, manager);
+        await t.app.get(Mailer).flush();
+        // Not before the commit.
+        expect(await sent(a, 'editor')).toEqual([]);
+      });
+      const [mail] = await sent(a, 'editor');
+      expect(mail).toMatchObject({ subject: 'Credits are running low', to_email: a.users.editor.email });
+      expect(mail.html).toContain(`href="${t.config.frontendUrl.replace(/\/+$/, '')}/account/billing"`);
+      expect(mail.text).toContain('Your account has 50 credits left.');
+      expect(await sent(a, 'owner')).toHaveLength(1);
+      for (const role of ['admin', 'viewer'] as const) expect(await sent(a, role), role).toEqual([]);
+      expect(await sent(b, 'owner')).toEqual([]);
+    });
+
+    it('are not sent when the transaction rolls back', async () => {
+      await email(a, 'editor', true);
+      const ledger = t.app.get(CreditLedger);
+      const change = await lowCredits();
+      await expect(
+        db.transaction(async (manager) => {
+          await ledger.record(change, manager);
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      expect(await sent(a, 'editor')).toEqual([]);
+      expect(results(await call('GET', '', a.users.editor.auth))).toEqual([]);
+    });
+
+    it('of a notification for one user reach only that user, escaped; inactive users get none', async () => {
+      await email(a, 'editor', true);
+      await email(a, 'viewer', true);
+      const notifier = t.app.get(Notifier);
+      const notice = (userId: number) =>
+        db.transaction((manager) =>
+          notifier.notify(manager, {
+            accountId: a.accountId,
+            userId,
+            type: 'credits_low',
+            title: 'Low <b>now</b>',
+            message: 'Only <script>x</script> left',
+          }),
+        );
+      await notice(a.users.viewer.id);
+      const [mail] = await sent(a, 'viewer');
+      expect(mail.subject).toBe('Low <b>now</b>');
+      expect(mail.html).toContain('<p>Only &lt;script&gt;x&lt;/script&gt; left</p>');
+      expect(mail.html).toContain(`href="${t.config.frontendUrl.replace(/\/+$/, '')}/notifications"`);
+      expect(await sent(a, 'editor')).toEqual([]);
+      await db.query('UPDATE igny8_users SET is_active = false WHERE id = $1', [a.users.editor.id]);
+      try {
+        await notice(a.users.editor.id);
+        expect(await sent(a, 'editor')).toEqual([]);
+      } finally {
+        await db.query('UPDATE igny8_users SET is_active = true WHERE id = $1', [a.users.editor.id]);
+      }
+    });
   });
 
   it('is created for the user when an AI task completes', async () => {

@@ -27,7 +27,7 @@ describe('system status', () => {
     expect(Number.isNaN(Date.parse(data(response).time as string))).toBe(false);
   });
 
-  it('reports a site: key, live counts, automation; modules not built yet are null', async () => {
+  it('reports a site: key, live counts, automation; no integration or run in progress is null', async () => {
     const [site, sector] = [a.siteIds[0], a.sectorIds[0][0]];
     await db.query(
       `INSERT INTO igny8_clusters (account_id, site_id, sector_id, name) VALUES ($1, $2, $3, 'c1'), ($1, $2, $3, 'c2')`,
@@ -49,6 +49,51 @@ describe('system status', () => {
       automation: { is_enabled: false, current_run_id: null, last_run_at: null },
     });
     expect((await call('GET', `sites/${site}/status/`, apiKey(a))).status).toBe(200);
+  });
+
+  it("reports the site's active integration and its automation run in progress", async () => {
+    const site = a.siteIds[0];
+    const [{ id: integrationId }] = await db.query<{ id: number }[]>(
+      `INSERT INTO igny8_site_integrations (account_id, site_id, platform, auth_mode, external_site_url, is_active,
+         connection_status, sync_status, last_sync_at)
+       VALUES ($1, $2, 'wordpress', 'bridge_api_key', 'https://blog.example.com', true, 'connected',
+         'completed', '2026-01-02T03:04:05Z') RETURNING id::int AS id`,
+      [a.accountId, site],
+    );
+    const run = (status: string, runId: string) =>
+      db.query(
+        `INSERT INTO igny8_automation_runs (account_id, site_id, run_id, trigger_type, status, started_at)
+         VALUES ($1, $2, $3, 'manual', $4, now() - interval '1 hour')`,
+        [a.accountId, site, runId, status],
+      );
+    await run('completed', '00000000-0000-4000-8000-000000000001');
+    const status = async (auth: Record<string, string>) =>
+      data(await call('GET', `sites/${site}/status/`, auth)) as {
+        integration: unknown;
+        automation: { current_run_id: string | null };
+      };
+    expect((await status(a.users.viewer.auth)).automation.current_run_id).toBeNull();
+    await run('paused', '00000000-0000-4000-8000-000000000002');
+    const body = await status(apiKey(a));
+    expect(body.integration).toEqual({
+      id: integrationId,
+      platform: 'wordpress',
+      auth_mode: 'bridge_api_key',
+      connection_status: 'connected',
+      sync_status: 'completed',
+      last_sync_at: '2026-01-02T03:04:05.000Z',
+    });
+    expect(body.automation.current_run_id).toBe('00000000-0000-4000-8000-000000000002');
+    // An inactive integration is not reported; the other site has none.
+    await db.query('UPDATE igny8_site_integrations SET is_active = false WHERE id = $1', [integrationId]);
+    expect((await status(a.users.viewer.auth)).integration).toBeNull();
+    expect(
+      (
+        data(await call('GET', `sites/${a.siteIds[1]}/status/`, a.users.owner.auth)) as {
+          integration: unknown;
+        }
+      ).integration,
+    ).toBeNull();
   });
 
   it('is 404 for a site of another account, an ungranted site or another key', async () => {

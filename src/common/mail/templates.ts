@@ -3,7 +3,13 @@
  * `igny8_email_templates` rows developers edit (template-store.ts). `{{name}}` placeholders are
  * replaced by the message's variables; HTML bodies get HTML-escaped values.
  */
-export const TEMPLATE_KEYS = ['welcome', 'password_reset', 'password_changed', 'team_invite'] as const;
+export const TEMPLATE_KEYS = [
+  'welcome',
+  'password_reset',
+  'password_changed',
+  'team_invite',
+  'notification',
+] as const;
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 
 interface Template {
@@ -32,6 +38,11 @@ const TEMPLATES: Record<TemplateKey, Template> = {
     subject: 'You have been invited to IGNY8',
     text: 'Hi {{name}},\n\n{{inviter}} added you to the IGNY8 workspace "{{account_name}}".\nChoose your password within one hour:\n{{reset_link}}\n',
     html: '<p>Hi {{name}},</p><p>{{inviter}} added you to the IGNY8 workspace <strong>{{account_name}}</strong>.</p><p>Choose your password within one hour: <a href="{{reset_link}}">{{reset_link}}</a></p>',
+  },
+  notification: {
+    subject: '{{title}}',
+    text: 'Hi {{name}},\n\n{{message}}\n\n{{action_label}}: {{action_url}}\n\nYou get this email because you chose email for these notifications in IGNY8: {{preferences_url}}\n',
+    html: '<p>Hi {{name}},</p><p>{{message}}</p><p><a href="{{action_url}}">{{action_label}}</a></p><p style="color:#666;font-size:12px">You get this email because you chose email for these notifications in IGNY8. <a href="{{preferences_url}}">Change your preferences</a>.</p>',
   },
 };
 

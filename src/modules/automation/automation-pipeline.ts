@@ -10,6 +10,7 @@ import type { TaskPhase } from '../ai/entities/ai-task-log.entity.js';
 import { AutomationConfigService } from '../automation-config/automation-config.service.js';
 import type { AutomationConfig } from '../automation-config/entities/automation-config.entity.js';
 import { CreditMeter } from '../billing/credit-meter.service.js';
+import { Notifier } from '../notifications/notifier.service.js';
 import { IdeasService } from '../planner/ideas.service.js';
 import type { PendingRow } from '../planner/planner-reads.js';
 import { PublishingSettingsService } from '../publishing-settings/publishing-settings.service.js';
@@ -19,6 +20,7 @@ import { AutomationRunsService } from './automation-runs.service.js';
 import { AutomationRun, type StageResult } from './entities/automation-run.entity.js';
 import { RunEvents } from './run-events.js';
 import { RunLog } from './run-log.js';
+import { runEndNotification } from './run-notifications.js';
 import {
   batches,
   emptyStage,
@@ -76,6 +78,7 @@ export class AutomationPipeline {
     private readonly lock: AutomationLock,
     private readonly events: RunEvents,
     private readonly log: RunLog,
+    private readonly notifier: Notifier,
   ) {}
 
   @JobHandler('run_automation')
@@ -385,6 +388,7 @@ export class AutomationPipeline {
       current_item: null,
       total_credits_used: total,
     });
+    await this.notifier.notify(this.dataSource.manager, runEndNotification(run, 'completed'));
     await this.lock.release(Number(run.site_id), run.run_id);
     await this.events.add(run, 'status', { status: 'completed', stage: 7, total_credits_used: total });
     if (run.task_id) {
@@ -422,6 +426,7 @@ export class AutomationPipeline {
         completed_at: new Date(),
         current_item: null,
       });
+      await this.notifier.notify(this.dataSource.manager, runEndNotification(run, 'failed'));
       await this.tasks.cancelQueued(run.run_id);
       await this.events.add(run, 'status', { status: 'failed', stage, error: message });
       if (run.task_id) {

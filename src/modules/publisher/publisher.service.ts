@@ -10,6 +10,7 @@ import { WordPressSites, type WordPressDestination } from '../integration/wordpr
 import { Cluster } from '../planner/entities/cluster.entity.js';
 import { ContentIdeaKeyword } from '../planner/entities/content-idea-keyword.entity.js';
 import { Sector } from '../identity/entities/sector.entity.js';
+import { Notifier } from '../notifications/notifier.service.js';
 import { PublishingSettingsService } from '../publishing-settings/publishing-settings.service.js';
 import { ContentService } from '../writer/content.service.js';
 import { ContentTaxonomyRelation } from '../writer/entities/content-taxonomy-relation.entity.js';
@@ -34,6 +35,7 @@ import {
 } from '../writer/writer-writes.js';
 import { DeploymentRecord } from './entities/deployment-record.entity.js';
 import { PublishingRecord, type PublishTrigger } from './entities/publishing-record.entity.js';
+import { publishNotification } from './publish-notifications.js';
 import { PublishingClock } from './publishing-clock.js';
 import { retractLatestPublished } from './remote-post-records.js';
 import {
@@ -81,6 +83,7 @@ export class PublisherService {
     private readonly channels: ChannelLogger,
     private readonly clock: PublishingClock,
     private readonly records: RemotePostRecords,
+    private readonly notifier: Notifier,
   ) {}
 
   private manager(): EntityManager {
@@ -299,6 +302,7 @@ export class PublisherService {
           description: `Published as post ${post.external_id} (${post.post_status}).`,
           payload: { mode: destination.mode, post_status: post.post_status, warnings, trigger },
         });
+        await this.notifier.notify(manager, publishNotification(record, content, null));
       });
       this.channels.info('publish-sync', 'published', {
         content_id: content.id,
@@ -329,6 +333,7 @@ export class PublisherService {
         error_message: outcome.message,
         payload: { mode: destination.mode, reason: outcome.reason, trigger },
       });
+      await this.notifier.notify(manager, publishNotification(record, content, outcome.message));
     });
     this.channels.error('publish-sync', 'publish failed', {
       content_id: content.id,

@@ -3,7 +3,9 @@ import { DataSource } from 'typeorm';
 import { ApiError } from '../../common/http/error-codes.js';
 import { tenantSql } from '../../common/tenancy/tenant-sql.js';
 import { AutomationConfigService } from '../automation-config/automation-config.service.js';
+import { ACTIVE_RUN_STATUSES, AutomationRun } from '../automation/entities/automation-run.entity.js';
 import { Account } from '../identity/entities/account.entity.js';
+import { SiteIntegration } from '../integration/entities/site-integration.entity.js';
 import { Site } from '../identity/entities/site.entity.js';
 import { Cluster } from '../planner/entities/cluster.entity.js';
 import { ContentIdea } from '../planner/entities/content-idea.entity.js';
@@ -17,8 +19,8 @@ export interface SiteStatusView {
   domain: string | null;
   is_active: boolean;
   api_key: { configured: boolean; last4: string | null; last_used_at: Date | null };
-  /** The site's WordPress integration; null until the integration module records one. */
-  integration: null;
+  /** The site's active integration; null when it has none. */
+  integration: SiteIntegrationStatus | null;
   counts: {
     keywords: number;
     clusters: number;
@@ -29,11 +31,20 @@ export interface SiteStatusView {
   };
   automation: {
     is_enabled: boolean;
-    /** The running automation run; null until the automation runner exists. */
-    current_run_id: null;
+    /** The run in progress (running or paused), or null. */
+    current_run_id: string | null;
     last_run_at: Date | null;
     next_run_at: Date | null;
   };
+}
+
+export interface SiteIntegrationStatus {
+  id: number;
+  platform: string;
+  auth_mode: string;
+  connection_status: string;
+  sync_status: string;
+  last_sync_at: Date | null;
 }
 
 interface SiteRow {
@@ -49,9 +60,8 @@ interface SiteRow {
 }
 
 /**
- * `system/sites/{id}/status/`: one site at a glance — its API key, live planner and writer counts
- * and automation schedule. Parts owned by modules that do not exist yet (the WordPress
- * integration, automation runs) are null rather than guessed.
+ * `system/sites/{id}/status/`: one site at a glance — its API key, its active integration, live
+ * planner and writer counts, and its automation schedule and run in progress (null when there is none).
  */
 @Injectable()
 export class SiteStatusService {
@@ -85,6 +95,16 @@ export class SiteStatusService {
           (SELECT count(*) FROM ${ct} WHERE ${ct.scope} AND ct.site_id = ${site.id} AND ct.deleted_at IS NULL)::int AS content,
           (SELECT count(*) FROM ${ct} WHERE ${ct.scope} AND ct.site_id = ${site.id} AND ct.deleted_at IS NULL
               AND ct.site_status = 'published')::int AS published`;
+      const si = sql.table(SiteIntegration, 'si');
+      const [integration] = await sql.query<SiteIntegrationStatus[]>`
+        SELECT si.id::int AS id, si.platform, si.auth_mode, si.connection_status, si.sync_status, si.last_sync_at
+          FROM ${si} WHERE ${si.scope} AND si.site_id = ${site.id} AND si.is_active
+         ORDER BY si.id LIMIT 1`;
+      const r = sql.table(AutomationRun, 'r');
+      const [run] = await sql.query<{ run_id: string }[]>`
+        SELECT r.run_id FROM ${r}
+         WHERE ${r.scope} AND r.site_id = ${site.id} AND r.status = ANY(${[...ACTIVE_RUN_STATUSES]}::text[])
+         ORDER BY r.started_at DESC LIMIT 1`;
       const config = await this.automation.forSite(
         { id: Number(site.id), account_id: Number(site.account_id), timezone: site.timezone },
         manager,
@@ -95,11 +115,11 @@ export class SiteStatusService {
         domain: site.domain,
         is_active: site.is_active,
         api_key: { configured: site.configured, last4: site.last4, last_used_at: site.last_used_at },
-        integration: null,
+        integration: integration ?? null,
         counts,
         automation: {
           is_enabled: config.is_enabled,
-          current_run_id: null,
+          current_run_id: run?.run_id ?? null,
           last_run_at: config.last_run_at,
           next_run_at: config.next_run_at,
         },

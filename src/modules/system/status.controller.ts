@@ -77,7 +77,8 @@ export class StatusController {
   @ApiKeyAllowed()
   @ApiOperation({
     summary: 'A site at a glance: API key, integration, counts and automation',
-    description: 'Parts whose module is not available yet are null.',
+    description:
+      '`integration` is the active integration of the site (null without one); `automation.current_run_id` the run in progress (running or paused), else null.',
   })
   @ApiData(SiteStatusDto)
   siteStatus(@Param('id', IdPipe) id: number): Promise<SiteStatusView> {
