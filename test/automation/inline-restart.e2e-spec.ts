@@ -7,7 +7,16 @@ import { eventually } from '../faults/support.js';
 import { createTestApp, testEnv, type TestApp } from '../support/app.js';
 import { freePort, MAIN_ENTRY, ROOT } from '../support/process.js';
 import { seedTenant } from '../support/tenants.js';
-import { api, type Api, configure, count, type Json, ledgerTotal, runRow, seedKeywords } from './support.js';
+import {
+  api,
+  type Api,
+  configure,
+  count,
+  expectChargedOnceAndApproved,
+  type Json,
+  runRow,
+  seedKeywords,
+} from './support.js';
 
 interface ApiProcess {
   child: ChildProcess;
@@ -151,21 +160,8 @@ describe('an automation run survives an API restart on the inline driver (no Red
       expect(after).toHaveLength(tasks);
       expect(new Set(after.map((row) => row.task_id)).size).toBe(tasks);
 
-      // No item charged twice; the ledger is what the run reports.
-      const charged = await db.query<{ n: number; items: number }[]>(
-        `SELECT count(*)::int AS n, count(DISTINCT (related_object_type, related_object_id, operation_type))::int AS items
-         FROM igny8_credit_usage_logs WHERE account_id = $1`,
-        [tenant.accountId],
-      );
-      expect(charged[0].n).toBe(charged[0].items);
-      expect(await ledgerTotal(t, tenant)).toBe(run.total_credits_used);
-      expect(
-        await count(
-          t,
-          "SELECT count(*)::int AS n FROM igny8_content WHERE site_id = $1 AND status = 'approved'",
-          [site],
-        ),
-      ).toBe(tasks);
+      // No item charged twice; the ledger is what the run reports; every article approved.
+      await expectChargedOnceAndApproved(t, tenant, run, tasks);
 
       second.child.kill('SIGTERM');
       await Promise.race([second.exited, sleep(15_000)]);
