@@ -44,6 +44,12 @@ import {
 } from './modules/billing/entities/credit-cost-config.entity.js';
 import { CreditTransaction } from './modules/billing/entities/credit-transaction.entity.js';
 import { CreditUsageLog } from './modules/billing/entities/credit-usage-log.entity.js';
+import { AccountPaymentMethod } from './modules/billing/entities/account-payment-method.entity.js';
+import { CreditPackage } from './modules/billing/entities/credit-package.entity.js';
+import { Invoice } from './modules/billing/entities/invoice.entity.js';
+import { PaymentMethodConfig } from './modules/billing/entities/payment-method-config.entity.js';
+import { Payment } from './modules/billing/entities/payment.entity.js';
+import { WebhookEvent } from './modules/billing/entities/webhook-event.entity.js';
 import { Cluster } from './modules/planner/entities/cluster.entity.js';
 import { ContentIdeaKeyword } from './modules/planner/entities/content-idea-keyword.entity.js';
 import { ContentIdea } from './modules/planner/entities/content-idea.entity.js';
@@ -109,6 +115,12 @@ export const ENTITIES = [
   CreditUsageLog,
   CreditCostConfig,
   BillingConfiguration,
+  Invoice,
+  Payment,
+  CreditPackage,
+  AccountPaymentMethod,
+  PaymentMethodConfig,
+  WebhookEvent,
   // system & AI (docs/domain-model.md#ai-configuration)
   AiModel,
   AiPrompt,

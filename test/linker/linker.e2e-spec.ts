@@ -3,8 +3,13 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { type SeededTenant, seedTenant } from '../support/tenants.js';
-import { api, type Api, credits, type Json, settle, start } from '../ai/support.js';
-import { expectedCharge, insertContent, setModules } from '../optimizer/articles.js';
+import { api, type Api, credits, holdJobs, type Json, settle, start } from '../ai/support.js';
+import {
+  expectedCharge,
+  expectModuleDisabledTask,
+  insertContent,
+  setModules,
+} from '../optimizer/articles.js';
 
 const DISABLED = 'The Linker module is not enabled for this account.';
 const URLS = {
@@ -346,6 +351,32 @@ describe('linker/', () => {
       expect(viewer.status).toBe(403);
       expect(viewer.body.code).toBe('permission_denied');
       expect(await credits(t, tenant)).toEqual(before);
+    });
+
+    it('a task whose module was switched off before it started ends failed module_disabled, hold released', async () => {
+      const id = await source();
+      const before = await credits(t, tenant);
+      const jobs = holdJobs(t);
+      const taskId = await start(call, 'linker/process/', tenant.users.editor.auth, { content_id: id });
+      expect((await credits(t, tenant)).held_credits).toBeGreaterThan(0);
+      const off = await call('PATCH', 'system/settings/modules/', tenant.users.admin.auth, {
+        linker_enabled: false,
+      });
+      expect(off.status).toBe(200);
+      try {
+        const outcomes = await jobs.release();
+        expect(outcomes.map((outcome) => outcome.result)).toEqual([{ status: 'failed' }]);
+        const task = await settle(t, call, taskId, tenant.users.editor.auth);
+        await expectModuleDisabledTask(t, task, DISABLED);
+        expect(await credits(t, tenant)).toEqual(before);
+        const [row] = await db.query<{ content_html: string; internal_links: unknown[] }[]>(
+          'SELECT content_html, internal_links FROM igny8_content WHERE id = $1',
+          [id],
+        );
+        expect(row).toEqual({ content_html: SOURCE_HTML, internal_links: [] });
+      } finally {
+        await setModules(t, tenant, { linker_enabled: true, optimizer_enabled: false });
+      }
     });
   });
 });

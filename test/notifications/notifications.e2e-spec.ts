@@ -132,6 +132,42 @@ describe('notifications', () => {
     expect(listed[0].metadata).toMatchObject({ balance: 90 });
   });
 
+  it('takes its threshold from the billing configuration; grants and resets never raise it', async () => {
+    const ledger = t.app.get(CreditLedger);
+    const lowNotices = async () =>
+      results(await call('GET', '?notification_type=credits_low', a.users.owner.auth));
+    const [{ low_credit_threshold: saved }] = await db.query<{ low_credit_threshold: number }[]>(
+      'SELECT low_credit_threshold FROM igny8_billing_configuration WHERE id = 1',
+    );
+    await db.query('UPDATE igny8_billing_configuration SET low_credit_threshold = 500 WHERE id = 1');
+    try {
+      await db.query('UPDATE igny8_accounts SET credits = 800, bonus_credits = 0 WHERE id = $1', [
+        a.accountId,
+      ]);
+      // A plan-pool reset of a new period (a grant) lowering the balance below 500: no notice.
+      await ledger.setPlanPool(a.accountId, 450, { type: 'subscription', referenceId: 'period:test-1' });
+      // A purchase (grant) and a refund back up: no notice either.
+      await ledger.record({ accountId: a.accountId, type: 'purchase', bonusAmount: 300 });
+      expect(await lowNotices()).toEqual([]);
+      // 750 → 600: still above 500.
+      await ledger.record({ accountId: a.accountId, type: 'deduction', planAmount: -150 });
+      expect(await lowNotices()).toEqual([]);
+      // 600 → 480: a debit crossing the configured threshold (the old fixed 100 would not fire).
+      await ledger.record({ accountId: a.accountId, type: 'deduction', planAmount: -120 });
+      const listed = await lowNotices();
+      expect(listed).toHaveLength(1);
+      expect(listed[0].metadata).toEqual({ balance: 480, threshold: 500 });
+      // A manual negative adjustment is a debit too: back to 600, then down to 400.
+      await ledger.record({ accountId: a.accountId, type: 'purchase', bonusAmount: 120 });
+      await ledger.record({ accountId: a.accountId, type: 'adjustment', bonusAmount: -200 });
+      expect(await lowNotices()).toHaveLength(2);
+    } finally {
+      await db.query('UPDATE igny8_billing_configuration SET low_credit_threshold = $1 WHERE id = 1', [
+        saved,
+      ]);
+    }
+  });
+
   it('is created for the user when an AI task completes', async () => {
     const aiCall = api(t);
     await db.query('UPDATE igny8_accounts SET credits = 5000 WHERE id = $1', [a.accountId]);

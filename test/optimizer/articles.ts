@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { expect } from 'vitest';
 import type { TestApp } from '../support/app.js';
 import type { SeededTenant } from '../support/tenants.js';
 
@@ -120,4 +121,19 @@ export async function expectedCharge(t: TestApp, taskId: string) {
     [`ai:${taskId}:%`],
   );
   return { task, perCredit: Number(per_credit), ledger };
+}
+
+/** Expects the task ended failed with `module_disabled` (route message, nothing charged). */
+export async function expectModuleDisabledTask(
+  t: TestApp,
+  task: Record<string, unknown>,
+  message: string,
+): Promise<void> {
+  expect(task).toMatchObject({ status: 'failed', error: message, credits_used: 0 });
+  const [log] = await t.app
+    .get(DataSource)
+    .query<{ error_code: string }[]>('SELECT error_code FROM igny8_ai_task_logs WHERE task_id = $1', [
+      task.task_id,
+    ]);
+  expect(log.error_code).toBe('module_disabled');
 }

@@ -3,8 +3,15 @@ import { parseFragment, serialize } from 'parse5';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { type SeededTenant, seedTenant } from '../support/tenants.js';
-import { api, type Api, credits, type Json, settle } from '../ai/support.js';
-import { expectedCharge, GOOD_ARTICLE, insertContent, setModules, WEAK_ARTICLE } from './articles.js';
+import { api, type Api, credits, holdJobs, type Json, settle } from '../ai/support.js';
+import {
+  expectedCharge,
+  expectModuleDisabledTask,
+  GOOD_ARTICLE,
+  insertContent,
+  setModules,
+  WEAK_ARTICLE,
+} from './articles.js';
 
 const DISABLED = 'The Optimizer module is not enabled for this account.';
 
@@ -91,7 +98,7 @@ describe('optimizer/', () => {
       expect(w.criteria.images).toMatchObject({ total: 2, with_alt: 0, score: 0 });
       expect(w.criteria.meta_title).toMatchObject({ length: 0, score: 0 });
       expect(w.criteria.keyword_density).toMatchObject({ occurrences: 0, score: 0 });
-      expect((w.criteria.readability).long_sentences).toBeGreaterThanOrEqual(2);
+      expect(w.criteria.readability.long_sentences).toBeGreaterThanOrEqual(2);
       const meanOf = (s: Json) =>
         Math.round(
           ((s.seo as number) +
@@ -251,6 +258,33 @@ describe('optimizer/', () => {
         { content_id: good },
       );
       expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    });
+
+    it('a job whose module was switched off before its task started fails module_disabled, nothing charged', async () => {
+      const db = t.app.get(DataSource);
+      const id = await insertContent(t, tenant, WEAK_ARTICLE);
+      const before = await credits(t, tenant);
+      const jobs = holdJobs(t);
+      const reply = await call('POST', 'optimizer/jobs/', tenant.users.editor.auth, { content_id: id });
+      expect(reply.status, JSON.stringify(reply.body)).toBe(202);
+      const { task_id: taskId, job_id: jobId } = reply.body.data as { task_id: string; job_id: number };
+      expect((await credits(t, tenant)).held_credits).toBeGreaterThan(0);
+      await setModules(t, tenant, { linker_enabled: false, optimizer_enabled: false });
+      try {
+        expect((await jobs.release()).map((outcome) => outcome.result)).toEqual([{ status: 'failed' }]);
+      } finally {
+        await setModules(t, tenant, { linker_enabled: false, optimizer_enabled: true });
+      }
+      const task = await settle(t, call, taskId, tenant.users.editor.auth);
+      await expectModuleDisabledTask(t, task, DISABLED);
+      const job = (await call('GET', `optimizer/jobs/${jobId}/`, tenant.users.viewer.auth)).body.data as Json;
+      expect(job).toMatchObject({ status: 'failed', error_message: DISABLED, credits_used: 0 });
+      expect(await credits(t, tenant)).toEqual(before);
+      const [content] = await db.query<{ content_html: string }[]>(
+        'SELECT content_html FROM igny8_content WHERE id = $1',
+        [id],
+      );
+      expect(content.content_html).toBe(WEAK_ARTICLE.content_html);
     });
 
     it('answers 403 module_disabled again once the module is switched off', async () => {

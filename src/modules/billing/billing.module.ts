@@ -5,15 +5,32 @@ import { CreditLedger } from './credit-ledger.service.js';
 import { CreditMeter } from './credit-meter.service.js';
 import { CreditsController } from './credits.controller.js';
 import { CreditsReadService } from './credits-read.service.js';
+import { InvoiceIssuer } from './invoice-issuer.js';
+import { InvoicePayments } from './invoice-payments.service.js';
+import { PaymentGateways, UnconfiguredPaymentGateways } from './payment-gateways.js';
+import { PaymentMethodCatalog } from './payment-method-catalog.js';
 import { OwnAccountRows } from './own-account-rows.js';
 import { UsageReportsService } from './usage-reports.service.js';
 
-/** Billing and credits: the credit ledger (the only caller changing the pools, through identity's AccountCredits), AI credit metering and the credit reads. */
+/**
+ * Billing and credits: invoices and their payments (InvoicePayments applies a paid invoice, once),
+ * the payment-method catalogue per country, the PaymentGateways port, the credit ledger (the only caller changing the pools, through identity's AccountCredits), AI credit metering and the credit reads. */
 @Global()
 @Module({
   imports: [IdentityModule],
   controllers: [CreditsController, AccountUsageController],
-  providers: [CreditLedger, CreditMeter, OwnAccountRows, CreditsReadService, UsageReportsService],
-  exports: [CreditLedger, CreditMeter],
+  providers: [
+    CreditLedger,
+    CreditMeter,
+    OwnAccountRows,
+    CreditsReadService,
+    UsageReportsService,
+    InvoiceIssuer,
+    InvoicePayments,
+    PaymentMethodCatalog,
+    // The gateways helper binds its Stripe/PayPal implementation here.
+    { provide: PaymentGateways, useClass: UnconfiguredPaymentGateways },
+  ],
+  exports: [CreditLedger, CreditMeter, InvoiceIssuer, InvoicePayments, PaymentGateways, PaymentMethodCatalog],
 })
 export class BillingModule {}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AccountCredits, InsufficientPoolError } from '../identity/account-credits.js';
 import { Notifier } from '../notifications/notifier.service.js';
+import { BillingConfiguration } from './entities/credit-cost-config.entity.js';
 import { CreditTransaction, type CreditTransactionType } from './entities/credit-transaction.entity.js';
 
 export interface LedgerChange {
@@ -15,6 +16,24 @@ export interface LedgerChange {
   /** Makes the entry idempotent per account (`signup:<id>`, an invoice number, …). */
   referenceId?: string | null;
   metadata?: Record<string, unknown>;
+}
+
+/**
+ * Entries that grant or reset credits (a purchase, the plan pool of a subscription period): never a debit, so
+ * never `credits_low`, even when a reset lowers the plan pool.
+ */
+const GRANT_TYPES: CreditTransactionType[] = ['purchase', 'subscription'];
+
+/** The balance under which a debit raises `credits_low`, when the billing configuration row is missing. */
+export const DEFAULT_LOW_CREDIT_THRESHOLD = 100;
+
+/** `low_credit_threshold` of the billing configuration (docs/system.md#notifications). */
+async function lowCreditThreshold(manager: EntityManager): Promise<number> {
+  const config = await manager.findOne(BillingConfiguration, {
+    select: { id: true, low_credit_threshold: true },
+    where: { id: 1 },
+  });
+  return config?.low_credit_threshold ?? DEFAULT_LOW_CREDIT_THRESHOLD;
 }
 
 /** Thrown when a change would take a pool below zero (raised by identity's AccountCredits). */
@@ -53,12 +72,13 @@ export class CreditLedger {
       plan: planAmount,
       bonus: bonusAmount,
     });
-    await this.notifier.creditsChanged(
-      manager,
-      change.accountId,
-      plan + bonus - planAmount - bonusAmount,
-      plan + bonus,
-    );
+    if (planAmount + bonusAmount < 0 && !GRANT_TYPES.includes(change.type)) {
+      await this.notifier.creditsChanged(manager, change.accountId, {
+        before: plan + bonus - planAmount - bonusAmount,
+        after: plan + bonus,
+        threshold: await lowCreditThreshold(manager),
+      });
+    }
     const repository = manager.getRepository(CreditTransaction);
     return repository.save(
       repository.create({

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DeepPartial, EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { TenantContext } from '../../common/context/tenant-context.service.js';
 import { SoftDeleteService } from '../../common/tenancy/soft-delete.service.js';
 import { tenantSql } from '../../common/tenancy/tenant-sql.js';
@@ -56,6 +57,25 @@ export class AccountsStore {
   /** Saves the changed columns of a loaded account. */
   save(manager: EntityManager, account: Account): Promise<Account> {
     return manager.save(Account, account);
+  }
+
+  /** Billing's changes of an account: status, plan, the Ahrefs usage counter (a paid invoice, a suspension). */
+  async updateAccount(
+    manager: EntityManager,
+    accountId: number,
+    fields: QueryDeepPartialEntity<Pick<Account, 'status' | 'plan_id' | 'usage_ahrefs_queries'>>,
+  ): Promise<void> {
+    await manager.update(Account, accountId, fields);
+  }
+
+  /** Inserts a subscription (an account whose earlier one was canceled pays for a plan again). */
+  createSubscription(manager: EntityManager, fields: DeepPartial<Subscription>): Promise<Subscription> {
+    return manager.save(manager.create(Subscription, fields));
+  }
+
+  /** Saves the changed columns of a loaded subscription (billing: payments, cancel, resume, renewals). */
+  saveSubscription(manager: EntityManager, subscription: Subscription): Promise<Subscription> {
+    return manager.save(Subscription, subscription);
   }
 
   /** The account's live (not canceled) subscriptions follow a plan change. */

@@ -222,7 +222,15 @@ export class IntegrationsResource extends ScopedResource<SiteIntegration, Integr
         duration_ms: 0,
       };
     }
-    await this.recordConnection(integration, outcome);
+    await this.transaction((manager) =>
+      this.integrations.recordConnection(
+        manager,
+        integration,
+        outcome,
+        'Connection test',
+        outcome.ok ? { auth_mode: integration.auth_mode } : {},
+      ),
+    );
     if (!outcome.ok) throw connectionFailed(outcome);
     return {
       connected: true,
@@ -234,28 +242,6 @@ export class IntegrationsResource extends ScopedResource<SiteIntegration, Integr
         auth_mode: integration.auth_mode,
       },
     };
-  }
-
-  private async recordConnection(integration: SiteIntegration, outcome: ConnectionOutcome): Promise<void> {
-    await this.transaction(async (manager) => {
-      await this.integrations.update(manager, integration, {
-        connection_status: outcome.ok ? 'connected' : 'error',
-        last_connection_check_at: new Date(),
-        config_json: outcome.ok ? { ...integration.config_json, ...outcome.config } : integration.config_json,
-      });
-      await this.integrations.recordEvent(manager, {
-        site_id: integration.site_id,
-        integration_id: integration.id,
-        event_type: 'test_connection',
-        direction: 'to_external',
-        status: outcome.ok ? 'success' : 'error',
-        http_status: outcome.http_status,
-        duration_ms: outcome.duration_ms,
-        description: outcome.ok ? 'Connection test succeeded.' : `Connection test failed: ${outcome.reason}`,
-        error_message: outcome.ok ? null : outcome.message,
-        payload: outcome.ok ? { auth_mode: integration.auth_mode } : { reason: outcome.reason },
-      });
-    });
   }
 
   /** The site structure pushed by the plugin (or an editor). */

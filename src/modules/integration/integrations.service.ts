@@ -4,6 +4,7 @@ import { decryptSecret, encryptSecret } from '../../common/crypto.js';
 import { tenantQuery } from '../../common/tenancy/tenant-sql.js';
 import { AppConfig } from '../../config/app-config.js';
 import { SiteIntegration } from './entities/site-integration.entity.js';
+import type { ConnectionOutcome } from './wordpress/wordpress-connection.js';
 import {
   SyncEvent,
   type SyncDirection,
@@ -104,6 +105,37 @@ export class IntegrationsService {
   ): Promise<SiteIntegration> {
     Object.assign(integration, changes);
     return manager.save(SiteIntegration, integration);
+  }
+
+  /**
+   * Records a connection test of an integration: its connection status and check time, the remote
+   * config it reported (on success), and a `test_connection` sync event. `label` names the check in
+   * the event text ("Connection test", "Plugin handshake"); `payload` adds to the event's payload.
+   */
+  async recordConnection(
+    manager: EntityManager,
+    integration: SiteIntegration,
+    outcome: ConnectionOutcome,
+    label: string,
+    payload: Record<string, unknown> = {},
+  ): Promise<void> {
+    await this.update(manager, integration, {
+      connection_status: outcome.ok ? 'connected' : 'error',
+      last_connection_check_at: new Date(),
+      config_json: outcome.ok ? { ...integration.config_json, ...outcome.config } : integration.config_json,
+    });
+    await this.recordEvent(manager, {
+      site_id: integration.site_id,
+      integration_id: integration.id,
+      event_type: 'test_connection',
+      direction: 'to_external',
+      status: outcome.ok ? 'success' : 'error',
+      http_status: outcome.http_status,
+      duration_ms: outcome.duration_ms,
+      description: outcome.ok ? `${label} succeeded.` : `${label} failed: ${outcome.reason}`,
+      error_message: outcome.ok ? null : outcome.message,
+      payload: { ...payload, ...(outcome.ok ? {} : { reason: outcome.reason }) },
+    });
   }
 
   /** Appends one event to the sync log; the account comes from the site. */

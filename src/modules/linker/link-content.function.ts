@@ -10,12 +10,14 @@ import {
   type ProviderAnswer,
   type ProviderCall,
   type ResultPatch,
+  type TaskRefusal,
   type TaskRun,
   type WorkItem,
 } from '../ai/engine/ai-function.js';
 import { AiFunctionRegistry } from '../ai/engine/ai-function.registry.js';
 import { AiFunctionKit, text } from '../ai/engine/kit.js';
 import type { AnchorStrategy, LinkTarget } from '../ai/providers/ai-provider.js';
+import { ModuleSettingsService } from '../module-settings/module-settings.service.js';
 import { Content } from '../writer/entities/content.entity.js';
 import { saveInternalLinks } from '../writer/writer-writes.js';
 import { insertLinks, type LinkSuggestion } from './link-insertion.js';
@@ -65,6 +67,7 @@ export class LinkContentFunction implements AiFunction<ContentItem, LinkSuggesti
     repos: ScopedRepositories,
     private readonly kit: AiFunctionKit,
     private readonly registry: AiFunctionRegistry,
+    private readonly modules: ModuleSettingsService,
   ) {
     this.content = repos.for(Content, 'c');
   }
@@ -77,6 +80,11 @@ export class LinkContentFunction implements AiFunction<ContentItem, LinkSuggesti
 
   validate({ ids, field }: ActionInput): Promise<ActionPlan> {
     return this.kit.plan(this.content, ids, undefined, field);
+  }
+
+  /** The linker may have been switched off since the request: the task then ends `module_disabled`. */
+  refusal(run: TaskRun): Promise<TaskRefusal | null> {
+    return this.modules.refusal(run.accountId, 'linker');
   }
 
   async load(run: TaskRun): Promise<ContentItem[]> {

@@ -8,22 +8,11 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { TenantContext } from '../../common/context/tenant-context.service.js';
-import { ApiError } from '../../common/http/error-codes.js';
 import { ApiErrorResponse } from '../../common/openapi/api-responses.decorator.js';
 import type { SwitchableModule } from './entities/module-enable-settings.entity.js';
-import { ModuleSettingsService } from './module-settings.service.js';
+import { MODULE_LABELS, moduleDisabled, ModuleSettingsService } from './module-settings.service.js';
 
 const REQUIRED_MODULE = 'igny8:required-module';
-
-const MODULE_LABELS: Record<SwitchableModule, string> = { linker: 'Linker', optimizer: 'Optimizer' };
-
-/** The 403 `module_disabled` of a module that is off for the caller's account. */
-export function moduleDisabled(module: SwitchableModule): ApiError {
-  return new ApiError(
-    'module_disabled',
-    `The ${MODULE_LABELS[module]} module is not enabled for this account.`,
-  );
-}
 
 /**
  * Refuses a route of a switchable module when the module is off for the caller's account (403

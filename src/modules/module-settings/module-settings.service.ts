@@ -1,11 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { insertOrIgnore } from '../../common/tenancy/tenant-sql.js';
+import { ApiError } from '../../common/http/error-codes.js';
 import {
   MODULE_DEFAULTS,
   ModuleEnableSettings,
   type SwitchableModule,
 } from './entities/module-enable-settings.entity.js';
+
+export const MODULE_LABELS: Record<SwitchableModule, string> = { linker: 'Linker', optimizer: 'Optimizer' };
+
+/** The 403 `module_disabled` of a module that is off for the caller's account. */
+export function moduleDisabled(module: SwitchableModule): ApiError {
+  return new ApiError(
+    'module_disabled',
+    `The ${MODULE_LABELS[module]} module is not enabled for this account.`,
+  );
+}
+
+/** Why a task of a module that is off may not run (the AI engine's task refusal). */
+export interface ModuleRefusal {
+  error: string;
+  code: 'module_disabled';
+}
 
 /** Changes to an account's flags: absent keeps. */
 export type ModuleSettingsChanges = Partial<
@@ -55,6 +72,15 @@ export class ModuleSettingsService {
       where: { account_id: accountId },
     });
     return row?.[FLAG[module]] ?? MODULE_DEFAULTS[FLAG[module]];
+  }
+
+  /**
+   * For an AI task of a switchable module when it starts: the `module_disabled` failure when the account
+   * switched the module off after the request, else null.
+   */
+  async refusal(accountId: number, module: SwitchableModule): Promise<ModuleRefusal | null> {
+    if (await this.isEnabled(accountId, module)) return null;
+    return { error: moduleDisabled(module).message, code: 'module_disabled' };
   }
 
   /** The account's row, created with the defaults the first time it is needed. */

@@ -22,9 +22,6 @@ export interface NewNotification {
   metadata?: Record<string, unknown>;
 }
 
-/** Below this many available credits an account is told its credits run low. */
-export const LOW_CREDITS_THRESHOLD = 100;
-
 /**
  * Creates notifications (docs/system.md#notifications) for other modules: the AI engine (task
  * completed or failed), billing (credits low) and, later, automation and publishing. Writes in the
@@ -62,14 +59,17 @@ export class Notifier {
     return found ? siteId : null;
   }
 
-  /** `credits_low` when a balance change takes the account from at least the threshold to below it. */
+  /**
+   * `credits_low` when a debit takes the account's balance from at least `threshold` (the billing
+   * configuration's) to below it. The caller decides what is a debit.
+   */
   async creditsChanged(
     manager: EntityManager,
     accountId: number,
-    before: number,
-    after: number,
+    change: { before: number; after: number; threshold: number },
   ): Promise<void> {
-    if (!(before >= LOW_CREDITS_THRESHOLD && after < LOW_CREDITS_THRESHOLD)) return;
+    const { before, after, threshold } = change;
+    if (!(before >= threshold && after < threshold)) return;
     await this.notify(manager, {
       accountId,
       type: 'credits_low',
@@ -78,7 +78,7 @@ export class Notifier {
       message: `Your account has ${after} credits left. Top up or upgrade your plan to keep generating content.`,
       actionUrl: '/account/billing',
       actionLabel: 'Add credits',
-      metadata: { balance: after, threshold: LOW_CREDITS_THRESHOLD },
+      metadata: { balance: after, threshold },
     });
   }
 }

@@ -14,6 +14,7 @@ import {
   type ProviderCall,
   type QueuedTask,
   type ResultPatch,
+  type TaskRefusal,
   type TaskRun,
   type WorkItem,
 } from '../ai/engine/ai-function.js';
@@ -22,6 +23,7 @@ import { AiFunctionKit, text } from '../ai/engine/kit.js';
 import type { AiTaskLog } from '../ai/entities/ai-task-log.entity.js';
 import type { TextOutputs } from '../ai/providers/ai-provider.js';
 import { Site } from '../identity/entities/site.entity.js';
+import { ModuleSettingsService } from '../module-settings/module-settings.service.js';
 import { Content } from '../writer/entities/content.entity.js';
 import { saveOptimizedContent } from '../writer/writer-writes.js';
 import { type EntryPoint, OptimizationTask } from './entities/optimization-task.entity.js';
@@ -60,6 +62,7 @@ export class OptimizeContentFunction implements AiFunction<ContentItem, Optimize
     repos: ScopedRepositories,
     private readonly kit: AiFunctionKit,
     private readonly registry: AiFunctionRegistry,
+    private readonly modules: ModuleSettingsService,
     private readonly dataSource: DataSource,
   ) {
     this.content = repos.for(Content, 'c');
@@ -97,6 +100,11 @@ export class OptimizeContentFunction implements AiFunction<ContentItem, Optimize
       }),
     );
     return { job_id: Number(job.id) };
+  }
+
+  /** The optimizer may have been switched off since the request: the task then ends `module_disabled`. */
+  refusal(run: TaskRun): Promise<TaskRefusal | null> {
+    return this.modules.refusal(run.accountId, 'optimizer');
   }
 
   async load(run: TaskRun): Promise<ContentItem[]> {

@@ -5,6 +5,7 @@ import { ChannelLogger } from '../../common/logging/channel-logger.js';
 import { tenantQuery, tenantSql } from '../../common/tenancy/tenant-sql.js';
 import { Site } from '../identity/entities/site.entity.js';
 import { IntegrationsService } from '../integration/integrations.service.js';
+import { RemotePostRecords } from '../integration/remote-post-records.js';
 import { WordPressSites, type WordPressDestination } from '../integration/wordpress/wordpress-site.js';
 import { Cluster } from '../planner/entities/cluster.entity.js';
 import { ContentIdeaKeyword } from '../planner/entities/content-idea-keyword.entity.js';
@@ -17,6 +18,12 @@ import { Content } from '../writer/entities/content.entity.js';
 import { Image } from '../writer/entities/image.entity.js';
 import { Task } from '../writer/entities/task.entity.js';
 import {
+  applyRemoteStatus,
+  lockContentForRemote,
+  REMOTE_POST_STATUSES,
+  type RemotePostStatus,
+} from '../writer/remote-status.js';
+import {
   applyRemotePost,
   failPublishing,
   linkRemoteTerm,
@@ -28,7 +35,15 @@ import {
 import { DeploymentRecord } from './entities/deployment-record.entity.js';
 import { PublishingRecord, type PublishTrigger } from './entities/publishing-record.entity.js';
 import { PublishingClock } from './publishing-clock.js';
-import { type PublishImage, type PublishRequest, WordPressAdapter } from './wordpress-adapter.js';
+import { retractLatestPublished } from './remote-post-records.js';
+import {
+  type AdapterOutcome,
+  type PublishImage,
+  type PublishRequest,
+  WordPressAdapter,
+} from './wordpress-adapter.js';
+
+type FailedOutcome = Extract<AdapterOutcome, { ok: false }>;
 
 export type PostStatusOption = 'publish' | 'draft';
 
@@ -65,6 +80,7 @@ export class PublisherService {
     private readonly settings: PublishingSettingsService,
     private readonly channels: ChannelLogger,
     private readonly clock: PublishingClock,
+    private readonly records: RemotePostRecords,
   ) {}
 
   private manager(): EntityManager {
@@ -242,7 +258,7 @@ export class PublisherService {
       const terms = outcome.terms;
       const warnings = outcome.warnings;
       await this.dataSource.transaction(async (manager) => {
-        await applyRemotePost(manager, content.id, post, { delivered: true });
+        await applyRemotePost(manager, content.id, post);
         for (const term of terms) await linkRemoteTerm(manager, site, term);
         Object.assign(record, {
           status: 'published',
@@ -327,39 +343,38 @@ export class PublisherService {
     });
   }
 
-  /** Sets the latest `published` record of the content to `retracted`; returns it (or null). */
-  private async retractLatest(manager: EntityManager, contentId: number): Promise<PublishingRecord | null> {
-    const latest = await tenantQuery(manager, PublishingRecord, 'pr')
-      .andWhere('pr.content_id = :id AND pr.status = :published', { id: contentId, published: 'published' })
-      .orderBy('pr.created_at', 'DESC')
-      .addOrderBy('pr.id', 'DESC')
-      .getOne();
-    if (!latest) return null;
-    Object.assign(latest, { status: 'retracted', retracted_at: new Date() });
-    return manager.save(latest);
-  }
-
-  /** Trashes the remote post, then unpublishes the content (502 `upstream_error` on a remote failure). */
-  async unpublish(
+  /**
+   * One call to WordPress about the linked post of a content item (400 `not_published` without a
+   * link). A failure is logged as an error sync event and answers 502 `upstream_error`; on success the
+   * caller gets the outcome and the base of its sync event.
+   */
+  private async linkedPostCall<T extends { ok: true; http_status?: number }>(
     contentId: number,
-  ): Promise<{ content: unknown; publishing_record: Record<string, unknown> | null }> {
+    event: {
+      event_type: 'unpublish' | 'status_check';
+      direction: 'to_external' | 'from_external';
+      label: string;
+    },
+    failure: string,
+    call: (
+      destination: WordPressDestination,
+      content: Content,
+      externalId: string,
+    ) => Promise<T | FailedOutcome>,
+  ) {
     const content = await this.content(contentId);
-    if (!content.external_id) throw new ApiError('not_published', 'This content has no remote post.');
+    const externalId = content.external_id;
+    if (!externalId) throw new ApiError('not_published', 'This content has no remote post.');
     const destination = await this.destinationFor(content);
     const started = Date.now();
-    const outcome = await this.adapter.unpublish(
-      destination.target,
-      destination.mode,
-      content.id,
-      content.external_id,
-    );
+    const outcome = await call(destination, content, externalId);
     const base = {
       site_id: content.site_id,
       integration_id: destination.integration?.id ?? null,
       content_id: content.id,
-      event_type: 'unpublish' as const,
-      direction: 'to_external' as const,
-      external_id: content.external_id,
+      event_type: event.event_type,
+      direction: event.direction,
+      external_id: externalId,
       duration_ms: Date.now() - started,
     };
     if (!outcome.ok) {
@@ -368,21 +383,35 @@ export class PublisherService {
           ...base,
           status: 'error',
           http_status: outcome.http_status,
-          description: `Unpublish failed: ${outcome.reason}`,
+          description: `${event.label} failed: ${outcome.reason}`,
           error_message: outcome.message,
         }),
       );
-      throw new ApiError('upstream_error', 'WordPress could not unpublish the post.', {
+      throw new ApiError('upstream_error', failure, {
         details: { http_status: outcome.http_status, reason: outcome.reason, error: outcome.message },
       });
     }
+    return { content: content as Content & { external_id: string }, outcome, base };
+  }
+
+  /** Trashes the remote post, then unpublishes the content (502 `upstream_error` on a remote failure). */
+  async unpublish(
+    contentId: number,
+  ): Promise<{ content: unknown; publishing_record: Record<string, unknown> | null }> {
+    const { content, outcome, base } = await this.linkedPostCall(
+      contentId,
+      { event_type: 'unpublish', direction: 'to_external', label: 'Unpublish' },
+      'WordPress could not unpublish the post.',
+      (destination, content, externalId) =>
+        this.adapter.unpublish(destination.target, destination.mode, content.id, externalId),
+    );
     const record = await this.dataSource.transaction(async (manager) => {
       await markUnpublished(manager, content.id, {
         ...content.external_metadata,
         post_status: 'trash',
         last_synced_at: new Date().toISOString(),
       });
-      const retracted = await this.retractLatest(manager, content.id);
+      const retracted = await retractLatestPublished(manager, content.id);
       await this.integrations.recordEvent(manager, {
         ...base,
         status: 'success',
@@ -403,80 +432,30 @@ export class PublisherService {
 
   /** Reads the remote post's status now and applies it. */
   async wordpressStatus(contentId: number) {
-    const content = await this.content(contentId);
-    if (!content.external_id) throw new ApiError('not_published', 'This content has no remote post.');
-    const destination = await this.destinationFor(content);
-    const started = Date.now();
-    const remote = await this.adapter.status(destination.target, destination.mode, content.external_id);
-    const base = {
-      site_id: content.site_id,
-      integration_id: destination.integration?.id ?? null,
-      content_id: content.id,
-      event_type: 'status_check' as const,
-      direction: 'from_external' as const,
-      external_id: content.external_id,
-      duration_ms: Date.now() - started,
-    };
-    if (!remote.ok) {
-      await this.dataSource.transaction((manager) =>
-        this.integrations.recordEvent(manager, {
-          ...base,
-          status: 'error',
-          http_status: remote.http_status,
-          description: `Status check failed: ${remote.reason}`,
-          error_message: remote.message,
-        }),
-      );
-      throw new ApiError('upstream_error', 'WordPress could not be asked for the post status.', {
-        details: { http_status: remote.http_status, reason: remote.reason, error: remote.message },
-      });
-    }
-    const externalId = content.external_id;
+    const {
+      content,
+      outcome: remote,
+      base,
+    } = await this.linkedPostCall(
+      contentId,
+      { event_type: 'status_check', direction: 'from_external', label: 'Status check' },
+      'WordPress could not be asked for the post status.',
+      (destination, _content, externalId) =>
+        this.adapter.status(destination.target, destination.mode, externalId),
+    );
     await this.dataSource.transaction(async (manager) => {
-      const metadata = {
-        ...content.external_metadata,
-        post_status: remote.post_status,
-        last_synced_at: remote.modified_at ?? new Date().toISOString(),
-      };
-      if (remote.post_status === 'deleted') {
-        await markUnpublished(manager, content.id, metadata);
-        await this.retractLatest(manager, content.id);
-      } else {
-        const isPublic = await applyRemotePost(
-          manager,
-          content.id,
-          {
-            external_id: externalId,
-            external_url: remote.post_url ?? content.external_url,
-            external_type: remote.post_type ?? content.external_type,
-            post_status: remote.post_status,
-            post_date_gmt: remote.post_date_gmt,
-            external_metadata: metadata,
-          },
-          { delivered: false },
-        );
-        const latest = await tenantQuery(manager, PublishingRecord, 'pr')
-          .andWhere('pr.content_id = :id', { id: content.id })
-          .orderBy('pr.created_at', 'DESC')
-          .addOrderBy('pr.id', 'DESC')
-          .getOne();
-        if (isPublic && latest?.status !== 'published') {
-          await manager.save(
-            manager.create(PublishingRecord, {
-              site_id: content.site_id,
-              content_id: content.id,
-              status: 'published',
-              trigger: 'manual',
-              external_id: externalId,
-              external_url: remote.post_url,
-              published_at: new Date(),
-              metadata: { source: 'wordpress', post_status: remote.post_status },
-            }),
-          );
-        } else if (!isPublic && remote.post_status !== 'future') {
-          await this.retractLatest(manager, content.id);
-        }
-      }
+      const locked = await lockContentForRemote(manager, content.site_id, { content_id: content.id });
+      const outcome = await applyRemoteStatus(manager, locked, {
+        post_status: (REMOTE_POST_STATUSES as readonly string[]).includes(remote.post_status)
+          ? (remote.post_status as RemotePostStatus)
+          : 'draft',
+        post_url: remote.post_url,
+        post_type: remote.post_type,
+        post_date_gmt: remote.post_date_gmt ? new Date(remote.post_date_gmt) : null,
+        post_id: content.external_id,
+        changed_at: new Date(),
+      });
+      await this.records.record(manager, locked, outcome);
       await this.integrations.recordEvent(manager, {
         ...base,
         status: 'success',

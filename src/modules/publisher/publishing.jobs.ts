@@ -9,7 +9,7 @@ import { Account } from '../identity/entities/account.entity.js';
 import { Site } from '../identity/entities/site.entity.js';
 import { storeSiteStructure } from '../integration/integrations.resource.js';
 import { IntegrationsService } from '../integration/integrations.service.js';
-import { envelopeData } from '../integration/wordpress/wordpress-connection.js';
+import { decodeEntities, envelopeData } from '../integration/wordpress/wordpress-connection.js';
 import { WordPressHttp, type WordPressTarget } from '../integration/wordpress/wordpress-http.js';
 import { WordPressSites } from '../integration/wordpress/wordpress-site.js';
 import type { SiteIntegration } from '../integration/entities/site-integration.entity.js';
@@ -131,7 +131,7 @@ export class PublishingJobs {
           for (const row of rows) {
             if (typeof row.name !== 'string' || typeof row.id !== 'number') continue;
             await linkRemoteTerm(manager, site, {
-              name: row.name,
+              name: decodeEntities(row.name),
               taxonomy_type: type,
               external_id: String(row.id),
               slug: typeof row.slug === 'string' ? row.slug : String(row.id),

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { readFile } from 'node:fs/promises';
 import { MediaStorage } from '../../common/media/media-storage.js';
-import { envelopeData, remoteMessage } from '../integration/wordpress/wordpress-connection.js';
+import {
+  decodeEntities,
+  envelopeData,
+  remoteMessage,
+} from '../integration/wordpress/wordpress-connection.js';
 import {
   type WordPressAnswer,
   type WordPressCall,
@@ -112,17 +116,6 @@ function object(value: unknown): Record<string, unknown> {
 /** A JSON scalar as text ('' for anything else). */
 function text(value: unknown): string {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
-}
-
-function decodeEntities(text: string): string {
-  return text
-    .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)))
-    .replace(/&#x([0-9a-f]+);/gi, (_, code: string) => String.fromCodePoint(parseInt(code, 16)))
-    .replace(/&quot;/g, '"')
-    .replace(/&#039;|&apos;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
 }
 
 /** The marker that identifies a post as the content's, for finding it again after an unknown outcome. */

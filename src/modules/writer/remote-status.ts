@@ -21,6 +21,25 @@ export const REMOTE_POST_STATUSES = [
 ] as const;
 export type RemotePostStatus = (typeof REMOTE_POST_STATUSES)[number];
 
+/** What a remote post status means for its content. */
+export interface RemoteStatusEffect {
+  site_status: 'published' | 'scheduled' | 'not_published';
+  /** The status `published` content steps back to when the post stops being public (else null). */
+  unpublished_status: 'review' | 'approved' | null;
+}
+
+/**
+ * The one mapping of a WordPress post status (docs/wordpress-plugin.md#status-mapping): `publish` and
+ * `private` publish the content, `future` schedules it, `pending` leaves it unpublished in review, and
+ * `draft`, `trash`, a deleted post or anything unknown leave it unpublished and approved.
+ */
+export function remoteStatusEffect(remote: string): RemoteStatusEffect {
+  if (remote === 'publish' || remote === 'private')
+    return { site_status: 'published', unpublished_status: null };
+  if (remote === 'future') return { site_status: 'scheduled', unpublished_status: null };
+  return { site_status: 'not_published', unpublished_status: remote === 'pending' ? 'review' : 'approved' };
+}
+
 export interface RemotePostReport {
   post_status: RemotePostStatus;
   /** The remote post id; links content that has no `external_id` yet. */
@@ -136,34 +155,26 @@ export async function applyRemoteStatus(
     if (report.post_type && content.external_id === report.post_id) content.external_type = report.post_type;
   }
   let retracted = false;
-  switch (remote) {
-    case 'publish':
-    case 'private':
-      if (content.external_id === null) {
-        throw ApiError.field('post_id', 'The post id is needed to link published content.');
-      }
-      content.site_status = 'published';
-      content.status = 'published';
-      content.published_at ??= new Date();
-      content.scheduled_publish_at = null;
-      break;
-    case 'future':
-      content.site_status = 'scheduled';
-      content.scheduled_publish_at =
-        report.post_date_gmt ?? content.scheduled_publish_at ?? report.changed_at;
-      break;
-    case 'draft':
-    case 'pending':
-    case 'trash':
-    case 'deleted':
-      content.site_status = 'not_published';
-      if (content.status === 'published') content.status = remote === 'pending' ? 'review' : 'approved';
-      retracted = wasPublic;
-      if (remote === 'deleted') {
-        content.external_id = null;
-        content.external_url = null;
-      }
-      break;
+  const effect = remoteStatusEffect(remote);
+  if (effect.site_status === 'published') {
+    if (content.external_id === null) {
+      throw ApiError.field('post_id', 'The post id is needed to link published content.');
+    }
+    content.site_status = 'published';
+    content.status = 'published';
+    content.published_at ??= new Date();
+    content.scheduled_publish_at = null;
+  } else if (effect.site_status === 'scheduled') {
+    content.site_status = 'scheduled';
+    content.scheduled_publish_at = report.post_date_gmt ?? content.scheduled_publish_at ?? report.changed_at;
+  } else {
+    content.site_status = 'not_published';
+    if (content.status === 'published') content.status = effect.unpublished_status ?? 'approved';
+    retracted = wasPublic;
+    if (remote === 'deleted') {
+      content.external_id = null;
+      content.external_url = null;
+    }
   }
   content.external_metadata = {
     ...content.external_metadata,

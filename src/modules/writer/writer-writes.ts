@@ -10,6 +10,7 @@ import { Task } from './entities/task.entity.js';
 import { CONTENT_SITE_STATUS, IMAGE_STATUS, TASK_STATUS } from './state-machines.js';
 import { ContentTaxonomy } from './entities/content-taxonomy.entity.js';
 import { maintainingMappedPages } from './mapped-pages.js';
+import { remoteStatusEffect } from './remote-status.js';
 
 /*
  * The writer rows other modules create or move (AI content generation), each inside the caller's
@@ -337,29 +338,28 @@ export async function applyRemotePost(
   manager: EntityManager,
   contentId: number,
   post: RemotePost,
-  { delivered }: { delivered: boolean },
 ): Promise<boolean> {
   const sql = tenantSql(manager);
   const c = sql.table(Content, 'c');
   const common = sql.sql`external_id = ${post.external_id}, external_url = ${post.external_url},
     external_type = ${post.external_type}, external_metadata = ${JSON.stringify(post.external_metadata)}::jsonb,
     sync_status = 'synced', updated_at = now()`;
-  const status = post.post_status;
-  if (status === 'publish' || status === 'private') {
+  const effect = remoteStatusEffect(post.post_status);
+  if (effect.site_status === 'published') {
     await sql.query`
       UPDATE ${c} SET ${common}, site_status = 'published', status = 'published',
-             published_at = ${delivered ? sql.sql`now()` : sql.sql`COALESCE(c.published_at, now())`},
+             published_at = now(),
              scheduled_publish_at = NULL
        WHERE ${c.scope} AND c.id = ${contentId}`;
     return true;
   }
-  if (status === 'future' && post.post_date_gmt) {
+  if (effect.site_status === 'scheduled' && post.post_date_gmt) {
     await sql.query`
       UPDATE ${c} SET ${common}, site_status = 'scheduled', scheduled_publish_at = ${post.post_date_gmt}::timestamptz
        WHERE ${c.scope} AND c.id = ${contentId}`;
     return false;
   }
-  const fallback = status === 'pending' ? 'review' : 'approved';
+  const fallback = effect.unpublished_status ?? 'approved';
   await sql.query`
     UPDATE ${c} SET ${common}, site_status = 'not_published',
            status = CASE WHEN c.status = 'published' THEN ${fallback} ELSE c.status END

@@ -104,6 +104,11 @@ export class AiEngine {
         resumed,
         signal,
       };
+      const refused = await fn.refusal?.(run);
+      if (refused) {
+        await this.end(log, 'failed', null, refused);
+        return { status: 'failed' };
+      }
       const { status, result } = await this.execute(fn, run);
       if (!signal.aborted)
         await this.end(log, status, result, status === 'failed' ? this.everyItemFailed(result) : undefined);

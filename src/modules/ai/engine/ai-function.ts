@@ -114,6 +114,12 @@ export interface TaskRun {
   signal: AbortSignal;
 }
 
+/** Why a task may not run at all any more: it ends `failed` with this error and code. */
+export interface TaskRefusal {
+  error: string;
+  code: string;
+}
+
 /** A model answer that is not the expected JSON: the item fails, nothing is saved. */
 export class ParseError extends Error {
   readonly code = 'parse_error';
@@ -135,6 +141,11 @@ export interface AiFunction<TItem extends WorkItem = WorkItem, TParsed = unknown
    * (an optimization job). What it returns joins the 202 answer.
    */
   queued?(manager: EntityManager, task: QueuedTask, input: ActionInput): Promise<Record<string, unknown>>;
+  /**
+   * When the task starts (every attempt, before INIT): a reason it may no longer run, e.g. its module was
+   * switched off since the request. The engine then ends the task failed with that code and releases its hold.
+   */
+  refusal?(run: TaskRun): Promise<TaskRefusal | null>;
   /** INIT: the task's items in a stable order, each with its estimate and eligibility. */
   load(run: TaskRun): Promise<TItem[]>;
   /** INIT (after load): marks the eligible items as being worked on, e.g. tasks → `generating`. */

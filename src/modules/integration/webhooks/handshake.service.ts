@@ -135,24 +135,8 @@ export class HandshakeService {
         await tx.delete(SiteIntegration, { id: integration.id, account_id: integration.account_id });
         return;
       }
-      await this.integrations.update(tx, integration, {
-        connection_status: outcome.ok ? 'connected' : 'error',
-        last_connection_check_at: new Date(),
-        config_json: outcome.ok ? { ...integration.config_json, ...outcome.config } : integration.config_json,
-      });
-      await this.integrations.recordEvent(tx, {
-        site_id: site.id,
-        integration_id: integration.id,
-        event_type: 'test_connection',
-        direction: 'to_external',
-        status: outcome.ok ? 'success' : 'error',
-        http_status: outcome.http_status,
-        duration_ms: outcome.duration_ms,
-        description: outcome.ok
-          ? 'Plugin handshake succeeded.'
-          : `Plugin handshake failed: ${outcome.reason}`,
-        error_message: outcome.ok ? null : outcome.message,
-        payload: { site_url: siteUrl, ...(outcome.ok ? {} : { reason: outcome.reason }) },
+      await this.integrations.recordConnection(tx, integration, outcome, 'Plugin handshake', {
+        site_url: siteUrl,
       });
     });
     if (!outcome.ok) throw connectionFailed(outcome);

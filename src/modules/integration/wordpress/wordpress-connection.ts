@@ -47,6 +47,22 @@ export function remoteMessage(answer: WordPressAnswer): string {
   return `WordPress returned HTTP ${answer.status}`;
 }
 
+/**
+ * Text WordPress sent HTML-escaped (term names and titles of the core REST API: `News &amp; Views`,
+ * `Caf&#233;`), as plain text.
+ */
+export function decodeEntities(text: string): string {
+  return text
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)))
+    .replace(/&#x([0-9a-f]+);/gi, (_, code: string) => String.fromCodePoint(parseInt(code, 16)))
+    .replace(/&quot;/g, '"')
+    .replace(/&#039;|&apos;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&nbsp;/g, '\u00a0')
+    .replace(/&amp;/g, '&');
+}
+
 /** The SEO plugin whose description key WordPress lets us write, else `none`. */
 export function seoPluginFromMetaKeys(keys: readonly string[]): string {
   return SEO_DESCRIPTION_KEYS.find(([key]) => keys.includes(key))?.[1] ?? 'none';
