@@ -20,6 +20,7 @@ describe('route access table', () => {
       const flags = [
         route.apiKey ? 'key' : '',
         route.gateExempt ? 'gate-exempt' : '',
+        route.gateInService ? 'gate-in-service' : '',
         `throttle=${route.throttle}`,
       ];
       const flagText = flags.filter(Boolean).join(' ');

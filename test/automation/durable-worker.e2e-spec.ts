@@ -2,7 +2,6 @@ import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_NAMES } from '../../src/common/jobs/job-catalogue.js';
 import { setPools } from '../ai/support.js';
@@ -15,8 +14,8 @@ import {
   type Api,
   configure,
   count,
+  expectChargedOnceAndApproved,
   type Json,
-  ledgerTotal,
   runNow,
   runRow,
   seedKeywords,
@@ -33,7 +32,6 @@ describe.runIf(process.env.REDIS_URL && process.env.TEST_DATABASE_URL)(
   () => {
     let t: TestApp;
     let call: Api;
-    let db: DataSource;
     const workers: Worker[] = [];
     const env = { AI_PROVIDER: 'offline', QUEUE_LOCK_DURATION_MS: '2000' };
 
@@ -59,7 +57,6 @@ describe.runIf(process.env.REDIS_URL && process.env.TEST_DATABASE_URL)(
     beforeAll(async () => {
       t = await createTestApp({ env });
       call = api(t);
-      db = t.app.get(DataSource);
     });
 
     afterAll(async () => {
@@ -137,20 +134,7 @@ describe.runIf(process.env.REDIS_URL && process.env.TEST_DATABASE_URL)(
             [site],
           ),
         ).toBe(0);
-        const charged = await db.query<{ n: number; items: number }[]>(
-          `SELECT count(*)::int AS n, count(DISTINCT (related_object_type, related_object_id, operation_type))::int AS items
-           FROM igny8_credit_usage_logs WHERE account_id = $1`,
-          [tenant.accountId],
-        );
-        expect(charged[0].n).toBe(charged[0].items);
-        expect(await ledgerTotal(t, tenant)).toBe(run.total_credits_used);
-        expect(
-          await count(
-            t,
-            "SELECT count(*)::int AS n FROM igny8_content WHERE site_id = $1 AND status = 'approved'",
-            [site],
-          ),
-        ).toBe(tasks);
+        await expectChargedOnceAndApproved(t, tenant, run, tasks);
       },
     );
   },

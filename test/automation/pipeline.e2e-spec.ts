@@ -149,7 +149,8 @@ describe('automation pipeline (inline driver)', () => {
         `automation/history/?site_id=${tenant.siteIds[0]}`,
         tenant.users.viewer.auth,
       );
-      expect(history.body).toMatchObject({ count: 1, results: [{ run_id, status: 'completed' }] });
+      expect(history.body.data).toMatchObject([{ run_id, status: 'completed' }]);
+      expect(history.body.data).toHaveLength(1);
       const detail = await call('GET', `automation/run_detail/?run_id=${run_id}`, tenant.users.viewer.auth);
       expect(detail.body.data).toMatchObject({ run_id, status: 'completed', total_credits_used: total });
       const current = await call(

@@ -60,3 +60,29 @@ export async function ledgerTotal(t: TestApp, tenant: SeededTenant): Promise<num
     [tenant.accountId],
   ));
 }
+
+/**
+ * After a run that survived a restart: no item has two usage entries, the ledger is what the run reports,
+ * and all `articles` of the site are approved.
+ */
+export async function expectChargedOnceAndApproved(
+  t: TestApp,
+  tenant: SeededTenant,
+  run: Json,
+  articles: number,
+): Promise<void> {
+  const [charged] = await t.app.get(DataSource).query<{ n: number; items: number }[]>(
+    `SELECT count(*)::int AS n, count(DISTINCT (related_object_type, related_object_id, operation_type))::int AS items
+     FROM igny8_credit_usage_logs WHERE account_id = $1`,
+    [tenant.accountId],
+  );
+  expect(charged.n).toBe(charged.items);
+  expect(await ledgerTotal(t, tenant)).toBe(run.total_credits_used);
+  expect(
+    await count(
+      t,
+      "SELECT count(*)::int AS n FROM igny8_content WHERE site_id = $1 AND status = 'approved'",
+      [tenant.siteIds[0]],
+    ),
+  ).toBe(articles);
+}

@@ -69,7 +69,7 @@ const MACHINES: Record<string, Expected> = {
     all: {
       queued: ['generating'],
       failed: ['generating', 'queued'],
-      generating: ['completed', 'failed'],
+      generating: ['completed', 'failed', 'queued'],
       completed: ['queued'],
     },
     client: { failed: ['queued'], completed: ['queued'] },

@@ -5,6 +5,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
+  ACCOUNT_GATE_IN_SERVICE,
   API_KEY_ALLOWED,
   OPTIONAL_AUTH,
   ROLES,
@@ -22,6 +23,8 @@ export interface RouteInfo {
   role: RoleMark;
   apiKey: boolean;
   gateExempt: boolean;
+  /** The guard skips the account gate because the route's service applies it (not an exemption). */
+  gateInService: boolean;
   throttle: string;
   /** The file declaring the route's controller class, from the repository root (`src/…`). */
   controllerFile: string;
@@ -61,7 +64,8 @@ export function listRoutes(app: NestFastifyApplication): RouteInfo[] {
     const controller = wrapper.metatype as (new (...args: never[]) => object) | null;
     if (!controller || !wrapper.instance) continue;
     const controllerFile = files.get(controller.name);
-    if (!controllerFile) throw new Error(`No file under src/ or test/fixtures/ declares the controller ${controller.name}`);
+    if (!controllerFile)
+      throw new Error(`No file under src/ or test/fixtures/ declares the controller ${controller.name}`);
     const bases = [reflector.get<string | string[]>(PATH_METADATA, controller)].flat();
     const prototype = Object.getPrototypeOf(wrapper.instance) as object;
     for (const name of scanner.getAllMethodNames(prototype)) {
@@ -80,7 +84,9 @@ export function listRoutes(app: NestFastifyApplication): RouteInfo[] {
             optionalAuth: meta<boolean>(OPTIONAL_AUTH) === true,
             role: meta<RoleMark>(ROLES) ?? 'viewer',
             apiKey: meta<boolean>(API_KEY_ALLOWED) === true,
-            gateExempt: meta<boolean>(SKIP_ACCOUNT_GATE) === true,
+            gateExempt:
+              meta<boolean>(SKIP_ACCOUNT_GATE) === true && meta<boolean>(ACCOUNT_GATE_IN_SERVICE) !== true,
+            gateInService: meta<boolean>(ACCOUNT_GATE_IN_SERVICE) === true,
             throttle: scope === undefined ? (isPublic ? 'none' : 'default') : (scope ?? 'none'),
             controllerFile,
           });

@@ -2,7 +2,12 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { DECORATORS } from '@nestjs/swagger';
-import { API_KEY_ALLOWED, OPTIONAL_AUTH, SKIP_ACCOUNT_GATE } from '../auth/auth.decorators.js';
+import {
+  ACCOUNT_GATE_IN_SERVICE,
+  API_KEY_ALLOWED,
+  OPTIONAL_AUTH,
+  SKIP_ACCOUNT_GATE,
+} from '../auth/auth.decorators.js';
 import { IS_PUBLIC } from '../auth/public.decorator.js';
 import { THROTTLE_SCOPE } from '../throttling/throttle.decorator.js';
 
@@ -58,7 +63,8 @@ export function annotateRouteFacts(app: INestApplication): void {
         public: isPublic,
         optionalAuth: meta<boolean>(OPTIONAL_AUTH) === true,
         apiKey: meta<boolean>(API_KEY_ALLOWED) === true,
-        gateExempt: meta<boolean>(SKIP_ACCOUNT_GATE) === true,
+        gateExempt:
+          meta<boolean>(SKIP_ACCOUNT_GATE) === true && meta<boolean>(ACCOUNT_GATE_IN_SERVICE) !== true,
         throttled: scope === undefined ? !isPublic : scope !== null,
       };
       const extensions = (Reflect.getMetadata(DECORATORS.API_EXTENSION, handler) ?? {}) as object;

@@ -54,6 +54,8 @@ interface Execution {
 }
 
 const DELAY_STEP_MS = 1000;
+/** The error code of an item the engine refused for credits (released, not failed). */
+const REFUSED_CODE = 'insufficient_credits';
 
 /**
  * The `run_automation` job (docs/automation.md): executes a run's stages strictly in order from its
@@ -84,6 +86,7 @@ export class AutomationPipeline {
   @JobHandler('run_automation')
   async run(job: JobPayloads['run_automation'], { signal }: JobRunContext): Promise<{ status: string }> {
     const run = await this.load(job.run_id);
+    if (run?.status === 'cancelled') await this.tasks.cancelAbandoned(run.run_id);
     if (!run || run.status !== 'running') return { status: run?.status ?? 'missing' };
     const site = await this.runs.site(Number(run.site_id), undefined, false);
     const execution: Execution = {
@@ -225,7 +228,7 @@ export class AutomationPipeline {
         id: task.ids[0],
         label: task.ids.join(', '),
       });
-      if ((done.result?.errors as ItemError[] | undefined)?.some((e) => e.code === 'insufficient_credits')) {
+      if ((done.result?.errors as ItemError[] | undefined)?.some((e) => e.code === REFUSED_CODE)) {
         throw new OutOfCredits();
       }
     }
@@ -251,10 +254,14 @@ export class AutomationPipeline {
     task: BatchTask,
     result: StageResult,
   ): Promise<void> {
-    const errors = (task.result?.errors as ItemError[] | undefined) ?? [];
+    const all = (task.result?.errors as ItemError[] | undefined) ?? [];
+    // Items refused for credits were released, not failed: the run pauses and takes them up on resume.
+    const refused = new Set(all.filter((e) => e.code === REFUSED_CODE).map((e) => e.item_id));
+    const errors = all.filter((e) => e.code !== REFUSED_CODE);
     const failedIds = new Set(errors.map((e) => e.item_id));
-    result.items_processed += task.ids.length;
-    result.items_failed += Math.min(failedIds.size, task.ids.length);
+    const worked = Math.max(0, task.ids.length - refused.size);
+    result.items_processed += worked;
+    result.items_failed += Math.min(failedIds.size, worked);
     const created = STAGES[stage].created;
     if (created) result.items_created += Number(task.result?.[created] ?? 0);
     for (const error of errors) this.addError(result, error);
@@ -341,6 +348,7 @@ export class AutomationPipeline {
     if (stop === 'paused' || stop === 'cancelled') {
       await this.writeStage(execution, stage, { ...result, status: 'partial' });
       await this.tasks.cancelQueued(execution.run.run_id);
+      if (stop === 'cancelled') await this.tasks.cancelAbandoned(execution.run.run_id);
       await this.lock.release(Number(execution.run.site_id), execution.run.run_id);
       await this.log.write(
         execution.run,

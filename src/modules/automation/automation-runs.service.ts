@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { TenantContext } from '../../common/context/tenant-context.service.js';
+import type { AccountState } from '../../common/auth/authenticated.js';
+import { checkAccountGate } from '../../common/auth/auth.guard.js';
 import { ApiError } from '../../common/http/error-codes.js';
 import { JobsService } from '../../common/jobs/jobs.service.js';
 import { tenantQuery } from '../../common/tenancy/tenant-sql.js';
@@ -10,6 +12,7 @@ import {
   AutomationConfigService,
   type ScheduledSite,
 } from '../automation-config/automation-config.service.js';
+import { Plan } from '../catalogue/entities/plan.entity.js';
 import { Account } from '../identity/entities/account.entity.js';
 import { sitesIn } from '../sites/site-scope.js';
 import { AutomationEstimator, type RunEstimate } from './automation-estimate.js';
@@ -18,9 +21,7 @@ import { AutomationRun, type RunStatus, type TriggerType } from './entities/auto
 import { RunEvents } from './run-events.js';
 import { RunLog } from './run-log.js';
 
-export interface AutomationSite extends ScheduledSite {
-  account_status: string;
-}
+export interface AutomationSite extends ScheduledSite, AccountState {}
 
 /** `run_` + UTC `YYYYMMDD_HHMMSS` + `_` + 8 random lowercase hex characters. */
 export function newRunId(now = new Date()): string {
@@ -53,7 +54,10 @@ export class AutomationRunsService {
     private readonly log: RunLog,
   ) {}
 
-  /** The site if visible to the caller, live and active (else 404), with its account's time zone and status. */
+  /**
+   * The site if visible to the caller, live and active (else 404), with its account's time zone and the
+   * account state the status gate looks at.
+   */
   async site(
     siteId: number,
     manager: EntityManager = this.dataSource.manager,
@@ -61,10 +65,13 @@ export class AutomationRunsService {
   ): Promise<AutomationSite> {
     const site = await sitesIn(manager)
       .innerJoin(Account, 'a', 'a.id = s.account_id')
+      .innerJoin(Plan, 'p', 'p.id = a.plan_id')
       .select('s.id', 'id')
       .addSelect('s.account_id', 'account_id')
       .addSelect('a.account_timezone', 'timezone')
       .addSelect('a.status', 'account_status')
+      .addSelect('a.is_active', 'account_is_active')
+      .addSelect('p.is_active', 'plan_is_active')
       .andWhere('s.id = :automation_site_id', { automation_site_id: siteId })
       .andWhere(active ? 's.is_active' : 'TRUE')
       .getRawOne<AutomationSite>();
@@ -107,8 +114,10 @@ export class AutomationRunsService {
   }
 
   /**
-   * Starts a run (checks in order: site 404, 409 `automation_already_running`, 400 `model_not_supported`,
-   * 402 `insufficient_credits`), then creates the run and its task, takes the lock and queues the job.
+   * Starts a run (checks in order: site 404, the account status gate, 409 `automation_already_running`,
+   * 400 `model_not_supported`, 402 `insufficient_credits`), then creates the run and its task, takes the
+   * lock and queues the job. The route leaves the gate to this method so that an unknown site is a 404
+   * whatever the account's status; developers pass it as everywhere, the scheduler does not.
    */
   async start(
     siteId: number,
@@ -116,6 +125,7 @@ export class AutomationRunsService {
     at = new Date(),
   ): Promise<{ task_id: string; run_id: string }> {
     const site = await this.site(siteId);
+    if (this.context.principal?.role !== 'developer') checkAccountGate(site);
     const run = await this.dataSource.transaction(async (manager) => {
       await this.lock.guard(manager, site.id);
       await this.ensureFree(site.id, manager);

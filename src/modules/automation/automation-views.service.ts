@@ -1,24 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ApiError } from '../../common/http/error-codes.js';
-import type { Paginated } from '../../common/http/responses.js';
-import { defineList, filter, ListService, type RawQuery } from '../../common/list/index.js';
-import type { PageRequest } from '../../common/list/paginate.js';
 import { ScopedRepositories, type ScopedRepository } from '../../common/tenancy/scoped-repository.js';
 import { AutomationRunsService } from './automation-runs.service.js';
-import { AutomationRun, RUN_STATUSES, TRIGGER_TYPES } from './entities/automation-run.entity.js';
+import { AutomationRun } from './entities/automation-run.entity.js';
 import { type AutomationRunView, type HistoryEntry, presentHistory, presentRun } from './presenters.js';
 import { type RunEventView, RunEvents } from './run-events.js';
 import { RunLog } from './run-log.js';
 import { STAGE_NUMBERS, STAGES, type StageNumber, stageResult } from './stages.js';
-
-export const HISTORY_LIST = defineList({
-  filters: {
-    status: filter.enum('r.status', RUN_STATUSES),
-    trigger_type: filter.enum('r.trigger_type', TRIGGER_TYPES),
-  },
-  ordering: { fields: { started_at: 'r.started_at' }, default: '-started_at' },
-});
 
 export interface CurrentProcessing {
   run_id: string;
@@ -37,7 +26,6 @@ export class AutomationViewsService {
   constructor(
     repos: ScopedRepositories,
     private readonly dataSource: DataSource,
-    private readonly lists: ListService,
     private readonly runs: AutomationRunsService,
     private readonly events: RunEvents,
     private readonly log: RunLog,
@@ -55,12 +43,17 @@ export class AutomationViewsService {
     return presentRun(await this.runs.find(runId));
   }
 
-  async history(siteId: number, raw: RawQuery, request: PageRequest): Promise<Paginated<HistoryEntry>> {
+  /** The latest `limit` runs of the site, newest first (a plain array, not a paginated list). */
+  async history(siteId: number, limit: number): Promise<HistoryEntry[]> {
     await this.runs.site(siteId, undefined, false);
-    const query = this.repo.query().andWhere('r.site_id = :history_site', { history_site: siteId });
-    return this.lists.list(query, HISTORY_LIST, raw, request, async (qb) =>
-      (await qb.getMany()).map(presentHistory),
-    );
+    const runs = await this.repo
+      .query()
+      .andWhere('r.site_id = :history_site', { history_site: siteId })
+      .orderBy('r.started_at', 'DESC')
+      .addOrderBy('r.id', 'DESC')
+      .take(limit)
+      .getMany();
+    return runs.map(presentHistory);
   }
 
   async logs(runId: string, lines: number): Promise<{ run_id: string; lines: string[] }> {

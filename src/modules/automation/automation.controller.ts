@@ -1,5 +1,6 @@
-import { Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
 import {
+  ApiBody,
   ApiExtraModels,
   ApiHeader,
   ApiOperation,
@@ -11,24 +12,25 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiKeyAllowed, Roles } from '../../common/auth/auth.decorators.js';
+import { AccountGateInService, ApiKeyAllowed, Roles } from '../../common/auth/auth.decorators.js';
 import { ApiError } from '../../common/http/error-codes.js';
 import { Accepted } from '../../common/http/responses.js';
-import { ApiListQuery, type RawQuery } from '../../common/list/index.js';
-import {
-  ApiAccepted,
-  ApiData,
-  ApiErrorResponse,
-  ApiPaginated,
-} from '../../common/openapi/api-responses.decorator.js';
+import { BodyAs } from '../../common/http/validation.pipe.js';
+import { ApiAccepted, ApiData, ApiErrorResponse } from '../../common/openapi/api-responses.decorator.js';
 import { UseThrottler } from '../../common/throttling/throttle.decorator.js';
+import {
+  AutomationConfigDto,
+  UpdateAutomationConfigDto,
+} from '../automation-config/dto/automation-config.dto.js';
+import { SiteSettingsService } from '../site-settings/site-settings.service.js';
 import { AutomationRunsService } from './automation-runs.service.js';
-import { AutomationViewsService, HISTORY_LIST } from './automation-views.service.js';
+import { AutomationViewsService } from './automation-views.service.js';
 import {
   AutomationRunDto,
   CurrentProcessingDto,
   EstimateDto,
   PipelineOverviewDto,
+  RunHistoryEntryDto,
   RunLogsDto,
   StageEstimateDto,
 } from './dto/automation.dto.js';
@@ -87,15 +89,65 @@ export class AutomationController {
   constructor(
     private readonly runs: AutomationRunsService,
     private readonly views: AutomationViewsService,
+    private readonly settings: SiteSettingsService,
   ) {}
+
+  @Get('config')
+  @Roles('viewer')
+  @ApiKeyAllowed()
+  @ApiOperation({
+    summary: "The site's automation config",
+    description: 'Created from the default config on first use (as in `system/sites/{id}/settings/`).',
+  })
+  @SITE_QUERY
+  @ApiData(AutomationConfigDto)
+  config(@Query() query: Params) {
+    return this.settings.automationConfig(requiredId('site_id', query));
+  }
+
+  @Put('update_config')
+  @Roles('editor')
+  @ApiOperation({
+    summary: "Change the site's automation config",
+    description:
+      'Any subset of the fields (PUT and PATCH alike), each within its range, else 400; `next_run_at` is ' +
+      'recomputed. `test_trigger_at` is taken from developers only.',
+  })
+  @SITE_QUERY
+  @ApiBody({ type: UpdateAutomationConfigDto })
+  @ApiData(AutomationConfigDto)
+  updateConfig(
+    @Query() query: Params,
+    @Req() request: FastifyRequest,
+    @BodyAs(UpdateAutomationConfigDto) body: UpdateAutomationConfigDto,
+  ) {
+    const siteId = requiredId('site_id', query, request.body as Params | undefined);
+    return this.settings.updateAutomationConfig(siteId, body);
+  }
+
+  @Patch('update_config')
+  @Roles('editor')
+  @ApiOperation({ summary: "Change the site's automation config (as PUT)" })
+  @SITE_QUERY
+  @ApiBody({ type: UpdateAutomationConfigDto })
+  @ApiData(AutomationConfigDto)
+  patchConfig(
+    @Query() query: Params,
+    @Req() request: FastifyRequest,
+    @BodyAs(UpdateAutomationConfigDto) body: UpdateAutomationConfigDto,
+  ) {
+    return this.updateConfig(query, request, body);
+  }
 
   @Post('run_now')
   @Roles('editor')
+  @AccountGateInService()
   @UseThrottler('ai_function')
   @ApiOperation({
     summary: 'Start a run now',
     description:
-      'Checks, in order: the site (404), an active run or a held lock (409 `automation_already_running`), the ' +
+      "Checks, in order: the site (404), the account's status (402 `payment_required` / 403 " +
+      '`account_inactive`), an active run or a held lock (409 `automation_already_running`), the ' +
       "site's models (400 `model_not_supported`), the estimate with a 1.2× buffer (402 `insufficient_credits`, " +
       '`details`: `estimated_credits`, `required_credits`, `balance`). Answers 202 `{task_id, run_id}`.',
   })
@@ -142,12 +194,12 @@ export class AutomationController {
   @Get('history')
   @Roles('viewer')
   @ApiKeyAllowed()
-  @ApiOperation({ summary: "The site's runs, newest first (paginated)" })
+  @ApiOperation({ summary: "The site's latest runs, newest first (an array of at most `limit`)" })
   @SITE_QUERY
-  @ApiListQuery(HISTORY_LIST)
-  @ApiPaginated(AutomationRunDto)
-  history(@Query() query: Params, @Req() request: FastifyRequest) {
-    return this.views.history(requiredId('site_id', query), query as RawQuery, request);
+  @ApiQuery({ name: 'limit', type: Number, required: false, description: '1–100, default 20' })
+  @ApiData(RunHistoryEntryDto, { isArray: true })
+  history(@Query() query: Params) {
+    return this.views.history(requiredId('site_id', query), boundedInt(query.limit, 'limit', 1, 100, 20));
   }
 
   @Get('logs')

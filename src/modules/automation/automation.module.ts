@@ -5,6 +5,7 @@ import { AutomationConfigModule } from '../automation-config/automation-config.m
 import { BillingModule } from '../billing/billing.module.js';
 import { PlannerModule } from '../planner/planner.module.js';
 import { PublishingSettingsModule } from '../publishing-settings/publishing-settings.module.js';
+import { SiteSettingsModule } from '../site-settings/site-settings.module.js';
 import { AutomationEstimator } from './automation-estimate.js';
 import { AutomationLock } from './automation-lock.js';
 import { AutomationPipeline } from './automation-pipeline.js';
@@ -29,6 +30,7 @@ import { RunLog } from './run-log.js';
     BillingModule,
     PlannerModule,
     PublishingSettingsModule,
+    SiteSettingsModule,
   ],
   controllers: [AutomationController],
   providers: [

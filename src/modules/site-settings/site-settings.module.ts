@@ -5,10 +5,14 @@ import { PublishingSettingsModule } from '../publishing-settings/publishing-sett
 import { SiteSettingsController } from './site-settings.controller.js';
 import { SiteSettingsService } from './site-settings.service.js';
 
-/** `system/sites/{id}/settings/`: the per-site settings of the AI, automation and publisher modules. */
+/**
+ * `system/sites/{id}/settings/`: the per-site settings of the AI, automation and publisher modules; the
+ * service also serves `automation/config/` and `automation/update_config/`.
+ */
 @Module({
   imports: [AiConfigModule, AutomationConfigModule, PublishingSettingsModule],
   controllers: [SiteSettingsController],
   providers: [SiteSettingsService],
+  exports: [SiteSettingsService],
 })
 export class SiteSettingsModule {}

@@ -67,6 +67,25 @@ export class SiteSettingsService {
     });
   }
 
+  /** The site's AutomationConfig alone (`automation/config/`), created from the defaults on first use. */
+  automationConfig(siteId: number): Promise<AutomationConfigView> {
+    return this.dataSource.transaction(async (manager) =>
+      presentAutomationConfig(
+        await this.automation.forSite(await this.visibleSite(manager, siteId, false), manager),
+      ),
+    );
+  }
+
+  /** `automation/update_config/`: the same write as the settings' `automation` section, on its own. */
+  updateAutomationConfig(siteId: number, body: UpdateAutomationConfigDto): Promise<AutomationConfigView> {
+    return this.dataSource.transaction(async (manager) => {
+      const site = await this.visibleSite(manager, siteId, true);
+      return presentAutomationConfig(
+        await this.automation.update(site, this.automationChanges(body), manager),
+      );
+    });
+  }
+
   /** AI: the site overrides are removed; automation: DefaultAutomationConfig is copied; publishing: defaults. */
   reset(
     siteId: number,

@@ -14,14 +14,16 @@ import type { TaskStatus } from './entities/task.entity.js';
 
 /**
  * Tasks.status: `queued`/`failed` → `generating` (generate_content starts), `generating` →
- * `completed` (content saved) / `failed` (error or timeout), `failed`/`completed` → `queued`
- * (editor re-queues). Clients may only set `queued`, from `failed` or `completed`.
+ * `completed` (content saved) / `failed` (error or timeout) / `queued` (released: the automation run
+ * whose job started it was cancelled, or credits ran out before it was generated, so it waits for the
+ * next run), `failed`/`completed` → `queued` (editor re-queues). Clients may only set `queued`, from
+ * `failed` or `completed`.
  */
 export const TASK_STATUS = defineStateMachine<TaskStatus>({
   field: 'status',
   transitions: {
     queued: ['generating'],
-    generating: ['completed', 'failed'],
+    generating: ['completed', 'failed', 'queued'],
     completed: ['queued'],
     failed: ['generating', 'queued'],
   },

@@ -113,6 +113,29 @@ export async function failUnfinishedTasks(
        AND NOT EXISTS (SELECT 1 FROM ${c} WHERE ${c.scope} AND c.task_id = t.id AND c.deleted_at IS NULL)`;
 }
 
+/** Only a task being generated is released (the `generating → queued` transition). */
+const RELEASABLE = TASK_STATUS.sources('queued').filter((status) => status === 'generating');
+
+/**
+ * Tasks a job put to `generating` but will not generate (its automation run was cancelled, or credits
+ * refused them) are released back to `queued`; one that got its content meanwhile is left alone. The
+ * account is named because a recovery at start-up works as the system.
+ */
+export async function releaseTasks(
+  manager: EntityManager,
+  accountId: number,
+  taskIds: readonly number[],
+): Promise<void> {
+  const sql = tenantSql(manager);
+  const t = sql.table(Task, 't');
+  const c = sql.table(Content, 'c');
+  await sql.query`
+    UPDATE ${t} SET status = 'queued', error_message = NULL, updated_at = now()
+     WHERE ${t.scope} AND t.id = ANY(${taskIds}::bigint[]) AND t.account_id = ${accountId}
+       AND t.status = ANY(${RELEASABLE}::text[])
+       AND NOT EXISTS (SELECT 1 FROM ${c} WHERE ${c.scope} AND c.task_id = t.id AND c.deleted_at IS NULL)`;
+}
+
 export interface ImagePrompt {
   image_type: ImageType;
   position: number;

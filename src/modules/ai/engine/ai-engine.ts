@@ -48,6 +48,8 @@ type ItemOutcome = 'saved' | 'already_saved' | 'failed';
  * Shares of the progress bar (docs/domain-model.md#ai-engine): INIT 0–10, PREP 10–25, items 25–99, DONE 100.
  */
 const ITEM_STEPS: TaskPhase[] = ['AI_CALL', 'PARSE', 'SAVE'];
+/** The error of an item the credit re-check refused. */
+const REFUSED = 'Not enough credits to process this item.';
 
 /**
  * Runs AI tasks (docs/domain-model.md#ai-engine) as `ai_task` jobs: loads the task in the job's tenant, runs
@@ -165,17 +167,13 @@ export class AiEngine {
         estimate,
       );
       if (!covered) {
-        for (const rest of planned.slice(index)) {
-          await this.fail(
-            fn,
-            rest.item,
-            run,
-            result,
-            'Not enough credits to process this item.',
-            'insufficient_credits',
-          );
+        const refused = planned.slice(index).map((rest) => rest.item);
+        if (run.payload.release_refused) {
+          await this.refuse(fn, refused, run, result);
+          break;
         }
-        attempted += planned.length - index;
+        for (const item of refused) await this.fail(fn, item, run, result, REFUSED, 'insufficient_credits');
+        attempted += refused.length;
         break;
       }
       attempted += 1;
@@ -320,6 +318,28 @@ export class AiEngine {
     });
   }
 
+  /**
+   * Items refused for credits on a task that releases them (an automation run's): their errors are recorded
+   * (code `insufficient_credits`) but their rows go back to where they were (`release`) instead of failing,
+   * and they do not count as attempted.
+   */
+  private async refuse(fn: AiFunction, items: WorkItem[], run: TaskRun, result: ResultPatch): Promise<void> {
+    const errors = items.flatMap((item) => this.errorsOf(fn, item, REFUSED, 'insufficient_credits'));
+    await this.dataSource.transaction(async (manager) => {
+      await this.lockRunning(manager, run);
+      await fn.release?.(
+        manager,
+        run.log,
+        items.map((item) => item.id),
+      );
+      const merged = mergeResult(structuredClone(result), { errors });
+      const sql = tenantSql(manager);
+      const t = sql.table(AiTaskLog, 't');
+      await sql.query`UPDATE ${t} SET result = ${merged}, updated_at = now() WHERE ${t.scope} AND t.task_id = ${run.log.task_id}`;
+      Object.assign(result, merged);
+    });
+  }
+
   private everyItemFailed(result: ResultPatch): { error: string; code: string } {
     const [first] = (result.errors ?? []) as ItemError[];
     return {
@@ -407,6 +427,11 @@ export class AiEngine {
       if (!task || (task.status !== 'running' && task.status !== 'queued')) return false;
       await this.meter.releaseTask(manager, log.account_id, taskLogHold(log.task_id));
       if (failure) await this.functions.get(log.function).abandon?.(manager, log, failure.error);
+      // A running task that is cancelled (its automation run was) gives back the items it had begun.
+      if (status === 'cancelled' && task.status === 'running') {
+        const ids = (log.payload as unknown as ActionPayload).ids;
+        await this.functions.get(log.function).release?.(manager, log, ids);
+      }
       const done = status === 'completed';
       const message = done
         ? 'Done.'

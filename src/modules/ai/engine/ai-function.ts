@@ -46,6 +46,11 @@ export interface ActionPayload {
   origin?: string;
   /** Function-specific options of the request (the linker's `max_links`, …), validated by its DTO. */
   options?: Record<string, unknown>;
+  /**
+   * Items refused for credits are released (`release`) instead of failed: set on an automation run's tasks,
+   * whose run pauses and takes them up again when it resumes.
+   */
+  release_refused?: boolean;
 }
 
 /** The request body of an entry point, after DTO validation. */
@@ -162,6 +167,11 @@ export interface AiFunction<TItem extends WorkItem = WorkItem, TParsed = unknown
   ): Promise<ResultPatch | void>;
   /** The task ended early (time limit, unexpected error): items left mid-way are marked failed. */
   abandon?(manager: EntityManager, log: AiTaskLog, message: string): Promise<void>;
+  /**
+   * Items `begin` marked but the task will not work on (refused for credits under `release_refused`, or the
+   * running task was cancelled) go back to where they were before it, e.g. tasks `generating → queued`.
+   */
+  release?(manager: EntityManager, log: AiTaskLog, ids: readonly number[]): Promise<void>;
   /** What the result says before any item runs (e.g. how many images were asked for). */
   initialResult?(items: TItem[], run: TaskRun): ResultPatch;
   /** The `errors` entries of a failed item (a clustering chunk lists each of its keywords). */

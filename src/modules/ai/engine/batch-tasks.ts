@@ -124,6 +124,7 @@ export class BatchTasks {
           parent_task_id: parent.taskId,
           automation_run_id: parent.runId,
           automation_stage: parent.stage,
+          release_refused: true,
         },
         held_credits: 0,
         message: 'Waiting for the automation run.',
@@ -162,6 +163,21 @@ export class BatchTasks {
       UPDATE ${t} SET status = 'cancelled', message = 'Cancelled.', finished_at = now(), updated_at = now()
        WHERE ${t.scope} AND t.payload->>'automation_run_id' = ${runId} AND t.status = 'queued'`;
     return count;
+  }
+
+  /**
+   * Ends the run's tasks still `running` although no worker works on them any more (the worker died and the
+   * run was cancelled meanwhile) as `cancelled`: their function releases the items they had begun (writer
+   * tasks back to `queued`). Returns how many. Only for a run whose worker stopped.
+   */
+  async cancelAbandoned(runId: string, manager?: EntityManager): Promise<number> {
+    const sql = tenantSql(manager ?? this.dataSource.manager);
+    const t = sql.table(AiTaskLog, 't');
+    const rows = await sql.query<AiTaskLog[]>`
+      SELECT t.* FROM ${t} WHERE ${t.scope} AND t.payload->>'automation_run_id' = ${runId} AND t.status = 'running'`;
+    let ended = 0;
+    for (const row of rows) if (await this.engine.end(row, 'cancelled', null)) ended += 1;
+    return ended;
   }
 
   private async find(taskIds: string[]): Promise<BatchTask[]> {

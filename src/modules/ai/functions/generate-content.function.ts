@@ -8,6 +8,7 @@ import { Task } from '../../writer/entities/task.entity.js';
 import {
   failTask,
   failUnfinishedTasks,
+  releaseTasks,
   saveGeneratedContent,
   startGeneratingTasks,
 } from '../../writer/writer-writes.js';
@@ -180,6 +181,10 @@ export class GenerateContentFunction implements AiFunction<TaskItem, ParsedArtic
       (log.payload as unknown as ActionPayload).ids,
       message,
     );
+  }
+
+  async release(manager: EntityManager, log: AiTaskLog, ids: readonly number[]): Promise<void> {
+    await releaseTasks(manager, log.account_id, ids);
   }
 
   async markFailed(manager: EntityManager, item: TaskItem, error: ItemError): Promise<ResultPatch> {

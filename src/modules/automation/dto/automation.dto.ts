@@ -1,5 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PickType } from '@nestjs/swagger';
 import { RUN_STATUSES, TRIGGER_TYPES } from '../entities/automation-run.entity.js';
+import { HISTORY_FIELDS } from '../presenters.js';
 
 const STAGE_RESULT = {
   type: 'object',
@@ -37,6 +38,9 @@ export class AutomationRunDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) cancelled_at: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) completed_at: string | null;
 }
+
+/** One run of `history/`: the run without its stage results. */
+export class RunHistoryEntryDto extends PickType(AutomationRunDto, HISTORY_FIELDS) {}
 
 export class RunStartedDto {
   @ApiProperty({ format: 'uuid' }) task_id: string;
