@@ -11,6 +11,7 @@ import { globalQuery, tenantQuery, tenantSql } from '../../common/tenancy/tenant
 import { Account } from '../identity/entities/account.entity.js';
 import { Subscription } from '../identity/entities/subscription.entity.js';
 import {
+  CREDIT_PACKAGE_FIELDS,
   type CreditPackageView,
   type InvoiceView,
   type PaymentView,
@@ -286,17 +287,9 @@ export class BillingAdmin {
         .getExists();
       if (taken) throw ApiError.field('slug', 'A credit package with this slug already exists.');
     }
-    const keys = [
-      'name',
-      'slug',
-      'credits',
-      'price',
-      'currency',
-      'description',
-      'stripe_price_id',
-      'is_active',
-      'sort_order',
-    ] as const satisfies readonly (keyof CreditPackageFields)[];
+    const keys = CREDIT_PACKAGE_FIELDS.filter(
+      (key): key is keyof CreditPackageFields & keyof CreditPackage => key in fields,
+    );
     for (const key of keys) {
       if (fields[key] !== undefined) Object.assign(row, { [key]: fields[key] });
     }

@@ -166,6 +166,13 @@ export class CreditPackageUpdateDto {
 
 // ---- responses ------------------------------------------------------------------------------------
 
+/** The [base] columns every row has. */
+class RowDto {
+  @Integer() id: number;
+  @Timestamp() created_at: string;
+  @Timestamp() updated_at: string;
+}
+
 export class InvoiceLineItemDto {
   @ApiProperty() description: string;
   @Integer() quantity: number;
@@ -174,10 +181,7 @@ export class InvoiceLineItemDto {
   @Integer('Credits this line grants when paid') credits: number;
 }
 
-export class InvoiceDto {
-  @Integer() id: number;
-  @Timestamp() created_at: string;
-  @Timestamp() updated_at: string;
+export class InvoiceDto extends RowDto {
   @Integer() account_id: number;
   @ApiProperty({ example: 'INV-42-202601-0001' }) invoice_number: string;
   @ApiProperty({ enum: INVOICE_TYPES }) invoice_type: string;
@@ -206,10 +210,7 @@ export class InvoiceDto {
   metadata: Record<string, unknown>;
 }
 
-export class PaymentDto {
-  @Integer() id: number;
-  @Timestamp() created_at: string;
-  @Timestamp() updated_at: string;
+export class PaymentDto extends RowDto {
   @Integer() account_id: number;
   @Integer() invoice_id: number;
   @Money() amount: string;
@@ -245,10 +246,7 @@ export class AvailablePaymentMethodDto {
   details: Record<string, unknown>;
 }
 
-export class PaymentMethodDto {
-  @Integer() id: number;
-  @Timestamp() created_at: string;
-  @Timestamp() updated_at: string;
+export class PaymentMethodDto extends RowDto {
   @Integer() account_id: number;
   @NullableInteger() created_by: number | null;
   @ApiProperty({ enum: PAYMENT_METHODS }) type: string;
@@ -261,10 +259,7 @@ export class PaymentMethodDto {
   @Json() metadata: Record<string, unknown>;
 }
 
-export class CreditPackageDto {
-  @Integer() id: number;
-  @Timestamp() created_at: string;
-  @Timestamp() updated_at: string;
+export class CreditPackageDto extends RowDto {
   @ApiProperty() name: string;
   @ApiProperty() slug: string;
   @Integer('Added to the bonus pool when paid') credits: number;
@@ -296,10 +291,7 @@ export class PurchaseResultDto {
   @ApiProperty({ type: NextActionDto }) next_action: NextActionDto;
 }
 
-export class BillingSubscriptionDto {
-  @Integer() id: number;
-  @Timestamp() created_at: string;
-  @Timestamp() updated_at: string;
+export class BillingSubscriptionDto extends RowDto {
   @Integer() account_id: number;
   @Integer() plan_id: number;
   @ApiProperty({ enum: ['trialing', 'pending_payment', 'active', 'past_due', 'canceled'] }) status: string;
@@ -345,10 +337,7 @@ export class AdjustCreditsResultDto {
   @ApiProperty({ type: CreditTransactionDto }) transaction: CreditTransactionDto;
 }
 
-export class CreditCostDto {
-  @Integer() id: number;
-  @Timestamp() created_at: string;
-  @Timestamp() updated_at: string;
+export class CreditCostDto extends RowDto {
   @ApiProperty() operation_type: string;
   @ApiProperty() display_name: string;
   @ApiProperty({ example: '0.25' }) credits_cost: string;
