@@ -164,7 +164,7 @@ export const envSchema = z
     PLUGIN_RELEASES_DIR: z.string().min(1).default('./wordpress-plugin/dist'),
     FRONTEND_URL: optionalUrl(['http:', 'https:']).transform((v) => v ?? 'http://localhost:5173'),
     /** The seller block printed on invoice PDFs: lines separated by `|`. */
-    INVOICE_SELLER: z.string().min(1).default('igny8'),
+    INVOICE_SELLER: optionalText.transform((v) => v ?? 'igny8'),
     MAIL_TRANSPORT: z
       .string()
       .default('outbox')
