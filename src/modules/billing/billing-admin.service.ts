@@ -49,6 +49,9 @@ export const CREDIT_PACKAGES_LIST = defineList({
   ordering: { fields: { sort_order: 'c.sort_order', created_at: 'c.created_at' }, default: 'sort_order' },
 });
 
+/** PostgreSQL: a value does not fit its column (an `integer` pool past 2^31 − 1). */
+const NUMERIC_OUT_OF_RANGE = '22003';
+
 const ACCOUNT_STATUSES = ['active', 'trial', 'pending_payment', 'suspended', 'cancelled'] as const;
 
 export interface BillingStats {
@@ -210,6 +213,9 @@ export class BillingAdmin {
           tx,
         );
       } catch (error) {
+        if ((error as { code?: string }).code === NUMERIC_OUT_OF_RANGE) {
+          throw ApiError.field('amount', 'The pool cannot hold that many credits.');
+        }
         if (error instanceof InsufficientPoolError) {
           throw ApiError.field(
             'amount',

@@ -15,18 +15,26 @@ import { CreditTransactionDto } from './credits.dto.js';
 
 /* Requests and response schemas of billing (docs/billing.md). Money is a decimal string. */
 
-const MONEY = /^\d{1,10}(\.\d{1,2})?$/;
+/** The largest `integer` column value. */
+const INT_MAX = 2_147_483_647;
+
 const MONEY_TEXT = 'A decimal string with at most 2 decimals, e.g. "89.00".';
 
-/** A non-negative decimal string with at most `scale` decimals (never a JSON number: no floats). */
-const Decimal = (presence: { required?: boolean } = {}, description = MONEY_TEXT) =>
-  field(
+/**
+ * A non-negative decimal string with at most 2 decimals and `digits` digits before the point (the
+ * column's `numeric(p, 2)`): never a JSON number, so no float ever carries money.
+ */
+const Decimal = (presence: { required?: boolean } = {}, description = MONEY_TEXT, digits = 10) => {
+  const pattern = new RegExp(`^\\d{1,${digits}}(\\.\\d{1,2})?$`);
+  return field(
     'decimal',
-    (value) => (typeof value === 'string' && MONEY.test(value) ? null : `Enter ${MONEY_TEXT.toLowerCase()}`),
+    (value) =>
+      typeof value === 'string' && pattern.test(value) ? null : `Enter ${MONEY_TEXT.toLowerCase()}`,
     presence,
-    { type: 'string', pattern: MONEY.source },
+    { type: 'string', pattern: pattern.source },
     { description },
   );
+};
 
 const JsonObject = (presence: { required?: boolean } = {}) =>
   field(
@@ -108,9 +116,12 @@ export class AdjustCreditsDto {
   @field(
     'non_zero_integer',
     (value) =>
-      typeof value === 'number' && Number.isSafeInteger(value) && value !== 0
+      typeof value === 'number' &&
+      Number.isSafeInteger(value) &&
+      value !== 0 &&
+      Math.abs(value) <= 1_000_000_000
         ? null
-        : 'A non-zero integer is required.',
+        : 'A non-zero integer between -1000000000 and 1000000000 is required.',
     { required: true },
     { type: 'integer' },
   )
@@ -121,9 +132,10 @@ export class AdjustCreditsDto {
 
 export class CreditCostUpdateDto {
   @Text({ max: 100, blank: false }) display_name?: string;
-  @Decimal({}, 'Estimate per unit, a decimal string with at most 2 decimals ("0.25").') credits_cost?: string;
+  @Decimal({}, 'Estimate per unit, a decimal string with at most 2 decimals ("0.25").', 8)
+  credits_cost?: string;
   @Choice(COST_UNITS) unit?: CostUnit;
-  @Int({ min: 0 }) min_credits?: number;
+  @Int({ min: 0, max: INT_MAX }) min_credits?: number;
   @Bool() is_active?: boolean;
 }
 
@@ -136,14 +148,14 @@ export class CreditPackageCreateDto {
     pattern: { regex: /^[a-z0-9]+(?:-[a-z0-9]+)*$/, message: 'Enter a valid slug.' },
   })
   slug: string;
-  @Int({ required: true, min: 1 }) credits: number;
-  @Decimal({ required: true }) price: string;
+  @Int({ required: true, min: 1, max: INT_MAX }) credits: number;
+  @Decimal({ required: true }, MONEY_TEXT, 8) price: string;
   @Text({ max: 3, pattern: { regex: /^[A-Za-z]{3}$/, message: 'Enter a three-letter currency code.' } })
   currency?: string;
   @Text({ max: 5000 }) description?: string;
   @Text({ max: 255, nullable: true }) stripe_price_id?: string | null;
   @Bool() is_active?: boolean;
-  @Int({ min: 0 }) sort_order?: number;
+  @Int({ min: 0, max: INT_MAX }) sort_order?: number;
 }
 
 export class CreditPackageUpdateDto {
@@ -154,14 +166,14 @@ export class CreditPackageUpdateDto {
     pattern: { regex: /^[a-z0-9]+(?:-[a-z0-9]+)*$/, message: 'Enter a valid slug.' },
   })
   slug?: string;
-  @Int({ min: 1 }) credits?: number;
-  @Decimal() price?: string;
+  @Int({ min: 1, max: INT_MAX }) credits?: number;
+  @Decimal({}, MONEY_TEXT, 8) price?: string;
   @Text({ max: 3, pattern: { regex: /^[A-Za-z]{3}$/, message: 'Enter a three-letter currency code.' } })
   currency?: string;
   @Text({ max: 5000 }) description?: string;
   @Text({ max: 255, nullable: true }) stripe_price_id?: string | null;
   @Bool() is_active?: boolean;
-  @Int({ min: 0 }) sort_order?: number;
+  @Int({ min: 0, max: INT_MAX }) sort_order?: number;
 }
 
 // ---- responses ------------------------------------------------------------------------------------
