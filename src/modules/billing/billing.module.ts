@@ -1,14 +1,22 @@
 import { Global, Module } from '@nestjs/common';
 import { IdentityModule } from '../identity/identity.module.js';
 import { AccountUsageController } from './account-usage.controller.js';
+import { BillingAdminController } from './billing-admin.controller.js';
+import { BillingAdmin } from './billing-admin.service.js';
+import { BillingCheckout } from './billing-checkout.service.js';
+import { BillingController, PaymentConfigsController } from './billing.controller.js';
+import { BillingPurchases } from './billing-purchases.service.js';
 import { CreditLedger } from './credit-ledger.service.js';
 import { CreditMeter } from './credit-meter.service.js';
 import { CreditsController } from './credits.controller.js';
 import { CreditsReadService } from './credits-read.service.js';
 import { InvoiceIssuer } from './invoice-issuer.js';
 import { InvoicePayments } from './invoice-payments.service.js';
+import { InvoicesService } from './invoices.service.js';
+import { ManualPayments } from './manual-payments.service.js';
 import { PaymentGateways, UnconfiguredPaymentGateways } from './payment-gateways.js';
 import { PaymentMethodCatalog } from './payment-method-catalog.js';
+import { PaymentMethodsService } from './payment-methods.service.js';
 import { OwnAccountRows } from './own-account-rows.js';
 import { UsageReportsService } from './usage-reports.service.js';
 
@@ -18,7 +26,13 @@ import { UsageReportsService } from './usage-reports.service.js';
 @Global()
 @Module({
   imports: [IdentityModule],
-  controllers: [CreditsController, AccountUsageController],
+  controllers: [
+    CreditsController,
+    AccountUsageController,
+    BillingController,
+    PaymentConfigsController,
+    BillingAdminController,
+  ],
   providers: [
     CreditLedger,
     CreditMeter,
@@ -28,9 +42,23 @@ import { UsageReportsService } from './usage-reports.service.js';
     InvoiceIssuer,
     InvoicePayments,
     PaymentMethodCatalog,
+    BillingCheckout,
+    BillingPurchases,
+    InvoicesService,
+    ManualPayments,
+    PaymentMethodsService,
+    BillingAdmin,
     // The gateways helper binds its Stripe/PayPal implementation here.
     { provide: PaymentGateways, useClass: UnconfiguredPaymentGateways },
   ],
-  exports: [CreditLedger, CreditMeter, InvoiceIssuer, InvoicePayments, PaymentGateways, PaymentMethodCatalog],
+  exports: [
+    CreditLedger,
+    CreditMeter,
+    InvoiceIssuer,
+    InvoicePayments,
+    PaymentGateways,
+    PaymentMethodCatalog,
+    BillingCheckout,
+  ],
 })
 export class BillingModule {}
