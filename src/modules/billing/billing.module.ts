@@ -7,7 +7,11 @@ import { CreditsController } from './credits.controller.js';
 import { CreditsReadService } from './credits-read.service.js';
 import { InvoiceIssuer } from './invoice-issuer.js';
 import { InvoicePayments } from './invoice-payments.service.js';
-import { PaymentGateways, UnconfiguredPaymentGateways } from './payment-gateways.js';
+import { PaymentSettings } from './gateways/payment-settings.js';
+import { PayPalGateway } from './gateways/paypal.gateway.js';
+import { ProviderPaymentGateways } from './gateways/provider-payment-gateways.js';
+import { StripeGateway } from './gateways/stripe.gateway.js';
+import { PaymentGateways } from './payment-gateways.js';
 import { PaymentMethodCatalog } from './payment-method-catalog.js';
 import { OwnAccountRows } from './own-account-rows.js';
 import { UsageReportsService } from './usage-reports.service.js';
@@ -28,8 +32,11 @@ import { UsageReportsService } from './usage-reports.service.js';
     InvoiceIssuer,
     InvoicePayments,
     PaymentMethodCatalog,
-    // The gateways helper binds its Stripe/PayPal implementation here.
-    { provide: PaymentGateways, useClass: UnconfiguredPaymentGateways },
+    PaymentSettings,
+    StripeGateway,
+    PayPalGateway,
+    // Stripe Checkout Sessions and PayPal orders; an unconfigured provider answers checkout_url null.
+    { provide: PaymentGateways, useClass: ProviderPaymentGateways },
   ],
   exports: [CreditLedger, CreditMeter, InvoiceIssuer, InvoicePayments, PaymentGateways, PaymentMethodCatalog],
 })
