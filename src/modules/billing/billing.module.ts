@@ -12,6 +12,11 @@ import { PayPalGateway } from './gateways/paypal.gateway.js';
 import { ProviderPaymentGateways } from './gateways/provider-payment-gateways.js';
 import { StripeGateway } from './gateways/stripe.gateway.js';
 import { PaymentGateways } from './payment-gateways.js';
+import { PaymentWebhooksController } from './webhooks/payment-webhooks.controller.js';
+import { PayPalEvents } from './webhooks/paypal-events.js';
+import { ProviderEffects } from './webhooks/provider-effects.js';
+import { StripeEvents } from './webhooks/stripe-events.js';
+import { WebhookInbox } from './webhooks/webhook-inbox.js';
 import { PaymentMethodCatalog } from './payment-method-catalog.js';
 import { OwnAccountRows } from './own-account-rows.js';
 import { UsageReportsService } from './usage-reports.service.js';
@@ -22,7 +27,7 @@ import { UsageReportsService } from './usage-reports.service.js';
 @Global()
 @Module({
   imports: [IdentityModule],
-  controllers: [CreditsController, AccountUsageController],
+  controllers: [CreditsController, AccountUsageController, PaymentWebhooksController],
   providers: [
     CreditLedger,
     CreditMeter,
@@ -35,6 +40,10 @@ import { UsageReportsService } from './usage-reports.service.js';
     PaymentSettings,
     StripeGateway,
     PayPalGateway,
+    WebhookInbox,
+    ProviderEffects,
+    StripeEvents,
+    PayPalEvents,
     // Stripe Checkout Sessions and PayPal orders; an unconfigured provider answers checkout_url null.
     { provide: PaymentGateways, useClass: ProviderPaymentGateways },
   ],

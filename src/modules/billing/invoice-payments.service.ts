@@ -63,9 +63,11 @@ export function addMonths(date: Date, months: number): Date {
   return result;
 }
 
-const providerOf = (method: PaymentMethod): PaymentProvider => (method === 'local_wallet' ? 'manual' : method);
+const providerOf = (method: PaymentMethod): PaymentProvider =>
+  method === 'local_wallet' ? 'manual' : method;
 
-const lineCredits = (invoice: Invoice) => invoice.line_items.reduce((sum, line) => sum + (line.credits ?? 0), 0);
+const lineCredits = (invoice: Invoice) =>
+  invoice.line_items.reduce((sum, line) => sum + (line.credits ?? 0), 0);
 
 /**
  * What paying an invoice does (docs/billing.md#when-an-invoice-is-paid), in one transaction and once
@@ -83,7 +85,12 @@ export class InvoicePayments {
   ) {}
 
   /** Pays `invoiceId` with the payment described; inside `manager`'s transaction or a new one. */
-  async settle(invoiceId: number, input: SettleInput, manager?: EntityManager, now = new Date()): Promise<Settlement> {
+  async settle(
+    invoiceId: number,
+    input: SettleInput,
+    manager?: EntityManager,
+    now = new Date(),
+  ): Promise<Settlement> {
     if (!manager) return this.dataSource.transaction((tx) => this.settle(invoiceId, input, tx, now));
     const invoice = await tenantQuery(manager, Invoice, 'i')
       .andWhere('i.id = :invoice_id', { invoice_id: invoiceId })
@@ -101,7 +108,8 @@ export class InvoicePayments {
     if (invoice.status === 'paid') return { invoice, payment: null, applied: false };
 
     const payment = await this.succeededPayment(manager, invoice, input, now);
-    if (invoice.invoice_type === 'subscription') await this.startPaidPeriod(manager, invoice, input.method, now);
+    if (invoice.invoice_type === 'subscription')
+      await this.startPaidPeriod(manager, invoice, input.method, now);
     if (invoice.invoice_type === 'credit_package') await this.addPackageCredits(manager, invoice);
     invoice.status = 'paid';
     invoice.paid_at = now;
@@ -118,7 +126,8 @@ export class InvoicePayments {
     if (!manager) return this.dataSource.transaction((tx) => this.refund(input, tx, now));
     const query = tenantQuery(manager, Payment, 'p').setLock('pessimistic_write');
     if (input.paymentId) query.andWhere('p.id = :payment_id', { payment_id: input.paymentId });
-    else query.andWhere('p.external_payment_id = :external_id', { external_id: input.externalPaymentId ?? '' });
+    else
+      query.andWhere('p.external_payment_id = :external_id', { external_id: input.externalPaymentId ?? '' });
     const payment = await query.getOne();
     if (!payment) throw ApiError.notFound('Payment not found.');
     if (payment.status === 'refunded') return { payment, applied: false, credits: 0 };
@@ -203,7 +212,9 @@ export class InvoicePayments {
       .getOne();
     const planId = invoice.plan_id ?? subscription?.plan_id;
     if (!planId) throw new Error(`Invoice ${invoice.invoice_number} names no plan`);
-    const plan = await globalQuery(manager, Plan, 'plan').where('plan.id = :plan_id', { plan_id: planId }).getOneOrFail();
+    const plan = await globalQuery(manager, Plan, 'plan')
+      .where('plan.id = :plan_id', { plan_id: planId })
+      .getOneOrFail();
 
     const renewalOf = invoice.metadata.renewal_for_period_end;
     const currentEnd = subscription?.current_period_end ?? null;
@@ -226,7 +237,10 @@ export class InvoicePayments {
       Object.assign(subscription, fields);
       subscription = await this.accounts.saveSubscription(manager, subscription);
     } else {
-      subscription = await this.accounts.createSubscription(manager, { ...fields, account_id: invoice.account_id });
+      subscription = await this.accounts.createSubscription(manager, {
+        ...fields,
+        account_id: invoice.account_id,
+      });
     }
     invoice.subscription_id = subscription.id;
     await this.accounts.updateAccount(manager, invoice.account_id, {

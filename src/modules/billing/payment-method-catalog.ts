@@ -22,7 +22,10 @@ export class PaymentMethodCatalog {
   constructor(private readonly dataSource: DataSource) {}
 
   /** The enabled methods of `country`, in display order. */
-  async available(country: string | null | undefined, manager?: EntityManager): Promise<PaymentMethodConfig[]> {
+  async available(
+    country: string | null | undefined,
+    manager?: EntityManager,
+  ): Promise<PaymentMethodConfig[]> {
     const key = countryKey(country);
     const rows = await globalQuery(manager ?? this.dataSource.manager, PaymentMethodConfig, 'c')
       .where('c.country_code IN (:...countries)', { countries: [key, ANY_COUNTRY] })

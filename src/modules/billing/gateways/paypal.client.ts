@@ -111,7 +111,11 @@ export class PayPalClient {
    * Asks PayPal whether a delivery is genuine. The event is passed as the exact bytes received (PayPal
    * verifies the signature over them), so it is spliced into the request body rather than re-encoded.
    */
-  async verifyWebhookSignature(transmission: PayPalTransmission, rawEvent: string, webhookId: string): Promise<boolean> {
+  async verifyWebhookSignature(
+    transmission: PayPalTransmission,
+    rawEvent: string,
+    webhookId: string,
+  ): Promise<boolean> {
     const head = JSON.stringify({
       auth_algo: transmission.authAlgo,
       cert_url: transmission.certUrl,
@@ -144,10 +148,17 @@ export class PayPalClient {
     });
     const body = (await readJson(response)) as { access_token?: string; expires_in?: number };
     if (!response.ok || !body.access_token) {
-      throw new PayPalError(response.status, body, `PayPal refused the client credentials (${response.status}).`);
+      throw new PayPalError(
+        response.status,
+        body,
+        `PayPal refused the client credentials (${response.status}).`,
+      );
     }
     const lifetimeMs = (body.expires_in ?? 0) * 1000;
-    this.token = { value: body.access_token, expiresAt: Date.now() + Math.max(0, lifetimeMs - TOKEN_MARGIN_MS) };
+    this.token = {
+      value: body.access_token,
+      expiresAt: Date.now() + Math.max(0, lifetimeMs - TOKEN_MARGIN_MS),
+    };
     return body.access_token;
   }
 
@@ -173,7 +184,11 @@ export class PayPalClient {
     const body = await readJson(response);
     if (!response.ok) {
       const name = (body as { name?: string } | null)?.name ?? 'ERROR';
-      throw new PayPalError(response.status, body, `PayPal ${method} ${path} failed: ${response.status} ${name}`);
+      throw new PayPalError(
+        response.status,
+        body,
+        `PayPal ${method} ${path} failed: ${response.status} ${name}`,
+      );
     }
     return body as T;
   }

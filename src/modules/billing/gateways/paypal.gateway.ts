@@ -39,7 +39,10 @@ export class PayPalGateway {
       customId: String(invoice.id),
       invoiceNumber: invoice.invoice_number,
       description: invoice.line_items[0]?.description || `Invoice ${invoice.invoice_number}`,
-      amount: { currency_code: invoice.currency, value: Money.parse(invoice.total, invoice.currency).toString() },
+      amount: {
+        currency_code: invoice.currency,
+        value: Money.parse(invoice.total, invoice.currency).toString(),
+      },
       returnUrl: returnUrl('success'),
       cancelUrl: returnUrl('cancel'),
     });
@@ -47,7 +50,11 @@ export class PayPalGateway {
   }
 
   /** True when PayPal's verification call answers `SUCCESS` for this delivery. */
-  async verify(settings: PayPalSettings, rawBody: string, transmission: PayPalTransmission): Promise<boolean> {
+  async verify(
+    settings: PayPalSettings,
+    rawBody: string,
+    transmission: PayPalTransmission,
+  ): Promise<boolean> {
     if (!settings.webhookId) return false;
     return this.client(settings).verifyWebhookSignature(transmission, rawBody, settings.webhookId);
   }

@@ -33,7 +33,10 @@ export class ProviderPaymentGateways extends PaymentGateways {
         if (settings) return await this.paypal.createCheckout(settings, invoice);
       }
     } catch (error) {
-      this.logger.error({ err: error, provider, invoice: invoice.invoice_number }, 'checkout creation failed');
+      this.logger.error(
+        { err: error, provider, invoice: invoice.invoice_number },
+        'checkout creation failed',
+      );
       return {
         checkout_url: null,
         message: `${NAMES[provider]} could not be reached; the invoice stays pending, try paying it again later.`,

@@ -9,9 +9,15 @@ const t = now / 1000;
 describe('verifyStripeSignature', () => {
   it('accepts any matching v1 among several, within 300 s either way', () => {
     const good = stripeSignature(body, secret, t);
-    expect(() => verifyStripeSignature(body, `t=${t},v1=${'0'.repeat(64)},v1=${good}`, secret, now)).not.toThrow();
-    expect(() => verifyStripeSignature(body, `t=${t - 300},v1=${stripeSignature(body, secret, t - 300)}`, secret, now)).not.toThrow();
-    expect(() => verifyStripeSignature(body, `t=${t + 300},v1=${stripeSignature(body, secret, t + 300)}`, secret, now)).not.toThrow();
+    expect(() =>
+      verifyStripeSignature(body, `t=${t},v1=${'0'.repeat(64)},v1=${good}`, secret, now),
+    ).not.toThrow();
+    expect(() =>
+      verifyStripeSignature(body, `t=${t - 300},v1=${stripeSignature(body, secret, t - 300)}`, secret, now),
+    ).not.toThrow();
+    expect(() =>
+      verifyStripeSignature(body, `t=${t + 300},v1=${stripeSignature(body, secret, t + 300)}`, secret, now),
+    ).not.toThrow();
   });
 
   it('refuses a tampered body, another secret, a stale or future timestamp, and malformed headers', () => {

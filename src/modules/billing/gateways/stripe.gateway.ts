@@ -57,14 +57,20 @@ export class StripeGateway {
     return client;
   }
 
-  async createCheckout(settings: StripeSettings, invoice: Invoice, customerEmail?: string | null): Promise<CheckoutResult> {
+  async createCheckout(
+    settings: StripeSettings,
+    invoice: Invoice,
+    customerEmail?: string | null,
+  ): Promise<CheckoutResult> {
     const metadata: StripeInvoiceMetadata = {
       invoice_id: String(invoice.id),
       invoice_number: invoice.invoice_number,
       account_id: String(invoice.account_id),
     };
     const recurring = invoice.invoice_type === 'subscription';
-    const months = Number.isInteger(invoice.metadata.period_months) ? Number(invoice.metadata.period_months) : 1;
+    const months = Number.isInteger(invoice.metadata.period_months)
+      ? Number(invoice.metadata.period_months)
+      : 1;
     const unitAmount = Money.parse(invoice.total, invoice.currency).minor;
     const returnUrl = (outcome: string) =>
       `${this.config.frontendUrl}/account/billing?invoice=${invoice.id}&checkout=${outcome}`;
@@ -79,7 +85,9 @@ export class StripeGateway {
             price_data: {
               currency: invoice.currency.toLowerCase(),
               unit_amount: Number(unitAmount),
-              product_data: { name: invoice.line_items[0]?.description || `Invoice ${invoice.invoice_number}` },
+              product_data: {
+                name: invoice.line_items[0]?.description || `Invoice ${invoice.invoice_number}`,
+              },
               ...(recurring ? { recurring: { interval: 'month' as const, interval_count: months } } : {}),
             },
           },
@@ -99,7 +107,8 @@ export class StripeGateway {
 
   /** The event of a verified delivery; throws `StripeSignatureError` otherwise. */
   verify(settings: StripeSettings, rawBody: string, signature: string | undefined): StripeEvent {
-    if (!settings.webhookSecret) throw new StripeSignatureError('No Stripe webhook signing secret is configured.');
+    if (!settings.webhookSecret)
+      throw new StripeSignatureError('No Stripe webhook signing secret is configured.');
     verifyStripeSignature(rawBody, signature, settings.webhookSecret);
     return JSON.parse(rawBody) as StripeEvent;
   }
