@@ -81,6 +81,8 @@ export class AppConfig {
   /** The plugin release zips and their manifests (`npm run plugin:zip`). */
   readonly pluginReleasesDir: string;
   readonly frontendUrl: string;
+  /** The seller block of invoice PDFs, one entry per line (INVOICE_SELLER, `|`-separated). */
+  readonly invoiceSeller: string[];
   readonly mailTransport: string;
   readonly ai: {
     /** `AI_PROVIDER=offline`: the offline provider answers for every model. */
@@ -187,6 +189,9 @@ export class AppConfig {
     this.mediaDir = e.MEDIA_DIR;
     this.pluginReleasesDir = e.PLUGIN_RELEASES_DIR;
     this.frontendUrl = e.FRONTEND_URL;
+    this.invoiceSeller = e.INVOICE_SELLER.split('|')
+      .map((line) => line.trim())
+      .filter((line) => line !== '');
     this.mailTransport = e.MAIL_TRANSPORT;
     this.ai = {
       forceOffline: e.AI_PROVIDER === 'offline',

@@ -163,6 +163,8 @@ export const envSchema = z
     /** Where `npm run plugin:zip` puts the WordPress plugin's release zips and manifests. */
     PLUGIN_RELEASES_DIR: z.string().min(1).default('./wordpress-plugin/dist'),
     FRONTEND_URL: optionalUrl(['http:', 'https:']).transform((v) => v ?? 'http://localhost:5173'),
+    /** The seller block printed on invoice PDFs: lines separated by `|`. */
+    INVOICE_SELLER: optionalText.transform((v) => v ?? 'igny8'),
     MAIL_TRANSPORT: z
       .string()
       .default('outbox')

@@ -103,7 +103,7 @@ describe('registration', () => {
     expect(mails[0].text).toContain('Acme Widgets');
   });
 
-  it('paid plan: pending_payment account and subscription, no credits, payment fields null until billing', async () => {
+  it('paid plan: pending_payment account and subscription, no credits, a pending invoice for the plan', async () => {
     const res = await post({
       email: uniqueEmail('paid'),
       password: PASSWORD,
@@ -125,7 +125,21 @@ describe('registration', () => {
       payment_provider: 'paypal',
       plan: { slug: 'growth', price: '139.00' },
     });
-    expect([invoice, checkout_url, payment_instructions]).toEqual([null, null, null]);
+    expect(invoice).toMatchObject({
+      invoice_type: 'subscription',
+      status: 'pending',
+      plan_id: subscription.plan_id,
+      subscription_id: subscription.id,
+      payment_method: 'paypal',
+      currency: 'USD',
+      subtotal: '139.00',
+      tax: '0.00',
+      total: '139.00',
+      line_items: [{ quantity: 1, unit_price: '139.00', amount: '139.00', credits: 2000 }],
+    });
+    expect(invoice.invoice_number).toMatch(new RegExp(`^INV-${user.account.id}-\\d{6}-0001$`));
+    // PayPal is not configured in tests: no URL, and the invoice says why.
+    expect([checkout_url, payment_instructions]).toEqual([null, null]);
     expect(tokens.access).toBeTruthy();
     expect(sessionCookie(res)).toBeDefined();
     const ledger = await db(t).query(

@@ -53,6 +53,10 @@ interface Fixture extends WriterRows {
   strategy: number;
   /** An account-wide notification. */
   notification: number;
+  /** A pending invoice, a payment of it and a payment method on file. */
+  invoice: number;
+  payment: number;
+  paymentMethod: number;
 }
 
 type Kind = Exclude<keyof Fixture, 'tenant' | 'otherSite'> | 'user';
@@ -90,6 +94,9 @@ const PATH_KINDS: [RegExp, Kind][] = [
   [/^\/api\/v1\/system\/author-profiles\/:id$/, 'authorProfile'],
   [/^\/api\/v1\/system\/strategies\/:id$/, 'strategy'],
   [/^\/api\/v1\/notifications\/:id(\/read)?$/, 'notification'],
+  [/^\/api\/v1\/billing\/invoices\/:id(\/download_pdf)?$/, 'invoice'],
+  [/^\/api\/v1\/billing\/payments\/:id$/, 'payment'],
+  [/^\/api\/v1\/billing\/payment-methods\/:id(\/set_default)?$/, 'paymentMethod'],
 ];
 
 /** The AI entry points and the kind of row their `ids` name. */
@@ -110,6 +117,9 @@ const GLOBAL_ID_ROUTES = [
   /^\/api\/v1\/system\/global-author-profiles\/:id$/,
   /^\/api\/v1\/system\/integration-providers\/:id$/,
   /^\/api\/v1\/system\/email-templates\/:id$/,
+  // Credit packages are global; the billing administration is developer-only over every account.
+  /^\/api\/v1\/billing\/credit-packages\/:id\/purchase$/,
+  /^\/api\/v1\/(admin\/billing|billing\/admin)\/(payments\/:id\/(approve|reject)|accounts\/:id\/adjust_credits|credit-costs\/:id|credit-packages\/:id)$/,
   // Setting keys name the caller's own settings (or global ones): test/system/settings.e2e-spec.ts.
   /^\/api\/v1\/system\/settings\/(system|account|user|effective)\/:key$/,
 ];
@@ -140,6 +150,7 @@ const BODIES: Partial<Record<string, Record<string, unknown>>> = {
   'PATCH /api/v1/system/sites/:id/settings': { publishing: { daily_publish_limit: 1 } },
   'PUT /api/v1/system/author-profiles/:id': { name: 'Renamed' },
   'PUT /api/v1/system/strategies/:id': { name: 'Renamed' },
+  'PATCH /api/v1/billing/payment-methods/:id': { display_name: 'Renamed' },
 };
 
 const TABLES = [
@@ -171,6 +182,9 @@ const TABLES = [
   'igny8_sync_events',
   'igny8_publishing_records',
   'igny8_deployment_records',
+  'igny8_invoices',
+  'igny8_payments',
+  'igny8_account_payment_methods',
 ];
 
 function kindOf(route: RouteInfo): Kind | 'global' | undefined {
@@ -335,7 +349,26 @@ describe(`tenant isolation across ${TENANTS} accounts`, () => {
           [tenant.accountId, site],
         ),
       };
+      const invoice = await row(
+        `INSERT INTO igny8_invoices (account_id, invoice_number, invoice_type, subtotal, total, line_items)
+         VALUES ($1, $2, 'custom', 10, 10, '[]') RETURNING id`,
+        [tenant.accountId, `INV-${tenant.accountId}-209901-0001`],
+      );
+      const billing = {
+        invoice,
+        payment: await row(
+          `INSERT INTO igny8_payments (account_id, invoice_id, amount, payment_method, status)
+           VALUES ($1, $2, 10, 'bank_transfer', 'failed') RETURNING id`,
+          [tenant.accountId, invoice],
+        ),
+        paymentMethod: await row(
+          `INSERT INTO igny8_account_payment_methods (account_id, type, display_name)
+           VALUES ($1, 'stripe', 'Card') RETURNING id`,
+          [tenant.accountId],
+        ),
+      };
       fixtures.push({
+        ...billing,
         ...plannerRows,
         ...writerRows,
         ...publishing,
@@ -438,6 +471,13 @@ describe(`tenant isolation across ${TENANTS} accounts`, () => {
           'sector_id',
         ],
         ['POST', '/api/v1/optimizer/analyze/', (id) => ({ content_id: id }), b.content, 'content_id'],
+        [
+          'POST',
+          '/api/v1/billing/payments/manual/',
+          (id) => ({ invoice_id: id, payment_method: 'bank_transfer', transaction_reference: 'REF' }),
+          b.invoice,
+          'invoice_id',
+        ],
         ['POST', '/api/v1/optimizer/jobs/', (id) => ({ content_id: id }), b.content, 'content_id'],
         ['POST', '/api/v1/linker/process/', (id) => ({ content_id: id }), b.content, 'content_id'],
         [

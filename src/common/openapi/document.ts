@@ -138,7 +138,11 @@ function finishDocument(document: OpenAPIObject): OpenAPIObject {
       const facts = extensions[ROUTE_FACTS_EXTENSION] as RouteFacts;
       for (const key of [ROUTE_FACTS_EXTENSION, PUBLIC_EXTENSION, API_KEY_EXTENSION]) delete extensions[key];
 
-      if (/\[\d+\]$/.test(operation.operationId ?? '')) operation.operationId = operationIdOfPath(canonical);
+      if (/\[\d+\]$/.test(operation.operationId ?? '')) {
+        // An alias path's id comes from the path; a second method on that path adds its name.
+        const fromPath = operationIdOfPath(canonical);
+        operation.operationId = operationIds.has(fromPath) ? `${fromPath}_${method}` : fromPath;
+      }
       const id = operation.operationId ?? '';
       const previous = operationIds.get(id);
       if (previous)

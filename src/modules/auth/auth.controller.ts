@@ -49,9 +49,9 @@ export class AuthController {
     description:
       'Free plan (default `free-trial`): account `trial`, subscription `trialing`, the plan credits granted ' +
       'through a ledger entry. Paid plan: `payment_method` is required and must be available for ' +
-      '`billing_country`; account and subscription are `pending_payment`. The `invoice`, `checkout_url` and ' +
-      '`payment_instructions` fields are null for free plans, and for paid plans they stay null until the ' +
-      'billing module (invoices, Stripe/PayPal checkout, bank transfer) is deployed. Always sets the ' +
+      '`billing_country`; account and subscription are `pending_payment` with a pending invoice for the plan, ' +
+      'and the answer carries `checkout_url` (Stripe/PayPal; null when the provider is not configured) or ' +
+      '`payment_instructions` (bank transfer). These fields are null for free plans. Always sets the ' +
       '`igny8_session` cookie; sends a welcome email.',
   })
   @ApiData(RegisterResponseDto, { status: 201, description: 'Registered and logged in' })

@@ -38,7 +38,9 @@ import {
   type UserWithAccountView,
 } from './presenters.js';
 import { clientInfo, type ClientInfo, RefreshTokensService } from './refresh-tokens.service.js';
-import { RegistrationService } from './registration.service.js';
+import { type Registration, RegistrationService } from './registration.service.js';
+import { BillingCheckout } from '../billing/billing-checkout.service.js';
+import { type InvoiceView, presentInvoice } from '../billing/billing-presenters.js';
 import { acrossAccounts, USERNAME_TAKEN, usernameTaken } from '../identity/unique-names.js';
 
 export const RESET_TOKEN_TTL_MS = 3600_000;
@@ -56,9 +58,13 @@ export interface RegisterResult {
   user: UserWithAccountView;
   tokens: TokenPair;
   subscription: SubscriptionView;
-  invoice: null;
-  checkout_url: null;
-  payment_instructions: null;
+  invoice: InvoiceView | null;
+  checkout_url: string | null;
+  payment_instructions: {
+    display_name: string;
+    instructions: string;
+    details: Record<string, unknown>;
+  } | null;
 }
 
 function invalidCredentials(): ApiError {
@@ -82,6 +88,7 @@ export class AuthService {
     private readonly users: UsersStore,
     private readonly tokenRows: TokensStore,
     private readonly revoker: SessionRevoker,
+    private readonly checkout: BillingCheckout,
   ) {}
 
   /**
@@ -110,14 +117,37 @@ export class AuthService {
         login_url: this.config.frontendUrl,
       },
     });
+    const payment = await this.firstPayment(created, user.email);
     return {
       user: presentUserWithAccount(user),
       tokens,
       subscription: presentSubscription(created.subscription, created.plan),
-      // Filled by the billing module (invoice, checkout session, bank instructions) once it exists.
-      invoice: null,
-      checkout_url: null,
-      payment_instructions: null,
+      ...payment,
+    };
+  }
+
+  /**
+   * A paid sign-up's invoice and how to pay it: the provider's checkout URL (null when the provider
+   * is not configured) or the bank instructions of the billing country. Runs after the sign-up
+   * committed, since it may call the provider.
+   */
+  private async firstPayment(
+    created: Registration,
+    email: string,
+  ): Promise<Pick<RegisterResult, 'invoice' | 'checkout_url' | 'payment_instructions'>> {
+    const { invoice } = created;
+    const method = invoice?.payment_method;
+    if (!invoice || !method) return { invoice: null, checkout_url: null, payment_instructions: null };
+    const next = await this.context.runAsSystem('a paid sign-up asks for its checkout', () =>
+      this.checkout.nextAction(invoice, method, { email, country: created.account.billing_country }),
+    );
+    return {
+      invoice: presentInvoice(invoice),
+      checkout_url: next.type === 'redirect' ? next.checkout_url : null,
+      payment_instructions:
+        next.type === 'manual'
+          ? { display_name: next.display_name, instructions: next.instructions, details: next.details }
+          : null,
     };
   }
 

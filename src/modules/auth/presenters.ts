@@ -1,8 +1,6 @@
 import type { Account } from '../identity/entities/account.entity.js';
 import type { Plan } from '../catalogue/entities/plan.entity.js';
-import { presentPlan, type PlanView } from '../catalogue/presenters.js';
 import { pick } from '../../common/http/pick.js';
-import type { Subscription } from '../identity/entities/subscription.entity.js';
 import type { User } from '../identity/entities/user.entity.js';
 
 /*
@@ -97,26 +95,8 @@ export function presentUserWithAccount(
   return { ...presentUser(user), account: presentAccount(account) };
 }
 
-export const SUBSCRIPTION_FIELDS = [
-  ...BASE_FIELDS,
-  'account_id',
-  'plan_id',
-  'status',
-  'current_period_start',
-  'current_period_end',
-  'cancel_at_period_end',
-  'payment_provider',
-  'external_subscription_id',
-] as const satisfies readonly (keyof Subscription)[];
-
-export type SubscriptionView = Pick<Subscription, (typeof SUBSCRIPTION_FIELDS)[number]> & {
-  plan: PlanView | null;
-};
-
-/** Subscription with its `plan` (Plan object); `plan` must be loaded. */
-export function presentSubscription(
-  subscription: Subscription,
-  plan: Plan | undefined = subscription.plan,
-): SubscriptionView {
-  return { ...pick(subscription, SUBSCRIPTION_FIELDS), plan: plan ? presentPlan(plan) : null };
-}
+export {
+  presentSubscription,
+  SUBSCRIPTION_FIELDS,
+  type SubscriptionView,
+} from '../identity/subscription-presenter.js';

@@ -4,8 +4,12 @@ import { PasswordHasher } from '../../common/auth/password-hasher.js';
 import { TenantContext } from '../../common/context/tenant-context.service.js';
 import { ApiError, type FieldErrors } from '../../common/http/error-codes.js';
 import { globalQuery } from '../../common/tenancy/tenant-sql.js';
+import { isFreePlan, planLine } from '../billing/billing-purchases.service.js';
 import { CreditLedger } from '../billing/credit-ledger.service.js';
-import type { PaymentMethod, RegisterDto } from './dto/auth-requests.dto.js';
+import type { Invoice } from '../billing/entities/invoice.entity.js';
+import { InvoiceIssuer } from '../billing/invoice-issuer.js';
+import { PaymentMethodCatalog } from '../billing/payment-method-catalog.js';
+import type { RegisterDto } from './dto/auth-requests.dto.js';
 import { passwordProblem } from './dto/validators.js';
 import { Account } from '../identity/entities/account.entity.js';
 import { createDefaultModuleSettings } from '../module-settings/module-settings.service.js';
@@ -26,33 +30,20 @@ export const DEFAULT_PLAN_SLUG = 'free-trial';
 const UNIQUE_VIOLATION = '23505';
 const MAX_ATTEMPTS = 3;
 
-/**
- * Payment-method availability per country (seeded values): a `(country,
- * method)` rule decides when it exists, else the `('*', method)` rule. Until the billing module brings
- * the PaymentMethodConfig table these are the seeded rows.
- */
-const METHOD_RULES: Record<string, Partial<Record<PaymentMethod, boolean>>> = {
-  '*': { stripe: true, paypal: true },
-  PK: { paypal: false, bank_transfer: true },
-};
-
-export function isPaymentMethodAvailable(method: PaymentMethod, country: string | null): boolean {
-  const own = country ? METHOD_RULES[country.toUpperCase()]?.[method] : undefined;
-  return own ?? METHOD_RULES['*'][method] ?? false;
-}
-
 export interface Registration {
   user: User;
   account: Account;
   subscription: Subscription;
   plan: Plan;
   free: boolean;
+  /** A paid plan's first invoice (pending), null for a free plan. */
+  invoice: Invoice | null;
 }
 
 /**
  * Sign-up (docs/domain-model.md#registration), in one transaction: account (slug from its name), owner user,
  * subscription, and for a free plan the plan credits through a ledger entry (`signup:<account_id>`).
- * A paid plan leaves account and subscription `pending_payment`; its invoice comes with billing.
+ * A paid plan leaves account and subscription `pending_payment` with a pending invoice for the plan.
  */
 @Injectable()
 export class RegistrationService {
@@ -62,6 +53,8 @@ export class RegistrationService {
     private readonly ledger: CreditLedger,
     private readonly context: TenantContext,
     private readonly accounts: AccountsStore,
+    private readonly catalog: PaymentMethodCatalog,
+    private readonly issuer: InvoiceIssuer,
   ) {}
 
   /** Explicit system work: the account and its first user do not exist before it. */
@@ -118,7 +111,7 @@ export class RegistrationService {
     else if (!isFree(plan)) {
       const country = dto.billing_country?.toUpperCase() ?? null;
       if (!dto.payment_method) add('payment_method', 'A payment method is required for a paid plan.');
-      else if (!isPaymentMethodAvailable(dto.payment_method, country)) {
+      else if (!(await this.catalog.find(dto.payment_method, country, manager))) {
         add('payment_method', `"${dto.payment_method}" is not available in ${country ?? 'your country'}.`);
       }
     }
@@ -173,12 +166,24 @@ export class RegistrationService {
         tx,
       );
     }
+    const invoice = free
+      ? null
+      : await this.issuer.issue(tx, {
+          accountId: account.id,
+          type: 'subscription',
+          planId: plan.id,
+          subscriptionId: subscription.id,
+          currency: plan.currency,
+          paymentMethod: dto.payment_method ?? null,
+          lines: [planLine(plan)],
+          metadata: { period_months: 1 },
+        });
     await createDefaultModuleSettings(tx, account.id);
     const fresh = await tx.findOneOrFail(Account, { where: { id: account.id, deleted_at: IsNull() } });
-    return { user, account: fresh, subscription, plan, free };
+    return { user, account: fresh, subscription, plan, free, invoice };
   }
 }
 
-export function isFree(plan: Pick<Plan, 'price' | 'is_internal'>): boolean {
-  return Number(plan.price) === 0 && !plan.is_internal;
+export function isFree(plan: Pick<Plan, 'price' | 'currency' | 'is_internal'>): boolean {
+  return isFreePlan(plan) && !plan.is_internal;
 }

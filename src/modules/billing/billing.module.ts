@@ -1,6 +1,11 @@
 import { Global, Module } from '@nestjs/common';
 import { IdentityModule } from '../identity/identity.module.js';
 import { AccountUsageController } from './account-usage.controller.js';
+import { BillingAdminController } from './billing-admin.controller.js';
+import { BillingAdmin } from './billing-admin.service.js';
+import { BillingCheckout } from './billing-checkout.service.js';
+import { BillingController, PaymentConfigsController } from './billing.controller.js';
+import { BillingPurchases } from './billing-purchases.service.js';
 import { CreditLedger } from './credit-ledger.service.js';
 import { CreditMeter } from './credit-meter.service.js';
 import { CreditsController } from './credits.controller.js';
@@ -17,7 +22,10 @@ import { PayPalEvents } from './webhooks/paypal-events.js';
 import { ProviderEffects } from './webhooks/provider-effects.js';
 import { StripeEvents } from './webhooks/stripe-events.js';
 import { WebhookInbox } from './webhooks/webhook-inbox.js';
+import { InvoicesService } from './invoices.service.js';
+import { ManualPayments } from './manual-payments.service.js';
 import { PaymentMethodCatalog } from './payment-method-catalog.js';
+import { PaymentMethodsService } from './payment-methods.service.js';
 import { OwnAccountRows } from './own-account-rows.js';
 import { UsageReportsService } from './usage-reports.service.js';
 
@@ -27,7 +35,14 @@ import { UsageReportsService } from './usage-reports.service.js';
 @Global()
 @Module({
   imports: [IdentityModule],
-  controllers: [CreditsController, AccountUsageController, PaymentWebhooksController],
+  controllers: [
+    CreditsController,
+    AccountUsageController,
+    BillingController,
+    PaymentConfigsController,
+    BillingAdminController,
+    PaymentWebhooksController,
+  ],
   providers: [
     CreditLedger,
     CreditMeter,
@@ -46,7 +61,21 @@ import { UsageReportsService } from './usage-reports.service.js';
     PayPalEvents,
     // Stripe Checkout Sessions and PayPal orders; an unconfigured provider answers checkout_url null.
     { provide: PaymentGateways, useClass: ProviderPaymentGateways },
+    BillingCheckout,
+    BillingPurchases,
+    InvoicesService,
+    ManualPayments,
+    PaymentMethodsService,
+    BillingAdmin,
   ],
-  exports: [CreditLedger, CreditMeter, InvoiceIssuer, InvoicePayments, PaymentGateways, PaymentMethodCatalog],
+  exports: [
+    CreditLedger,
+    CreditMeter,
+    InvoiceIssuer,
+    InvoicePayments,
+    PaymentGateways,
+    PaymentMethodCatalog,
+    BillingCheckout,
+  ],
 })
 export class BillingModule {}

@@ -101,7 +101,7 @@ export class InvoiceIssuer {
     const prefix = invoiceNumberPrefix(accountId, now);
     const i = sql.table(Invoice, 'i');
     const [row] = await sql.query<{ seq: number | null }[]>`
-      SELECT max(substring(i.invoice_number FROM ${prefix.length + 1})::int) AS seq
+      SELECT max(substring(i.invoice_number FROM ${prefix.length + 1}::int)::int) AS seq
         FROM ${i}
        WHERE ${i.scope} AND i.account_id = ${accountId} AND starts_with(i.invoice_number, ${prefix})`;
     return `${prefix}${String((row?.seq ?? 0) + 1).padStart(4, '0')}`;

@@ -118,8 +118,8 @@ export class RegisterResponseDto {
     nullable: true,
     additionalProperties: true,
     description:
-      'The subscription invoice of a paid plan. Always null for free plans; for paid plans it is null until ' +
-      'the billing module is deployed (the account and subscription are created `pending_payment`).',
+      'The pending subscription invoice of a paid plan (one line: the plan for one month); null for free ' +
+      'plans. The account and subscription stay `pending_payment` until it is paid.',
   })
   invoice: Record<string, unknown> | null;
 
@@ -127,8 +127,8 @@ export class RegisterResponseDto {
     type: 'string',
     nullable: true,
     description:
-      'Stripe/PayPal checkout URL for a paid plan. Null for free plans, for bank transfer, when the provider ' +
-      'is not configured, and until the billing module is deployed.',
+      'Stripe/PayPal checkout URL for a paid plan. Null for free plans, for bank transfer, and when the ' +
+      'provider is not configured (the invoice `metadata.checkout_message` says so).',
   })
   checkout_url: string | null;
 
@@ -137,8 +137,8 @@ export class RegisterResponseDto {
     nullable: true,
     additionalProperties: true,
     description:
-      'Bank-transfer instructions `{display_name, instructions, details}`. Null for other methods, for free ' +
-      'plans, and until the billing module is deployed.',
+      'Bank-transfer instructions `{display_name, instructions, details}` configured for the billing ' +
+      'country. Null for other methods and for free plans.',
   })
   payment_instructions: Record<string, unknown> | null;
 }
