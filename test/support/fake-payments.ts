@@ -87,9 +87,13 @@ export class FakePayments {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', this.url);
-    const form = (req.headers['content-type'] ?? '').includes('x-www-form-urlencoded')
-      ? Object.fromEntries(new URLSearchParams(body))
-      : Object.fromEntries(url.searchParams);
+    // The Stripe SDK sends a form content type on GETs too: query and body fields together.
+    const form = {
+      ...Object.fromEntries(url.searchParams),
+      ...((req.headers['content-type'] ?? '').includes('x-www-form-urlencoded')
+        ? Object.fromEntries(new URLSearchParams(body))
+        : {}),
+    };
     this.requests.push({ method: req.method ?? '', path: url.pathname, headers: req.headers, body, form });
     const send = (status: number, json: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json', 'request-id': id('req') });
