@@ -202,7 +202,11 @@ describe('payment gateways and webhooks (real Stripe SDK and PayPal client again
       "SELECT processed, attempts, account_id FROM igny8_webhook_events WHERE provider = 'stripe' AND event_id = $1",
       [event.id],
     );
-    expect({ ...row, account_id: Number(row.account_id) }).toEqual({ processed: true, attempts: 1, account_id: accountId });
+    expect({ ...row, account_id: Number(row.account_id) }).toEqual({
+      processed: true,
+      attempts: 1,
+      account_id: accountId,
+    });
   });
 
   it('20 concurrent deliveries of one event have exactly one effect', async () => {
