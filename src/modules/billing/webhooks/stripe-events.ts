@@ -140,13 +140,7 @@ export class StripeEvents {
     object: StripeObject,
     tx: EntityManager,
   ): Promise<EventOutcome> {
-    const metadata = metadataOf(object.metadata);
-    const subscription = await this.effects.subscription(
-      tx,
-      'stripe',
-      idOf(object.id),
-      idFrom(metadata.account_id),
-    );
+    const subscription = await this.ourSubscription(tx, object);
     if (!subscription) return { outcome: 'no matching subscription' };
     await this.effects.link(tx, subscription, idOf(object.id));
     if (object.status === 'canceled' || object.status === 'incomplete_expired') {
@@ -165,14 +159,13 @@ export class StripeEvents {
     object: StripeObject,
     tx: EntityManager,
   ): Promise<EventOutcome> {
+    return this.effects.canceled(tx, await this.ourSubscription(tx, object), `stripe:${event.id}`);
+  }
+
+  /** Our subscription behind a Stripe subscription object (by its id, else its `metadata.account_id`). */
+  private ourSubscription(tx: EntityManager, object: StripeObject) {
     const metadata = metadataOf(object.metadata);
-    const subscription = await this.effects.subscription(
-      tx,
-      'stripe',
-      idOf(object.id),
-      idFrom(metadata.account_id),
-    );
-    return this.effects.canceled(tx, subscription, `stripe:${event.id}`);
+    return this.effects.subscription(tx, 'stripe', idOf(object.id), idFrom(metadata.account_id));
   }
 
   /**
