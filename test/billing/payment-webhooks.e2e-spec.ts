@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encryptSecret } from '../../src/common/crypto.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { FakePayments, paypalEvent, stripeEvent, stripeSignatureHeader } from '../support/fake-payments.js';
 
@@ -417,5 +418,63 @@ describe('payment gateways and webhooks (real Stripe SDK and PayPal client again
     expect(after.payments[0].status).toBe('refunded');
     expect(after.ledger.filter((l) => l.transaction_type === 'refund')).toHaveLength(1);
     expect(accountId).toBe(after.invoice.account_id);
+  });
+
+  it('a processing failure answers 500 and leaves the event stored unprocessed; the retry processes it', async () => {
+    const { invoiceId, accountId } = await signUp('stripe');
+    await stripeDeliver(checkoutCompleted(invoiceId, accountId));
+    fake.invoicePayments.set(`pi_retry_${invoiceId}`, `in_first_${invoiceId}`);
+    const refund = stripeEvent('charge.refunded', {
+      id: `ch_retry_${invoiceId}`,
+      object: 'charge',
+      refunded: true,
+      payment_intent: `pi_retry_${invoiceId}`,
+    });
+    fake.stripeFailure = 500;
+    let failed;
+    try {
+      failed = await stripeDeliver(refund);
+    } finally {
+      fake.stripeFailure = null;
+    }
+    expect(failed.statusCode).toBe(500);
+    const event = () =>
+      db.query<{ processed: boolean; attempts: number; processing_error: string | null }[]>(
+        "SELECT processed, attempts, processing_error FROM igny8_webhook_events WHERE provider = 'stripe' AND event_id = $1",
+        [refund.id],
+      );
+    const [stored] = await event();
+    expect(stored.processed).toBe(false);
+    expect(stored.attempts).toBe(1);
+    expect(stored.processing_error).toBeTruthy();
+    expect((await state(invoiceId)).payments[0].status).toBe('succeeded');
+
+    const retried = await stripeDeliver(refund);
+    expect(retried.statusCode).toBe(200);
+    expect(retried.json()).toMatchObject({ data: { duplicate: false } });
+    expect(await event()).toEqual([{ processed: true, attempts: 2, processing_error: null }]);
+    expect((await state(invoiceId)).payments[0].status).toBe('refunded');
+  });
+
+  it('the active stripe integration provider row wins over the environment (key and API base)', async () => {
+    const key = t.config.encryptionKey;
+    await db.query(
+      `INSERT INTO igny8_integration_providers (provider_id, display_name, provider_type, api_key, api_endpoint, is_active)
+       VALUES ('stripe', 'Stripe', 'payment', $1, $2, true)
+       ON CONFLICT (provider_id) DO UPDATE SET api_key = EXCLUDED.api_key, api_endpoint = EXCLUDED.api_endpoint, is_active = true`,
+      [encryptSecret('sk_test_from_row', key), `${fake.url}/`],
+    );
+    try {
+      await signUp('stripe');
+      expect(fake.calls('POST', '/v1/checkout/sessions').at(-1)?.headers.authorization).toBe(
+        'Bearer sk_test_from_row',
+      );
+    } finally {
+      await db.query("UPDATE igny8_integration_providers SET is_active = false WHERE provider_id = 'stripe'");
+    }
+    await signUp('stripe');
+    expect(fake.calls('POST', '/v1/checkout/sessions').at(-1)?.headers.authorization).toBe(
+      'Bearer sk_test_gateways',
+    );
   });
 });
