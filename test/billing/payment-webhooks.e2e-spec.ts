@@ -477,4 +477,54 @@ describe('payment gateways and webhooks (real Stripe SDK and PayPal client again
       'Bearer sk_test_gateways',
     );
   });
+
+  it('PayPal subscriptions: activation links, a sale renews once on a new invoice, cancellation cancels', async () => {
+    const { invoiceId, accountId } = await signUp('paypal');
+    const capture = paypalEvent('PAYMENT.CAPTURE.COMPLETED', {
+      id: `CAP-${invoiceId}`,
+      status: 'COMPLETED',
+      custom_id: String(invoiceId),
+      amount: { currency_code: 'USD', value: '89.00' },
+    });
+    expect((await paypalDeliver(capture)).statusCode).toBe(200);
+    expect((await state(invoiceId)).invoice.status).toBe('paid');
+
+    const activated = paypalEvent('BILLING.SUBSCRIPTION.ACTIVATED', {
+      id: `I-${invoiceId}`,
+      status: 'ACTIVE',
+      custom_id: String(invoiceId),
+    });
+    expect((await paypalDeliver(activated)).statusCode).toBe(200);
+    expect((await state(invoiceId)).subscription.external_subscription_id).toBe(`I-${invoiceId}`);
+
+    const sale = paypalEvent('PAYMENT.SALE.COMPLETED', {
+      id: `SALE-${invoiceId}`,
+      state: 'completed',
+      billing_agreement_id: `I-${invoiceId}`,
+      amount: { total: '89.00', currency: 'USD' },
+    });
+    expect((await paypalDeliver(sale)).statusCode).toBe(200);
+    // The same sale under another event id (PayPal resends with new ids) is not paid twice.
+    expect((await paypalDeliver({ ...sale, id: `${sale.id}-again` })).statusCode).toBe(200);
+    const invoices = await db.query<{ status: string; total: string }[]>(
+      'SELECT status, total FROM igny8_invoices WHERE account_id = $1 ORDER BY id',
+      [accountId],
+    );
+    expect(invoices).toEqual([
+      { status: 'paid', total: '89.00' },
+      { status: 'paid', total: '89.00' },
+    ]);
+
+    const cancelled = paypalEvent('BILLING.SUBSCRIPTION.CANCELLED', {
+      id: `I-${invoiceId}`,
+      status: 'CANCELLED',
+    });
+    expect((await paypalDeliver(cancelled)).statusCode).toBe(200);
+    const [row] = await db.query<{ status: string }[]>(
+      'SELECT status FROM igny8_subscriptions WHERE account_id = $1 ORDER BY id DESC LIMIT 1',
+      [accountId],
+    );
+    expect(row.status).toBe('canceled');
+    expect((await state(invoiceId)).account.status).toBe('cancelled');
+  });
 });
