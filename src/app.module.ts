@@ -37,6 +37,8 @@ import { PlannerSectorKeywordCounts } from './modules/planner/sector-keyword-cou
 import { PlannerSiteSeedUsage } from './modules/planner/site-seed-usage.adapter.js';
 import { SectorKeywordCounts } from './modules/sites/sector-keyword-counts.js';
 import { SiteSeedUsage } from './modules/catalogue/site-seed-usage.js';
+import { IntegrationPaymentProviderKeys } from './modules/ai/config/payment-provider-keys.adapter.js';
+import { PaymentProviderKeys } from './modules/billing/gateways/payment-provider-keys.js';
 import { SiteSettingsModule } from './modules/site-settings/site-settings.module.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
 import { SettingsModule } from './modules/settings/settings.module.js';
@@ -105,8 +107,10 @@ export class AppModule {
         { provide: SiteSeedUsage, useClass: PlannerSiteSeedUsage },
         // The publisher keeps its records in step with statuses WordPress reports.
         { provide: RemotePostRecords, useClass: PublisherRemotePostRecords },
+        // Billing reads the payment providers' credentials from the AI configuration's provider rows.
+        { provide: PaymentProviderKeys, useClass: IntegrationPaymentProviderKeys },
       ],
-      exports: [TenantContext, RouteTable, SectorKeywordCounts, SiteSeedUsage, RemotePostRecords],
+      exports: [TenantContext, RouteTable, SectorKeywordCounts, SiteSeedUsage, RemotePostRecords, PaymentProviderKeys],
     };
   }
 }

@@ -102,6 +102,10 @@ export class AppConfig {
     paypalClientId?: string;
     paypalClientSecret?: string;
     paypalWebhookId?: string;
+    /** Base URL of the Stripe API (a local stand-in in tests); unset → Stripe's own. */
+    stripeApiBase?: string;
+    /** Base URL of the PayPal REST API; unset → live, or the sandbox for a sandbox provider row. */
+    paypalApiBase?: string;
   };
   readonly allowInsecureWordpressUrls: boolean;
   /**
@@ -208,6 +212,8 @@ export class AppConfig {
       paypalClientId: e.PAYPAL_CLIENT_ID,
       paypalClientSecret: e.PAYPAL_CLIENT_SECRET,
       paypalWebhookId: e.PAYPAL_WEBHOOK_ID,
+      stripeApiBase: e.STRIPE_API_BASE?.replace(/\/+$/, ''),
+      paypalApiBase: e.PAYPAL_API_BASE?.replace(/\/+$/, ''),
     };
     this.allowInsecureWordpressUrls = flag(e.ALLOW_INSECURE_WORDPRESS_URLS, e.NODE_ENV === 'test');
     this.wordpress = {

@@ -194,6 +194,8 @@ export const envSchema = z
     PAYPAL_CLIENT_ID: optionalText,
     PAYPAL_CLIENT_SECRET: optionalText,
     PAYPAL_WEBHOOK_ID: optionalText,
+    STRIPE_API_BASE: optionalUrl(['http:', 'https:']),
+    PAYPAL_API_BASE: optionalUrl(['http:', 'https:']),
     ALLOW_INSECURE_WORDPRESS_URLS: z.enum(['true', 'false', '1', '0']).optional(),
     WORDPRESS_REQUEST_TIMEOUT_MS: positiveInt(30_000),
   })

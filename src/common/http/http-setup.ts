@@ -15,6 +15,7 @@ import { ApiError } from './error-codes.js';
 import { errorBody } from './exception.filter.js';
 import { guardInput, MAX_JSON_DEPTH, nestsDeeperThan } from './input-guard.js';
 import { requestIdFor, uuidv7 } from './request-id.js';
+import { keepsRawBody, rememberRawBody } from './raw-body.js';
 import { RouteTable } from './route-table.js';
 
 export const JSON_BODY_LIMIT = 5 * 1024 * 1024;
@@ -199,7 +200,8 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
   fastify.addContentTypeParser(
     JSON_CONTENT_TYPE,
     { parseAs: 'string', bodyLimit: JSON_BODY_LIMIT },
-    (_request, body: string | Buffer, done) => {
+    (request, body: string | Buffer, done) => {
+      if (keepsRawBody(request)) rememberRawBody(request, body.toString());
       const text = body.toString().trim();
       if (text === '') return done(null, {});
       if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {

@@ -263,7 +263,7 @@ export function globalQuery<T extends ObjectLiteral>(
 export async function insertOrIgnore<T extends ObjectLiteral>(
   manager: EntityManager,
   entity: EntityTarget<T>,
-  row: QueryDeepPartialEntity<T> & { account_id: number },
+  row: QueryDeepPartialEntity<T> & { account_id: number | null },
 ): Promise<void> {
   const context = currentContext();
   const principal = context.principal;

@@ -12,9 +12,18 @@ import { CreditsController } from './credits.controller.js';
 import { CreditsReadService } from './credits-read.service.js';
 import { InvoiceIssuer } from './invoice-issuer.js';
 import { InvoicePayments } from './invoice-payments.service.js';
+import { PaymentSettings } from './gateways/payment-settings.js';
+import { PayPalGateway } from './gateways/paypal.gateway.js';
+import { ProviderPaymentGateways } from './gateways/provider-payment-gateways.js';
+import { StripeGateway } from './gateways/stripe.gateway.js';
+import { PaymentGateways } from './payment-gateways.js';
+import { PaymentWebhooksController } from './webhooks/payment-webhooks.controller.js';
+import { PayPalEvents } from './webhooks/paypal-events.js';
+import { ProviderEffects } from './webhooks/provider-effects.js';
+import { StripeEvents } from './webhooks/stripe-events.js';
+import { WebhookInbox } from './webhooks/webhook-inbox.js';
 import { InvoicesService } from './invoices.service.js';
 import { ManualPayments } from './manual-payments.service.js';
-import { PaymentGateways, UnconfiguredPaymentGateways } from './payment-gateways.js';
 import { PaymentMethodCatalog } from './payment-method-catalog.js';
 import { PaymentMethodsService } from './payment-methods.service.js';
 import { OwnAccountRows } from './own-account-rows.js';
@@ -32,6 +41,7 @@ import { UsageReportsService } from './usage-reports.service.js';
     BillingController,
     PaymentConfigsController,
     BillingAdminController,
+    PaymentWebhooksController,
   ],
   providers: [
     CreditLedger,
@@ -42,14 +52,21 @@ import { UsageReportsService } from './usage-reports.service.js';
     InvoiceIssuer,
     InvoicePayments,
     PaymentMethodCatalog,
+    PaymentSettings,
+    StripeGateway,
+    PayPalGateway,
+    WebhookInbox,
+    ProviderEffects,
+    StripeEvents,
+    PayPalEvents,
+    // Stripe Checkout Sessions and PayPal orders; an unconfigured provider answers checkout_url null.
+    { provide: PaymentGateways, useClass: ProviderPaymentGateways },
     BillingCheckout,
     BillingPurchases,
     InvoicesService,
     ManualPayments,
     PaymentMethodsService,
     BillingAdmin,
-    // The gateways helper binds its Stripe/PayPal implementation here.
-    { provide: PaymentGateways, useClass: UnconfiguredPaymentGateways },
   ],
   exports: [
     CreditLedger,
