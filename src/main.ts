@@ -1,13 +1,12 @@
 import { enableCompileCache } from './compile-cache.js';
 
 enableCompileCache();
-const [{ exitOnStartupError }, { exitGracefullyOn, loadConfigOrExit }] = await Promise.all([
-  import('./config/startup-error.js'),
-  import('./entry-point.js'),
-]);
+const [{ exitOnStartupError }, { exitGracefullyOn, loadConfigOrExit, releaseStartupMemory }] =
+  await Promise.all([import('./config/startup-error.js'), import('./entry-point.js')]);
 const config = loadConfigOrExit();
 // The application's modules load once the configuration is accepted: a refused one exits at once.
 const { createApp } = await import('./bootstrap.js');
 const app = await createApp(config).catch(exitOnStartupError);
 exitGracefullyOn(() => app.close());
 await app.listen({ port: config.http.port, host: config.http.host });
+releaseStartupMemory();

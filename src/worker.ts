@@ -1,10 +1,8 @@
 import { enableCompileCache } from './compile-cache.js';
 
 enableCompileCache();
-const [{ exitOnStartupError }, { exitGracefullyOn, loadConfigOrExit }] = await Promise.all([
-  import('./config/startup-error.js'),
-  import('./entry-point.js'),
-]);
+const [{ exitOnStartupError }, { exitGracefullyOn, loadConfigOrExit, releaseStartupMemory }] =
+  await Promise.all([import('./config/startup-error.js'), import('./entry-point.js')]);
 
 const config = loadConfigOrExit();
 if (!config.redis.url) {
@@ -33,3 +31,4 @@ exitGracefullyOn(async () => {
 });
 await worker.registerRepeatableJobs();
 app.get(Logger).log('Worker started', 'Worker');
+releaseStartupMemory();
