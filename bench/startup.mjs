@@ -4,10 +4,15 @@
 // spawn to the first 200 answer of GET /api/ping/ (polled every 10 ms), the memory is the child's
 // resident set size (VmRSS) after it has been idle for IDLE_MS. Cases:
 //
-//   postgresql       DATABASE_URL to a migrated scratch database on the local server (and REDIS_URL
-//                    when Redis answers), NODE_ENV=production
-//   embedded first   no DATABASE_URL: first boot on an empty data directory (migrations included)
-//   embedded second  the next boot on that same directory
+//   postgresql first  DATABASE_URL to a migrated scratch database on the local server (and REDIS_URL
+//                     when Redis answers), NODE_ENV=production, with an empty compile cache
+//   postgresql later  the next boot, with the compile cache the first one wrote
+//   embedded first    no DATABASE_URL: first boot on an empty data directory (migrations included)
+//                     and an empty compile cache
+//   embedded second   the next boot on that same directory and compile cache
+//
+// Every run has its own compile cache directory (NODE_COMPILE_CACHE, src/compile-cache.ts), so a
+// first boot compiles everything and a later one reuses what it wrote, as on a deployed server.
 //
 // Each case runs --runs times (default 3); the median and the range are printed. Options:
 //   --runs N               boots per case
@@ -173,9 +178,15 @@ async function benchPostgres() {
     console.log(
       `PostgreSQL (${redisUrl ? `NODE_ENV=production, Redis ${redisUrl}` : 'NODE_ENV=test, no Redis'}):`,
     );
-    const samples = [];
-    for (let i = 0; i < RUNS; i++) samples.push(await boot(env, tmp));
-    record('postgresql', samples);
+    const first = [];
+    const later = [];
+    for (let i = 0; i < RUNS; i++) {
+      const withCache = { ...env, NODE_COMPILE_CACHE: join(tmp, `compile-cache-${i}`) };
+      first.push(await boot(withCache, tmp));
+      later.push(await boot(withCache, tmp));
+    }
+    record('postgresql, first boot (empty compile cache)', first);
+    record('postgresql, later boot', later);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -190,7 +201,7 @@ async function benchEmbedded() {
   for (let i = 0; i < RUNS; i++) {
     const tmp = mkdtempSync(join(tmpdir(), 'igny8-bench-startup-'));
     try {
-      const env = { EMBEDDED_DB_DIR: join(tmp, 'pglite') };
+      const env = { EMBEDDED_DB_DIR: join(tmp, 'pglite'), NODE_COMPILE_CACHE: join(tmp, 'compile-cache') };
       first.push(await boot(env, tmp));
       second.push(await boot(env, tmp));
     } finally {

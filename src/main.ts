@@ -1,9 +1,12 @@
-import { exitOnStartupError } from './config/startup-error.js';
-import { exitGracefullyOn, loadConfigOrExit } from './entry-point.js';
+import { enableCompileCache } from './compile-cache.js';
 
+enableCompileCache();
+const [{ exitOnStartupError }, { exitGracefullyOn, loadConfigOrExit, releaseStartupMemory }] =
+  await Promise.all([import('./config/startup-error.js'), import('./entry-point.js')]);
 const config = loadConfigOrExit();
 // The application's modules load once the configuration is accepted: a refused one exits at once.
 const { createApp } = await import('./bootstrap.js');
 const app = await createApp(config).catch(exitOnStartupError);
 exitGracefullyOn(() => app.close());
 await app.listen({ port: config.http.port, host: config.http.host });
+releaseStartupMemory();

@@ -1,5 +1,8 @@
-import { exitOnStartupError } from './config/startup-error.js';
-import { exitGracefullyOn, loadConfigOrExit } from './entry-point.js';
+import { enableCompileCache } from './compile-cache.js';
+
+enableCompileCache();
+const [{ exitOnStartupError }, { exitGracefullyOn, loadConfigOrExit, releaseStartupMemory }] =
+  await Promise.all([import('./config/startup-error.js'), import('./entry-point.js')]);
 
 const config = loadConfigOrExit();
 if (!config.redis.url) {
@@ -28,3 +31,4 @@ exitGracefullyOn(async () => {
 });
 await worker.registerRepeatableJobs();
 app.get(Logger).log('Worker started', 'Worker');
+releaseStartupMemory();

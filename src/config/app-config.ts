@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { envSchema, THROTTLER_NAMES, type ThrottlerName } from './config.schema.js';
+import {
+  DEFAULT_IDENTITY_CACHE_MS,
+  envSchema,
+  THROTTLER_NAMES,
+  type ThrottlerName,
+} from './config.schema.js';
 import { envFileProblems, loadedEnvFiles } from './env-file.js';
 import { StartupError } from './startup-error.js';
 
@@ -71,6 +76,12 @@ export class AppConfig {
     jwtIssuer: string;
     jwtAudience: string;
     basicEnabled: boolean;
+    /**
+     * `IDENTITY_CACHE_MS`: how long the access-token check keeps a user's identity row in process
+     * (0 = off; default 1000, off under `NODE_ENV=test`). Used on PostgreSQL only, while the change
+     * listener is up (docs/performance.md#identity-cache).
+     */
+    identityCacheMs: number;
   };
   readonly encryptionKey: Buffer;
   readonly corsOrigins: string[];
@@ -167,6 +178,7 @@ export class AppConfig {
       jwtIssuer: e.JWT_ISSUER,
       jwtAudience: e.JWT_AUDIENCE,
       basicEnabled: flag(e.AUTH_BASIC_ENABLED, e.NODE_ENV !== 'production'),
+      identityCacheMs: e.IDENTITY_CACHE_MS ?? (e.NODE_ENV === 'test' ? 0 : DEFAULT_IDENTITY_CACHE_MS),
     };
     this.encryptionKey = Buffer.from(e.ENCRYPTION_KEY, 'base64');
     this.corsOrigins = e.CORS_ORIGINS;

@@ -61,6 +61,11 @@ const DEFAULT_RATES: Record<ThrottlerName, string> = {
   ...DEFAULT_IP_THROTTLE_RATES,
 };
 
+/** The longest `IDENTITY_CACHE_MS`: how long a change may take to reach a process that missed its notification. */
+export const MAX_IDENTITY_CACHE_MS = 2000;
+/** `IDENTITY_CACHE_MS` when unset (outside `NODE_ENV=test`). */
+export const DEFAULT_IDENTITY_CACHE_MS = 1000;
+
 /** Development-only secrets; production refuses to start with them. */
 export const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789abcdef';
 export const DEV_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -124,6 +129,14 @@ export const envSchema = z
     DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
     EMBEDDED_DB_DIR: z.string().min(1).default('./.data/pglite'),
     DATABASE_POOL_SIZE: positiveInt(10),
+    /** Milliseconds the access-token check keeps a user's identity row (0 = off, at most 2000). */
+    IDENTITY_CACHE_MS: optionalText
+      .refine((v) => v === undefined || /^\d+$/.test(v), 'must be a whole number of milliseconds')
+      .transform((v) => (v === undefined ? undefined : Number(v)))
+      .refine(
+        (n) => n === undefined || n <= MAX_IDENTITY_CACHE_MS,
+        `must be at most ${MAX_IDENTITY_CACHE_MS}`,
+      ),
     TENANT_RLS: bool(false),
     REDIS_URL: optionalUrl(['redis:', 'rediss:']),
     REDIS_TLS: bool(false),

@@ -10,6 +10,7 @@ import { ScopedThrottlerGuard } from '../throttling/throttle.guard.js';
 import { ThrottleService } from '../throttling/throttle.service.js';
 import { MemoryThrottlerStorage, RedisThrottlerStorage } from '../throttling/throttler-storage.js';
 import { AuthGuard } from './auth.guard.js';
+import { IdentityCache } from './identity-cache.js';
 import { IdentityLookup } from './identity-lookup.js';
 import { PasswordHasher } from './password-hasher.js';
 import { RedisSessionStore, SessionStore, TableSessionStore } from './session-store.js';
@@ -44,6 +45,7 @@ import { jwtModuleOptions, TokenService } from './token.service.js';
   ],
   providers: [
     IdentityLookup,
+    IdentityCache,
     PasswordHasher,
     TokenService,
     ThrottleService,
@@ -62,6 +64,6 @@ import { jwtModuleOptions, TokenService } from './token.service.js';
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: ScopedThrottlerGuard },
   ],
-  exports: [IdentityLookup, PasswordHasher, TokenService, SessionStore, ThrottleService],
+  exports: [IdentityLookup, IdentityCache, PasswordHasher, TokenService, SessionStore, ThrottleService],
 })
 export class AuthCoreModule {}

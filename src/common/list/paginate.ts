@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { type ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { type EntityMetadata, type ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { SelectQuery } from 'typeorm/query-builder/SelectQuery.js';
 import type { JoinAttribute } from 'typeorm/query-builder/JoinAttribute.js';
 import { ApiError } from '../http/error-codes.js';
 import { Paginated } from '../http/responses.js';
@@ -38,6 +39,31 @@ class AsWrittenQueryBuilder<T extends ObjectLiteral> extends SelectQueryBuilder<
   protected override replacePropertyNamesForTheWholeQuery(statement: string): string {
     return statement;
   }
+
+  /**
+   * TypeORM looks for entity columns among the selects of every alias with metadata (the main one
+   * and each join) of every statement, building a map of the entity's columns each time. A list's
+   * count and page select expressions (`COUNT(*)`, `"k"."id"`, subqueries), never `alias` or
+   * `alias.property`, so for them the answer is known without the map: none.
+   */
+  protected override buildEscapedEntityColumnSelects(
+    aliasName: string,
+    metadata: EntityMetadata,
+  ): SelectQuery[] {
+    return this.selectsEntityOf(aliasName) ? super.buildEscapedEntityColumnSelects(aliasName, metadata) : [];
+  }
+
+  protected override findEntityColumnSelects(aliasName: string, metadata: EntityMetadata): SelectQuery[] {
+    return this.selectsEntityOf(aliasName) ? super.findEntityColumnSelects(aliasName, metadata) : [];
+  }
+
+  /** Whether a select names `alias` or an `alias.` path, the only ones TypeORM maps to entity columns. */
+  private selectsEntityOf(alias: string): boolean {
+    const prefix = `${alias}.`;
+    return this.expressionMap.selects.some(
+      ({ selection }) => selection === alias || selection.startsWith(prefix),
+    );
+  }
 }
 
 /**
@@ -53,9 +79,16 @@ function withoutPaging<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): Sele
   return qb.clone().orderBy().offset(undefined).limit(undefined).skip(undefined).take(undefined);
 }
 
-/** Whether `text` mentions `alias.` (`sk.keyword`, `"sk"."keyword"`). */
+const mentionPatterns = new Map<string, RegExp>();
+
+/** Whether `text` mentions `alias.` (`sk.keyword`, `"sk"."keyword"`); one pattern per alias, built once. */
 function mentions(text: string, alias: string): boolean {
-  return new RegExp(`(?<![\\w"])"?${alias}"?\\.`).test(text);
+  let pattern = mentionPatterns.get(alias);
+  if (!pattern) {
+    pattern = new RegExp(`(?<![\\w"])"?${alias}"?\\.`);
+    mentionPatterns.set(alias, pattern);
+  }
+  return pattern.test(text);
 }
 
 /** Every string of a WHERE clause tree: conditions as written and the operands of predicate operators. */

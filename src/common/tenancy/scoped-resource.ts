@@ -80,6 +80,7 @@ function accountFilter(context: TenantContext, raw: RawQuery): number | undefine
 export class ScopedResource<T extends ObjectLiteral, V> {
   readonly repo: ScopedRepository<T>;
   private readonly pageFetch?: PageFetch<T, T>;
+  private trashList?: ListSpec;
 
   constructor(
     protected readonly deps: ResourceDeps,
@@ -217,8 +218,9 @@ export class ScopedResource<T extends ObjectLiteral, V> {
     };
   }
 
+  /** The trash list's spec, built on first use and kept (a resource's definition never changes). */
   private trashSpec(): ListSpec {
-    return trashListSpec(this.definition.list, this.definition.alias);
+    return (this.trashList ??= trashListSpec(this.definition.list, this.definition.alias));
   }
 }
 

@@ -4,20 +4,20 @@ import { Strategy } from 'passport-jwt';
 import { AppConfig } from '../../../config/app-config.js';
 import { type Authenticated, canSignIn, fromUser } from '../authenticated.js';
 import { bearerJwtFrom } from '../credentials.js';
-import { IdentityLookup } from '../identity-lookup.js';
+import { IdentityCache } from '../identity-cache.js';
 import { type AccessClaims, invalidToken, JWT_ALGORITHM, jwtKey } from '../token.service.js';
 
 /**
  * A JWT access token: passport-jwt checks the HS256 signature (no other algorithm), `iss`, `aud` and
  * `exp` with the key the `JwtModule` signs with; then the token type, the user (live, active, not the
  * system bot, `sub` matching) and revocation (`iat` against `tokens_valid_after`, `ver` against the
- * user's token version). Failures of passport-jwt itself reach the guard as the failure info.
+ * user's token version). The user comes from the identity cache (identity-cache.ts). Failures of passport-jwt itself reach the guard as the failure info.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     config: AppConfig,
-    private readonly identities: IdentityLookup,
+    private readonly identities: IdentityCache,
   ) {
     super({
       jwtFromRequest: bearerJwtFrom as never,
