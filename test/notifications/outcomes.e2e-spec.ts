@@ -103,6 +103,7 @@ describe('notifications of automation runs and publishing', () => {
       vi.spyOn(t.app.get(WordPressAdapter), 'publish').mockResolvedValue({
         ok: true,
         http_status: 201,
+        rest_style: 'path',
         warnings: [],
         terms: [],
         post: {
