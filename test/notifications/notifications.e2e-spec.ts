@@ -215,8 +215,12 @@ describe('notifications', () => {
       await db.transaction(async (manager) => {
         await ledger.record(change, manager);
         await t.app.get(Mailer).flush();
-        // Not before the commit.
-        expect(await sent(a, 'editor')).toEqual([]);
+        // Not before the commit (read on the transaction's own connection: the embedded server has one).
+        const queued: unknown[] = await manager.query(
+          `SELECT 1 FROM igny8_email_outbox WHERE template_key = 'notification' AND to_email = $1`,
+          [a.users.editor.email],
+        );
+        expect(queued).toEqual([]);
       });
       const [mail] = await sent(a, 'editor');
       expect(mail).toMatchObject({ subject: 'Credits are running low', to_email: a.users.editor.email });

@@ -129,7 +129,7 @@ export class AutomationRunsService {
     const run = await this.dataSource.transaction(async (manager) => {
       await this.lock.guard(manager, site.id);
       await this.ensureFree(site.id, manager);
-      if (!(await this.tasks.modelsSupported(site.account_id, site.id))) {
+      if (!(await this.tasks.modelsSupported(site.account_id, site.id, manager))) {
         throw new ApiError(
           'model_not_supported',
           "The site's text or image model cannot be used: its provider has no adapter.",

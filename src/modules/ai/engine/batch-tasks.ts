@@ -50,8 +50,12 @@ export class BatchTasks {
   ) {}
 
   /** Whether the site's effective text and image models can be called (their provider has an adapter). */
-  async modelsSupported(accountId: number, siteId: number): Promise<boolean> {
-    const settings = await this.settings.effective(accountId, siteId);
+  async modelsSupported(
+    accountId: number,
+    siteId: number,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<boolean> {
+    const settings = await this.settings.effective(accountId, siteId, manager);
     return this.router.supports(settings.text_model) && this.router.supports(settings.image_model);
   }
 
