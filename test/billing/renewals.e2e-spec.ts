@@ -6,6 +6,7 @@ import { InlineJobDriver } from '../../src/common/jobs/inline-job.driver.js';
 import { InlineScheduler } from '../../src/common/jobs/inline-scheduler.js';
 import { JobsService } from '../../src/common/jobs/jobs.service.js';
 import { BillingClock } from '../../src/modules/billing/billing-clock.js';
+import { InvoiceIssuer } from '../../src/modules/billing/invoice-issuer.js';
 import { InvoicePayments } from '../../src/modules/billing/invoice-payments.service.js';
 import { outbox } from '../auth/helpers.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -238,5 +239,46 @@ describe('billing renewals: notices, period end, credit expiry, suspension, re-a
     expect((await subscription(tenant)).status).toBe('active');
     expect(await renewalInvoices(tenant)).toHaveLength(0);
     expect(await mails(tenant)).toEqual([]);
+  });
+
+  it('emails an issued invoice only once its transaction commits, and never when it rolls back', async () => {
+    now = new Date('2026-10-01T00:00:00Z');
+    const tenant = await subscribed(new Date('2026-12-01T00:00:00Z'));
+    await db.query(`UPDATE igny8_accounts SET billing_email = $2 WHERE id = $1`, [
+      tenant.accountId,
+      tenant.users.owner.email,
+    ]);
+    const issue = (tx: Parameters<InvoiceIssuer['issue']>[0], price: string) =>
+      t.app.get(InvoiceIssuer).issue(
+        tx,
+        {
+          accountId: tenant.accountId,
+          type: 'custom',
+          lines: [{ description: 'Setup', unit_price: price }],
+        },
+        now,
+      );
+    const system = t.app.get(TenantContext);
+    await expect(
+      system.runAsSystem('test', () =>
+        db.transaction(async (tx) => {
+          await issue(tx, '10.00');
+          throw new Error('rolled back');
+        }),
+      ),
+    ).rejects.toThrow('rolled back');
+    expect(await mails(tenant)).toEqual([]);
+
+    const invoice = await system.runAsSystem('test', () => db.transaction((tx) => issue(tx, '0.30')));
+    const sent = await mails(tenant);
+    expect(sent.map((mail) => mail.template_key)).toEqual(['invoice_created']);
+    expect(sent[0].subject).toContain(invoice.invoice_number);
+    expect(sent[0].text).toContain('0.30 USD, due 2026-10-08');
+
+    expect((await pay(invoice.id)).applied).toBe(true);
+    expect((await pay(invoice.id)).applied).toBe(false);
+    const after = await mails(tenant);
+    expect(after.map((mail) => mail.template_key)).toEqual(['invoice_created', 'payment_approved']);
+    expect(after[1].text).toContain(`0.30 USD for invoice ${invoice.invoice_number}`);
   });
 });

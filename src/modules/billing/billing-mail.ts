@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TenantContext } from '../../common/context/tenant-context.service.js';
 import { Mailer } from '../../common/mail/mailer.service.js';
@@ -34,6 +34,8 @@ export const emailDate = (date: Date | string | null | undefined): string =>
  */
 @Injectable()
 export class BillingMail {
+  private readonly logger = new Logger(BillingMail.name);
+
   constructor(
     private readonly mailer: Mailer,
     private readonly context: TenantContext,
@@ -46,7 +48,16 @@ export class BillingMail {
     template: BillingTemplate,
     variables: Record<string, string>,
   ): Promise<void> {
-    const recipient = await this.lookup(accountId, () => this.recipient(manager, accountId));
+    let recipient: Recipient | null;
+    try {
+      recipient = await this.lookup(accountId, () => this.recipient(manager, accountId));
+    } catch (error) {
+      this.logger.warn(
+        { accountId, template, error: error instanceof Error ? error.message : String(error) },
+        'Billing email not sent: no recipient',
+      );
+      return;
+    }
     if (!recipient) return;
     const billingUrl = `${this.config.frontendUrl.replace(/\/+$/, '')}${BILLING_PATH}`;
     afterCommit(manager, () =>
