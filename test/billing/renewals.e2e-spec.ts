@@ -211,21 +211,38 @@ describe('billing renewals: notices, period end, credit expiry, suspension, re-a
     expect((await account(tenant)).status).toBe('active');
   });
 
-  it('cancel at period end: canceled and cancelled at the end, plan credits 0, bonus kept, once', async () => {
+  it('cancel at period end: no notice, canceled and cancelled at the end, renewal invoice void, plan credits 0, bonus kept, once', async () => {
     now = new Date('2026-08-01T00:00:00Z');
-    const end = new Date(now.getTime() - HOUR);
-    const tenant = await subscribed(end, { cancel: true });
+    const end = new Date(now.getTime() + 3 * DAY);
+    const canceledFirst = await subscribed(end, { cancel: true });
+    const canceledLater = await subscribed(end);
 
-    expect((await run('process_subscription_renewals')).canceled).toBeGreaterThanOrEqual(1);
+    await run('send_renewal_notices');
+    expect(await renewalInvoices(canceledFirst)).toHaveLength(0);
+    expect(await renewalInvoices(canceledLater)).toHaveLength(1);
+    await db.query(`UPDATE igny8_subscriptions SET cancel_at_period_end = true WHERE account_id = $1`, [
+      canceledLater.accountId,
+    ]);
+
+    now = new Date(end.getTime() + HOUR);
+    expect((await run('process_subscription_renewals')).canceled).toBeGreaterThanOrEqual(2);
     expect(await run('process_subscription_renewals')).toEqual({ canceled: 0, past_due: 0 });
-    expect((await subscription(tenant)).status).toBe('canceled');
-    expect(await account(tenant)).toEqual({ status: 'cancelled', credits: 0, bonus_credits: 300 });
-    expect(await renewalInvoices(tenant)).toHaveLength(0);
-    const [{ count }] = await db.query<{ count: number }[]>(
-      `SELECT count(*)::int AS count FROM igny8_credit_transactions WHERE account_id = $1 AND reference_id LIKE 'cancel:%'`,
-      [tenant.accountId],
-    );
-    expect(count).toBe(1);
+    for (const tenant of [canceledFirst, canceledLater]) {
+      expect((await subscription(tenant)).status).toBe('canceled');
+      expect(await account(tenant)).toEqual({ status: 'cancelled', credits: 0, bonus_credits: 300 });
+      const [{ count }] = await db.query<{ count: number }[]>(
+        `SELECT count(*)::int AS count FROM igny8_credit_transactions WHERE account_id = $1 AND reference_id LIKE 'cancel:%'`,
+        [tenant.accountId],
+      );
+      expect(count).toBe(1);
+    }
+    expect(await renewalInvoices(canceledFirst)).toHaveLength(0);
+    expect((await renewalInvoices(canceledLater)).map((invoice) => invoice.status)).toEqual(['void']);
+    // Later runs leave canceled subscriptions alone.
+    now = new Date(end.getTime() + 8 * DAY);
+    await run('send_day_after_reminders');
+    await run('check_expired_renewals');
+    expect((await account(canceledLater)).status).toBe('cancelled');
   });
 
   it('leaves subscriptions the provider charges to its webhooks', async () => {

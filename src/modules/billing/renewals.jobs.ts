@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { JobHandler } from '../../common/jobs/job-handler.decorator.js';
 import { Money } from '../../common/money.js';
-import { globalQuery, tenantQuery } from '../../common/tenancy/tenant-sql.js';
+import { globalQuery, tenantQuery, tenantSql } from '../../common/tenancy/tenant-sql.js';
 import { Plan } from '../catalogue/entities/plan.entity.js';
 import { AccountsStore } from '../identity/accounts.store.js';
 import { Account } from '../identity/entities/account.entity.js';
@@ -48,12 +48,16 @@ export class BillingRenewals {
     private readonly mail: BillingMail,
   ) {}
 
-  /** Active, manually paid subscriptions ending within 7 days get their renewal invoice and a notice. */
+  /**
+   * Active, manually paid subscriptions ending within 7 days get their renewal invoice and a notice
+   * (not those set to cancel at the period end).
+   */
   @JobHandler('send_renewal_notices')
   async sendRenewalNotices(): Promise<{ notified: number }> {
     const now = this.clock.now();
     const notified = await this.each(
-      `s.status = 'active' AND ${NOT_AUTO_CHARGED} AND s.current_period_end > :now AND s.current_period_end <= :until`,
+      `s.status = 'active' AND ${NOT_AUTO_CHARGED} AND NOT s.cancel_at_period_end ` +
+        'AND s.current_period_end > :now AND s.current_period_end <= :until',
       { now, until: new Date(now.getTime() + RENEWAL_NOTICE_DAYS * DAY_MS) },
       async (tx, subscription) => {
         const periodEnd = subscription.current_period_end as Date;
@@ -74,7 +78,8 @@ export class BillingRenewals {
 
   /**
    * Periods that are over (a renewal paid in time has already moved the period on): cancel at period
-   * end → subscription `canceled`, account `cancelled`, plan credits 0; otherwise the subscription is
+   * end → subscription `canceled`, account `cancelled`, plan credits 0, its pending renewal invoice
+   * void; otherwise the subscription is
    * `past_due` and its renewal invoice is issued if the notice did not already.
    */
   @JobHandler('process_subscription_renewals')
@@ -101,6 +106,15 @@ export class BillingRenewals {
             },
             tx,
           );
+          // A renewal invoice issued before the owner canceled is no longer owed.
+          const sql = tenantSql(tx);
+          const i = sql.table(Invoice, 'i');
+          await sql.returning`
+            UPDATE ${i} SET status = 'void', void_reason = 'Subscription canceled at the end of its period.',
+                   updated_at = now()
+             WHERE ${i.scope} AND i.account_id = ${subscription.account_id} AND i.status = 'pending'
+               AND i.invoice_type = 'subscription' AND i.metadata->>'renewal_for_period_end' = ${periodEnd}
+            RETURNING i.id`;
           result.canceled += 1;
           return true;
         }
