@@ -129,6 +129,8 @@ describe('billing renewals: notices, period end, credit expiry, suspension, re-a
     expect(sent[0].subject).toContain('2026-05-15');
     expect(sent[0].text).toContain(invoices[0].invoice_number);
     expect(sent[0].text).toContain('139.00 USD');
+    expect(sent[0].text).toContain('/account/billing');
+    expect(sent[0].html).toContain('Growth');
 
     now = new Date(now.getTime() + 2 * DAY);
     expect((await pay(invoices[0].id)).applied).toBe(true);
