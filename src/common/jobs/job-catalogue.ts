@@ -93,6 +93,14 @@ export interface JobPayloads {
   schedule_approved_content: Record<string, never>;
   /** Publishes the content whose scheduled time has come (docs/wordpress.md#scheduler). */
   process_scheduled_publications: Record<string, never>;
+  /** Issues the renewal invoice of manually paid subscriptions ending within 7 days (docs/billing.md#renewals). */
+  send_renewal_notices: Record<string, never>;
+  /** Ends the periods that are over: canceled, already renewed, or `past_due` (docs/billing.md#renewals). */
+  process_subscription_renewals: Record<string, never>;
+  /** Expires the plan credits of renewals unpaid a day after the period end (docs/billing.md#renewals). */
+  send_day_after_reminders: Record<string, never>;
+  /** Suspends accounts whose renewal is unpaid 7 days after the period end (docs/billing.md#renewals). */
+  check_expired_renewals: Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -117,6 +125,10 @@ export const JOB_DEFINITIONS: Record<JobName, JobDefinition> = {
   integration_sync: { queue: 'publishing', system: false },
   schedule_approved_content: { queue: 'maintenance', system: true, cron: '0 * * * *' },
   process_scheduled_publications: { queue: 'maintenance', system: true, cron: '*/5 * * * *' },
+  send_renewal_notices: { queue: 'billing', system: true, cron: '0 6 * * *' },
+  process_subscription_renewals: { queue: 'billing', system: true, cron: '10 * * * *' },
+  send_day_after_reminders: { queue: 'billing', system: true, cron: '20 * * * *' },
+  check_expired_renewals: { queue: 'billing', system: true, cron: '30 * * * *' },
 };
 
 export interface JobMeta {

@@ -9,6 +9,11 @@ export const TEMPLATE_KEYS = [
   'password_changed',
   'team_invite',
   'notification',
+  'invoice_created',
+  'payment_approved',
+  'renewal_notice',
+  'renewal_reminder',
+  'account_suspended',
 ] as const;
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 
@@ -43,6 +48,31 @@ const TEMPLATES: Record<TemplateKey, Template> = {
     subject: '{{title}}',
     text: 'Hi {{name}},\n\n{{message}}\n\n{{action_label}}: {{action_url}}\n\nYou get this email because you chose email for these notifications in IGNY8: {{preferences_url}}\n',
     html: '<p>Hi {{name}},</p><p>{{message}}</p><p><a href="{{action_url}}">{{action_label}}</a></p><p style="color:#666;font-size:12px">You get this email because you chose email for these notifications in IGNY8. <a href="{{preferences_url}}">Change your preferences</a>.</p>',
+  },
+  invoice_created: {
+    subject: 'IGNY8 invoice {{invoice_number}}',
+    text: 'Hi {{name}},\n\nInvoice {{invoice_number}} for "{{account_name}}" was issued: {{total}} {{currency}}, due {{due_date}}.\nView and pay it at {{billing_url}}\n',
+    html: '<p>Hi {{name}},</p><p>Invoice <strong>{{invoice_number}}</strong> for <strong>{{account_name}}</strong> was issued: {{total}} {{currency}}, due {{due_date}}.</p><p><a href="{{billing_url}}">View and pay it</a></p>',
+  },
+  payment_approved: {
+    subject: 'Payment received for IGNY8 invoice {{invoice_number}}',
+    text: 'Hi {{name}},\n\nWe received your payment of {{amount}} {{currency}} for invoice {{invoice_number}} ("{{account_name}}"). Thank you.\nYour invoices: {{billing_url}}\n',
+    html: '<p>Hi {{name}},</p><p>We received your payment of {{amount}} {{currency}} for invoice <strong>{{invoice_number}}</strong> ({{account_name}}). Thank you.</p><p><a href="{{billing_url}}">Your invoices</a></p>',
+  },
+  renewal_notice: {
+    subject: 'Your IGNY8 plan renews on {{period_end}}',
+    text: 'Hi {{name}},\n\nThe {{plan_name}} plan of "{{account_name}}" renews on {{period_end}}. Invoice {{invoice_number}} ({{total}} {{currency}}) is ready; pay it before that date to keep your credits and features.\nPay it at {{billing_url}}\n',
+    html: '<p>Hi {{name}},</p><p>The {{plan_name}} plan of <strong>{{account_name}}</strong> renews on {{period_end}}. Invoice <strong>{{invoice_number}}</strong> ({{total}} {{currency}}) is ready; pay it before that date to keep your credits and features.</p><p><a href="{{billing_url}}">Pay it</a></p>',
+  },
+  renewal_reminder: {
+    subject: 'Your IGNY8 renewal is overdue',
+    text: 'Hi {{name}},\n\nThe {{plan_name}} plan of "{{account_name}}" ended on {{period_end}} and its renewal is unpaid, so its plan credits have expired (purchased credits are kept). The account is suspended on {{suspension_date}} unless the renewal is paid.\nPay it at {{billing_url}}\n',
+    html: '<p>Hi {{name}},</p><p>The {{plan_name}} plan of <strong>{{account_name}}</strong> ended on {{period_end}} and its renewal is unpaid, so its plan credits have expired (purchased credits are kept). The account is suspended on {{suspension_date}} unless the renewal is paid.</p><p><a href="{{billing_url}}">Pay it</a></p>',
+  },
+  account_suspended: {
+    subject: 'Your IGNY8 account is suspended',
+    text: 'Hi {{name}},\n\nThe account "{{account_name}}" is suspended because its renewal, due {{period_end}}, is still unpaid. Paying the renewal invoice re-activates it at once.\nPay it at {{billing_url}}\n',
+    html: '<p>Hi {{name}},</p><p>The account <strong>{{account_name}}</strong> is suspended because its renewal, due {{period_end}}, is still unpaid. Paying the renewal invoice re-activates it at once.</p><p><a href="{{billing_url}}">Pay it</a></p>',
   },
 };
 

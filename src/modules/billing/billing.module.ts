@@ -4,6 +4,8 @@ import { AccountUsageController } from './account-usage.controller.js';
 import { BillingAdminController } from './billing-admin.controller.js';
 import { BillingAdmin } from './billing-admin.service.js';
 import { BillingCheckout } from './billing-checkout.service.js';
+import { BillingClock, SystemBillingClock } from './billing-clock.js';
+import { BillingMail } from './billing-mail.js';
 import { BillingController, PaymentConfigsController } from './billing.controller.js';
 import { BillingPurchases } from './billing-purchases.service.js';
 import { CreditLedger } from './credit-ledger.service.js';
@@ -27,6 +29,7 @@ import { ManualPayments } from './manual-payments.service.js';
 import { PaymentMethodCatalog } from './payment-method-catalog.js';
 import { PaymentMethodsService } from './payment-methods.service.js';
 import { OwnAccountRows } from './own-account-rows.js';
+import { BillingRenewals } from './renewals.jobs.js';
 import { UsageReportsService } from './usage-reports.service.js';
 
 /**
@@ -67,6 +70,10 @@ import { UsageReportsService } from './usage-reports.service.js';
     ManualPayments,
     PaymentMethodsService,
     BillingAdmin,
+    BillingMail,
+    // Renewal jobs run against this clock; tests replace its now().
+    { provide: BillingClock, useClass: SystemBillingClock },
+    BillingRenewals,
   ],
   exports: [
     CreditLedger,

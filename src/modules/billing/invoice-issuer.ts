@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Money, sumMoney } from '../../common/money.js';
 import { tenantSql } from '../../common/tenancy/tenant-sql.js';
+import { BillingMail, emailDate } from './billing-mail.js';
 import type { InvoiceType, PaymentMethod } from './entities/billing-enums.js';
 import { Invoice, type InvoiceLineItem, type InvoiceMetadata } from './entities/invoice.entity.js';
 
@@ -26,6 +27,11 @@ export interface NewInvoice {
   metadata?: InvoiceMetadata;
   /** Defaults to `pending`. */
   status?: 'draft' | 'pending';
+  /**
+   * Emails `invoice_created` to the account after the commit (default true for a pending invoice);
+   * false when another email already announces it (a renewal notice) or it is paid at once.
+   */
+  announce?: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -51,6 +57,8 @@ const isoDate = (date: Date) => date.toISOString().slice(0, 10);
  */
 @Injectable()
 export class InvoiceIssuer {
+  constructor(private readonly mail: BillingMail) {}
+
   async issue(manager: EntityManager, input: NewInvoice, now = new Date()): Promise<Invoice> {
     const currency = (input.currency ?? 'USD').toUpperCase();
     const lineItems: InvoiceLineItem[] = input.lines.map((line) => {
@@ -70,7 +78,7 @@ export class InvoiceIssuer {
     );
     const tax = Money.zero(currency);
     const number = await this.nextNumber(manager, input.accountId, now);
-    return manager.save(
+    const invoice = await manager.save(
       manager.create(Invoice, {
         account_id: input.accountId,
         invoice_number: number,
@@ -92,6 +100,15 @@ export class InvoiceIssuer {
         metadata: input.metadata ?? {},
       }),
     );
+    if (invoice.status === 'pending' && input.announce !== false) {
+      await this.mail.send(manager, invoice.account_id, 'invoice_created', {
+        invoice_number: invoice.invoice_number,
+        total: invoice.total,
+        currency: invoice.currency,
+        due_date: emailDate(invoice.due_date),
+      });
+    }
+    return invoice;
   }
 
   /** The account's next number for the month of `now`; holds the account's numbering lock until commit. */

@@ -7,6 +7,7 @@ import { Plan } from '../catalogue/entities/plan.entity.js';
 import { AccountCredits } from '../identity/account-credits.js';
 import { AccountsStore } from '../identity/accounts.store.js';
 import { type PaymentProvider, Subscription } from '../identity/entities/subscription.entity.js';
+import { BillingMail } from './billing-mail.js';
 import { CreditLedger } from './credit-ledger.service.js';
 import type { PaymentMethod } from './entities/billing-enums.js';
 import { CreditPackage } from './entities/credit-package.entity.js';
@@ -82,6 +83,7 @@ export class InvoicePayments {
     private readonly ledger: CreditLedger,
     private readonly accounts: AccountsStore,
     private readonly pools: AccountCredits,
+    private readonly mail: BillingMail,
   ) {}
 
   /** Pays `invoiceId` with the payment described; inside `manager`'s transaction or a new one. */
@@ -115,6 +117,11 @@ export class InvoicePayments {
     invoice.paid_at = now;
     invoice.payment_method = input.method;
     await manager.save(invoice);
+    await this.mail.send(manager, invoice.account_id, 'payment_approved', {
+      invoice_number: invoice.invoice_number,
+      amount: payment.amount,
+      currency: payment.currency,
+    });
     return { invoice, payment, applied: true };
   }
 

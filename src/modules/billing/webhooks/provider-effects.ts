@@ -127,6 +127,8 @@ export class ProviderEffects {
             renewal_for_period_end: (subscription.current_period_end ?? now).toISOString(),
             period_months: 1,
           },
+          // Paid in the same transaction: the payment email is the only one.
+          announce: false,
         },
         now,
       );
