@@ -2,14 +2,13 @@ import { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { encryptSecret } from '../../src/common/crypto.js';
 import { RunLog } from '../../src/modules/automation/run-log.js';
-import { WordPressAdapter } from '../../src/modules/publisher/wordpress-adapter.js';
 import { api, type Api, type Json, setPools } from '../ai/support.js';
 import { configure, drain, runNow, runRow } from '../automation/support.js';
 import { insertContent } from '../optimizer/articles.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { FakeBridge } from '../support/fake-bridge.js';
 import { seedTenant, type SeededTenant } from '../support/tenants.js';
 
-const POST_URL = 'https://blog.example.com/cloud-backup-guide/';
 
 describe('notifications of automation runs and publishing', () => {
   let t: TestApp;
@@ -82,14 +81,19 @@ describe('notifications of automation runs and publishing', () => {
 
   describe('publishing', () => {
     let tenant: SeededTenant;
+    let bridge: FakeBridge;
 
     beforeAll(async () => {
       tenant = await seedTenant(t.app);
-      await db.query(
-        `UPDATE igny8_sites SET domain = 'https://blog.example.com', wp_api_key_encrypted = $2 WHERE id = $1`,
-        [tenant.siteIds[0], encryptSecret(tenant.apiKeys[0], t.config.encryptionKey)],
-      );
+      bridge = await FakeBridge.start(tenant.apiKeys[0]);
+      await db.query(`UPDATE igny8_sites SET domain = $3, wp_api_key_encrypted = $2 WHERE id = $1`, [
+        tenant.siteIds[0],
+        encryptSecret(tenant.apiKeys[0], t.config.encryptionKey),
+        bridge.url,
+      ]);
     });
+
+    afterAll(() => bridge?.close());
 
     const article = () =>
       insertContent(t, tenant, {
@@ -100,20 +104,6 @@ describe('notifications of automation runs and publishing', () => {
 
     it('content_published for the user who published, linking the post', async () => {
       const id = await article();
-      vi.spyOn(t.app.get(WordPressAdapter), 'publish').mockResolvedValue({
-        ok: true,
-        http_status: 201,
-        rest_style: 'path',
-        warnings: [],
-        terms: [],
-        post: {
-          external_id: '4242',
-          external_url: POST_URL,
-          external_type: 'post',
-          post_status: 'publish',
-          external_metadata: { post_status: 'publish' },
-        },
-      });
       const reply = await call('POST', `writer/content/${id}/publish/`, tenant.users.editor.auth, {});
       expect(reply.status, JSON.stringify(reply.body)).toBe(200);
       const [notice] = await notices(tenant, tenant.users.editor.auth, 'content_published');
@@ -122,21 +112,16 @@ describe('notifications of automation runs and publishing', () => {
         site_id: tenant.siteIds[0],
         severity: 'success',
         title: 'Published: Cloud backup guide',
-        action_url: POST_URL,
       });
-      expect(notice.metadata).toMatchObject({ content_id: id, external_id: '4242', trigger: 'manual' });
+      const [post] = bridge.postsOf(id);
+      expect(notice.action_url).toBe(`${bridge.url}/?p=${post.id}`);
+      expect(notice.metadata).toMatchObject({ content_id: id, external_id: String(post.id), trigger: 'manual' });
       expect(await notices(tenant, tenant.users.editor.auth, 'publish_failed')).toEqual([]);
     });
 
     it('publish_failed with the reason when WordPress refuses, and nothing when publishing is refused up front', async () => {
       const id = await article();
-      vi.spyOn(t.app.get(WordPressAdapter), 'publish').mockResolvedValue({
-        ok: false,
-        http_status: 500,
-        reason: 'remote_error',
-        message: 'WordPress answered 500.',
-        auth_failure: false,
-      });
+      bridge.html = true; // a site whose REST API answers an HTML page
       const reply = await call('POST', `writer/content/${id}/publish/`, tenant.users.editor.auth, {});
       expect(reply.status).toBe(502);
       const [notice] = await notices(tenant, tenant.users.editor.auth, 'publish_failed');
@@ -145,7 +130,12 @@ describe('notifications of automation runs and publishing', () => {
         severity: 'error',
         title: 'Publishing failed: Cloud backup guide',
       });
-      expect(notice.message).toContain('WordPress answered 500.');
+      const [record] = await db.query<{ error_message: string }[]>(
+        'SELECT error_message FROM igny8_publishing_records WHERE id = $1',
+        [(reply.body.details as Json).publishing_record_id],
+      );
+      expect(notice.message).toBe(`"Cloud backup guide" could not be published: ${record.error_message}`);
+      expect(reply.body.details).toMatchObject({ reason: 'invalid_response' });
       expect(notice.metadata).toMatchObject({
         content_id: id,
         publishing_record_id: (reply.body.details as Json).publishing_record_id,
