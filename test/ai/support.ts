@@ -169,14 +169,17 @@ export interface HeldJob {
 }
 
 /**
- * Keeps the jobs enqueued from now on away from the inline driver (which would start them on the
+ * Keeps the task jobs enqueued from now on away from the inline driver (which would start them on the
  * next turn of the event loop), so their tasks stay `queued` while a test looks at them;
- * `release()` hands them to the driver and waits for every job to finish.
+ * `release()` hands them to the driver and waits for them to finish. Jobs of no task (the scheduler's
+ * repeatable jobs, which fire on the wall clock) pass straight through: they are not the test's.
  */
 export function holdJobs(t: TestApp) {
   const driver = t.app.get(InlineJobDriver);
+  const enqueue = driver.add.bind(driver);
   const held: HeldJob[] = [];
   const spy = vi.spyOn(driver, 'add').mockImplementation((name, envelope) => {
+    if (envelope.meta.taskId === undefined) return enqueue(name, envelope);
     held.push({ name, envelope });
     return Promise.resolve(`held-${held.length}`);
   });
@@ -186,7 +189,6 @@ export function holdJobs(t: TestApp) {
       spy.mockRestore();
       const released = new Set<string>();
       for (const job of held) released.add(await driver.add(job.name, job.envelope));
-      // Only the held jobs' outcomes: a job the app queued on its own meanwhile is not the test's.
       return (await driver.drain()).filter((outcome) => released.has(outcome.jobId));
     },
   };
