@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { StartupError } from '../../src/config/startup-error.js';
 import { dataSourceOptions } from '../../src/database/data-source-options.js';
 import { ENTITIES } from '../../src/entities.js';
@@ -101,7 +101,8 @@ describe('npm start on a fresh clone (embedded default)', { timeout: 2 * SPAWN_T
     const app = run(launchCommand(), folder, { PORT: String(port) });
     try {
       await waitUntilAnswering(app, base);
-      expect(app.output()).toMatch(/Embedded PostgreSQL started .*"origin":"template"/);
+      // The log line may reach the pipe just after the first answer.
+      await vi.waitFor(() => expect(app.output()).toMatch(/Embedded PostgreSQL started .*"origin":"template"/));
       const response = await fetch(`${base}/api/v1/auth/register/`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
