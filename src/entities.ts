@@ -107,7 +107,7 @@ export const ENTITIES = [
   PublishingSettings,
   PublishingRecord,
   DeploymentRecord,
-  // integration (docs/wordpress.md)
+  // integration (docs/publishing.md)
   SiteIntegration,
   SyncEvent,
   // billing (docs/domain-model.md#credits)

@@ -6,7 +6,7 @@ import { FakeBridge } from '../support/fake-bridge.js';
 import { type SeededTenant, seedTenant } from '../support/tenants.js';
 
 // With ALLOW_INSECURE_WORDPRESS_URLS=false (production), a WordPress on a loopback or private address
-// is refused before any connection (reason insecure_url), in both modes (docs/wordpress.md#transport).
+// is refused before any connection (reason insecure_url), in both modes (docs/publishing.md#transport).
 describe('WordPress on a private address (insecure URLs not allowed)', () => {
   let t: TestApp;
   let call: Api;

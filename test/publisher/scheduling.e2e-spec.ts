@@ -13,7 +13,7 @@ import { FakeBridge } from '../support/fake-bridge.js';
 import { type SeededTenant, seedTenant } from '../support/tenants.js';
 
 // The publishing scheduler and the bridge-mode routes against a fake bridge plugin
-// (docs/wordpress.md#scheduler): manual scheduling, slots within the limits in the account's time
+// (docs/publishing.md#scheduler): manual scheduling, slots within the limits in the account's time
 // zone (across daylight-saving changes), the due-item job, auto-approval followed by auto-publishing,
 // publisher/publish/ without duplicates, the integration sync, and a site answering HTML.
 

@@ -84,14 +84,14 @@ export interface JobPayloads {
   check_test_triggers: Record<string, never>;
   /** Does nothing: shows a worker is alive and measures the queue's own overhead (`npm run bench:jobs`). */
   noop: Record<string, never>;
-  /** Syncs one site integration with its WordPress (docs/wordpress.md#sync). */
+  /** Syncs one site integration with its WordPress (docs/publishing.md#sync). */
   integration_sync: {
     integration_id: number;
     direction: 'metadata' | 'from_external' | 'to_external' | 'both';
   };
-  /** Gives approved content of auto-publishing sites a free publishing slot (docs/wordpress.md#scheduler). */
+  /** Gives approved content of auto-publishing sites a free publishing slot (docs/publishing.md#scheduler). */
   schedule_approved_content: Record<string, never>;
-  /** Publishes the content whose scheduled time has come (docs/wordpress.md#scheduler). */
+  /** Publishes the content whose scheduled time has come (docs/publishing.md#scheduler). */
   process_scheduled_publications: Record<string, never>;
   /** Issues the renewal invoice of manually paid subscriptions ending within 7 days (docs/billing.md#renewals). */
   send_renewal_notices: Record<string, never>;

@@ -12,7 +12,7 @@ import { WordPressHttp } from './wordpress/wordpress-http.js';
 import { WordPressSites } from './wordpress/wordpress-site.js';
 
 /**
- * Integrations (docs/wordpress.md): a site's connection to its WordPress (bridge plugin or application
+ * Integrations (docs/publishing.md): a site's connection to its WordPress (bridge plugin or application
  * password), the HTTP client every WordPress call goes through, and the log of every exchange.
  */
 @Module({

@@ -51,7 +51,7 @@ const ONE_PER_PLATFORM = 'The site already has an integration for this platform.
 type IntegrationRow = SiteIntegration & { credentials_encrypted?: string | null };
 
 /**
- * `integration/integrations/` (docs/wordpress.md): one integration per site and platform. Credentials are
+ * `integration/integrations/` (docs/publishing.md): one integration per site and platform. Credentials are
  * write-only: stored encrypted, shown only as `{username, application_password_set}`. An
  * application-password integration is tested against WordPress before it is saved.
  */

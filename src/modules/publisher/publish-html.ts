@@ -27,7 +27,7 @@ export function figure(image: BodyImage): string {
 }
 
 /**
- * The body sent to WordPress (docs/wordpress.md#publish-html), built without changing the stored
+ * The body sent to WordPress (docs/publishing.md#publish-html), built without changing the stored
  * content: the in-article image at position p goes immediately before the (p + 2)-th `<h2>` of the
  * body (so the first image follows the first section); images that find no such heading are appended
  * at the end, by position.

@@ -1,5 +1,5 @@
 /*
- * Publishing slots (docs/wordpress.md#scheduler): the configured local times on the allowed weekdays,
+ * Publishing slots (docs/publishing.md#scheduler): the configured local times on the allowed weekdays,
  * in the account's time zone, each holding one item, within the daily, weekly (ISO, Monday–Sunday)
  * and monthly limits counted over content already scheduled or published.
  */

@@ -16,7 +16,7 @@ import { PublishingJobs } from './publishing.jobs.js';
 import { PublishingClock, SystemPublishingClock } from './publishing-clock.js';
 
 /**
- * The publisher (docs/wordpress.md): publishing content to WordPress, its records and deployments,
+ * The publisher (docs/publishing.md): publishing content to WordPress, its records and deployments,
  * the writer's publishing actions and the publishing scheduler. Content state changes go through the
  * writer's functions.
  */

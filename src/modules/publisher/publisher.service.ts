@@ -67,7 +67,7 @@ export interface PublishResult {
 }
 
 /**
- * Publishing one content item to its site's WordPress (docs/wordpress.md): checks, a PublishingRecord
+ * Publishing one content item to its site's WordPress (docs/publishing.md): checks, a PublishingRecord
  * per attempt, the adapter call outside any transaction, then the outcome applied through the writer's
  * functions with a SyncEvent. Also unpublish, the live status check, and manual scheduling.
  */

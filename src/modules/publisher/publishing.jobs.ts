@@ -33,7 +33,7 @@ function labelCounts(value: unknown): LabelCounts {
 }
 
 /**
- * The publishing background work: integration syncs (docs/wordpress.md#sync), the hourly slot
+ * The publishing background work: integration syncs (docs/publishing.md#sync), the hourly slot
  * assignment for auto-publishing sites and the five-minute run that publishes due content.
  */
 @Injectable()

@@ -140,7 +140,7 @@ const DESCRIPTION_KEYS = [
 ];
 
 /**
- * The post meta of an application-password publish (docs/wordpress.md#modes): the SEO title and
+ * The post meta of an application-password publish (docs/publishing.md#modes): the SEO title and
  * description under every SEO plugin's key, and the IGNY8 ids and keywords (lists as JSON arrays), each
  * only when WordPress reports the key writable; undefined when none is.
  */
@@ -163,7 +163,7 @@ export function postMeta(request: PublishRequest): Record<string, unknown> | und
 }
 
 /**
- * Publishing to WordPress in both modes (docs/wordpress.md): the bridge plugin's `publish`,
+ * Publishing to WordPress in both modes (docs/publishing.md): the bridge plugin's `publish`,
  * `unpublish` and `post-status` routes with the site key, or WordPress core REST with an
  * application password (media first, then terms, then the post). Never retries a write; a publish
  * never creates a second post for one content: an existing link is updated, and without one a post

@@ -291,7 +291,7 @@ export async function saveInternalLinks(
 }
 
 /*
- * Publishing (docs/wordpress.md): the publisher moves content through these, never by writing the
+ * Publishing (docs/publishing.md): the publisher moves content through these, never by writing the
  * table itself. Each change is limited to the rows the site-status machine lets reach the new status.
  */
 

@@ -15,7 +15,7 @@ export const CONNECTION_STATUSES = ['pending', 'connected', 'error'] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 
 /**
- * What the integration knows about the remote site (docs/wordpress.md): its post types and taxonomies,
+ * What the integration knows about the remote site (docs/publishing.md): its post types and taxonomies,
  * the bridge plugin's versions, the meta keys WordPress lets us write, the SEO plugin, and how REST
  * routes are addressed (`query` = `?rest_route=` when the site has no pretty permalinks).
  */
@@ -29,7 +29,7 @@ export interface IntegrationConfig {
 }
 
 /**
- * SiteIntegration — `igny8_site_integrations` (docs/wordpress.md): how one site reaches its remote platform.
+ * SiteIntegration — `igny8_site_integrations` (docs/publishing.md): how one site reaches its remote platform.
  * One per site and platform; not soft-deletable. `credentials_encrypted` holds the AES-256-GCM encrypted
  * JSON `{username, application_password}` of the application-password mode and is never returned nor
  * logged; the bridge mode uses the site's own API key, which lives on the site.

@@ -69,7 +69,7 @@ export function seoPluginFromMetaKeys(keys: readonly string[]): string {
 }
 
 /**
- * The connection test of each mode (docs/wordpress.md#connection-test): the plugin's `status` route
+ * The connection test of each mode (docs/publishing.md#connection-test): the plugin's `status` route
  * with the site key, or an authenticated edit-context read of the posts with the application password
  * followed by the writable meta keys of the posts schema.
  */

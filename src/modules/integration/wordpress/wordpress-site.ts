@@ -21,7 +21,7 @@ export interface WordPressDestination {
 export const NO_WORDPRESS_URL = 'The site has no WordPress URL.';
 
 /**
- * Which WordPress a site publishes to (docs/wordpress.md#modes): its active integration (its mode and
+ * Which WordPress a site publishes to (docs/publishing.md#modes): its active integration (its mode and
  * URL), else the bridge mode with the site's domain and API key.
  */
 @Injectable()

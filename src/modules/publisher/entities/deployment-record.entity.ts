@@ -9,7 +9,7 @@ export const DEPLOYMENT_STATUSES = ['pending', 'deploying', 'completed', 'failed
 export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
 
 /**
- * DeploymentRecord — `igny8_deployment_records` (docs/wordpress.md): one per multi-item publish call and
+ * DeploymentRecord — `igny8_deployment_records` (docs/publishing.md): one per multi-item publish call and
  * per scheduler batch of a site; `completed` when at least one item was published.
  */
 @Entity('igny8_deployment_records')

@@ -18,7 +18,7 @@ export const PUBLISH_TRIGGERS = ['manual', 'scheduled', 'automation'] as const;
 export type PublishTrigger = (typeof PUBLISH_TRIGGERS)[number];
 
 /**
- * PublishingRecord — `igny8_publishing_records` (docs/wordpress.md): one row per publish attempt of one
+ * PublishingRecord — `igny8_publishing_records` (docs/publishing.md): one row per publish attempt of one
  * content item; unpublishing retracts the latest `published` one. Written only by the publisher.
  */
 @Entity('igny8_publishing_records')
