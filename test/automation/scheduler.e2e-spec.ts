@@ -1,18 +1,15 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenantContext } from '../../src/common/context/tenant-context.service.js';
-import {
-  AutomationClock,
-  AutomationScheduler,
-  type ScheduleOutcome,
-} from '../../src/modules/automation/automation-scheduler.js';
+import { Clock } from '../../src/common/jobs/clock.js';
+import { AutomationScheduler, type ScheduleOutcome } from '../../src/modules/automation/automation-scheduler.js';
 import { setPools } from '../ai/support.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { type SeededTenant, seedTenant } from '../support/tenants.js';
 import { api, type Api, configure, drain, seedKeywords } from './support.js';
 
 /** A clock the test sets. */
-class TestClock extends AutomationClock {
+class TestClock extends Clock {
   at = new Date();
   now(): Date {
     return this.at;
@@ -31,7 +28,7 @@ describe('automation scheduler (controllable clock, account time zones, DST)', (
     call = api(t);
     db = t.app.get(DataSource);
     scheduler = t.app.get(AutomationScheduler);
-    (scheduler as unknown as { clock: AutomationClock }).clock = clock;
+    (scheduler as unknown as { clock: Clock }).clock = clock;
   });
 
   afterAll(() => t.close());

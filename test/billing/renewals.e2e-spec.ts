@@ -5,7 +5,7 @@ import type { JobName } from '../../src/common/jobs/job-catalogue.js';
 import { InlineJobDriver } from '../../src/common/jobs/inline-job.driver.js';
 import { InlineScheduler } from '../../src/common/jobs/inline-scheduler.js';
 import { JobsService } from '../../src/common/jobs/jobs.service.js';
-import { BillingClock } from '../../src/modules/billing/billing-clock.js';
+import { Clock } from '../../src/common/jobs/clock.js';
 import { InvoiceIssuer } from '../../src/modules/billing/invoice-issuer.js';
 import { InvoicePayments } from '../../src/modules/billing/invoice-payments.service.js';
 import { outbox } from '../auth/helpers.js';
@@ -32,7 +32,7 @@ describe('billing renewals: notices, period end, credit expiry, suspension, re-a
     t = await createTestApp({ redis: false });
     // The scheduled jobs run when the tests say, not on the wall clock.
     t.app.get(InlineScheduler).onApplicationShutdown();
-    t.app.get(BillingClock).now = () => now;
+    t.app.get(Clock).now = () => now;
     db = t.app.get(DataSource);
   });
 

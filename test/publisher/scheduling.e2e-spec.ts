@@ -6,7 +6,7 @@ import { InlineJobDriver } from '../../src/common/jobs/inline-job.driver.js';
 import { InlineScheduler } from '../../src/common/jobs/inline-scheduler.js';
 import { ChannelLogger } from '../../src/common/logging/channel-logger.js';
 import { JobsService } from '../../src/common/jobs/jobs.service.js';
-import { PublishingClock } from '../../src/modules/publisher/publishing-clock.js';
+import { Clock } from '../../src/common/jobs/clock.js';
 import { api, type Api, type Json } from '../ai/support.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { FakeBridge } from '../support/fake-bridge.js';
@@ -40,7 +40,7 @@ describe('Publishing scheduler and bridge publishing (fake plugin)', () => {
     t = await createTestApp({ redis: false });
     // The scheduled jobs run when the tests say, not on the wall clock.
     t.app.get(InlineScheduler).onApplicationShutdown();
-    t.app.get(PublishingClock).now = () => now;
+    t.app.get(Clock).now = () => now;
     call = api(t);
     db = t.app.get(DataSource);
     york = await seedTenant(t.app, { sites: 3, sectorsPerSite: 1, grantAll: true });

@@ -1,3 +1,4 @@
+import { Clock, SystemClock } from './clock.js';
 import { BullModule, getQueueToken } from '@nestjs/bull';
 import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
@@ -46,6 +47,7 @@ export class JobsModule {
       JobRunner,
       JobsService,
       NoopJob,
+      { provide: Clock, useClass: SystemClock },
       { provide: JOB_LIMITS, useValue: queueLimits(config) },
     ];
     if (!config.redis.url) {
@@ -58,7 +60,7 @@ export class JobsModule {
           { provide: JobDriver, useExisting: InlineJobDriver },
           InlineScheduler,
         ],
-        exports: [JobsService, JobDriver, InlineJobDriver, JOB_LIMITS],
+        exports: [JobsService, JobDriver, InlineJobDriver, JOB_LIMITS, Clock],
       };
     }
     return {
@@ -96,7 +98,7 @@ export class JobsModule {
         BullWorker,
         ...(options.worker ? QUEUE_PROCESSORS : []),
       ],
-      exports: [JobsService, JobDriver, BullJobDriver, BullWorker, JOB_LIMITS],
+      exports: [JobsService, JobDriver, BullJobDriver, BullWorker, JOB_LIMITS, Clock],
     };
   }
 }

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { TenantContext } from '../../common/context/tenant-context.service.js';
 import { ApiError } from '../../common/http/error-codes.js';
+import { Clock } from '../../common/jobs/clock.js';
 import { JobHandler } from '../../common/jobs/job-handler.decorator.js';
 import { tenantQuery } from '../../common/tenancy/tenant-sql.js';
 import { AutomationConfigService } from '../automation-config/automation-config.service.js';
@@ -10,17 +11,6 @@ import { localTime } from '../automation-config/next-run.js';
 import { Account } from '../identity/entities/account.entity.js';
 import { Site } from '../identity/entities/site.entity.js';
 import { AutomationRunsService } from './automation-runs.service.js';
-
-/** The clock of the scheduler (tests replace it). */
-export abstract class AutomationClock {
-  abstract now(): Date;
-}
-
-export class SystemClock extends AutomationClock {
-  now(): Date {
-    return new Date();
-  }
-}
 
 const MIN_GAP_MS = 23 * 3_600_000;
 const MONDAY = 1;
@@ -54,7 +44,7 @@ export class AutomationScheduler {
     private readonly context: TenantContext,
     private readonly configs: AutomationConfigService,
     private readonly runs: AutomationRunsService,
-    private readonly clock: AutomationClock,
+    private readonly clock: Clock,
   ) {}
 
   @JobHandler('check_scheduled_automations')

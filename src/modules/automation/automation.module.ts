@@ -11,7 +11,7 @@ import { AutomationLock } from './automation-lock.js';
 import { AutomationPipeline } from './automation-pipeline.js';
 import { AutomationRecovery } from './automation-recovery.js';
 import { AutomationRunsService } from './automation-runs.service.js';
-import { AutomationClock, AutomationScheduler, SystemClock } from './automation-scheduler.js';
+import { AutomationScheduler } from './automation-scheduler.js';
 import { AutomationViewsService } from './automation-views.service.js';
 import { AutomationController } from './automation.controller.js';
 import { RunEvents } from './run-events.js';
@@ -34,7 +34,6 @@ import { RunLog } from './run-log.js';
   ],
   controllers: [AutomationController],
   providers: [
-    { provide: AutomationClock, useClass: SystemClock },
     AutomationLock,
     RunLog,
     RunEvents,

@@ -4,7 +4,6 @@ import { AccountUsageController } from './account-usage.controller.js';
 import { BillingAdminController } from './billing-admin.controller.js';
 import { BillingAdmin } from './billing-admin.service.js';
 import { BillingCheckout } from './billing-checkout.service.js';
-import { BillingClock, SystemBillingClock } from './billing-clock.js';
 import { BillingMail } from './billing-mail.js';
 import { BillingController, PaymentConfigsController } from './billing.controller.js';
 import { BillingPurchases } from './billing-purchases.service.js';
@@ -72,7 +71,6 @@ import { UsageReportsService } from './usage-reports.service.js';
     BillingAdmin,
     BillingMail,
     // Renewal jobs run against this clock; tests replace its now().
-    { provide: BillingClock, useClass: SystemBillingClock },
     BillingRenewals,
   ],
   exports: [

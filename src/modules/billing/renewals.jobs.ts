@@ -7,7 +7,7 @@ import { Plan } from '../catalogue/entities/plan.entity.js';
 import { AccountsStore } from '../identity/accounts.store.js';
 import { Account } from '../identity/entities/account.entity.js';
 import { Subscription } from '../identity/entities/subscription.entity.js';
-import { BillingClock } from './billing-clock.js';
+import { Clock } from '../../common/jobs/clock.js';
 import { BillingMail, emailDate } from './billing-mail.js';
 import { CreditLedger } from './credit-ledger.service.js';
 import { Invoice } from './entities/invoice.entity.js';
@@ -41,7 +41,7 @@ export class BillingRenewals {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly clock: BillingClock,
+    private readonly clock: Clock,
     private readonly issuer: InvoiceIssuer,
     private readonly ledger: CreditLedger,
     private readonly accounts: AccountsStore,

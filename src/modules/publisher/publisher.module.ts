@@ -13,7 +13,6 @@ import { PublisherService } from './publisher.service.js';
 import { DeploymentsResource, PublishingRecordsResource } from './records.resource.js';
 import { WordPressAdapter } from './wordpress-adapter.js';
 import { PublishingJobs } from './publishing.jobs.js';
-import { PublishingClock, SystemPublishingClock } from './publishing-clock.js';
 
 /**
  * The publisher (docs/publishing.md): publishing content to WordPress, its records and deployments,
@@ -35,7 +34,6 @@ import { PublishingClock, SystemPublishingClock } from './publishing-clock.js';
     PublishingRecordsResource,
     DeploymentsResource,
     PublishingJobs,
-    { provide: PublishingClock, useClass: SystemPublishingClock },
   ],
   exports: [PublisherService],
 })

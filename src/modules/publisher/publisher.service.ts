@@ -36,7 +36,7 @@ import {
 import { DeploymentRecord } from './entities/deployment-record.entity.js';
 import { PublishingRecord, type PublishTrigger } from './entities/publishing-record.entity.js';
 import { publishNotification } from './publish-notifications.js';
-import { PublishingClock } from './publishing-clock.js';
+import { Clock } from '../../common/jobs/clock.js';
 import { retractLatestPublished } from './remote-post-records.js';
 import {
   type AdapterOutcome,
@@ -81,7 +81,7 @@ export class PublisherService {
     private readonly adapter: WordPressAdapter,
     private readonly settings: PublishingSettingsService,
     private readonly channels: ChannelLogger,
-    private readonly clock: PublishingClock,
+    private readonly clock: Clock,
     private readonly records: RemotePostRecords,
     private readonly notifier: Notifier,
   ) {}

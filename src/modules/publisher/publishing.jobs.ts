@@ -18,7 +18,7 @@ import { Content } from '../writer/entities/content.entity.js';
 import { linkRemoteTerm, scheduleContent } from '../writer/writer-writes.js';
 import { assignSlots } from './publish-slots.js';
 import { PublisherService } from './publisher.service.js';
-import { PublishingClock } from './publishing-clock.js';
+import { Clock } from '../../common/jobs/clock.js';
 
 type LabelCounts = Record<string, { label: string; count: number }>;
 
@@ -47,7 +47,7 @@ export class PublishingJobs {
     private readonly wordpress: WordPressSites,
     private readonly http: WordPressHttp,
     private readonly publisher: PublisherService,
-    private readonly clock: PublishingClock,
+    private readonly clock: Clock,
   ) {}
 
   @JobHandler('integration_sync')
