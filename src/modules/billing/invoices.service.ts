@@ -17,7 +17,6 @@ import {
 } from './entities/billing-enums.js';
 import { Invoice } from './entities/invoice.entity.js';
 import { Payment } from './entities/payment.entity.js';
-import { renderInvoicePdf } from './invoice-pdf.js';
 
 export const INVOICES_LIST = defineList({
   filters: {
@@ -111,6 +110,7 @@ export class InvoicesService {
       account.billing_country ?? '',
       account.tax_id ? `Tax id: ${account.tax_id}` : '',
     ].filter((line) => line && line.trim() !== '');
+    const { renderInvoicePdf } = await import('./invoice-pdf.js');
     const bytes = await renderInvoicePdf(invoice, { seller: this.config.invoiceSeller, buyer });
     return { bytes, filename: `${invoice.invoice_number}.pdf` };
   }

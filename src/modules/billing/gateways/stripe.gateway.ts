@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { Money } from '../../../common/money.js';
 import { AppConfig } from '../../../config/app-config.js';
 import type { Invoice } from '../entities/invoice.entity.js';
@@ -35,13 +35,17 @@ export class StripeGateway {
 
   constructor(private readonly config: AppConfig) {}
 
-  /** The SDK client for these credentials, pointed at `apiBase` when one is set. */
-  client(settings: StripeSettings): Stripe {
+  /**
+   * The SDK client for these credentials, pointed at `apiBase` when one is set. The SDK is loaded on
+   * first use, not at start-up (docs/performance.md#start-up).
+   */
+  async client(settings: StripeSettings): Promise<Stripe> {
     const cacheKey = `${settings.secretKey}\u0000${settings.apiBase ?? ''}`;
     let client = this.clients.get(cacheKey);
     if (!client) {
       const base = settings.apiBase ? new URL(settings.apiBase) : null;
-      client = new Stripe(settings.secretKey, {
+      const { default: StripeSdk } = await import('stripe');
+      client = new StripeSdk(settings.secretKey, {
         timeout: REQUEST_TIMEOUT_MS,
         maxNetworkRetries: 1,
         ...(base
@@ -74,7 +78,8 @@ export class StripeGateway {
     const unitAmount = Money.parse(invoice.total, invoice.currency).minor;
     const returnUrl = (outcome: string) =>
       `${this.config.frontendUrl}/account/billing?invoice=${invoice.id}&checkout=${outcome}`;
-    const session = await this.client(settings).checkout.sessions.create(
+    const stripe = await this.client(settings);
+    const session = await stripe.checkout.sessions.create(
       {
         mode: recurring ? 'subscription' : 'payment',
         client_reference_id: String(invoice.id),

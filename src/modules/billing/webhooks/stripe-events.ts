@@ -187,7 +187,8 @@ export class StripeEvents {
       'stripe_payment_intent',
     );
     if (!payment && paymentIntent) {
-      const list = await this.gateway.client(settings).invoicePayments.list({
+      const stripe = await this.gateway.client(settings);
+      const list = await stripe.invoicePayments.list({
         payment: { type: 'payment_intent', payment_intent: paymentIntent },
         limit: 1,
       });
