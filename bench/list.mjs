@@ -235,6 +235,17 @@ async function load(server, url, path, tokens, seconds, rate) {
   };
 }
 
+/**
+ * One measured run of a side, after a second of the same load that is not measured. The side has
+ * idled while the other one ran (up to two runs in a row), long enough for its pool to close idle
+ * database connections (node-postgres: after 10 s); without the priming the reconnections land in
+ * the measured run's first requests, which at half load are enough of them to set its p99.
+ */
+async function measure([server, url], path, tokens, rate) {
+  await load(server, url, path, tokens, 1, rate);
+  return load(server, url, path, tokens, settings.seconds, rate);
+}
+
 const fmt = (run) =>
   `${run.rps.toFixed(0).padStart(6)} req/s  p99 ${String(run.p99).padStart(4)} ms` +
   (run.cpu === null ? '' : `  cpu ${run.cpu.toFixed(2)} ms/req`) +
@@ -417,8 +428,7 @@ async function runDataset(name, dataset, dist, tmp, servers) {
         const fresh = mint();
         const result = {};
         const order = round % 2 ? ['ours', 'baseline'] : ['baseline', 'ours'];
-        for (const side of order)
-          result[side] = await load(...sides[side], target.path, fresh, settings.seconds);
+        for (const side of order) result[side] = await measure(sides[side], target.path, fresh);
         rounds.push(result);
         console.log(
           `${name} ${target.name.padEnd(12)} round ${round}/${settings.rounds}  ours ${fmt(result.ours)}  |  ` +
@@ -433,8 +443,7 @@ async function runDataset(name, dataset, dist, tmp, servers) {
         const fresh = mint();
         const result = {};
         const order = round % 2 ? ['baseline', 'ours'] : ['ours', 'baseline'];
-        for (const side of order)
-          result[side] = await load(...sides[side], target.path, fresh, settings.seconds, rate);
+        for (const side of order) result[side] = await measure(sides[side], target.path, fresh, rate);
         half.push(result);
         console.log(
           `${name} ${target.name.padEnd(12)} half load ${rate.toFixed(0)} req/s, round ${round}/${settings.halfRounds}  ` +
