@@ -120,6 +120,11 @@ describe.runIf(process.env.REDIS_URL && process.env.TEST_DATABASE_URL)(
         );
         expect(saved[0].n).toBe(ITEMS);
 
+        // The task can end before the worker's connections are back: stop it once Redis is reported up
+        // again (some of its connections may still be waiting to reconnect), as it would be in production.
+        await eventually('the worker to see Redis again', () =>
+          Promise.resolve(/Redis is reachable again/.test(stdout)),
+        );
         worker.kill('SIGTERM');
         const [code] = await within(10_000, 'worker exit after SIGTERM', exited);
         expect(code, stderr).toBe(0);

@@ -1,5 +1,6 @@
 import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import type { Queue } from 'bull';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readyWithin, REDIS_COMMAND_TIMEOUT_MS, type RedisClients } from '../redis/redis.module.js';
 import {
   JOB_DEFINITIONS,
@@ -10,10 +11,16 @@ import {
 } from './job-catalogue.js';
 import { JobDriver } from './job-driver.js';
 import { QueueUnavailableError } from './job-errors.js';
+import type { JobRunner } from './job-runner.js';
 
 export const KEEP_COMPLETED = { age: 24 * 3600, count: 1000 };
 export const KEEP_FAILED = { age: 7 * 24 * 3600 };
-/** After Redis was found gone during shutdown: how long Bull may still take to wind down. */
+/**
+ * Once no job runs any more: how long closing the queues (Bull's own clean-up and the polite QUIT
+ * of each connection) may take before the connections are dropped.
+ */
+export const CLOSE_AFTER_JOBS_MS = 3000;
+/** After the connections were dropped during shutdown: how long Bull may still take to wind down. */
 const CLOSE_AFTER_DISCONNECT_MS = 1000;
 const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'paused']);
 
@@ -26,6 +33,7 @@ export class BullJobDriver extends JobDriver implements BeforeApplicationShutdow
     private readonly queues: Map<QueueName, Queue>,
     private readonly limits: QueueLimitTable,
     private readonly clients: RedisClients,
+    private readonly runner: JobRunner,
   ) {
     super();
   }
@@ -78,21 +86,25 @@ export class BullJobDriver extends JobDriver implements BeforeApplicationShutdow
   }
 
   /**
-   * Stops taking jobs and waits for the running ones; if Redis is or becomes unreachable meanwhile,
-   * drops the connections so that nothing waits for it, and gives Bull a moment to wind down.
+   * Stops taking jobs and waits for the running ones (each within its queue's hard time limit), then
+   * gives the queues CLOSE_AFTER_JOBS_MS to close. When that is not enough (a connection that is
+   * reconnecting or gets no answer), or when Redis is or becomes unreachable meanwhile, it drops
+   * every connection so that nothing waits for Redis, and gives Bull a moment to wind down.
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      const closed = Promise.all(this.allQueues().map(([, queue]) => queue.close())).then(
-        () => 'closed' as const,
-      );
-      const outcome = await Promise.race([closed, this.clients.whenDown().then(() => 'down' as const)]);
-      if (outcome === 'down') {
-        this.clients.disconnectAll();
-        await Promise.race([
-          closed,
-          new Promise((resolve) => setTimeout(resolve, CLOSE_AFTER_DISCONNECT_MS)),
-        ]);
+      const timers = new AbortController();
+      const wait = (ms: number) => sleep(ms, false, { signal: timers.signal });
+      const closed = Promise.all(this.allQueues().map(([, queue]) => queue.close())).then(() => true);
+      const overdue = this.runner.whenIdle().then(() => wait(CLOSE_AFTER_JOBS_MS));
+      const down = this.clients.whenDown().then(() => false);
+      try {
+        if (!(await Promise.race([closed, overdue, down]))) {
+          this.clients.disconnectAll();
+          await Promise.race([closed, wait(CLOSE_AFTER_DISCONNECT_MS)]);
+        }
+      } finally {
+        timers.abort();
       }
     })();
     return this.closing;

@@ -61,7 +61,7 @@ export class BullWorker {
     }
   }
 
-  /** Stops taking jobs and waits for the running ones to finish (at once when Redis is gone). */
+  /** Stops taking jobs, waits for the running ones to finish, then closes the queues within a bound. */
   close(): Promise<void> {
     return this.driver.close();
   }

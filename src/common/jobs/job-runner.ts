@@ -35,6 +35,8 @@ export function isRetryable(error: unknown, limits: QueueLimits): boolean {
 @Injectable()
 export class JobRunner {
   private readonly logger = new Logger('Jobs');
+  private running = 0;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly registry: JobRegistry,
@@ -46,7 +48,23 @@ export class JobRunner {
     return this.limits[isJobName(name) ? JOB_DEFINITIONS[name].queue : 'maintenance'];
   }
 
+  /** Resolves once no job attempt runs in this process (at once when none does). */
+  whenIdle(): Promise<void> {
+    if (this.running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   async run(name: string, data: unknown, attempt: number, jobId: string): Promise<unknown> {
+    this.running++;
+    try {
+      return await this.runAttempt(name, data, attempt, jobId);
+    } finally {
+      this.running--;
+      if (this.running === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    }
+  }
+
+  private async runAttempt(name: string, data: unknown, attempt: number, jobId: string): Promise<unknown> {
     if (!isJobName(name)) throw new PermanentJobError(`Unknown job "${name}"`);
     const envelope = this.checkEnvelope(name, data);
     const handler = this.registry.get(name);

@@ -86,12 +86,18 @@ export class JobsModule {
         ...common,
         {
           provide: BullJobDriver,
-          inject: [JOB_LIMITS, RedisClients, ...QUEUE_NAMES.map((name) => getQueueToken(name))],
-          useFactory: (limits: QueueLimitTable, clients: RedisClients, ...queues: Queue[]) => {
-            // The driver closes the queues (bounded when Redis is gone); @nestjs/bull's own shutdown
+          inject: [JOB_LIMITS, RedisClients, JobRunner, ...QUEUE_NAMES.map((name) => getQueueToken(name))],
+          useFactory: (
+            limits: QueueLimitTable,
+            clients: RedisClients,
+            runner: JobRunner,
+            ...queues: Queue[]
+          ) => {
+            // The driver closes the queues (bounded, see BullJobDriver.close); @nestjs/bull's own shutdown
             // hook on each queue would wait for Redis without end.
             for (const queue of queues) Object.assign(queue, { onApplicationShutdown: undefined });
-            return new BullJobDriver(new Map(QUEUE_NAMES.map((n, i) => [n, queues[i]])), limits, clients);
+            const byName = new Map(QUEUE_NAMES.map((n, i) => [n, queues[i]]));
+            return new BullJobDriver(byName, limits, clients, runner);
           },
         },
         { provide: JobDriver, useExisting: BullJobDriver },

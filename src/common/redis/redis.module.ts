@@ -84,6 +84,8 @@ export class RedisClients {
     client.on('ready', () => this.changeState('up'));
     client.on('error', (err: Error) => this.changeState('down', err));
     client.on('end', () => this.clients.delete(client));
+    // Bull connects its blocking connection again after ending it, when it stops taking jobs.
+    client.on('connect', () => this.clients.add(client));
     this.clients.add(client);
     return client;
   }
