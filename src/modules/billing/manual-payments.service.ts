@@ -111,8 +111,8 @@ export class ManualPayments {
             },
           }),
         );
-        await this.trail(tx, payment, 'submitted', 'payment.submitted');
         await this.notify(tx, 'payment_submitted', payment, invoice);
+        await this.trail(tx, payment, 'submitted', 'payment.submitted');
         return presentPayment(payment);
       });
     } catch (error) {
@@ -154,11 +154,11 @@ export class ManualPayments {
       payment.rejected_reason = reason;
       payment.processed_at = new Date();
       await tx.save(payment);
-      await this.trail(tx, payment, 'rejected', 'payment.rejected', { reason });
       const invoice = await tenantQuery(tx, Invoice, 'i')
         .andWhere('i.id = :invoice_id', { invoice_id: payment.invoice_id })
         .getOneOrFail();
       await this.notify(tx, 'payment_rejected', payment, invoice, { reason });
+      await this.trail(tx, payment, 'rejected', 'payment.rejected', { reason });
       return presentPayment(payment);
     });
   }
