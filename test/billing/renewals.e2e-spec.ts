@@ -1,15 +1,11 @@
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenantContext } from '../../src/common/context/tenant-context.service.js';
-import type { JobName } from '../../src/common/jobs/job-catalogue.js';
-import { InlineJobDriver } from '../../src/common/jobs/inline-job.driver.js';
-import { InlineScheduler } from '../../src/common/jobs/inline-scheduler.js';
-import { JobsService } from '../../src/common/jobs/jobs.service.js';
-import { Clock } from '../../src/common/jobs/clock.js';
 import { InvoiceIssuer } from '../../src/modules/billing/invoice-issuer.js';
 import { InvoicePayments } from '../../src/modules/billing/invoice-payments.service.js';
 import { outbox } from '../auth/helpers.js';
-import { createTestApp, type TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
+import { type ClockedJobsApp, createClockedJobsApp } from '../support/clocked-jobs.js';
 import { seedTenant, type SeededTenant } from '../support/tenants.js';
 
 const HOUR = 3_600_000;
@@ -26,27 +22,16 @@ interface SubscriptionRow {
 describe('billing renewals: notices, period end, credit expiry, suspension, re-activation, emails', () => {
   let t: TestApp;
   let db: DataSource;
+  let run: ClockedJobsApp['run'];
   let now = new Date('2026-05-10T12:00:00Z');
 
   beforeAll(async () => {
-    t = await createTestApp({ redis: false });
-    // The scheduled jobs run when the tests say, not on the wall clock.
-    t.app.get(InlineScheduler).onApplicationShutdown();
-    t.app.get(Clock).now = () => now;
-    db = t.app.get(DataSource);
+    ({ t, db, run } = await createClockedJobsApp(() => now));
   });
 
   afterAll(async () => {
     await t?.close();
   });
-
-  /** Runs a job through the queue (inline driver) and answers its result. */
-  async function run(name: JobName): Promise<Record<string, number>> {
-    await t.app.get(JobsService).enqueue(name, {});
-    const [outcome] = await t.app.get(InlineJobDriver).drain();
-    expect(outcome.state).toBe('completed');
-    return outcome.result as Record<string, number>;
-  }
 
   /** A tenant on `growth` with a live subscription ending at `end`, its owner as the account owner. */
   async function subscribed(
@@ -184,6 +169,12 @@ describe('billing renewals: notices, period end, credit expiry, suspension, re-a
     );
     expect(ledger).toHaveLength(1);
     expect(ledger[0]).toMatchObject({ plan_amount: -1000, bonus_amount: 0 });
+    // The reminder counts for the renewal invoice's overdue reminders (send_invoice_reminders).
+    const [{ last }] = await db.query<{ last: string }[]>(
+      `SELECT metadata->>'last_reminder_at' AS last FROM igny8_invoices WHERE id = $1`,
+      [invoices[0].id],
+    );
+    expect(last).toBe(now.toISOString());
     await run('check_expired_renewals');
     expect((await account(tenant)).status).toBe('active');
 

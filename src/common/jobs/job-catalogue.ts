@@ -101,6 +101,12 @@ export interface JobPayloads {
   send_day_after_reminders: Record<string, never>;
   /** Suspends accounts whose renewal is unpaid 7 days after the period end (docs/billing.md#renewals). */
   check_expired_renewals: Record<string, never>;
+  /** Emails the owner of an unpaid credit-package invoice expiring within 24 hours, once (docs/billing.md#invoice-deadlines). */
+  send_credit_invoice_expiry_reminders: Record<string, never>;
+  /** Voids unpaid credit-package invoices past `expires_at` and cancels their open manual payments (docs/billing.md#invoice-deadlines). */
+  void_expired_credit_invoices: Record<string, never>;
+  /** Reminds the owner of unpaid subscription invoices past their due date, every 3 days (docs/billing.md#invoice-deadlines). */
+  send_invoice_reminders: Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -129,6 +135,10 @@ export const JOB_DEFINITIONS: Record<JobName, JobDefinition> = {
   process_subscription_renewals: { queue: 'billing', system: true, cron: '10 * * * *' },
   send_day_after_reminders: { queue: 'billing', system: true, cron: '20 * * * *' },
   check_expired_renewals: { queue: 'billing', system: true, cron: '30 * * * *' },
+  send_credit_invoice_expiry_reminders: { queue: 'billing', system: true, cron: '15 * * * *' },
+  // Same minute as check_expired_renewals: the billing queue runs one job at a time, so they queue.
+  void_expired_credit_invoices: { queue: 'billing', system: true, cron: '30 * * * *' },
+  send_invoice_reminders: { queue: 'billing', system: true, cron: '0 10 * * *' },
 };
 
 export interface JobMeta {

@@ -14,6 +14,9 @@ export const TEMPLATE_KEYS = [
   'renewal_notice',
   'renewal_reminder',
   'account_suspended',
+  'credit_invoice_expiring',
+  'payment_submitted',
+  'payment_rejected',
 ] as const;
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 
@@ -73,6 +76,21 @@ const TEMPLATES: Record<TemplateKey, Template> = {
     subject: 'Your IGNY8 account is suspended',
     text: 'Hi {{name}},\n\nThe account "{{account_name}}" is suspended because its renewal, due {{period_end}}, is still unpaid. Paying the renewal invoice re-activates it at once.\nPay it at {{billing_url}}\n',
     html: '<p>Hi {{name}},</p><p>The account <strong>{{account_name}}</strong> is suspended because its renewal, due {{period_end}}, is still unpaid. Paying the renewal invoice re-activates it at once.</p><p><a href="{{billing_url}}">Pay it</a></p>',
+  },
+  credit_invoice_expiring: {
+    subject: 'IGNY8 invoice {{invoice_number}} expires on {{expires_at}}',
+    text: 'Hi {{name}},\n\nInvoice {{invoice_number}} of "{{account_name}}" for {{description}} ({{total}} {{currency}}) is still unpaid and expires on {{expires_at}}. After that it is void and the credits have to be bought again.\nPay it at {{billing_url}}\n',
+    html: '<p>Hi {{name}},</p><p>Invoice <strong>{{invoice_number}}</strong> of <strong>{{account_name}}</strong> for {{description}} ({{total}} {{currency}}) is still unpaid and expires on {{expires_at}}. After that it is void and the credits have to be bought again.</p><p><a href="{{billing_url}}">Pay it</a></p>',
+  },
+  payment_submitted: {
+    subject: 'We received your payment details for IGNY8 invoice {{invoice_number}}',
+    text: 'Hi {{name}},\n\nYour payment of {{amount}} {{currency}} for invoice {{invoice_number}} ("{{account_name}}"), reference {{transaction_reference}}, was submitted and waits for our approval. We email you once it is checked.\nYour invoices: {{billing_url}}\n',
+    html: '<p>Hi {{name}},</p><p>Your payment of {{amount}} {{currency}} for invoice <strong>{{invoice_number}}</strong> ({{account_name}}), reference {{transaction_reference}}, was submitted and waits for our approval. We email you once it is checked.</p><p><a href="{{billing_url}}">Your invoices</a></p>',
+  },
+  payment_rejected: {
+    subject: 'Your payment for IGNY8 invoice {{invoice_number}} was not approved',
+    text: 'Hi {{name}},\n\nThe payment of {{amount}} {{currency}} you submitted for invoice {{invoice_number}} ("{{account_name}}"), reference {{transaction_reference}}, was not approved.\nReason: {{reason}}\nThe invoice is still unpaid; pay it or submit the payment again at {{billing_url}}\n',
+    html: '<p>Hi {{name}},</p><p>The payment of {{amount}} {{currency}} you submitted for invoice <strong>{{invoice_number}}</strong> ({{account_name}}), reference {{transaction_reference}}, was not approved.</p><p>Reason: {{reason}}</p><p>The invoice is still unpaid; <a href="{{billing_url}}">pay it or submit the payment again</a>.</p>',
   },
 };
 

@@ -12,7 +12,14 @@ import { User } from '../identity/entities/user.entity.js';
 /** The billing emails (docs/billing.md#billing-emails). */
 export type BillingTemplate = Extract<
   TemplateKey,
-  'invoice_created' | 'payment_approved' | 'renewal_notice' | 'renewal_reminder' | 'account_suspended'
+  | 'invoice_created'
+  | 'payment_approved'
+  | 'payment_submitted'
+  | 'payment_rejected'
+  | 'credit_invoice_expiring'
+  | 'renewal_notice'
+  | 'renewal_reminder'
+  | 'account_suspended'
 >;
 
 const BILLING_PATH = '/account/billing';
@@ -27,6 +34,10 @@ interface Recipient {
 /** `YYYY-MM-DD` (UTC) of a date, as the emails print it. */
 export const emailDate = (date: Date | string | null | undefined): string =>
   date ? new Date(date).toISOString().slice(0, 10) : '';
+
+/** `YYYY-MM-DD HH:MM UTC` of a moment, as the emails print a deadline within the day. */
+export const emailTime = (date: Date | string | null | undefined): string =>
+  date ? `${new Date(date).toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
 
 /**
  * Sends an account's billing emails to its billing email, else its owner, once the transaction that

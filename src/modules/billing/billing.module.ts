@@ -11,6 +11,7 @@ import { CreditLedger } from './credit-ledger.service.js';
 import { CreditMeter } from './credit-meter.service.js';
 import { CreditsController } from './credits.controller.js';
 import { CreditsReadService } from './credits-read.service.js';
+import { InvoiceDeadlines } from './invoice-deadlines.jobs.js';
 import { InvoiceIssuer } from './invoice-issuer.js';
 import { InvoicePayments } from './invoice-payments.service.js';
 import { PaymentSettings } from './gateways/payment-settings.js';
@@ -70,8 +71,9 @@ import { UsageReportsService } from './usage-reports.service.js';
     PaymentMethodsService,
     BillingAdmin,
     BillingMail,
-    // Renewal jobs run against this clock; tests replace its now().
+    // The renewal and invoice-deadline jobs read the jobs Clock; tests replace its now().
     BillingRenewals,
+    InvoiceDeadlines,
   ],
   exports: [
     CreditLedger,

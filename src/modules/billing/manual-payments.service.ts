@@ -6,6 +6,7 @@ import { Money } from '../../common/money.js';
 import { globalQuery, tenantQuery, tenantSql } from '../../common/tenancy/tenant-sql.js';
 import { Plan } from '../catalogue/entities/plan.entity.js';
 import { Account } from '../identity/entities/account.entity.js';
+import { BillingMail } from './billing-mail.js';
 import { type InvoiceView, type PaymentView, presentInvoice, presentPayment } from './billing-presenters.js';
 import { isFreePlan, planLine } from './billing-purchases.service.js';
 import type { ManualPaymentMethod } from './entities/billing-enums.js';
@@ -58,6 +59,7 @@ export class ManualPayments {
     private readonly issuer: InvoiceIssuer,
     private readonly payments: InvoicePayments,
     private readonly catalog: PaymentMethodCatalog,
+    private readonly mail: BillingMail,
   ) {}
 
   async submit(input: ManualSubmission): Promise<PaymentView> {
@@ -109,6 +111,7 @@ export class ManualPayments {
             },
           }),
         );
+        await this.notify(tx, 'payment_submitted', payment, invoice);
         await this.trail(tx, payment, 'submitted', 'payment.submitted');
         return presentPayment(payment);
       });
@@ -151,6 +154,10 @@ export class ManualPayments {
       payment.rejected_reason = reason;
       payment.processed_at = new Date();
       await tx.save(payment);
+      const invoice = await tenantQuery(tx, Invoice, 'i')
+        .andWhere('i.id = :invoice_id', { invoice_id: payment.invoice_id })
+        .getOneOrFail();
+      await this.notify(tx, 'payment_rejected', payment, invoice, { reason });
       await this.trail(tx, payment, 'rejected', 'payment.rejected', { reason });
       return presentPayment(payment);
     });
@@ -259,6 +266,23 @@ export class ManualPayments {
       throw new ApiError('invalid_state', `The payment is ${payment.status}, not pending_approval.`);
     }
     return payment;
+  }
+
+  /** The payer's email of a step (`payment_submitted`, `payment_rejected`), sent after the commit. */
+  private notify(
+    tx: EntityManager,
+    template: 'payment_submitted' | 'payment_rejected',
+    payment: Payment,
+    invoice: Invoice,
+    extra: Record<string, string> = {},
+  ): Promise<void> {
+    return this.mail.send(tx, payment.account_id, template, {
+      invoice_number: invoice.invoice_number,
+      amount: payment.amount,
+      currency: payment.currency,
+      transaction_reference: payment.transaction_reference ?? '',
+      ...extra,
+    });
   }
 
   /** The `manual` WebhookEvent of one step, processed as it is written. */

@@ -12,6 +12,7 @@ import { BillingMail, emailDate } from './billing-mail.js';
 import { CreditLedger } from './credit-ledger.service.js';
 import { Invoice } from './entities/invoice.entity.js';
 import { InvoiceIssuer } from './invoice-issuer.js';
+import { eachLocked, type LockedRows, type LockedStep } from './locked-steps.js';
 
 const DAY_MS = 86_400_000;
 /** A manually paid subscription gets its renewal invoice this many days before its period ends. */
@@ -27,7 +28,9 @@ export const SUSPENSION_DAYS = 7;
  */
 const NOT_AUTO_CHARGED = 's.external_subscription_id IS NULL';
 
-type Step = (tx: EntityManager, subscription: Subscription) => Promise<boolean>;
+type Step = LockedStep<Subscription>;
+
+const SUBSCRIPTIONS: LockedRows<Subscription> = { entity: Subscription, alias: 's', label: 'subscription' };
 
 /**
  * The renewal jobs of the `billing` queue (docs/billing.md#renewals). Each finds its candidates, then
@@ -132,7 +135,8 @@ export class BillingRenewals {
 
   /**
    * A day after the period end of an unpaid renewal, the plan credits expire (one ledger entry
-   * `expire:<subscription>:<period end>`; bonus credits untouched) and the owner is reminded.
+   * `expire:<subscription>:<period end>`; bonus credits untouched) and the owner is reminded (noted
+   * as the renewal invoice's `metadata.last_reminder_at`).
    */
   @JobHandler('send_day_after_reminders')
   async sendDayAfterReminders(): Promise<{ expired: number }> {
@@ -160,6 +164,16 @@ export class BillingRenewals {
           period_end: emailDate(periodEnd),
           suspension_date: emailDate(new Date(periodEnd.getTime() + SUSPENSION_DAYS * DAY_MS)),
         });
+        // This reminder counts for the overdue-invoice reminders of the renewal invoice too.
+        const sql = tenantSql(tx);
+        const i = sql.table(Invoice, 'i');
+        await sql.returning`
+          UPDATE ${i} SET metadata = i.metadata || jsonb_build_object('last_reminder_at', ${now.toISOString()}::text),
+                 updated_at = now()
+           WHERE ${i.scope} AND i.account_id = ${subscription.account_id} AND i.status = 'pending'
+             AND i.invoice_type = 'subscription'
+             AND i.metadata->>'renewal_for_period_end' = ${periodEnd.toISOString()}
+          RETURNING i.id`;
         return true;
       },
     );
@@ -189,38 +203,9 @@ export class BillingRenewals {
     return { suspended };
   }
 
-  /**
-   * Runs `step` for each subscription matching `where`, each in its own transaction with the row
-   * locked and `where` checked again; answers how many steps changed something. A failing one does not
-   * stop the others; the job then fails so that it is retried.
-   */
-  private async each(where: string, params: Record<string, unknown>, step: Step): Promise<number> {
-    const candidates = await tenantQuery(this.dataSource.manager, Subscription, 's')
-      .select('s.id')
-      .andWhere(where, params)
-      .orderBy('s.id')
-      .getMany();
-    let changed = 0;
-    const failures: string[] = [];
-    for (const { id } of candidates) {
-      try {
-        const done = await this.dataSource.transaction(async (tx) => {
-          const subscription = await tenantQuery(tx, Subscription, 's')
-            .andWhere(where, params)
-            .andWhere('s.id = :subscription_id', { subscription_id: id })
-            .setLock('pessimistic_write')
-            .getOne();
-          return subscription ? step(tx, subscription) : false;
-        });
-        if (done) changed += 1;
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        this.logger.error({ subscriptionId: id, error: message }, 'Renewal step failed');
-        failures.push(`${id}: ${message}`);
-      }
-    }
-    if (failures.length > 0) throw new Error(`Renewal steps failed for subscriptions ${failures.join('; ')}`);
-    return changed;
+  /** Runs `step` for each subscription matching `where`, locked, in a transaction of its own. */
+  private each(where: string, params: Record<string, unknown>, step: Step): Promise<number> {
+    return eachLocked(this.dataSource, this.logger, SUBSCRIPTIONS, where, params, step);
   }
 
   /** The subscription's renewal invoice for its current period (pending or paid), if issued. */

@@ -24,6 +24,8 @@ export interface InvoiceMetadata {
   checkout_url?: string | null;
   checkout_message?: string;
   expiry_reminder_sent?: boolean;
+  /** When the last overdue reminder was sent (ISO time; docs/billing.md#invoice-deadlines). */
+  last_reminder_at?: string;
   period_months?: number;
   renewal_for_period_end?: string;
   [key: string]: unknown;
