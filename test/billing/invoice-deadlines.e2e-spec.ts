@@ -36,8 +36,16 @@ describe('billing invoice deadlines: credit-package expiry reminder and void, ov
     await t?.close();
   });
 
-  /** A pending invoice issued at `issuedAt` (a credit package expires 7 days later, any invoice is due 7 days later). */
-  function issue(tenant: SeededTenant, type: 'credit_package' | 'subscription', issuedAt: Date) {
+  /**
+   * A pending invoice issued at `issuedAt` (a credit package expires 7 days later, any invoice is due 7
+   * days later); a subscription invoice renews the period ending at issue unless `renewal` is false.
+   */
+  function issue(
+    tenant: SeededTenant,
+    type: 'credit_package' | 'subscription',
+    issuedAt: Date,
+    { renewal = true } = {},
+  ) {
     return t.app.get(TenantContext).runAsSystem('test invoice', async () => {
       const [plan] = await db.query<{ id: number }[]>(`SELECT id FROM igny8_plans WHERE slug = 'growth'`);
       return db.transaction((tx) =>
@@ -51,6 +59,9 @@ describe('billing invoice deadlines: credit-package expiry reminder and void, ov
               type === 'subscription'
                 ? [{ description: 'Growth plan, 1 month', unit_price: '139.00', credits: 2000 }]
                 : [{ description: '500 credits', unit_price: '50.00', credits: 500 }],
+            ...(type === 'subscription' && renewal
+              ? { metadata: { renewal_for_period_end: issuedAt.toISOString() } }
+              : {}),
           },
           issuedAt,
         ),
@@ -197,6 +208,11 @@ describe('billing invoice deadlines: credit-package expiry reminder and void, ov
     expect((await pay(paid.id)).applied).toBe(true);
     const pack = await issue(tenant, 'credit_package', new Date('2027-02-20T09:00:00Z'));
     const foreign = await issue(other, 'subscription', new Date('2027-03-03T09:00:00Z')); // due 03-10
+    // An overdue subscription invoice that renews nothing (an unpaid plan change): the reminder's
+    // text speaks of an ended plan and expired credits, so it is not sent.
+    const planChange = await issue(tenant, 'subscription', new Date('2027-02-25T09:00:00Z'), {
+      renewal: false,
+    });
     const reminders = async (who: SeededTenant) => sent(who.users.owner.email, 'renewal_reminder');
 
     // On its due date an invoice is not overdue yet.
@@ -233,6 +249,7 @@ describe('billing invoice deadlines: credit-package expiry reminder and void, ov
 
     expect((await invoice(paid.id)).metadata.last_reminder_at).toBeUndefined();
     expect((await invoice(pack.id)).metadata.last_reminder_at).toBeUndefined();
+    expect((await invoice(planChange.id)).metadata.last_reminder_at).toBeUndefined();
     expect((await invoice(foreign.id)).metadata.last_reminder_at).toBe(now.toISOString());
 
     // Once paid, no more reminders.

@@ -111,6 +111,7 @@ export class InvoiceDeadlines {
     const now = this.clock.now();
     const reminded = await this.each(
       "i.status = 'pending' AND i.invoice_type = 'subscription' AND i.due_date < :today " +
+        "AND i.metadata->>'renewal_for_period_end' IS NOT NULL " +
         "AND (i.metadata->>'last_reminder_at' IS NULL " +
         "OR CAST(i.metadata->>'last_reminder_at' AS timestamptz) < :remind_before)",
       {
@@ -118,7 +119,7 @@ export class InvoiceDeadlines {
         remind_before: new Date(utcDay(now).getTime() - (INVOICE_REMINDER_DAYS - 1) * DAY_MS),
       },
       async (tx, invoice) => {
-        const periodEnd = invoice.metadata.renewal_for_period_end ?? invoice.due_date;
+        const periodEnd = invoice.metadata.renewal_for_period_end;
         await this.mail.send(tx, invoice.account_id, 'renewal_reminder', {
           plan_name: await this.planName(tx, invoice.plan_id),
           period_end: emailDate(periodEnd),
