@@ -42,11 +42,14 @@ function pgliteVersion(): string {
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 
+/** Changes whenever what a template holds besides the migrations changes (the databases it keeps). */
+const TEMPLATE_LAYOUT = 'postgres-only';
+
 /** Names the migrated data directory of these migration files (names and content) and this PGlite. */
 export function templateKey(): string {
   const dir = dirname(MIGRATION_GLOB);
   const extension = extname(MIGRATION_GLOB);
-  const hash = createHash('sha256').update(pgliteVersion());
+  const hash = createHash('sha256').update(TEMPLATE_LAYOUT).update('\0').update(pgliteVersion());
   for (const name of readdirSync(dir)
     .filter((file) => file.endsWith(extension))
     .sort()) {
@@ -71,7 +74,11 @@ export async function shippedTemplate(dir = import.meta.dirname): Promise<Blob |
   return existsSync(file) ? readTemplate(file) : undefined;
 }
 
-/** A throwaway embedded database made by initdb with every migration applied, as a template. */
+/**
+ * A throwaway embedded database made by initdb with every migration applied, as a template. It keeps
+ * only the `postgres` database: the app never creates a database, so initdb's `template0` and
+ * `template1` would only be a third of the files every first boot and every test file writes.
+ */
 export async function migratedDataDir(): Promise<Blob> {
   const embedded = await EmbeddedPostgres.start('memory://');
   try {
@@ -80,6 +87,12 @@ export async function migratedDataDir(): Promise<Blob> {
     ).initialize();
     try {
       await settleMigrations(dataSource, true);
+      await dataSource.query(
+        "UPDATE pg_database SET datistemplate = false WHERE datname IN ('template0', 'template1')",
+      );
+      await dataSource.query('DROP DATABASE template0');
+      await dataSource.query('DROP DATABASE template1');
+      await dataSource.query('CHECKPOINT');
     } finally {
       await dataSource.destroy();
     }
