@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { StartupError } from '../config/startup-error.js';
+import { extractTar } from './tar.js';
 
 /**
  * PGlite runs one backend in the process, so the memory PostgreSQL reserves for a server of 100
@@ -42,6 +43,18 @@ function lockDataDir(dataDir: string): () => void {
 }
 
 /**
+ * Writes a data directory archive into the (empty) `dataDir`: into a sibling first, renamed into
+ * place once complete, so that an interrupted first start never leaves half a database behind.
+ */
+function unpack(archive: Uint8Array, dataDir: string): void {
+  const partial = `${dataDir}.${process.pid}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  extractTar(archive, partial);
+  rmSync(dataDir, { recursive: true, force: true });
+  renameSync(partial, dataDir);
+}
+
+/**
  * How a started embedded database got its data: it was there already, it was loaded from a
  * migrated data directory (see embedded-template.ts), or initdb made a new one.
  */
@@ -73,7 +86,10 @@ export class EmbeddedPostgres {
    * database yet is loaded from the tarball `template` gives (one of `dump()`), when it gives one;
    * otherwise initdb makes it.
    */
-  static async start(dir: string, template?: () => Promise<Blob | undefined>): Promise<EmbeddedPostgres> {
+  static async start(
+    dir: string,
+    template?: () => Promise<Uint8Array | undefined>,
+  ): Promise<EmbeddedPostgres> {
     const inMemory = dir.startsWith('memory://');
     const dataDir = inMemory ? dir : resolve(dir);
     if (!inMemory) mkdirSync(dataDir, { recursive: true });
@@ -82,6 +98,7 @@ export class EmbeddedPostgres {
     try {
       const existing = !inMemory && existsSync(join(dataDir, 'PG_VERSION'));
       const from = existing ? undefined : await template?.();
+      if (from && !inMemory) unpack(from, dataDir);
       // Loaded here, not with this module: a server on PostgreSQL never needs them.
       const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
         import('@electric-sql/pglite'),
@@ -89,7 +106,7 @@ export class EmbeddedPostgres {
       ]);
       const db = await PGlite.create({
         dataDir,
-        loadDataDir: from,
+        loadDataDir: inMemory && from ? new Blob([from]) : undefined,
         startParams: [...PGlite.defaultStartParams, ...START_PARAMS],
       });
       const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1', maxConnections: 4 });
@@ -105,9 +122,9 @@ export class EmbeddedPostgres {
     return embedded;
   }
 
-  /** The whole data directory as a gzipped tarball (a `template` of `start`). */
-  dump(): Promise<Blob> {
-    return this.db.dumpDataDir('gzip');
+  /** The whole data directory as an uncompressed tar archive (a `template` of `start`). */
+  async dump(): Promise<Uint8Array> {
+    return new Uint8Array(await (await this.db.dumpDataDir('none')).arrayBuffer());
   }
 
   async stop(): Promise<void> {

@@ -18,7 +18,6 @@ import {
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, MIGRATION_GLOB } from './data-source-options.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
@@ -58,18 +57,18 @@ export function templateKey(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+/** Uncompressed: unzipping would take a first start longer than reading the larger file does. */
 export function templateFileName(key = templateKey()): string {
-  return `${PREFIX}${key}.tar.gz`;
+  return `${PREFIX}${key}.tar`;
 }
 
 /** A template file as `EmbeddedPostgres.start` takes it. */
-export async function readTemplate(file: string): Promise<Blob> {
-  // Unzipped here in one go: PGlite's own unzipping, through a web stream, takes several times longer.
-  return new Blob([gunzipSync(await readFile(file))]);
+export function readTemplate(file: string): Promise<Uint8Array> {
+  return readFile(file);
 }
 
 /** The template of these migrations in `dir` (the build's: beside this code), if there is one. */
-export async function shippedTemplate(dir = import.meta.dirname): Promise<Blob | undefined> {
+export async function shippedTemplate(dir = import.meta.dirname): Promise<Uint8Array | undefined> {
   const file = join(dir, templateFileName());
   return existsSync(file) ? readTemplate(file) : undefined;
 }
@@ -79,7 +78,7 @@ export async function shippedTemplate(dir = import.meta.dirname): Promise<Blob |
  * only the `postgres` database: the app never creates a database, so initdb's `template0` and
  * `template1` would only be a third of the files every first boot and every test file writes.
  */
-export async function migratedDataDir(): Promise<Blob> {
+export async function migratedDataDir(): Promise<Uint8Array> {
   const embedded = await EmbeddedPostgres.start('memory://');
   try {
     const dataSource = await new DataSource(
@@ -109,7 +108,7 @@ export async function migratedDataDir(): Promise<Blob> {
 export async function cachedTemplate(cacheDir = TEMPLATE_CACHE_DIR): Promise<string> {
   const file = join(cacheDir, templateFileName());
   if (existsSync(file)) return file;
-  const data = Buffer.from(await (await migratedDataDir()).arrayBuffer());
+  const data = await migratedDataDir();
   mkdirSync(cacheDir, { recursive: true });
   const partial = `${file}.${process.pid}.partial`;
   writeFileSync(partial, data);
@@ -120,7 +119,7 @@ export async function cachedTemplate(cacheDir = TEMPLATE_CACHE_DIR): Promise<str
 
 function pruneCache(cacheDir: string): void {
   const templates = readdirSync(cacheDir)
-    .filter((name) => name.startsWith(PREFIX) && name.endsWith('.tar.gz'))
+    .filter((name) => name.startsWith(PREFIX) && !name.endsWith('.partial'))
     .map((name) => join(cacheDir, name))
     // A concurrent run may have removed one meanwhile.
     .map((path) => ({ path, modified: statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0 }))

@@ -41,7 +41,7 @@ describe('the migrated embedded data directory', () => {
     copyFileSync(template, join(dir, templateFileName('0123456789abcdef')));
     expect(await shippedTemplate(dir)).toBeUndefined();
     copyFileSync(template, join(dir, templateFileName()));
-    expect(await shippedTemplate(dir)).toBeInstanceOf(Blob);
+    expect(await shippedTemplate(dir)).toBeInstanceOf(Uint8Array);
   });
 
   it('starts a new data directory with every migration applied; a directory holding a database keeps it', async () => {
@@ -81,7 +81,7 @@ describe('the migrated embedded data directory', () => {
 
   it('a template behind the code gets the missing migrations applied when they are settled', async () => {
     const older = await EmbeddedPostgres.start('memory://', () => readTemplate(template));
-    let behind: Blob;
+    let behind: Uint8Array;
     let last: string;
     try {
       last = await withDataSource(older.url, async (dataSource) => {

@@ -5,7 +5,7 @@ import { dropTemplate, prepareTemplate, templateName } from './database.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     templateDb: string;
-    /** Path of the migrated embedded data directory (a gzipped tarball) when there is no TEST_DATABASE_URL. */
+    /** Path of the migrated embedded data directory (a tar archive) when there is no TEST_DATABASE_URL. */
     embeddedTemplate: string;
     /** Random operations of the isolation property test (vitest.config.ts). */
     isolationRuns: number;
