@@ -31,7 +31,7 @@ const envelope: JobEnvelope<'cleanup_logs'> = {
  * shutdown up nor cut short a job that is still running. Real Redis, through a proxy the test controls.
  */
 describe.runIf(process.env.REDIS_URL)('BullJobDriver.close', () => {
-  const url = new URL(process.env.REDIS_URL as string);
+  const url = process.env.REDIS_URL as string;
   const prefix = `close-test-${process.pid}`;
   let proxy: TcpProxy;
   let clients: RedisClients;
@@ -43,7 +43,7 @@ describe.runIf(process.env.REDIS_URL)('BullJobDriver.close', () => {
 
   beforeEach(async () => {
     vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    proxy = await TcpProxy.start(url.toString());
+    proxy = await TcpProxy.start(url);
     // Every connection through the proxy, with the options redisOptions() gives the app's.
     clients = new RedisClients({
       host: '127.0.0.1',
@@ -97,7 +97,7 @@ describe.runIf(process.env.REDIS_URL)('BullJobDriver.close', () => {
     await Promise.all([...queues.values()].map((queue) => queue.close()));
     await clients.closeAll();
     await proxy.close();
-    const redis = new Redis(url.toString());
+    const redis = new Redis(url);
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length > 0) await redis.del(...keys);
     redis.disconnect();
