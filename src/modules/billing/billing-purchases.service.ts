@@ -4,6 +4,7 @@ import { TenantContext } from '../../common/context/tenant-context.service.js';
 import { ApiError } from '../../common/http/error-codes.js';
 import { Money } from '../../common/money.js';
 import { globalQuery, tenantQuery, tenantSql } from '../../common/tenancy/tenant-sql.js';
+import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { Plan } from '../catalogue/entities/plan.entity.js';
 import { AccountsStore } from '../identity/accounts.store.js';
 import { Account } from '../identity/entities/account.entity.js';
@@ -54,6 +55,7 @@ export class BillingPurchases {
     private readonly checkout: BillingCheckout,
     private readonly catalog: PaymentMethodCatalog,
     private readonly accounts: AccountsStore,
+    private readonly catalogue: CatalogueService,
   ) {}
 
   private get accountId(): number {
@@ -131,9 +133,7 @@ export class BillingPurchases {
         .orderBy('s.id', 'DESC')
         .getOne());
     if (!subscription) throw ApiError.notFound('No subscription.');
-    const plan = await globalQuery(this.dataSource.manager, Plan, 'plan')
-      .where('plan.id = :plan_id', { plan_id: subscription.plan_id })
-      .getOneOrFail();
+    const plan = await this.catalogue.planById(this.dataSource.manager, subscription.plan_id);
     return presentSubscription(subscription, plan);
   }
 
@@ -202,9 +202,7 @@ export class BillingPurchases {
       subscription.cancel_at_period_end = cancel;
       return this.accounts.saveSubscription(tx, subscription);
     });
-    const plan = await globalQuery(this.dataSource.manager, Plan, 'plan')
-      .where('plan.id = :plan_id', { plan_id: saved.plan_id })
-      .getOneOrFail();
+    const plan = await this.catalogue.planById(this.dataSource.manager, saved.plan_id);
     return presentSubscription(saved, plan);
   }
 

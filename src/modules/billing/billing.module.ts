@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { CatalogueModule } from '../catalogue/catalogue.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { AccountUsageController } from './account-usage.controller.js';
 import { BillingAdminController } from './billing-admin.controller.js';
@@ -37,7 +38,7 @@ import { UsageReportsService } from './usage-reports.service.js';
  * the payment-method catalogue per country, the PaymentGateways port, the credit ledger (the only caller changing the pools, through identity's AccountCredits), AI credit metering and the credit reads. */
 @Global()
 @Module({
-  imports: [IdentityModule],
+  imports: [IdentityModule, CatalogueModule],
   controllers: [
     CreditsController,
     AccountUsageController,

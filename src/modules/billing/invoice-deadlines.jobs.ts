@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { Clock } from '../../common/jobs/clock.js';
 import { JobHandler } from '../../common/jobs/job-handler.decorator.js';
-import { globalQuery, tenantSql } from '../../common/tenancy/tenant-sql.js';
-import { Plan } from '../catalogue/entities/plan.entity.js';
+import { tenantSql } from '../../common/tenancy/tenant-sql.js';
+import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { BillingMail, emailDate, emailTime } from './billing-mail.js';
 import { MANUAL_PAYMENT_METHODS } from './entities/billing-enums.js';
 import { Invoice } from './entities/invoice.entity.js';
@@ -44,6 +44,7 @@ export class InvoiceDeadlines {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly mail: BillingMail,
+    private readonly catalogue: CatalogueService,
   ) {}
 
   /** Pending credit-package invoices expiring within 24 hours: `credit_invoice_expiring`, once each. */
@@ -121,7 +122,8 @@ export class InvoiceDeadlines {
       async (tx, invoice) => {
         const periodEnd = invoice.metadata.renewal_for_period_end;
         await this.mail.send(tx, invoice.account_id, 'renewal_reminder', {
-          plan_name: await this.planName(tx, invoice.plan_id),
+          plan_name:
+            invoice.plan_id === null ? '' : (await this.catalogue.planById(tx, invoice.plan_id)).name,
           period_end: emailDate(periodEnd),
           suspension_date: emailDate(
             periodEnd ? new Date(new Date(periodEnd).getTime() + SUSPENSION_DAYS * DAY_MS) : null,
@@ -141,13 +143,5 @@ export class InvoiceDeadlines {
 
   private each(where: string, params: Record<string, unknown>, step: LockedStep<Invoice>): Promise<number> {
     return eachLocked(this.dataSource, this.logger, INVOICES, where, params, step);
-  }
-
-  private async planName(tx: EntityManager, planId: number | null): Promise<string> {
-    if (planId === null) return '';
-    const plan = await globalQuery(tx, Plan, 'plan')
-      .where('plan.id = :plan_id', { plan_id: planId })
-      .getOne();
-    return plan?.name ?? '';
   }
 }

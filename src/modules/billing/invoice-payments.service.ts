@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ApiError } from '../../common/http/error-codes.js';
 import { Money } from '../../common/money.js';
 import { globalQuery, tenantQuery } from '../../common/tenancy/tenant-sql.js';
-import { Plan } from '../catalogue/entities/plan.entity.js';
+import { CatalogueService } from '../catalogue/catalogue.service.js';
 import { AccountCredits } from '../identity/account-credits.js';
 import { AccountsStore } from '../identity/accounts.store.js';
 import { type PaymentProvider, Subscription } from '../identity/entities/subscription.entity.js';
@@ -84,6 +84,7 @@ export class InvoicePayments {
     private readonly accounts: AccountsStore,
     private readonly pools: AccountCredits,
     private readonly mail: BillingMail,
+    private readonly catalogue: CatalogueService,
   ) {}
 
   /** Pays `invoiceId` with the payment described; inside `manager`'s transaction or a new one. */
@@ -219,9 +220,7 @@ export class InvoicePayments {
       .getOne();
     const planId = invoice.plan_id ?? subscription?.plan_id;
     if (!planId) throw new Error(`Invoice ${invoice.invoice_number} names no plan`);
-    const plan = await globalQuery(manager, Plan, 'plan')
-      .where('plan.id = :plan_id', { plan_id: planId })
-      .getOneOrFail();
+    const plan = await this.catalogue.planById(manager, planId);
 
     const renewalOf = invoice.metadata.renewal_for_period_end;
     const currentEnd = subscription?.current_period_end ?? null;

@@ -2,8 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { JobHandler } from '../../common/jobs/job-handler.decorator.js';
 import { Money } from '../../common/money.js';
-import { globalQuery, tenantQuery, tenantSql } from '../../common/tenancy/tenant-sql.js';
-import { Plan } from '../catalogue/entities/plan.entity.js';
+import { tenantQuery, tenantSql } from '../../common/tenancy/tenant-sql.js';
+import { CatalogueService } from '../catalogue/catalogue.service.js';
+import type { Plan } from '../catalogue/entities/plan.entity.js';
 import { AccountsStore } from '../identity/accounts.store.js';
 import { Account } from '../identity/entities/account.entity.js';
 import { Subscription } from '../identity/entities/subscription.entity.js';
@@ -49,6 +50,7 @@ export class BillingRenewals {
     private readonly ledger: CreditLedger,
     private readonly accounts: AccountsStore,
     private readonly mail: BillingMail,
+    private readonly catalogue: CatalogueService,
   ) {}
 
   /**
@@ -158,7 +160,7 @@ export class BillingRenewals {
           tx,
         );
         if (!entry) return false;
-        const plan = await this.plan(tx, subscription.plan_id);
+        const plan = await this.catalogue.planById(tx, subscription.plan_id);
         await this.mail.send(tx, subscription.account_id, 'renewal_reminder', {
           plan_name: plan.name,
           period_end: emailDate(periodEnd),
@@ -167,13 +169,12 @@ export class BillingRenewals {
         // This reminder counts for the overdue-invoice reminders of the renewal invoice too.
         const sql = tenantSql(tx);
         const i = sql.table(Invoice, 'i');
-        await sql.returning`
+        await sql.query`
           UPDATE ${i} SET metadata = i.metadata || jsonb_build_object('last_reminder_at', ${now.toISOString()}::text),
                  updated_at = now()
            WHERE ${i.scope} AND i.account_id = ${subscription.account_id} AND i.status = 'pending'
              AND i.invoice_type = 'subscription'
-             AND i.metadata->>'renewal_for_period_end' = ${periodEnd.toISOString()}
-          RETURNING i.id`;
+             AND i.metadata->>'renewal_for_period_end' = ${periodEnd.toISOString()}`;
         return true;
       },
     );
@@ -222,10 +223,6 @@ export class BillingRenewals {
       .getOne();
   }
 
-  private plan(tx: EntityManager, planId: number): Promise<Plan> {
-    return globalQuery(tx, Plan, 'plan').where('plan.id = :plan_id', { plan_id: planId }).getOneOrFail();
-  }
-
   /** The renewal invoice of the subscription's plan for one more month. */
   private async issueRenewal(
     tx: EntityManager,
@@ -233,7 +230,7 @@ export class BillingRenewals {
     now: Date,
     announce: boolean,
   ): Promise<{ invoice: Invoice; plan: Plan }> {
-    const plan = await this.plan(tx, subscription.plan_id);
+    const plan = await this.catalogue.planById(tx, subscription.plan_id);
     const currency = plan.currency || 'USD';
     const invoice = await this.issuer.issue(
       tx,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import { ApiError } from '../../common/http/error-codes.js';
+import { globalQuery } from '../../common/tenancy/tenant-sql.js';
 import { IndustrySector } from './entities/industry-sector.entity.js';
 import { Industry } from './entities/industry.entity.js';
 import { Plan } from './entities/plan.entity.js';
@@ -32,6 +33,11 @@ export class CatalogueService {
     const plan = await this.dataSource.manager.findOneBy(Plan, { id, is_active: true, is_internal: false });
     if (!plan) throw ApiError.notFound();
     return presentPlan(plan);
+  }
+
+  /** Any plan by id, in `manager`'s transaction (invoices and subscriptions name plans, internal ones too). */
+  planById(manager: EntityManager, id: number): Promise<Plan> {
+    return globalQuery(manager, Plan, 'plan').where('plan.id = :plan_id', { plan_id: id }).getOneOrFail();
   }
 
   /** Active industries by `sort_order`, `name`, each with its active sectors (two queries). */
