@@ -374,15 +374,13 @@ export class AutomationPipeline {
     const message = `Insufficient credits to continue stage ${stage}`;
     const result = current ? stageResult(current, stage) : null;
     if (result) await this.writeStage(execution, stage, { ...result, status: 'partial' });
-    await this.update(execution, {
-      status: 'paused',
-      paused_at: new Date(),
-      error_message: message,
-      current_item: null,
-    });
+    await this.settle(
+      execution,
+      { status: 'paused', paused_at: new Date(), error_message: message, current_item: null },
+      { status: 'paused', stage, reason: 'insufficient_credits' },
+    );
     await this.tasks.cancelQueued(run.run_id);
     await this.lock.release(Number(run.site_id), run.run_id);
-    await this.events.add(run, 'status', { status: 'paused', stage, reason: 'insufficient_credits' });
     await this.mirror(execution, 'AI_CALL', `${message}.`);
     await this.log.write(run, stage, `${message}; the run is paused.`);
   }
@@ -390,15 +388,13 @@ export class AutomationPipeline {
   private async complete(execution: Execution): Promise<void> {
     const { run } = execution;
     const total = await this.totalCredits(run);
-    await this.update(execution, {
-      status: 'completed',
-      completed_at: new Date(),
-      current_item: null,
-      total_credits_used: total,
-    });
+    await this.settle(
+      execution,
+      { status: 'completed', completed_at: new Date(), current_item: null, total_credits_used: total },
+      { status: 'completed', stage: 7, total_credits_used: total },
+    );
     await this.notifier.notify(this.dataSource.manager, runEndNotification(run, 'completed'));
     await this.lock.release(Number(run.site_id), run.run_id);
-    await this.events.add(run, 'status', { status: 'completed', stage: 7, total_credits_used: total });
     if (run.task_id) {
       await this.tasks.progress(run.task_id, {
         status: 'completed',
@@ -428,15 +424,13 @@ export class AutomationPipeline {
           status: 'failed',
           completed_at: new Date().toISOString(),
         });
-      await this.update(execution, {
-        status: 'failed',
-        error_message: message,
-        completed_at: new Date(),
-        current_item: null,
-      });
+      await this.settle(
+        execution,
+        { status: 'failed', error_message: message, completed_at: new Date(), current_item: null },
+        { status: 'failed', stage, error: message },
+      );
       await this.notifier.notify(this.dataSource.manager, runEndNotification(run, 'failed'));
       await this.tasks.cancelQueued(run.run_id);
-      await this.events.add(run, 'status', { status: 'failed', stage, error: message });
       if (run.task_id) {
         await this.tasks.progress(run.task_id, {
           status: 'failed',
@@ -473,6 +467,22 @@ export class AutomationPipeline {
     await this.update(execution, {
       [stageColumn(stage)]: result,
       total_credits_used: await this.totalCredits(run),
+    });
+  }
+
+  /**
+   * Pauses or ends the run: its new status and the `status` event announcing it commit together, so
+   * an `events/` stream that finds the run ended has already been able to read its last event.
+   */
+  private async settle(
+    execution: Execution,
+    changes: Partial<AutomationRun>,
+    event: Record<string, unknown>,
+  ): Promise<void> {
+    Object.assign(execution.run, changes);
+    await this.dataSource.transaction(async (tx) => {
+      await tx.update(AutomationRun, { id: execution.run.id }, changes);
+      await this.events.add(execution.run, 'status', event, tx);
     });
   }
 
