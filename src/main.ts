@@ -1,12 +1,6 @@
 import { enableCompileCache } from './compile-cache.js';
 
+// The API process itself is api-process.ts. The build bundles it with the packages it loads into one
+// file (scripts/bundle.mjs, docs/performance.md#start-up); the compile cache is on before it loads.
 enableCompileCache();
-const [{ exitOnStartupError }, { exitGracefullyOn, loadConfigOrExit, releaseStartupMemory }] =
-  await Promise.all([import('./config/startup-error.js'), import('./entry-point.js')]);
-const config = loadConfigOrExit();
-// The application's modules load once the configuration is accepted: a refused one exits at once.
-const { createApp } = await import('./bootstrap.js');
-const app = await createApp(config).catch(exitOnStartupError);
-exitGracefullyOn(() => app.close());
-await app.listen({ port: config.http.port, host: config.http.host });
-releaseStartupMemory();
+await import('./api-process.js');

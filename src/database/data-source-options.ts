@@ -29,6 +29,9 @@ export function dataSourceOptions({
 }: ConnectionSettings): DataSourceOptions {
   return {
     type: 'postgres',
+    // The pg module whose int8 parser is set above: TypeORM would otherwise load pg by itself, which
+    // in the bundled build (scripts/bundle.mjs) is another copy of it.
+    driver: pg,
     url,
     entities,
     migrations: [MIGRATION_GLOB],

@@ -1,4 +1,4 @@
-import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
+import type { Color, PDFDocument, PDFFont, PDFPage } from 'pdf-lib';
 import type { Invoice } from './entities/invoice.entity.js';
 
 export interface InvoiceParty {
@@ -10,7 +10,6 @@ export interface InvoiceParty {
 
 const A4: [number, number] = [595.28, 841.89];
 const MARGIN = 50;
-const GREY = rgb(0.4, 0.4, 0.4);
 
 /** The standard fonts encode WinAnsi only: anything else is printed as `?` rather than failing. */
 function printable(text: string): string {
@@ -25,6 +24,7 @@ class Writer {
     private readonly doc: PDFDocument,
     private readonly font: PDFFont,
     private readonly bold: PDFFont,
+    private readonly grey: Color,
   ) {
     this.page = doc.addPage(A4);
   }
@@ -50,7 +50,7 @@ class Writer {
       start: { x: MARGIN, y: this.y + 4 },
       end: { x: A4[0] - MARGIN, y: this.y + 4 },
       thickness: 0.5,
-      color: GREY,
+      color: this.grey,
     });
     this.line(10);
   }
@@ -78,13 +78,16 @@ class Writer {
  * invoice's decimal strings as they are, never recomputed.
  */
 export async function renderInvoicePdf(invoice: Invoice, parties: InvoiceParty): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
+  // Imported here, not at the top: in the bundled build (scripts/bundle.mjs) a static import of
+  // pdf-lib would be hoisted to the bundle's top and load at every start.
+  const pdf = await import('pdf-lib');
+  const doc = await pdf.PDFDocument.create();
   doc.setTitle(`Invoice ${invoice.invoice_number}`);
   doc.setCreator('igny8');
   doc.setCreationDate(new Date(invoice.created_at));
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
-  const w = new Writer(doc, font, bold);
+  const font = await doc.embedFont(pdf.StandardFonts.Helvetica);
+  const bold = await doc.embedFont(pdf.StandardFonts.HelveticaBold);
+  const w = new Writer(doc, font, bold, pdf.rgb(0.4, 0.4, 0.4));
   const right = A4[0] - MARGIN;
 
   w.text('INVOICE', MARGIN, { size: 20, bold: true });
