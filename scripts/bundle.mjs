@@ -2,41 +2,21 @@
 // into one file, in place: a start then reads and links one file instead of resolving and loading
 // ≈ 3,000 (docs/performance.md#start-up). Run by `npm run build` after the compilation.
 //
-// Left outside the bundle, and loaded from node_modules as before:
-// - native add-ons and packages that find files next to their own code at run time;
-// - what the application loads only on first use (a bundle would parse it at every start);
-// - optional packages Nest looks for and we do not install.
+// Left outside the bundle, and loaded from node_modules as before (bundle-external.json): native
+// add-ons and packages that run files beside their own code; what the application loads only on first
+// use (a bundle would parse it at every start); optional packages Nest looks for and we do not install.
 import { build } from 'esbuild';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+const SCRIPTS = dirname(fileURLToPath(import.meta.url));
+const DIST = join(SCRIPTS, '..', 'dist');
 const ENTRY_POINTS = ['api-process.js', 'worker-process.js'];
 
-const EXTERNAL = [
-  // native add-ons, or files beside the package's code (pino's transports run in worker threads)
-  'argon2',
-  'sharp',
-  'msgpackr-extract',
-  '@electric-sql/*',
-  'pino',
-  'pino-pretty',
-  'thread-stream',
-  // loaded on first use
-  'stripe',
-  'pdf-lib',
-  'openai',
-  'nodemailer',
-  'redoc',
-  // optional packages of Nest and TypeORM that are not installed
-  '@nestjs/microservices',
-  '@nestjs/websockets',
-  '@nestjs/platform-express',
-  '@fastify/view',
-  // @nestjs/mapped-types' fallback when class-transformer/cjs/storage is missing (it is not)
-  'class-transformer/storage',
-];
+const EXTERNAL = Object.values(
+  JSON.parse(await readFile(join(SCRIPTS, 'bundle-external.json'), 'utf8')),
+).flat();
 
 /**
  * Our modules locate files relative to themselves (`import.meta.dirname`: the migrations, the embedded
