@@ -73,36 +73,33 @@ const bundleNestRequires = {
   },
 };
 
-for (const entry of ENTRY_POINTS) {
-  const file = join(DIST, entry);
-  const { outputFiles } = await build({
-    entryPoints: [file],
-    outfile: file,
-    write: false,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    // Less source text for V8 to hold; names are kept (Nest and TypeORM read class names).
-    minifyWhitespace: true,
-    minifySyntax: true,
-    external: EXTERNAL,
-    plugins: [keepModuleLocation, bundleNestRequires],
-    // The CommonJS packages inside call require(), and read __dirname and __filename.
-    banner: {
-      js: [
-        "import { createRequire as __bundledCreateRequire } from 'node:module';",
-        "import { dirname as __bundledDirname } from 'node:path';",
-        "import { fileURLToPath as __bundledFileURLToPath } from 'node:url';",
-        'const require = __bundledCreateRequire(import.meta.url);',
-        'const __filename = __bundledFileURLToPath(import.meta.url);',
-        'const __dirname = __bundledDirname(__filename);',
-      ].join('\n'),
-    },
-    sourcemap: true,
-    logLevel: 'warning',
-  });
-  for (const output of outputFiles) {
-    await writeFile(output.path, output.path.endsWith('.js') ? escapeNonAscii(output.text) : output.contents);
-  }
+const { outputFiles } = await build({
+  entryPoints: ENTRY_POINTS.map((entry) => join(DIST, entry)),
+  outdir: DIST,
+  write: false,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  // Less source text for V8 to hold; names are kept (Nest and TypeORM read class names).
+  minifyWhitespace: true,
+  minifySyntax: true,
+  external: EXTERNAL,
+  plugins: [keepModuleLocation, bundleNestRequires],
+  // The CommonJS packages inside call require(), and read __dirname and __filename.
+  banner: {
+    js: [
+      "import { createRequire as __bundledCreateRequire } from 'node:module';",
+      "import { dirname as __bundledDirname } from 'node:path';",
+      "import { fileURLToPath as __bundledFileURLToPath } from 'node:url';",
+      'const require = __bundledCreateRequire(import.meta.url);',
+      'const __filename = __bundledFileURLToPath(import.meta.url);',
+      'const __dirname = __bundledDirname(__filename);',
+    ].join('\n'),
+  },
+  sourcemap: true,
+  logLevel: 'warning',
+});
+for (const output of outputFiles) {
+  await writeFile(output.path, output.path.endsWith('.js') ? escapeNonAscii(output.text) : output.contents);
 }
