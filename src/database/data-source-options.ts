@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import pg from 'pg';
 import type { DataSourceOptions } from 'typeorm';
+import { CallbackQueryClient } from './callback-query-client.js';
 
 // Ids and counts are bigint in PostgreSQL; they stay well below 2^53, so they are plain numbers in JS/JSON.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
@@ -43,6 +44,6 @@ export function dataSourceOptions({
     isolateWhereStatements: true,
     logging: false,
     poolSize,
-    extra: { max: poolSize, connectionTimeoutMillis: 10_000 },
+    extra: { max: poolSize, connectionTimeoutMillis: 10_000, Client: CallbackQueryClient },
   };
 }
