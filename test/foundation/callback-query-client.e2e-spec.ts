@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CallbackQueryClient } from '../../src/database/callback-query-client.js';
 import { dataSourceOptions } from '../../src/database/data-source-options.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -35,6 +35,17 @@ describe('CallbackQueryClient (the pool client)', () => {
   it('is the client TypeORM’s pool hands out', () => {
     expect(client).toBeInstanceOf(CallbackQueryClient);
     expect(client).toBeInstanceOf(pg.Client);
+  });
+
+  it('runs a promise-style query through pg’s callback form', async () => {
+    const parent = vi.spyOn(pg.Client.prototype, 'query');
+    try {
+      await client.query(SQL, [1]);
+      expect(parent).toHaveBeenCalledTimes(1);
+      expect(parent.mock.calls[0]).toEqual([SQL, [1], expect.any(Function)]);
+    } finally {
+      parent.mockRestore();
+    }
   });
 
   it('answers a promise-style query with the result pg’s own client gives', async () => {
