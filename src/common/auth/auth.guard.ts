@@ -1,7 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import passport from 'passport';
 import { AppConfig } from '../../config/app-config.js';
 import { TenantContext } from '../context/tenant-context.service.js';
 import { ApiError } from '../http/error-codes.js';
@@ -15,6 +14,7 @@ import { ApiKeyStrategy } from './strategies/api-key.strategy.js';
 import { BasicStrategy } from './strategies/basic.strategy.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
 import { SessionCookieStrategy } from './strategies/session.strategy.js';
+import { type StrategyOutcome, strategyRunner } from './strategy-runner.js';
 import { invalidToken } from './token.service.js';
 
 /** The route's auth decorators. */
@@ -33,12 +33,15 @@ interface RouteAuth {
  * cookie is cleared and Basic credentials sent with it still count). Then it writes the principal
  * to the context and applies the API-key allowance, the account status gate and the route's role.
  *
- * The strategies run through this application's own `Authenticator`, so several applications in
+ * The guard runs the strategy instances it is given (`strategyRunner`), so several applications in
  * one process (tests) never use each other's strategies.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  private readonly passport = new passport.Authenticator();
+  private readonly strategies: Record<
+    CredentialKind,
+    (request: FastifyRequest) => Promise<StrategyOutcome<Authenticated>>
+  >;
 
   private readonly routes = new RouteMetadata<RouteAuth>((targets) => {
     const flag = (key: string) =>
@@ -61,10 +64,12 @@ export class AuthGuard implements CanActivate {
     session: SessionCookieStrategy,
     basic: BasicStrategy,
   ) {
-    this.passport.use('api-key', apiKey);
-    this.passport.use('jwt', jwt);
-    this.passport.use('session-cookie', session);
-    this.passport.use('basic', basic);
+    this.strategies = {
+      'api-key': strategyRunner(apiKey),
+      jwt: strategyRunner(jwt),
+      'session-cookie': strategyRunner(session),
+      basic: strategyRunner(basic),
+    };
   }
 
   async canActivate(execution: ExecutionContext): Promise<boolean> {
@@ -94,37 +99,21 @@ export class AuthGuard implements CanActivate {
   private async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Authenticated | null> {
     const kind = credentialKind(request);
     if (kind === null) return null;
-    const authenticated = await this.run(kind, request, reply);
+    const authenticated = await this.run(kind, request);
     if (authenticated || kind !== 'session-cookie') return authenticated;
     clearSessionCookie(reply, this.config);
-    return basicFrom(request) ? this.run('basic', request, reply) : null;
+    return basicFrom(request) ? this.run('basic', request) : null;
   }
 
   /**
-   * One strategy through Passport. Strategies throw their own `ApiError`s; a plain failure is a dead
-   * session cookie, or a token passport-jwt refused (expired, or invalid for any other reason).
+   * One strategy. Strategies throw their own `ApiError`s; a plain failure is a dead session cookie, or
+   * a token passport-jwt refused (expired, or invalid for any other reason).
    */
-  private run(
-    kind: CredentialKind,
-    request: FastifyRequest,
-    reply: FastifyReply,
-  ): Promise<Authenticated | null> {
-    return new Promise((resolve, reject) => {
-      const fail = (error: unknown) =>
-        reject(error instanceof Error ? error : new Error(`passport: ${kind} failed`, { cause: error }));
-      const middleware = this.passport.authenticate(
-        kind,
-        { session: false },
-        (error: unknown, authenticated: Authenticated | false, info: unknown) => {
-          if (error) fail(error);
-          else if (authenticated) resolve(authenticated);
-          else if (kind === 'jwt') reject(jwtFailure(info));
-          else resolve(null);
-        },
-      ) as (req: FastifyRequest, res: FastifyReply, next: (error?: unknown) => void) => void;
-      // Reached only when a strategy neither succeeds nor fails, which none of ours does.
-      middleware(request, reply, fail);
-    });
+  private async run(kind: CredentialKind, request: FastifyRequest): Promise<Authenticated | null> {
+    const { user, info } = await this.strategies[kind](request);
+    if (user) return user;
+    if (kind === 'jwt') throw jwtFailure(info);
+    return null;
   }
 }
 
