@@ -14,6 +14,7 @@ import { installAfterCommit } from './after-commit.js';
 import { type ConnectionSettings, dataSourceOptions } from './data-source-options.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
 import { shippedTemplate } from './embedded-template.js';
+import { usePooledQueryRunners } from './pooled-query-runner.js';
 import { settleMigrations } from './migrations.js';
 
 export class DatabaseEndpoint {
@@ -31,7 +32,9 @@ const logger = new Logger('Database');
  */
 async function openDataSource(options?: DataSourceOptions): Promise<DataSource> {
   if (!options) throw new Error('The data source options are missing');
-  const dataSource = await new DataSource({ ...options, migrationsRun: false }).initialize();
+  const unopened = new DataSource({ ...options, migrationsRun: false });
+  usePooledQueryRunners(unopened);
+  const dataSource = await unopened.initialize();
   installAfterCommit(dataSource);
   try {
     const applied = await settleMigrations(dataSource, options.migrationsRun === true);
