@@ -65,10 +65,10 @@ export class AuthGuard implements CanActivate {
     basic: BasicStrategy,
   ) {
     this.strategies = {
-      'api-key': strategyRunner(apiKey),
-      jwt: strategyRunner(jwt),
-      'session-cookie': strategyRunner(session),
-      basic: strategyRunner(basic),
+      'api-key': strategyRunner(apiKey, 'api-key'),
+      jwt: strategyRunner(jwt, 'jwt'),
+      'session-cookie': strategyRunner(session, 'session-cookie'),
+      basic: strategyRunner(basic, 'basic'),
     };
   }
 

@@ -75,13 +75,16 @@ describe('strategyRunner', () => {
     expect((wrapped as Error).cause).toBe('text');
   });
 
-  it('rejects a strategy that passes, redirects or throws', async () => {
+  it('rejects a strategy that passes, redirects or throws, naming it as the caller does', async () => {
     await expect(strategyRunner(new ScriptedStrategy('p', (a) => a.pass()))({})).rejects.toThrow(
       'passport: strategy "p" passed',
     );
     await expect(strategyRunner(new ScriptedStrategy('r', (a) => a.redirect('/x')))({})).rejects.toThrow(
       'passport: strategy "r" redirected',
     );
+    await expect(
+      strategyRunner(new ScriptedStrategy('custom', (a) => a.pass()), 'api-key')({}),
+    ).rejects.toThrow('passport: strategy "api-key" passed');
     const thrown = new Error('thrown');
     await expect(
       strategyRunner(

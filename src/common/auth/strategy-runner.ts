@@ -16,7 +16,8 @@ interface RunnableStrategy {
  * `authenticate(request, options)` is called on an object that inherits from the strategy and carries
  * the actions (`success`, `fail`, `error`, `pass`, `redirect`). `success` and `fail` settle the run;
  * `error` rejects it with the strategy's error (an `Error` around anything else), and `pass` or
- * `redirect`, which none of ours calls, reject it too.
+ * `redirect`, which none of ours calls, reject it too. `name` names the strategy in those errors
+ * (every passport-custom strategy calls itself "custom").
  *
  * The middleware builds that object for every request with `Object.create(strategy)` and assigns the
  * actions to it as new closures. V8 then keeps whatever those closures reach (the request, its reply,
@@ -27,6 +28,7 @@ interface RunnableStrategy {
  */
 export function strategyRunner<U>(
   strategy: PassportStrategyLike,
+  name = strategy.name ?? 'unnamed',
 ): (request: unknown) => Promise<StrategyOutcome<U>> {
   class StrategyRun {
     constructor(
@@ -44,18 +46,16 @@ export function strategyRunner<U>(
 
     error(error: unknown): void {
       this.abort(
-        error instanceof Error
-          ? error
-          : new Error(`passport: strategy "${strategy.name}" failed`, { cause: error }),
+        error instanceof Error ? error : new Error(`passport: strategy "${name}" failed`, { cause: error }),
       );
     }
 
     pass(): void {
-      this.abort(new Error(`passport: strategy "${strategy.name}" passed`));
+      this.abort(new Error(`passport: strategy "${name}" passed`));
     }
 
     redirect(): void {
-      this.abort(new Error(`passport: strategy "${strategy.name}" redirected`));
+      this.abort(new Error(`passport: strategy "${name}" redirected`));
     }
   }
   Object.setPrototypeOf(StrategyRun.prototype, strategy);
