@@ -14,8 +14,8 @@ import { installAfterCommit } from './after-commit.js';
 import { type ConnectionSettings, dataSourceOptions } from './data-source-options.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
 import { shippedTemplate } from './embedded-template.js';
-import { usePooledQueryRunners } from './pooled-query-runner.js';
 import { settleMigrations } from './migrations.js';
+import { usePooledQueryRunners } from './pooled-query-runner.js';
 
 export class DatabaseEndpoint {
   constructor(
