@@ -35,7 +35,7 @@ describe('strategyRunner', () => {
         'ok',
       ),
     );
-    const run = strategyRunner<{ id: number }>(strategy);
+    const run = strategyRunner<{ id: number }>(strategy, strategy.name);
     await expect(run({ header: 'h' })).resolves.toEqual({
       user: { id: 7, header: 'h', secret: 'from the strategy' },
       info: 'ok',
@@ -46,7 +46,7 @@ describe('strategyRunner', () => {
 
   it('gives every run its own object, with the actions shared rather than assigned to it', async () => {
     const strategy = new ScriptedStrategy('scripted', (run) => run.success(1));
-    const run = strategyRunner(strategy);
+    const run = strategyRunner(strategy, strategy.name);
     await Promise.all([run({}), run({})]);
     const [first, second] = strategy.runs;
     expect(first).not.toBe(second);
@@ -58,28 +58,32 @@ describe('strategyRunner', () => {
 
   it('settles a fail with no user and the challenge as info', async () => {
     const challenge = new Error('No auth token');
-    const run = strategyRunner(new ScriptedStrategy('scripted', (actions) => actions.fail(challenge)));
+    const run = strategyRunner(
+      new ScriptedStrategy('scripted', (actions) => actions.fail(challenge)),
+      'scripted',
+    );
     await expect(run({})).resolves.toEqual({ user: false, info: challenge });
   });
 
   it('rejects with the error a strategy reports, wrapping what is not an Error', async () => {
     const failure = new Error('database down');
-    await expect(strategyRunner(new ScriptedStrategy('s', (a) => a.error(failure)))({})).rejects.toBe(
+    await expect(strategyRunner(new ScriptedStrategy('s', (a) => a.error(failure)), 's')({})).rejects.toBe(
       failure,
     );
-    const wrapped = await strategyRunner(new ScriptedStrategy('odd', (a) => a.error('text')))({}).catch(
-      (error: unknown) => error,
-    );
+    const wrapped = await strategyRunner(
+      new ScriptedStrategy('odd', (a) => a.error('text')),
+      'odd',
+    )({}).catch((error: unknown) => error);
     expect(wrapped).toBeInstanceOf(Error);
     expect((wrapped as Error).message).toBe('passport: strategy "odd" failed');
     expect((wrapped as Error).cause).toBe('text');
   });
 
   it('rejects a strategy that passes, redirects or throws, naming it as the caller does', async () => {
-    await expect(strategyRunner(new ScriptedStrategy('p', (a) => a.pass()))({})).rejects.toThrow(
+    await expect(strategyRunner(new ScriptedStrategy('p', (a) => a.pass()), 'p')({})).rejects.toThrow(
       'passport: strategy "p" passed',
     );
-    await expect(strategyRunner(new ScriptedStrategy('r', (a) => a.redirect('/x')))({})).rejects.toThrow(
+    await expect(strategyRunner(new ScriptedStrategy('r', (a) => a.redirect('/x')), 'r')({})).rejects.toThrow(
       'passport: strategy "r" redirected',
     );
     await expect(
@@ -91,6 +95,7 @@ describe('strategyRunner', () => {
         new ScriptedStrategy('t', () => {
           throw thrown;
         }),
+        't',
       )({}),
     ).rejects.toBe(thrown);
   });

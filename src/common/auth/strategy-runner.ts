@@ -3,7 +3,6 @@ export type StrategyOutcome<U> = { user: U; info?: unknown } | { user: false; in
 
 /** A Passport strategy: its `authenticate(request, options)` reports through the run's actions. */
 export interface PassportStrategyLike {
-  name?: string;
   authenticate(request: never, options?: never): unknown;
 }
 
@@ -17,7 +16,7 @@ interface RunnableStrategy {
  * the actions (`success`, `fail`, `error`, `pass`, `redirect`). `success` and `fail` settle the run;
  * `error` rejects it with the strategy's error (an `Error` around anything else), and `pass` or
  * `redirect`, which none of ours calls, reject it too. `name` names the strategy in those errors
- * (every passport-custom strategy calls itself "custom").
+ * (the caller's name for it: every passport-custom strategy calls itself "custom").
  *
  * The middleware builds that object for every request with `Object.create(strategy)` and assigns the
  * actions to it as new closures. V8 then keeps whatever those closures reach (the request, its reply,
@@ -28,7 +27,7 @@ interface RunnableStrategy {
  */
 export function strategyRunner<U>(
   strategy: PassportStrategyLike,
-  name = strategy.name ?? 'unnamed',
+  name: string,
 ): (request: unknown) => Promise<StrategyOutcome<U>> {
   class StrategyRun {
     constructor(
