@@ -52,6 +52,7 @@ export class InlineJobDriver extends JobDriver implements OnApplicationShutdown 
 
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
+    this.runner.interrupt();
     for (const [timer, giveUp] of this.retryTimers) {
       clearTimeout(timer);
       giveUp();

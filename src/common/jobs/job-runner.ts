@@ -37,6 +37,7 @@ export class JobRunner {
   private readonly logger = new Logger('Jobs');
   private running = 0;
   private idleWaiters: (() => void)[] = [];
+  private readonly interruption = new AbortController();
 
   constructor(
     private readonly registry: JobRegistry,
@@ -46,6 +47,11 @@ export class JobRunner {
 
   limitsOf(name: string): QueueLimits {
     return this.limits[isJobName(name) ? JOB_DEFINITIONS[name].queue : 'maintenance'];
+  }
+
+  /** Aborts the `interrupted` signal of every job attempt, running or to come (the inline driver's shutdown). */
+  interrupt(): void {
+    this.interruption.abort();
   }
 
   /** Resolves once no job attempt runs in this process (at once when none does). */
@@ -74,7 +80,14 @@ export class JobRunner {
     const controller = new AbortController();
     const timers: NodeJS.Timeout[] = [];
     const work = this.context.runFresh(meta.requestId, async () => {
-      const execute = () => handler(envelope.payload, { signal: controller.signal, meta, attempt, jobId });
+      const execute = () =>
+        handler(envelope.payload, {
+          signal: controller.signal,
+          interrupted: this.interruption.signal,
+          meta,
+          attempt,
+          jobId,
+        });
       if (meta.system) return this.context.runAsSystem(`job:${name}`, execute, 'debug');
       this.context.setPrincipal({
         userId: meta.userId ?? null,

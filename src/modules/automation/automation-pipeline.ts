@@ -33,7 +33,7 @@ import {
 } from './stages.js';
 
 /** Why the worker stopped working on a run before its end. */
-type Stop = 'paused' | 'cancelled' | 'superseded' | 'gone';
+type Stop = 'paused' | 'cancelled' | 'superseded' | 'gone' | 'interrupted';
 
 class Stopped extends Error {
   constructor(readonly reason: Stop) {
@@ -51,6 +51,7 @@ interface Execution {
   token: string | null;
   config: AutomationConfig;
   signal: AbortSignal;
+  interrupted: AbortSignal;
 }
 
 const DELAY_STEP_MS = 1000;
@@ -84,7 +85,10 @@ export class AutomationPipeline {
   ) {}
 
   @JobHandler('run_automation')
-  async run(job: JobPayloads['run_automation'], { signal }: JobRunContext): Promise<{ status: string }> {
+  async run(
+    job: JobPayloads['run_automation'],
+    { signal, interrupted }: JobRunContext,
+  ): Promise<{ status: string }> {
     const run = await this.load(job.run_id);
     if (run?.status === 'cancelled') await this.tasks.cancelAbandoned(run.run_id);
     if (!run || run.status !== 'running') return { status: run?.status ?? 'missing' };
@@ -94,6 +98,7 @@ export class AutomationPipeline {
       token: run.resumed_at?.toISOString() ?? null,
       config: await this.configs.forSite(site),
       signal,
+      interrupted,
     };
     if (!(await this.lock.acquire(site.id, run.run_id, (holder) => this.runs.isRunning(holder)))) {
       this.logger.warn({ run_id: run.run_id }, 'Another run holds the site lock; this execution stops');
@@ -221,7 +226,7 @@ export class AutomationPipeline {
           label: `${definition.itemType} ${task.ids.join(', ')}`,
         },
       });
-      const done = await this.tasks.run(task, execution.signal);
+      const done = await this.tasks.run(task, execution);
       await this.count(execution, stage, done, result);
       await this.afterItem(execution, stage, result, {
         type: definition.itemType,
@@ -242,7 +247,7 @@ export class AutomationPipeline {
     );
     await this.tasks.cancelQueued(execution.run.run_id);
     for (const task of leftovers) {
-      const done = await this.tasks.run(task, execution.signal);
+      const done = await this.tasks.run(task, execution);
       if (result) await this.count(execution, stage, done, result);
       if (result) await this.writeStage(execution, stage, result);
     }
@@ -455,8 +460,15 @@ export class AutomationPipeline {
     result?: StageResult,
   ): Promise<void> {
     const until = Date.now() + seconds * 1000;
+    const signal = AbortSignal.any([execution.signal, execution.interrupted]);
     while (Date.now() < until) {
-      await sleep(Math.min(DELAY_STEP_MS, until - Date.now()), undefined, { signal: execution.signal });
+      try {
+        await sleep(Math.min(DELAY_STEP_MS, until - Date.now()), undefined, { signal });
+      } catch (error) {
+        // The process is shutting down: the run stays `running`, and the next start continues it.
+        if (execution.interrupted.aborted) throw new Stopped('interrupted');
+        throw error;
+      }
       if (stage !== undefined && result) await this.checkpoint(execution, stage, result);
     }
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { TenantContext } from '../../../common/context/tenant-context.service.js';
+import type { JobRunContext } from '../../../common/jobs/job-handler.decorator.js';
 import { tenantSql } from '../../../common/tenancy/tenant-sql.js';
 import { AiSettingsService } from '../config/ai-settings.service.js';
 import { AiTaskLog, type TaskPhase, type TaskStatus } from '../entities/ai-task-log.entity.js';
@@ -138,11 +139,11 @@ export class BatchTasks {
     return rows.map((row) => present(row));
   }
 
-  /** Runs (or, after a restart, resumes) one task of a batch inside the caller's job. */
-  async run(task: BatchTask, signal: AbortSignal): Promise<BatchTask> {
+  /** Runs (or, after a restart, resumes) one task of a batch inside the caller's job (its signals). */
+  async run(task: BatchTask, job: Pick<JobRunContext, 'signal' | 'interrupted'>): Promise<BatchTask> {
     await this.engine.run(
       { task_id: task.task_id, function: task.function, payload: { ids: task.ids } },
-      { signal, attempt: 1, jobId: task.task_id, meta: { accountId: null, requestId: '', system: false } },
+      { ...job, attempt: 1, jobId: task.task_id, meta: { accountId: null, requestId: '', system: false } },
     );
     return (await this.find([task.task_id]))[0] ?? task;
   }
