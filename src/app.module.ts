@@ -1,10 +1,10 @@
+import { requestContextModule } from './common/context/cls.module.js';
+import { MetricsModule } from './common/metrics/metrics.module.js';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
-import { ClsModule } from 'nestjs-cls';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthCoreModule } from './common/auth/auth-core.module.js';
 import { TenantContext } from './common/context/tenant-context.service.js';
 import { TenancyModule } from './common/tenancy/tenancy.module.js';
-import { EnvelopeInterceptor } from './common/http/envelope.interceptor.js';
 import { ApiExceptionFilter } from './common/http/exception.filter.js';
 import { RouteTable } from './common/http/route-table.js';
 import { ApiValidationPipe } from './common/http/validation.pipe.js';
@@ -61,11 +61,13 @@ export class AppModule {
       global: true,
       imports: [
         ConfigModule.register(config),
-        ClsModule.forRoot({ global: true }),
+        requestContextModule(),
         LoggingModule,
         RedisModule,
         DatabaseModule.forRoot(ENTITIES),
         AuthCoreModule,
+        // After AuthCoreModule: its global guard starts resource tracking once the caller is known.
+        MetricsModule,
         TenancyModule.forRoot(SOFT_DELETE_RULES),
         JobsModule.register(config, jobs),
         MailModule,
@@ -101,7 +103,6 @@ export class AppModule {
         RouteTable,
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         { provide: APP_PIPE, useClass: ApiValidationPipe },
-        { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
         // Ports a lower module declares and the planner, which owns keywords, answers.
         { provide: SectorKeywordCounts, useClass: PlannerSectorKeywordCounts },
         { provide: SiteSeedUsage, useClass: PlannerSiteSeedUsage },
@@ -110,7 +111,14 @@ export class AppModule {
         // Billing reads the payment providers' credentials from the AI configuration's provider rows.
         { provide: PaymentProviderKeys, useClass: IntegrationPaymentProviderKeys },
       ],
-      exports: [TenantContext, RouteTable, SectorKeywordCounts, SiteSeedUsage, RemotePostRecords, PaymentProviderKeys],
+      exports: [
+        TenantContext,
+        RouteTable,
+        SectorKeywordCounts,
+        SiteSeedUsage,
+        RemotePostRecords,
+        PaymentProviderKeys,
+      ],
     };
   }
 }

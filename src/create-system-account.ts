@@ -1,7 +1,7 @@
 import 'reflect-metadata';
+import { requestContextModule } from './common/context/cls.module.js';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ClsModule } from 'nestjs-cls';
 import { pathToFileURL } from 'node:url';
 import { PasswordHasher } from './common/auth/password-hasher.js';
 import { AppConfig, ConfigError } from './config/app-config.js';
@@ -17,11 +17,7 @@ class CreateSystemAccountModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: CreateSystemAccountModule,
-      imports: [
-        ConfigModule.register(config),
-        ClsModule.forRoot({ global: true }),
-        DatabaseModule.forRoot(ENTITIES),
-      ],
+      imports: [ConfigModule.register(config), requestContextModule(), DatabaseModule.forRoot(ENTITIES)],
       providers: [PasswordHasher, SystemAccountService],
     };
   }

@@ -2,7 +2,11 @@ import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApplicationConfig } from '@nestjs/core';
 import { createApp } from '../../src/bootstrap.js';
+import { AuthGuard } from '../../src/common/auth/auth.guard.js';
+import { ResourceTrackingGuard } from '../../src/common/metrics/resource-tracking.guard.js';
+import { ScopedThrottlerGuard } from '../../src/common/throttling/throttle.guard.js';
 import { isAllowedOrigin } from '../../src/common/http/http-setup.js';
 import { AppConfig } from '../../src/config/app-config.js';
 import { EchoModule, INTERNAL_SECRET } from '../fixtures/echo/echo.module.js';
@@ -136,6 +140,18 @@ describe('HTTP foundation', () => {
   });
 
   describe('envelopes', () => {
+    it('runs no global interceptor, and its global guards in order: authentication, throttling, tracking', () => {
+      const config = t.app.get(ApplicationConfig);
+      expect(config.getGlobalInterceptors()).toEqual([]);
+      expect(config.getGlobalRequestInterceptors()).toEqual([]);
+      expect(config.getGlobalRequestGuards()).toEqual([]);
+      expect(config.getGlobalGuards().map((guard) => guard.constructor)).toEqual([
+        AuthGuard,
+        ScopedThrottlerGuard,
+        ResourceTrackingGuard,
+      ]);
+    });
+
     it('wraps plain data', async () => {
       const res = await t.request({ method: 'GET', url: '/api/v1/echo/data' });
       expect(res.statusCode).toBe(200);

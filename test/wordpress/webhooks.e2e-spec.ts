@@ -304,6 +304,7 @@ describe('WordPress webhooks (status, metadata) and the site-key routes', () => 
     });
     expect(list.statusCode).toBe(200);
     expect(list.json().results.map((r: { id: number }) => r.id)).toEqual([id]);
+    expect(list.headers.etag).toBeUndefined();
     const badFilter = await t.request({
       method: 'GET',
       url: '/api/v1/writer/content/?updated_after=soon',

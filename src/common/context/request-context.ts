@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { type ClsStore } from 'nestjs-cls';
 
 export type Role = 'developer' | 'owner' | 'admin' | 'editor' | 'viewer' | 'system_bot';
@@ -14,6 +15,8 @@ export interface Principal {
 
 export interface RequestContextStore extends ClsStore {
   requestId: string;
+  /** The HTTP request being served (absent in jobs and scripts). */
+  request?: FastifyRequest;
   principal?: Principal;
   /** Set only inside `runAsSystem`: the reviewed reason why tenant scoping is lifted. */
   systemReason?: string;

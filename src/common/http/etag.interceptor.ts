@@ -14,7 +14,7 @@ function matches(header: string | undefined, etag: string): boolean {
 }
 
 /**
- * Conditional GET for the one-object answers of the routes it decorates (docs/api-conventions.md#etags):
+ * Conditional GET for the one-object answers of the GET routes it decorates (docs/api-conventions.md#etags):
  * a weak `ETag` computed from the answer's data, and 304 without a body when `If-None-Match` names it.
  * Any change of the object gives a new tag, so pollers re-read only what moved.
  */
@@ -23,11 +23,12 @@ export class EtagInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
-    if (request.method !== 'GET' || !request.routeOptions.url?.endsWith('/:id')) return next.handle();
     const reply = http.getResponse<FastifyReply>();
     return next.handle().pipe(
       map((result: unknown) => {
-        const digest = createHash('sha256').update(JSON.stringify(result ?? null)).digest('base64url');
+        const digest = createHash('sha256')
+          .update(JSON.stringify(result ?? null))
+          .digest('base64url');
         const etag = `W/"${digest.slice(0, 32)}"`;
         void reply.header('ETag', etag);
         void reply.header('Cache-Control', 'private, no-cache');

@@ -4,13 +4,14 @@ import { type FastifyHelmetOptions } from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createRequire } from 'node:module';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ClsService } from 'nestjs-cls';
 import secureJson from 'secure-json-parse';
 import { type AppConfig } from '../../config/app-config.js';
 import { type RequestContextStore } from '../context/request-context.js';
+import { EnvelopeFastifyAdapter } from './envelope.js';
 import { ApiError } from './error-codes.js';
 import { errorBody } from './exception.filter.js';
 import { guardInput, MAX_JSON_DEPTH, nestsDeeperThan } from './input-guard.js';
@@ -134,7 +135,7 @@ function clientErrorHandler(config: AppConfig) {
 }
 
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
-  return new FastifyAdapter({
+  return new EnvelopeFastifyAdapter({
     clientErrorHandler: clientErrorHandler(config),
     // The router refuses a URL it cannot decode (400) or an over-long path parameter (414) before
     // any hook or Nest handler runs: answer those in the envelope too.
@@ -176,6 +177,7 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
     reply.header('X-Request-ID', request.id);
     cls.run(() => {
       cls.set('requestId', request.id);
+      cls.set('request', request);
       done();
     });
   });

@@ -1,4 +1,4 @@
-/** Marker types a controller returns; the envelope interceptor turns them into the envelope shapes. */
+/** Marker types a controller returns; the envelope (`envelope.ts`) turns them into the envelope shapes. */
 
 export class Paginated<T> {
   constructor(

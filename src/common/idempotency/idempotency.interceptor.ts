@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { AppConfig } from '../../config/app-config.js';
 import { TenantContext } from '../context/tenant-context.service.js';
-import { wrap } from '../http/envelope.interceptor.js';
+import { wrap } from '../http/envelope.js';
 import { ApiError } from '../http/error-codes.js';
 import { errorBody } from '../http/exception.filter.js';
 import { IdempotencyService, type StoredResponse } from './idempotency.service.js';
@@ -18,8 +18,8 @@ const UUID_FORMAT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  * `Idempotency-Key` (docs/api-conventions.md#idempotency): the first request with a key runs and its answer
  * is stored (a 5xx is not); the same request again within 24 hours gets the stored answer without running.
  *
- * It runs inside the global envelope interceptor, so it renders the body with the envelope's own
- * `wrap` (which also sets the final status) to store exactly what the client receives.
+ * The envelope is applied after it (when the result is sent), so it renders the body with the
+ * envelope's own `wrap` (which also sets the final status) to store exactly what the client receives.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -88,8 +88,8 @@ function readIdempotencyKey(request: FastifyRequest): string | undefined {
 }
 
 /**
- * The stored bytes with this request's `request_id`, sent as they are: the envelope interceptor
- * passes a Buffer through unchanged.
+ * The stored bytes with this request's `request_id`, sent as they are: the envelope passes a Buffer
+ * through unchanged.
  */
 function replay(response: StoredResponse, request: FastifyRequest, reply: FastifyReply): Buffer {
   const body = JSON.parse(response.body) as unknown;

@@ -1,31 +1,10 @@
-import {
-  type CallHandler,
-  Controller,
-  type ExecutionContext,
-  Get,
-  Injectable,
-  type NestInterceptor,
-  Req,
-  type StreamableFile,
-} from '@nestjs/common';
+import { Controller, Get, Req, type StreamableFile } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import type { Observable } from 'rxjs';
 import { Public } from '../auth/public.decorator.js';
 import { ApiError } from '../http/error-codes.js';
 import { UseThrottler } from '../throttling/throttle.decorator.js';
 import { MediaService } from './media.service.js';
-
-/** Records the request origin for the media URLs of the objects a route returns. */
-@Injectable()
-export class MediaOriginInterceptor implements NestInterceptor {
-  constructor(private readonly media: MediaService) {}
-
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    this.media.rememberOrigin(context.switchToHttp().getRequest<FastifyRequest>());
-    return next.handle();
-  }
-}
 
 /**
  * `GET /media/<path>` (docs/api-conventions.md#media-files): the stored media files, public (no credentials

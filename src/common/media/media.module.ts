@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { MediaController, MediaOriginInterceptor } from './media.controller.js';
+import { MediaController } from './media.controller.js';
 import { LocalMediaStorage, MediaStorage } from './media-storage.js';
 import { MediaService } from './media.service.js';
 
@@ -7,7 +7,7 @@ import { MediaService } from './media.service.js';
 @Global()
 @Module({
   controllers: [MediaController],
-  providers: [{ provide: MediaStorage, useClass: LocalMediaStorage }, MediaService, MediaOriginInterceptor],
-  exports: [MediaStorage, MediaService, MediaOriginInterceptor],
+  providers: [{ provide: MediaStorage, useClass: LocalMediaStorage }, MediaService],
+  exports: [MediaStorage, MediaService],
 })
 export class MediaModule {}

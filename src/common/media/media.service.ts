@@ -2,10 +2,8 @@ import { Injectable, StreamableFile } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ClsService } from 'nestjs-cls';
 import { AppConfig } from '../../config/app-config.js';
+import { type RequestContextStore } from '../context/request-context.js';
 import { type MediaFile, MediaStorage } from './media-storage.js';
-
-/** CLS key of the request origin (`protocol://host`), for media URLs when PUBLIC_BASE_URL is not set. */
-const MEDIA_ORIGIN = Symbol('igny8:media-origin');
 
 /** Public URLs and streaming of stored media (docs/api-conventions.md#media-files). */
 @Injectable()
@@ -13,7 +11,7 @@ export class MediaService {
   constructor(
     private readonly storage: MediaStorage,
     private readonly config: AppConfig,
-    private readonly cls: ClsService,
+    private readonly cls: ClsService<RequestContextStore>,
   ) {}
 
   file(path: string | null | undefined): Promise<MediaFile | null> {
@@ -44,12 +42,10 @@ export class MediaService {
     });
   }
 
-  rememberOrigin(request: FastifyRequest): void {
-    if (this.cls.isActive()) this.cls.set(MEDIA_ORIGIN, requestOrigin(request));
-  }
-
+  /** The origin (`protocol://host`) of the request being served, for media URLs when PUBLIC_BASE_URL is not set. */
   private origin(): string {
-    return (this.cls.isActive() ? this.cls.get<string | undefined>(MEDIA_ORIGIN) : undefined) ?? '';
+    const request = this.cls.isActive() ? this.cls.get('request') : undefined;
+    return request ? requestOrigin(request) : '';
   }
 }
 

@@ -1,5 +1,5 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
+import { APP_GUARD, HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { AppConfig } from '../../config/app-config.js';
 import { RedisConnection } from '../redis/redis.module.js';
@@ -9,11 +9,11 @@ import {
   RedisRequestMetricsStore,
   RequestMetricsStore,
 } from './request-metrics.store.js';
-import { ResourceTrackingInterceptor } from './resource-tracking.interceptor.js';
+import { ResourceTrackingGuard } from './resource-tracking.guard.js';
 import { ResourceTracking } from './resource-tracking.service.js';
 
 /**
- * Resource tracking (docs/api-conventions.md#request-id-and-resource-tracking): the interceptor, the query
+ * Resource tracking (docs/api-conventions.md#request-id-and-resource-tracking): the guard that starts it, the query
  * meter and the 10-minute metrics store.
  */
 @Module({
@@ -28,7 +28,7 @@ import { ResourceTracking } from './resource-tracking.service.js';
     },
     ResourceTracking,
     DbQueryMeter,
-    { provide: APP_INTERCEPTOR, useClass: ResourceTrackingInterceptor },
+    { provide: APP_GUARD, useClass: ResourceTrackingGuard },
   ],
   exports: [ResourceTracking],
 })

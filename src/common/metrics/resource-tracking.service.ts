@@ -35,7 +35,7 @@ const round = (value: number) => Math.round(value * 1000) / 1000;
 
 /**
  * Resource tracking (docs/api-conventions.md#request-id-and-resource-tracking): started for a qualifying
- * request by the interceptor, fed by the database query meter, finished (stored and logged) when the response
+ * request by its guard, fed by the database query meter, finished (stored and logged) when the response
  * is sent. Requests without a bag cost one context lookup per database query and one property check per
  * response.
  */

@@ -1,9 +1,8 @@
-import { applyDecorators, Controller, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiKeyAllowed, Roles } from '../../common/auth/auth.decorators.js';
 import { IdPipe } from '../../common/http/id.pipe.js';
 import { BodyAs } from '../../common/http/validation.pipe.js';
-import { MediaOriginInterceptor } from '../../common/media/media.controller.js';
 import { ApiData, ApiErrorResponse } from '../../common/openapi/api-responses.decorator.js';
 import { resourceController } from '../../common/tenancy/resource-controller.js';
 import { UseThrottler } from '../../common/throttling/throttle.decorator.js';
@@ -78,7 +77,6 @@ const writes = applyDecorators(
 
 @ApiTags('publisher')
 @Controller('api/v1/publisher')
-@UseInterceptors(MediaOriginInterceptor)
 export class PublisherController {
   constructor(private readonly publisher: PublisherService) {}
 
@@ -103,7 +101,6 @@ export class PublisherController {
 
 @ApiTags('writer')
 @Controller('api/v1/writer/content')
-@UseInterceptors(MediaOriginInterceptor)
 export class ContentPublishingController {
   constructor(private readonly publisher: PublisherService) {}
 

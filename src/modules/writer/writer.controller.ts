@@ -45,7 +45,6 @@ import { CreateTaxonomyDto, TaxonomyDto, UpdateTaxonomyDto } from './dto/taxonom
 import { CONTENT_LIST, ContentService } from './content.service.js';
 import { EtagInterceptor } from '../../common/http/etag.interceptor.js';
 import { CONTENT_IMAGES_LIST, IMAGES_LIST, ImagesService } from './images.service.js';
-import { MediaOriginInterceptor } from '../../common/media/media.controller.js';
 import { TASKS_LIST, TasksService } from './tasks.service.js';
 import { TAXONOMIES_LIST, TaxonomiesService } from './taxonomies.service.js';
 
@@ -88,7 +87,6 @@ function writerController(
     },
     service,
   );
-  UseInterceptors(MediaOriginInterceptor)(controller);
   const prototype = controller.prototype as object;
   const trash = Object.getOwnPropertyDescriptor(prototype, 'trash');
   if (trash) UseThrottler(throttle.read)(prototype, 'trash', trash);
@@ -110,7 +108,9 @@ export const ContentController = writerController(
   { throttle: { read: 'content_read', write: 'content_write' } },
 );
 // Content detail answers carry an ETag; If-None-Match with it answers 304 (pollers such as the plugin).
-UseInterceptors(EtagInterceptor)(ContentController);
+const contentPrototype = ContentController.prototype as object;
+const contentDetail = Object.getOwnPropertyDescriptor(contentPrototype, 'get');
+if (contentDetail) UseInterceptors(EtagInterceptor)(contentPrototype, 'get', contentDetail);
 
 export const ImagesController = writerController('images', 'Images', ImagesService, IMAGES_LIST, [
   ImageDto,
@@ -150,7 +150,6 @@ export class TaskActionsController {
 
 @ApiTags('writer')
 @Controller('api/v1/writer/content')
-@UseInterceptors(MediaOriginInterceptor)
 export class ContentActionsController {
   constructor(private readonly content: ContentService) {}
 
@@ -174,7 +173,6 @@ export class ContentActionsController {
 
 @ApiTags('writer')
 @Controller('api/v1/writer/images')
-@UseInterceptors(MediaOriginInterceptor)
 export class ImageActionsController {
   constructor(private readonly images: ImagesService) {}
 
