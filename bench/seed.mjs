@@ -176,6 +176,9 @@ export async function seed(client, { accounts, perAccount, contentPerAccount }) 
   }
   // As autovacuum leaves a table at rest: statistics, and a visibility map for index-only scans.
   await client.query('VACUUM ANALYZE');
+  // The pages the seed and the vacuum dirtied are written now, not by the checkpointer while a side
+  // is measured.
+  await client.query('CHECKPOINT');
   const totals = (
     await client.query(
       `SELECT count(*)::integer AS total, count(*) FILTER (WHERE deleted_at IS NULL)::integer AS live,
