@@ -1,8 +1,7 @@
-import { requestContextModule } from './common/context/cls.module.js';
-import { MetricsModule } from './common/metrics/metrics.module.js';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthCoreModule } from './common/auth/auth-core.module.js';
+import { requestContextModule } from './common/context/cls.module.js';
 import { TenantContext } from './common/context/tenant-context.service.js';
 import { TenancyModule } from './common/tenancy/tenancy.module.js';
 import { ApiExceptionFilter } from './common/http/exception.filter.js';
@@ -13,6 +12,7 @@ import { LoggingModule } from './common/logging/logging.module.js';
 import { MailModule } from './common/mail/mail.module.js';
 import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
 import { MediaModule } from './common/media/media.module.js';
+import { MetricsModule } from './common/metrics/metrics.module.js';
 import { RedisModule } from './common/redis/redis.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';

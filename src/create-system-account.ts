@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { requestContextModule } from './common/context/cls.module.js';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { pathToFileURL } from 'node:url';
 import { PasswordHasher } from './common/auth/password-hasher.js';
+import { requestContextModule } from './common/context/cls.module.js';
 import { AppConfig, ConfigError } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
