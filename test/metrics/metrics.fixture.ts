@@ -4,6 +4,7 @@ import { ApiKeyAllowed } from '../../src/common/auth/auth.decorators.js';
 import { Public } from '../../src/common/auth/public.decorator.js';
 import { TenantContext } from '../../src/common/context/tenant-context.service.js';
 import { ApiError } from '../../src/common/http/error-codes.js';
+import { runStatement } from '../../src/database/statement.js';
 
 /** Keeps allocations alive until the test drops them, so the heap delta is visible. */
 export const retained: unknown[] = [];
@@ -17,12 +18,17 @@ export class MetricsFixtureController {
     private readonly context: TenantContext,
   ) {}
 
-  /** Exactly `n` database queries of about `ms` milliseconds each (one inside runAsSystem). */
+  /**
+   * Exactly `n` database queries of about `ms` milliseconds each (one inside runAsSystem), through
+   * query runners or, with `direct=1`, as `runStatement` statements.
+   */
   @Get('queries')
-  async queries(@Query('n') n = '1', @Query('ms') ms = '0'): Promise<unknown> {
+  async queries(@Query('n') n = '1', @Query('ms') ms = '0', @Query('direct') direct = '0'): Promise<unknown> {
     const count = Number(n);
     for (let i = 0; i < count; i++) {
-      const run = () => this.dataSource.query('SELECT pg_sleep($1)', [Number(ms) / 1000]);
+      const sleep = ['SELECT pg_sleep($1)', [Number(ms) / 1000]] as const;
+      const run = () =>
+        direct === '1' ? runStatement(this.dataSource, ...sleep) : this.dataSource.query(...sleep);
       if (i === 0) await this.context.runAsSystem('metrics fixture', run);
       else await run();
     }

@@ -142,6 +142,17 @@ describe('resource tracking (system/request-metrics/)', () => {
     expect((await read(trackedResult.id)).db_query_count).toBe(2);
   });
 
+  it('counts and times the statements sent without a query runner (runStatement) too', async () => {
+    const { res, id } = await tracked({
+      url: '/api/v1/metrics-fixture/queries?n=3&ms=20&direct=1',
+      headers: tenant.users.admin.auth,
+    });
+    expect(res.statusCode).toBe(200);
+    const data = await read(id);
+    expect(data.db_query_count).toBe(3);
+    expect(data.db_time_ms).toBeGreaterThanOrEqual(55);
+  });
+
   it('tracks developers, whose records any developer reads but other accounts do not', async () => {
     const { id } = await tracked({ url: '/api/v1/metrics-fixture/queries?n=1', headers: dev });
     expect((await read(id, dev)).db_query_count).toBe(1);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { runStatement } from '../../database/statement.js';
 import type { Role } from '../context/request-context.js';
 
 /** What the auth layer needs to know about a user and their account, in one query. */
@@ -42,19 +43,21 @@ const USER_SELECT = `
 
 /**
  * The authentication layer's reads of identity rows. They run before any principal exists, so they
- * are deliberately unscoped — and only ever select the credential's own user or site.
+ * are deliberately unscoped — and only ever select the credential's own user or site. Each is one
+ * statement on the pool (`runStatement`): one of them runs for nearly every request.
  */
 @Injectable()
 export class IdentityLookup {
   constructor(private readonly dataSource: DataSource) {}
 
   async userById(id: number): Promise<UserIdentity | null> {
-    const rows: UserIdentity[] = await this.dataSource.query(`${USER_SELECT} AND u.id = $1`, [id]);
+    const rows = await runStatement<UserIdentity>(this.dataSource, `${USER_SELECT} AND u.id = $1`, [id]);
     return rows[0] ?? null;
   }
 
   async userByEmail(email: string): Promise<UserIdentity | null> {
-    const rows: UserIdentity[] = await this.dataSource.query(
+    const rows = await runStatement<UserIdentity>(
+      this.dataSource,
       `${USER_SELECT} AND lower(u.email) = lower($1)`,
       [email.trim()],
     );
@@ -62,7 +65,8 @@ export class IdentityLookup {
   }
 
   async siteByKeyHash(hash: string): Promise<SiteKeyIdentity | null> {
-    const rows: SiteKeyIdentity[] = await this.dataSource.query(
+    const rows = await runStatement<SiteKeyIdentity>(
+      this.dataSource,
       `SELECT s.id AS site_id, s.account_id, s.is_active AS site_is_active, s.wp_api_key_hash,
               s.api_key_last_used_at, a.status AS account_status, a.is_active AS account_is_active,
               a.is_system AS account_is_system, p.is_active AS plan_is_active
@@ -77,7 +81,8 @@ export class IdentityLookup {
 
   /** At most once a minute per site (docs/api-conventions.md#authentication). */
   async touchSiteKey(siteId: number): Promise<void> {
-    await this.dataSource.query(
+    await runStatement(
+      this.dataSource,
       `UPDATE igny8_sites SET api_key_last_used_at = now()
         WHERE id = $1 AND (api_key_last_used_at IS NULL OR api_key_last_used_at < now() - interval '1 minute')`,
       [siteId],

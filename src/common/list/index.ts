@@ -39,4 +39,5 @@ export {
   type PageRequest,
   pageLinker,
   paginateQuery,
+  readsPlainRows,
 } from './paginate.js';

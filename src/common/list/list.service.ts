@@ -49,7 +49,7 @@ export class ListService {
     request: PageRequest,
     fetch?: PageFetch<T, R>,
   ): Promise<Paginated<R>> {
-    const rows = fetch ?? (defaultFetch as PageFetch<T, unknown> as PageFetch<T, R>);
+    const rows = fetch ?? (defaultFetch(qb) as PageFetch<T, unknown> as PageFetch<T, R>);
     return paginateQuery(qb, spec, query, pageLinker(request, this.config.http.publicBaseUrl), rows);
   }
 

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { type EntityMetadata, type ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { SelectQuery } from 'typeorm/query-builder/SelectQuery.js';
 import type { JoinAttribute } from 'typeorm/query-builder/JoinAttribute.js';
+import { runStatement } from '../../database/statement.js';
 import { ApiError } from '../http/error-codes.js';
 import { Paginated } from '../http/responses.js';
 import { applyOrdering, idSql } from './apply.js';
@@ -13,6 +14,22 @@ export type PageRequest = Pick<FastifyRequest, 'protocol' | 'host' | 'url'>;
 
 /** Turns the ordered, limited page query into the results (default: entities, or raw rows without metadata). */
 export type PageFetch<T extends ObjectLiteral, R> = (qb: SelectQueryBuilder<T>) => Promise<R[]>;
+
+/** The column a page statement carries its list's count in. */
+const CARRIED_COUNT = 'list_count_carried';
+
+/** Page fetches that read their page with one `getRawMany` of the builder they are given. */
+const plainRowFetches = new WeakSet<PageFetch<never, unknown>>();
+
+/**
+ * Declares that `fetch` reads its page with exactly one `getRawMany` of the builder it is given (as
+ * `columnRows` does), so the list's count can ride in that statement. A fetch that does not is still
+ * correct: its count then runs after the page.
+ */
+export function readsPlainRows<T extends ObjectLiteral, R>(fetch: PageFetch<T, R>): PageFetch<T, R> {
+  plainRowFetches.add(fetch);
+  return fetch;
+}
 
 /**
  * Absolute URL of another page of this request: `publicBaseUrl` (else `protocol://host` of the
@@ -36,6 +53,47 @@ export function pageLinker(request: PageRequest, publicBaseUrl?: string): (page:
  * statement, the costliest step of building a list query — would change nothing but the quoting.
  */
 class AsWrittenQueryBuilder<T extends ObjectLiteral> extends SelectQueryBuilder<T> {
+  /** The count query the next `getRawMany` statement selects along with its rows. */
+  private countRider?: SelectQueryBuilder<ObjectLiteral>;
+  /**
+   * What that statement found: the count, `null` when it ran and returned no rows (so the count was
+   * never evaluated), `undefined` while it has not run.
+   */
+  carriedCount?: number | null;
+
+  /** Makes the next `getRawMany` statement select `counter` too (docs/performance.md#statements). */
+  carryCount(counter: SelectQueryBuilder<ObjectLiteral>): this {
+    this.countRider = counter;
+    this.carriedCount = undefined;
+    return this;
+  }
+
+  /**
+   * Raw rows (plain-row pages, counts) of a query outside a transaction, without locks or a result
+   * cache, come from one statement on the pool (`runStatement`) instead of a query runner of their own.
+   */
+  override async getRawMany<R = ObjectLiteral>(): Promise<R[]> {
+    const rider = this.countRider;
+    this.countRider = undefined;
+    // An uncorrelated scalar subquery: PostgreSQL evaluates it once, and only if a row is returned.
+    if (rider) this.addSelect(`(${rider.getQuery()})`, CARRIED_COUNT).setParameters(rider.getParameters());
+    const rows = await this.rawRows<R & Record<typeof CARRIED_COUNT, unknown>>();
+    if (rider) {
+      this.carriedCount = rows.length > 0 ? Number(rows[0][CARRIED_COUNT]) : null;
+      // The last property a row got: deleting it keeps the row's shape fast.
+      for (const row of rows) delete (row as Partial<typeof row>)[CARRIED_COUNT];
+    }
+    return rows;
+  }
+
+  private rawRows<R>(): Promise<R[]> {
+    const { lockMode, useTransaction, cache } = this.expressionMap;
+    if (this.queryRunner || lockMode !== undefined || useTransaction || cache) return super.getRawMany<R>();
+    this.expressionMap.queryEntity = false;
+    const [sql, parameters] = this.getQueryAndParameters();
+    return runStatement<R>(this.dataSource, sql, parameters);
+  }
+
   protected override replacePropertyNamesForTheWholeQuery(statement: string): string {
     return statement;
   }
@@ -125,35 +183,45 @@ function withoutUnusedJoins<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>):
 }
 
 /**
- * Counts the rows of `qb` in one query: `COUNT(*)` on a plain query or one whose joins are exact
- * (`spec.exactJoins`: then without the joins no condition uses), `COUNT(DISTINCT id)` when it
- * joins (a to-many join repeats rows), and over a subquery when it groups or selects DISTINCT.
+ * The query counting the rows of `qb`: `COUNT(*)` on a plain query or one whose joins are exact
+ * (`spec.exactJoins`: then without the joins no condition uses), `COUNT(DISTINCT id)` when it joins
+ * (a to-many join repeats rows), and over a subquery when it groups or selects DISTINCT.
  */
-export async function countRows<T extends ObjectLiteral>(
+function countQuery<T extends ObjectLiteral>(
   qb: SelectQueryBuilder<T>,
   spec: ListSpec,
-): Promise<number> {
+): SelectQueryBuilder<ObjectLiteral> {
   const { groupBys, selectDistinct, joinAttributes } = qb.expressionMap;
   const base = withoutPaging(qb);
-  let counter: SelectQueryBuilder<ObjectLiteral>;
   if (groupBys.length > 0 || selectDistinct) {
     if (groupBys.length > 0) base.select('1', 'one');
-    counter = qb
+    return qb
       .createQueryBuilder()
       .select('COUNT(*)', 'count')
       .from(`(${base.getQuery()})`, 'list_count')
       .setParameters(base.getParameters());
-  } else if (spec.exactJoins || joinAttributes.length === 0) {
-    counter = withoutUnusedJoins(base.select('COUNT(*)', 'count'));
-  } else {
-    counter = base.select(`COUNT(DISTINCT ${idSql(qb, spec)})`, 'count');
   }
-  const row = await counter.getRawOne<{ count: number | string }>();
+  if (spec.exactJoins || joinAttributes.length === 0)
+    return withoutUnusedJoins(base.select('COUNT(*)', 'count'));
+  return base.select(`COUNT(DISTINCT ${idSql(qb, spec)})`, 'count');
+}
+
+/** Counts the rows of `qb` in one query (`countQuery`). */
+export async function countRows<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  spec: ListSpec,
+): Promise<number> {
+  const row = await countQuery(qb, spec).getRawOne<{ count: number | string }>();
   return Number(row?.count ?? 0);
 }
 
-export function defaultFetch<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): Promise<T[]> {
-  return qb.expressionMap.mainAlias?.hasMetadata ? qb.getMany() : qb.getRawMany<T>();
+const entityPage = <T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): Promise<T[]> => qb.getMany();
+
+const rawPage = readsPlainRows((qb: SelectQueryBuilder<ObjectLiteral>) => qb.getRawMany());
+
+/** The fetch of a page that brings none: its entities, or its raw rows when `qb` has no entity metadata. */
+export function defaultFetch<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): PageFetch<T, T> {
+  return qb.expressionMap.mainAlias?.hasMetadata ? entityPage : (rawPage as PageFetch<T, T>);
 }
 
 /**
@@ -190,7 +258,7 @@ export function columnRows<T extends ObjectLiteral>(
     ...columns.map((column) => `"${alias}"."${column}"`),
     ...computedSelection(computed),
   ].join(', ');
-  return (qb) => qb.select(selection).getRawMany<T>();
+  return readsPlainRows((qb) => qb.select(selection).getRawMany<T>());
 }
 
 /** Whether two statements of a request can run at once: a pool of more than one connection. */
@@ -199,11 +267,12 @@ function concurrent(qb: SelectQueryBuilder<ObjectLiteral>): boolean {
 }
 
 /**
- * One page of an already filtered query in two queries at most, the count and the page: at once
- * when the pool has connections to spare, else the count first (and no page when it would be
- * empty). Applies the ordering of `query` (allowlist + id tie-break), `page`/`page_size`, and
- * answers 404 "Invalid page." past the last page (page 1 of nothing is an empty 200). `link` builds
- * the next/previous URLs.
+ * One page of an already filtered query (docs/performance.md#statements). A plain-row page
+ * (`readsPlainRows`) of a builder sent as written carries the count in its own statement. Otherwise the
+ * count and the page are two queries: at once when the pool has connections to spare, else the count
+ * first (and no page when it would be empty). Applies the ordering of `query` (allowlist + id
+ * tie-break), `page`/`page_size`, and answers 404 "Invalid page." past the last page (page 1 of nothing
+ * is an empty 200). `link` builds the next/previous URLs.
  */
 export async function paginateQuery<T extends ObjectLiteral, R>(
   qb: SelectQueryBuilder<T>,
@@ -214,20 +283,25 @@ export async function paginateQuery<T extends ObjectLiteral, R>(
 ): Promise<Paginated<R>> {
   const list = asWritten(qb);
   // The count copies `list` before the page orders and limits it: in place when it is already a copy.
-  const page = () => {
-    const paged = applyOrdering(list === qb ? list.clone() : list, spec, query)
+  const paged = () =>
+    applyOrdering(list === qb ? list.clone() : list, spec, query)
       .offset((query.page - 1) * query.pageSize)
       .limit(query.pageSize);
-    return fetch(paged);
-  };
   let count: number;
   let results: R[] = [];
-  if (concurrent(list)) {
+  if (list instanceof AsWrittenQueryBuilder && plainRowFetches.has(fetch)) {
+    const counter = countQuery(list, spec);
+    const page = paged() as AsWrittenQueryBuilder<T>;
+    results = await fetch(page.carryCount(counter));
+    const carried = page.carriedCount;
+    // No row: page 1 of nothing, or a page past the last one (a 404 below either way).
+    count = carried === undefined ? await countRows(list, spec) : (carried ?? 0);
+  } else if (concurrent(list)) {
     const counted = countRows(list, spec);
-    [count, results] = await Promise.all([counted, page()]);
+    [count, results] = await Promise.all([counted, fetch(paged())]);
   } else {
     count = await countRows(list, spec);
-    if (count > 0 && query.page <= Math.ceil(count / query.pageSize)) results = await page();
+    if (count > 0 && query.page <= Math.ceil(count / query.pageSize)) results = await fetch(paged());
   }
   const lastPage = Math.max(1, Math.ceil(count / query.pageSize));
   if (query.page > lastPage) throw ApiError.notFound('Invalid page.');

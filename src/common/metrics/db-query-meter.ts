@@ -5,16 +5,17 @@ import {
   DataSource,
   type EntitySubscriberInterface,
 } from 'typeorm';
+import { observeStatements, type StatementObserver } from '../../database/statement.js';
 import { ResourceTracking } from './resource-tracking.service.js';
 
 /**
  * Counts and times the database queries of tracked requests
  * (docs/api-conventions.md#request-id-and-resource-tracking), attributed through the request's CLS context.
- * Every query of the app goes through TypeORM's query runner, which announces it to the subscribers before
- * and after it runs.
+ * TypeORM's query runner announces each of its queries to the subscribers before and after it runs; the
+ * statements sent without one (`runStatement`) are announced to the statement observers.
  */
 @Injectable()
-export class DbQueryMeter implements EntitySubscriberInterface, OnModuleInit {
+export class DbQueryMeter implements EntitySubscriberInterface, StatementObserver, OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly tracking: ResourceTracking,
@@ -22,6 +23,7 @@ export class DbQueryMeter implements EntitySubscriberInterface, OnModuleInit {
 
   onModuleInit(): void {
     if (!this.dataSource.subscribers.includes(this)) this.dataSource.subscribers.push(this);
+    observeStatements(this.dataSource, this);
   }
 
   beforeQuery(event: BeforeQueryEvent): void {
@@ -30,5 +32,13 @@ export class DbQueryMeter implements EntitySubscriberInterface, OnModuleInit {
 
   afterQuery(event: AfterQueryEvent): void {
     this.tracking.queryFinished(event.queryRunner, event.executionTime);
+  }
+
+  statementStarted(key: object): void {
+    this.tracking.queryStarted(key);
+  }
+
+  statementFinished(key: object): void {
+    this.tracking.queryFinished(key, undefined);
   }
 }

@@ -14,7 +14,7 @@ import type { FilterOptions } from '../list/filter-options.js';
 import type { RawQuery } from '../list/list-query.js';
 import type { ListSpec } from '../list/list-spec.js';
 import { ListService } from '../list/list.service.js';
-import { columnRows, type PageComputed, type PageFetch } from '../list/paginate.js';
+import { columnRows, type PageComputed, type PageFetch, readsPlainRows } from '../list/paginate.js';
 import { ScopedRepository } from './scoped-repository.js';
 import { SoftDeleteService } from './soft-delete.service.js';
 import type { ScopeOptions, TenantShape } from './tenant-scope.js';
@@ -211,11 +211,11 @@ export class ScopedResource<T extends ObjectLiteral, V> {
   /** Plain rows pass the same load tripwire as entities. */
   private plainRows(columns: readonly string[]): PageFetch<T, T> {
     const fetch = columnRows<T>(this.definition.alias, columns, this.definition.listComputed);
-    return async (qb) => {
+    return readsPlainRows(async (qb) => {
       const rows = await fetch(qb);
       this.deps.tenantSubscriber.checkLoaded(this.definition.table, rows);
       return rows;
-    };
+    });
   }
 
   /** The trash list's spec, built on first use and kept (a resource's definition never changes). */
