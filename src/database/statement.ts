@@ -47,6 +47,31 @@ export async function runStatement<R>(
   sql: string,
   parameters: readonly unknown[],
 ): Promise<R[]> {
+  const result = await send<R & pg.QueryResultRow>(dataSource, {
+    text: sql,
+    values: parameters as unknown[],
+  });
+  return result.rows;
+}
+
+/** `runStatement`, answering the column names and each row as an array of values, in column order. */
+export async function runStatementColumns(
+  dataSource: DataSource,
+  sql: string,
+  parameters: readonly unknown[],
+): Promise<{ columns: string[]; rows: unknown[][] }> {
+  const result = await send<unknown[]>(dataSource, {
+    text: sql,
+    values: parameters as unknown[],
+    rowMode: 'array',
+  });
+  return { columns: result.fields.map((field) => field.name), rows: result.rows };
+}
+
+async function send<R extends pg.QueryResultRow>(
+  dataSource: DataSource,
+  statement: pg.QueryConfig | pg.QueryArrayConfig,
+): Promise<pg.QueryResult<R>> {
   const [connection, release] = await (dataSource.driver as unknown as PooledDriver).obtainMasterConnection();
   let released = false;
   const settle = (error?: unknown) => {
@@ -60,11 +85,10 @@ export async function runStatement<R>(
   if (watching) for (const observer of watching) observer.statementStarted(connection);
   let failure: unknown;
   try {
-    const result = await connection.query<R & pg.QueryResultRow>(sql, parameters as unknown[]);
-    return result.rows;
+    return await connection.query<R>(statement as pg.QueryConfig);
   } catch (error) {
     if (!keepsConnection(error)) failure = error;
-    throw new QueryFailedError(sql, parameters as unknown[], error as Error);
+    throw new QueryFailedError(statement.text, statement.values, error as Error);
   } finally {
     if (watching) for (const observer of watching) observer.statementFinished(connection);
     settle(failure);

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, type EntityManager, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   applyFilters,
@@ -432,31 +432,61 @@ describe('grouped and entity-backed query builders', () => {
     expect(filtered.body.results.map((r) => r.id)).toEqual([2, 3]);
   });
 
-  it('counts after the page when a plain-row fetch does not read through the builder it is given', async () => {
-    const dataSource = t.app.get(DataSource);
-    const scoped = () =>
-      dataSource
-        .createQueryBuilder()
-        .select('w.id', 'id')
+  describe('paginateQuery on raw builders (functions used directly)', () => {
+    const byId = defineList({ filters: {}, ordering: { fields: { id: 'w.id' }, default: 'id' } });
+    /** The owner's widgets, selecting `columns`, from the app's data source or a transaction's manager. */
+    const widgets = (manager: EntityManager, ...columns: string[]) =>
+      columns
+        .reduce(
+          (qb, column) => qb.addSelect(`w.${column}`, column),
+          manager.createQueryBuilder().select('w.id', 'id'),
+        )
         .from('test_widgets', 'w')
         .where('w.owner = :owner', { owner: OWNER });
-    const spec = defineList({ filters: {}, ordering: { fields: { id: 'w.id' }, default: 'id' } });
-    const total = (await scoped().getRawMany()).length;
-    const elsewhere = readsPlainRows((qb: SelectQueryBuilder<ObjectLiteral>) => qb.clone().getRawMany());
-    const spy = vi.spyOn(pg.Client.prototype, 'query');
-    try {
-      const query = parseListQuery(spec, { page_size: '2', page: '2' });
-      const page = await paginateQuery(scoped(), spec, query, (n) => `p${n}`, elsewhere);
-      expect(page).toMatchObject({ count: total, next: 'p3', previous: 'p1' });
-      expect(page.results).toHaveLength(2);
-      expect(spy).toHaveBeenCalledTimes(2);
-      const past = parseListQuery(spec, { page_size: '2', page: String(Math.ceil(total / 2) + 1) });
-      await expect(paginateQuery(scoped(), spec, past, String, elsewhere)).rejects.toMatchObject({
-        status: 404,
+    let manager: EntityManager;
+    let total: number;
+    beforeAll(async () => {
+      manager = t.app.get(DataSource).manager;
+      total = (await widgets(manager).getRawMany()).length;
+    });
+
+    it('counts after the page when a plain-row fetch does not read through the builder it is given', async () => {
+      const elsewhere = readsPlainRows((qb: SelectQueryBuilder<ObjectLiteral>) => qb.clone().getRawMany());
+      const spy = vi.spyOn(pg.Client.prototype, 'query');
+      try {
+        const query = parseListQuery(byId, { page_size: '2', page: '2' });
+        const page = await paginateQuery(widgets(manager), byId, query, (n) => `p${n}`, elsewhere);
+        expect(page).toMatchObject({ count: total, next: 'p3', previous: 'p1' });
+        expect(page.results).toHaveLength(2);
+        expect(spy).toHaveBeenCalledTimes(2);
+        const past = parseListQuery(byId, { page_size: '2', page: String(Math.ceil(total / 2) + 1) });
+        await expect(paginateQuery(widgets(manager), byId, past, String, elsewhere)).rejects.toMatchObject({
+          status: 404,
+        });
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
+    it('builds the rows of a page that carries its count with exactly the selected columns, in order', async () => {
+      const all = await widgets(manager, 'name', 'volume').orderBy('w.id').getRawMany<{ id: number }>();
+      const query = parseListQuery(byId, { page_size: '3' });
+      const qb = widgets(manager, 'name', 'volume');
+      const page = await paginateQuery(qb, byId, query, String, defaultFetch(qb));
+      expect(page.count).toBe(total);
+      expect(page.results).toEqual(all.slice(0, 3));
+      for (const row of page.results) expect(Object.keys(row)).toEqual(['id', 'name', 'volume']);
+    });
+
+    it('counts after the page inside a transaction, where the page goes through the query runner', async () => {
+      const query = parseListQuery(byId, { page_size: '2' });
+      const page = await manager.transaction((tx) => {
+        const qb = widgets(tx);
+        return paginateQuery(qb, byId, query, String, defaultFetch(qb));
       });
-    } finally {
-      spy.mockRestore();
-    }
+      expect(page.count).toBe(total);
+      expect(page.results).toHaveLength(2);
+    });
   });
 
   it('works on entity-backed builders with joined relations (functions used directly)', async () => {
@@ -576,10 +606,13 @@ describe('SQL', () => {
     try {
       const res = await t.request({ method: 'GET', url, headers: { host: HOST } });
       expect(res.statusCode, res.body).toBe(200);
-      return spy.mock.calls.map(([config, values]) => ({
-        sql: typeof config === 'string' ? config : (config as { text: string }).text,
-        parameters: Array.isArray(values) ? (values as unknown[]) : [],
-      }));
+      return spy.mock.calls.map(([config, values]) => {
+        const statement = typeof config === 'string' ? { text: config, values } : (config as pg.QueryConfig);
+        return {
+          sql: statement.text,
+          parameters: Array.isArray(statement.values) ? (statement.values as unknown[]) : [],
+        };
+      });
     } finally {
       spy.mockRestore();
     }

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { type EntityMetadata, type ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { SelectQuery } from 'typeorm/query-builder/SelectQuery.js';
 import type { JoinAttribute } from 'typeorm/query-builder/JoinAttribute.js';
-import { runStatement } from '../../database/statement.js';
+import { runStatement, runStatementColumns } from '../../database/statement.js';
 import { ApiError } from '../http/error-codes.js';
 import { Paginated } from '../http/responses.js';
 import { applyOrdering, idSql } from './apply.js';
@@ -56,8 +56,8 @@ class AsWrittenQueryBuilder<T extends ObjectLiteral> extends SelectQueryBuilder<
   /** The count query the next `getRawMany` statement selects along with its rows. */
   private countRider?: SelectQueryBuilder<ObjectLiteral>;
   /**
-   * What that statement found: the count, `null` when it ran and returned no rows (so the count was
-   * never evaluated), `undefined` while it has not run.
+   * What that statement found: the count, `null` when it returned no rows (so the count was never
+   * evaluated), `undefined` when no statement carried it.
    */
   carriedCount?: number | null;
 
@@ -70,28 +70,40 @@ class AsWrittenQueryBuilder<T extends ObjectLiteral> extends SelectQueryBuilder<
 
   /**
    * Raw rows (plain-row pages, counts) of a query outside a transaction, without locks or a result
-   * cache, come from one statement on the pool (`runStatement`) instead of a query runner of their own.
+   * cache, come from one statement on the pool (`runStatement`) instead of a query runner of their
+   * own; such a page also carries a count given to `carryCount`. Other queries go through TypeORM's
+   * query runner, without the count (the caller then counts separately).
    */
-  override async getRawMany<R = ObjectLiteral>(): Promise<R[]> {
+  override getRawMany<R = ObjectLiteral>(): Promise<R[]> {
     const rider = this.countRider;
     this.countRider = undefined;
-    // An uncorrelated scalar subquery: PostgreSQL evaluates it once, and only if a row is returned.
-    if (rider) this.addSelect(`(${rider.getQuery()})`, CARRIED_COUNT).setParameters(rider.getParameters());
-    const rows = await this.rawRows<R & Record<typeof CARRIED_COUNT, unknown>>();
-    if (rider) {
-      this.carriedCount = rows.length > 0 ? Number(rows[0][CARRIED_COUNT]) : null;
-      // The last property a row got: deleting it keeps the row's shape fast.
-      for (const row of rows) delete (row as Partial<typeof row>)[CARRIED_COUNT];
-    }
-    return rows;
-  }
-
-  private rawRows<R>(): Promise<R[]> {
     const { lockMode, useTransaction, cache } = this.expressionMap;
     if (this.queryRunner || lockMode !== undefined || useTransaction || cache) return super.getRawMany<R>();
     this.expressionMap.queryEntity = false;
+    if (rider) return this.rowsWithCount<R>(rider);
     const [sql, parameters] = this.getQueryAndParameters();
     return runStatement<R>(this.dataSource, sql, parameters);
+  }
+
+  /**
+   * The rows, with `counter` selected as an uncorrelated scalar subquery after the page's columns:
+   * PostgreSQL evaluates it once, and only if a row is returned. The rows are built from the values
+   * without that last column, as `pg` builds its rows (a copy of one template object per row), so no
+   * row ever has the property (deleting it would turn every row into a slow dictionary object).
+   */
+  private async rowsWithCount<R>(counter: SelectQueryBuilder<ObjectLiteral>): Promise<R[]> {
+    this.addSelect(`(${counter.getQuery()})`, CARRIED_COUNT).setParameters(counter.getParameters());
+    const [sql, parameters] = this.getQueryAndParameters();
+    const { columns, rows } = await runStatementColumns(this.dataSource, sql, parameters);
+    const last = columns.length - 1;
+    this.carriedCount = rows.length > 0 ? Number(rows[0][last]) : null;
+    const template: Record<string, unknown> = {};
+    for (let i = 0; i < last; i++) template[columns[i]] = null;
+    return rows.map((values) => {
+      const row = { ...template };
+      for (let i = 0; i < last; i++) row[columns[i]] = values[i];
+      return row as R;
+    });
   }
 
   protected override replacePropertyNamesForTheWholeQuery(statement: string): string {
