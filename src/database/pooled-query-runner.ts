@@ -4,7 +4,8 @@ import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner
 import type { ReplicationMode } from 'typeorm/driver/types/ReplicationMode.js';
 import type pg from 'pg';
 
-type Release = (error?: unknown) => void;
+/** Gives a checked-out connection back to the pool; with an error, the pool drops the connection. */
+export type Release = (error?: unknown) => void;
 
 /** TypeORM's private `releasePostgresConnection`, which a connection error calls. */
 interface ReleasableRunner {
@@ -12,17 +13,29 @@ interface ReleasableRunner {
 }
 
 /**
- * The callback that gives a runner's connection back to the pool: it first removes the connection's
- * `error` listener, which releases the runner when the connection fails while it holds it.
+ * Holds a checked-out connection: `onLost` runs if the connection fails while held. The returned
+ * callback gives it back once, removing that listener first.
  */
-function releaseCallback(runner: PostgresQueryRunner, connection: pg.PoolClient, release: Release): Release {
-  const onError = (error: unknown) =>
-    void (runner as unknown as ReleasableRunner).releasePostgresConnection(error);
-  connection.on('error', onError);
+export function holdConnection(
+  connection: pg.PoolClient,
+  release: Release,
+  onLost: (error: unknown) => void,
+): Release {
+  let released = false;
+  connection.on('error', onLost);
   return (error) => {
-    connection.removeListener('error', onError);
+    if (released) return;
+    released = true;
+    connection.removeListener('error', onLost);
     release(error);
   };
+}
+
+/** The callback that gives a runner's connection back: a failure while held releases the runner. */
+function releaseCallback(runner: PostgresQueryRunner, connection: pg.PoolClient, release: Release): Release {
+  return holdConnection(connection, release, (error) => {
+    void (runner as unknown as ReleasableRunner).releasePostgresConnection(error);
+  });
 }
 
 /**

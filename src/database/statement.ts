@@ -1,12 +1,7 @@
 import pg from 'pg';
 import { type DataSource, QueryFailedError } from 'typeorm';
-
-type Release = (error?: unknown) => void;
-
-/** TypeORM's PostgreSQL driver: every checkout, ours included, goes through `obtainMasterConnection`. */
-interface PooledDriver {
-  obtainMasterConnection(): Promise<[pg.PoolClient, Release]>;
-}
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { holdConnection, type Release } from './pooled-query-runner.js';
 
 /**
  * Told of each statement `runStatement` sends, as TypeORM's subscribers are told of a query runner's
@@ -72,15 +67,12 @@ async function send<R extends pg.QueryResultRow>(
   dataSource: DataSource,
   statement: pg.QueryConfig | pg.QueryArrayConfig,
 ): Promise<pg.QueryResult<R>> {
-  const [connection, release] = await (dataSource.driver as unknown as PooledDriver).obtainMasterConnection();
-  let released = false;
-  const settle = (error?: unknown) => {
-    if (released) return;
-    released = true;
-    connection.removeListener('error', settle);
-    release(error);
-  };
-  connection.on('error', settle);
+  // The driver's checkout, as its query runners': row-level security sets the connection up there.
+  const [connection, release] = (await (dataSource.driver as PostgresDriver).obtainMasterConnection()) as [
+    pg.PoolClient,
+    Release,
+  ];
+  const giveBack: Release = holdConnection(connection, release, (error) => giveBack(error));
   const watching = observers.get(dataSource);
   if (watching) for (const observer of watching) observer.statementStarted(connection);
   let failure: unknown;
@@ -91,6 +83,6 @@ async function send<R extends pg.QueryResultRow>(
     throw new QueryFailedError(statement.text, statement.values, error as Error);
   } finally {
     if (watching) for (const observer of watching) observer.statementFinished(connection);
-    settle(failure);
+    giveBack(failure);
   }
 }
