@@ -1,10 +1,10 @@
 // `npm run bench`: requests/second and p99 of the keyword list (page_size 10, 25 and 100,
 // ordering=-volume), the cluster list and the content list, served by our full stack (dist/main.js)
 // and by a bare baseline (bench/baseline.mjs: Fastify + pg as a skilled engineer would write it:
-// one user lookup, then the page and the count in parallel), in turn, under the same autocannon
-// load, on the same seeded PostgreSQL database — a small dataset and, with BENCH_DATASETS, one 100
-// times larger. Prints every round and a table of ratios. See bench/README.md. Run after `npm run
-// build` (the npm script does it).
+// one user lookup, then the page and the count in parallel), in turn, under the same load (autocannon
+// at full load, bench/paced-load.mjs at half load), on the same seeded PostgreSQL database — a small
+// dataset and, with BENCH_DATASETS, one 100 times larger. Prints every round and a table of ratios.
+// See bench/README.md. Run after `npm run build` (the npm script does it).
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,6 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { freePort } from '../scripts/free-port.mjs';
+import { pacedLoad } from './paced-load.mjs';
 import { seed } from './seed.mjs';
 
 /* global fetch */
@@ -206,31 +207,39 @@ function cpuMs(pid) {
 
 const load1 = () => loadavg()[0];
 
-/** Loads one side for `seconds`: as fast as it answers, or at `rate` requests/second overall. */
+/**
+ * Loads one side for `seconds`: as fast as it answers (autocannon), or at `rate` requests/second
+ * spread evenly over each second (bench/paced-load.mjs).
+ */
 async function load(server, url, path, tokens, seconds, rate) {
   const cpuBefore = cpuMs(server.child.pid);
   const loadBefore = load1();
+  const result = rate
+    ? await pacedLoad({ url, path, tokens, seconds, rate, connections: settings.connections })
+    : await closedLoop(url, path, tokens, seconds);
+  const cpuAfter = cpuMs(server.child.pid);
+  return {
+    ...result,
+    load: (loadBefore + load1()) / 2,
+    // The server process's CPU per answered request: less sensitive to a busy machine than req/s.
+    cpu: cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / Math.max(1, result.total),
+  };
+}
+
+/** autocannon with `settings.connections` connections, each cycling through the account owners' tokens. */
+async function closedLoop(url, path, tokens, seconds) {
   const result = await autocannon({
     url,
     connections: settings.connections,
     pipelining: 1,
     duration: seconds,
-    ...(rate ? { overallRate: Math.max(1, Math.round(rate)) } : {}),
-    // Each connection cycles through the account owners' tokens.
     requests: tokens.map((token) => ({ method: 'GET', path, headers: { authorization: `Bearer ${token}` } })),
   });
-  const cpuAfter = cpuMs(server.child.pid);
   return {
     rps: result.requests.average,
     p99: result.latency.p99,
     p50: result.latency.p50,
     total: result.requests.total,
-    load: (loadBefore + load1()) / 2,
-    // The server process's CPU per answered request: less sensitive to a busy machine than req/s.
-    cpu:
-      cpuBefore === null || cpuAfter === null
-        ? null
-        : (cpuAfter - cpuBefore) / Math.max(1, result.requests.total),
     bad: result.non2xx + result.errors + result.timeouts,
   };
 }
@@ -412,8 +421,9 @@ async function runDataset(name, dataset, dist, tmp, servers) {
     if (process.argv.includes('--check')) return results;
 
     console.log(
-      `load: autocannon, ${settings.connections} connections, ${settings.seconds} s per side and round, ` +
-        `${settings.rounds} rounds at full load and ${settings.halfRounds} at half the baseline's rate, ` +
+      `load: ${settings.connections} connections, ${settings.seconds} s per side and round, ` +
+        `${settings.rounds} rounds at full load (autocannon) and ${settings.halfRounds} at half the baseline's rate ` +
+        `(requests spread evenly, latency from when each was due), ` +
         `warm-up ${settings.warmup} s per side; pool ${settings.pool} connections each; ours: ` +
         `NODE_ENV=${oursEnv.NODE_ENV}, ${settings.redisUrl ? 'with Redis' : 'no Redis'}, throttling off, LOG_LEVEL=warn`,
     );
@@ -466,6 +476,8 @@ async function runDataset(name, dataset, dist, tmp, servers) {
 const cell = (value, width, digits = 0) =>
   (value === null || Number.isNaN(value) ? '–' : value.toFixed(digits)).padStart(width);
 
+const tenths = (ms) => Math.round(ms * 10) / 10;
+
 /** One line per list × dataset: medians over the rounds. */
 function table(results) {
   const lines = [
@@ -474,8 +486,8 @@ function table(results) {
   ];
   for (const { dataset, target, rounds, half } of results) {
     const ratio = median(rounds.map((r) => r.ours.rps / r.baseline.rps));
-    const halfOurs = half.length ? median(half.map((r) => r.ours.p99)) : null;
-    const halfBase = half.length ? median(half.map((r) => r.baseline.p99)) : null;
+    const halfOurs = half.length ? tenths(median(half.map((r) => r.ours.p99))) : null;
+    const halfBase = half.length ? tenths(median(half.map((r) => r.baseline.p99))) : null;
     const cpu = rounds.every((r) => r.ours.cpu !== null && r.baseline.cpu !== null);
     const loads = [...rounds, ...half].flatMap((r) => [r.ours.load, r.baseline.load]);
     lines.push(
@@ -493,8 +505,8 @@ function table(results) {
   for (const large of results.filter((r) => r.dataset === 'large')) {
     const small = results.find((r) => r.dataset === 'small' && r.target === large.target);
     if (!small || !small.half.length || !large.half.length) continue;
-    const p50 = (r) => median(r.half.map((x) => x.ours.p50));
-    const p99 = (r) => median(r.half.map((x) => x.ours.p99));
+    const p50 = (r) => tenths(median(r.half.map((x) => x.ours.p50)));
+    const p99 = (r) => tenths(median(r.half.map((x) => x.ours.p99)));
     lines.push(
       `large/small, ours at half load, ${large.target}: p50 ${p50(large)} / ${p50(small)} ms (×${(p50(large) / p50(small)).toFixed(2)}), ` +
         `p99 ${p99(large)} / ${p99(small)} ms (×${(p99(large) / p99(small)).toFixed(2)})`,
