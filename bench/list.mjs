@@ -505,11 +505,14 @@ function table(results) {
   for (const large of results.filter((r) => r.dataset === 'large')) {
     const small = results.find((r) => r.dataset === 'small' && r.target === large.target);
     if (!small || !small.half.length || !large.half.length) continue;
-    const p50 = (r) => tenths(median(r.half.map((x) => x.ours.p50)));
-    const p99 = (r) => tenths(median(r.half.map((x) => x.ours.p99)));
+    const at = (side, percentile) => (r) => tenths(median(r.half.map((x) => x[side][percentile])));
+    const compare = (side, percentile) => {
+      const [l, s] = [at(side, percentile)(large), at(side, percentile)(small)];
+      return `${percentile} ${l} / ${s} ms (×${(l / s).toFixed(2)})`;
+    };
     lines.push(
-      `large/small, ours at half load, ${large.target}: p50 ${p50(large)} / ${p50(small)} ms (×${(p50(large) / p50(small)).toFixed(2)}), ` +
-        `p99 ${p99(large)} / ${p99(small)} ms (×${(p99(large) / p99(small)).toFixed(2)})`,
+      `large/small at half load, ${large.target}: ours ${compare('ours', 'p50')}, ${compare('ours', 'p99')}; ` +
+        `baseline ${compare('baseline', 'p50')}, ${compare('baseline', 'p99')}`,
     );
   }
   return lines.join('\n');
