@@ -30,8 +30,7 @@ export const LISTS = {
       WHERE k.account_id = $1 AND k.deleted_at IS NULL`,
     page: (orderBy, limit, offset) => `SELECT ${ROW('k')}, k.seed_keyword_id, k.volume_override,
       k.difficulty_override, k.attribute_values, k.cluster_id, k.status, k.disabled,
-      s.keyword, COALESCE(k.volume_override, s.volume) AS volume,
-      COALESCE(k.difficulty_override, s.difficulty) AS difficulty, s.intent, s.country,
+      s.keyword, k.volume, k.difficulty, s.intent, s.country,
       (SELECT c.name FROM igny8_clusters c WHERE c.id = k.cluster_id AND c.deleted_at IS NULL) AS cluster_name,
       (SELECT x.name FROM igny8_sectors x WHERE x.id = k.sector_id) AS sector_name
       FROM igny8_keywords k
@@ -40,8 +39,8 @@ export const LISTS = {
       ORDER BY ${orderBy} LIMIT ${limit} OFFSET ${offset}`,
     ordering: {
       keyword: 's.keyword',
-      volume: 'COALESCE(k.volume_override, s.volume)',
-      difficulty: 'COALESCE(k.difficulty_override, s.difficulty)',
+      volume: 'k.volume',
+      difficulty: 'k.difficulty',
       status: 'k.status',
       created_at: 'k.created_at',
       updated_at: 'k.updated_at',

@@ -352,6 +352,42 @@ describe('list', () => {
     expect(await order('nonsense')).toEqual([6, 5, 4, 3, 2, 1, 0]);
   });
 
+  it('orders by the volume and difficulty of the moment: overrides set or cleared, and a seed changed in the library', async () => {
+    const developer = await insertDeveloper(t.app, a.accountId);
+    const order = async (ordering: string) =>
+      (await listIds(`site_id=${a.site}&ordering=${ordering}`)).map((id) => k.indexOf(id));
+    const keyword = async (index: number) =>
+      data(await call('GET', `keywords/${k[index]}/`, a.users.viewer.auth)) as {
+        volume: number;
+        difficulty: number;
+      };
+    const patchKeyword = (index: number, body: Body) =>
+      call('PATCH', `keywords/${k[index]}/`, a.users.editor.auth, body);
+    const patchSeed = async (seed: number, body: Body) =>
+      expect(
+        (await call('PATCH', `/api/v1/auth/keywords-library/${seed}/`, developer.auth, body)).status,
+      ).toBe(200);
+
+    await patchKeyword(4, { volume_override: 50000 });
+    expect(await order('-volume')).toEqual([3, 4, 6, 0, 1, 5, 2]);
+    await patchKeyword(4, { volume_override: null });
+    expect(await order('-volume')).toEqual([3, 6, 0, 1, 5, 2, 4]);
+
+    const python = a.seeds['how to learn python'];
+    await patchSeed(python, { volume: 200000, difficulty: 1 });
+    expect(await keyword(1)).toMatchObject({ volume: 200000, difficulty: 1 });
+    expect(await order('-volume')).toEqual([1, 3, 6, 0, 5, 2, 4]);
+    expect(await order('difficulty')).toEqual([1, 4, 3, 5, 6, 0, 2]);
+    expect(await listIds(`site_id=${a.site}&volume_min=165001`)).toEqual([k[1]]);
+    // An override still wins over the seed's new value.
+    await patchSeed(a.seeds['best project management software'], { volume: 1 });
+    expect((await keyword(0)).volume).toBe(20000);
+    await patchSeed(a.seeds['best project management software'], { volume: 9900 });
+    await patchSeed(python, { volume: 14800, difficulty: 48 });
+    expect(await order('-volume')).toEqual([3, 6, 0, 1, 5, 2, 4]);
+    expect(await keyword(1)).toMatchObject({ volume: 14800, difficulty: 48 });
+  });
+
   it('answers filter_options with the 5.3 keys, cascading on the other filters', async () => {
     const response = await call('GET', `keywords/filter_options/?site_id=${a.site}`, a.users.viewer.auth);
     expect(response.status).toBe(200);

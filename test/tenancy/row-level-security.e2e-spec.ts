@@ -86,6 +86,39 @@ describe('row-level security (TENANT_RLS=true)', () => {
     expect(asDeveloper).toEqual(expect.arrayContaining(both));
   });
 
+  it("carries a seed keyword's new volume to every account's keywords, whichever account changes it", async () => {
+    const [seed] = await db.query<{ id: number; volume: number }[]>(
+      'SELECT id, volume FROM igny8_seed_keywords ORDER BY id LIMIT 1',
+    );
+    const keywords = await Promise.all(
+      [a, b].map(async (tenant) => {
+        const [row] = await db.query<{ id: number }[]>(
+          `INSERT INTO igny8_keywords (account_id, site_id, sector_id, seed_keyword_id, volume_override)
+           VALUES ($1, $2, $3, $4, NULL) RETURNING id`,
+          [tenant.accountId, tenant.siteIds[0], tenant.sectorIds[0][0], seed.id],
+        );
+        return Number(row.id);
+      }),
+    );
+    const volumes = async () =>
+      (
+        await db.query<{ volume: number }[]>(
+          'SELECT volume FROM igny8_keywords WHERE id = ANY($1) ORDER BY id',
+          [keywords],
+        )
+      ).map((row) => row.volume);
+    try {
+      expect(await volumes()).toEqual([seed.volume, seed.volume]);
+      await as({ accountId: a.accountId }, () =>
+        db.query('UPDATE igny8_seed_keywords SET volume = $1 WHERE id = $2', [seed.volume + 7, seed.id]),
+      );
+      expect(await volumes()).toEqual([seed.volume + 7, seed.volume + 7]);
+    } finally {
+      await db.query('DELETE FROM igny8_keywords WHERE id = ANY($1)', [keywords]);
+      await db.query('UPDATE igny8_seed_keywords SET volume = $1 WHERE id = $2', [seed.volume, seed.id]);
+    }
+  });
+
   it("lifts the policies for runAsSystem's statements alone inside a confined transaction", async () => {
     const context = t.app.get(TenantContext);
     const seen = await as({ accountId: a.accountId }, () =>

@@ -108,9 +108,9 @@ export const KEYWORD_SCHEMA = {
   sector_name: field.stringOrNull,
 } satisfies Record<keyof KeywordView, FieldSchema>;
 
-/** Effective values: the keyword's override, else the seed's. */
-export const VOLUME = 'COALESCE(k.volume_override, sk.volume)';
-export const DIFFICULTY = 'COALESCE(k.difficulty_override, sk.difficulty)';
+/** Effective values (the keyword's override, else the seed's), stored on the keyword. */
+export const VOLUME = 'k.volume';
+export const DIFFICULTY = 'k.difficulty';
 
 /** A keyword's computed fields over `k` and its seed `sk` (list pages select them with the row). */
 export const KEYWORD_COMPUTED = {

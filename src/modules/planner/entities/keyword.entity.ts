@@ -2,7 +2,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, type Relation } fr
 import { inList, SiteSectorSoftEntity } from '../../../database/base-entities.js';
 import type { SeedKeyword } from '../../catalogue/entities/seed-keyword.entity.js';
 import type { Cluster } from './cluster.entity.js';
-import { LiveListIndexes } from './list-indexes.js';
+import { LIVE_ROWS, LiveListIndexes } from './list-indexes.js';
 
 export const KEYWORD_STATUSES = ['new', 'mapped'] as const;
 export type KeywordStatus = (typeof KEYWORD_STATUSES)[number];
@@ -10,11 +10,13 @@ export type KeywordStatus = (typeof KEYWORD_STATUSES)[number];
 /**
  * Keyword — `igny8_keywords`; [site-sector], soft-deletable (docs/domain-model.md#planner). A site's use of a
  * global seed keyword: `keyword`, `intent` and `country` come from the seed, `volume` and
- * `difficulty` are `COALESCE(<override>, seed.<value>)` — computed by the readers, not stored.
+ * `difficulty` are `COALESCE(<override>, seed.<value>)`, stored on the keyword and kept by triggers
+ * (migration KeywordEffectiveValues), never written by the app.
  *
- * Besides the indexes above, two partial indexes on live rows serve the list endpoint:
- * `(account_id, site_id, status)` for the status filter inside the tenant scope and
- * `(account_id, created_at, id)` for the default/created_at ordering.
+ * Besides the indexes above, three partial indexes on live rows serve the list endpoint:
+ * `(account_id, site_id, status)` for the status filter inside the tenant scope,
+ * `(account_id, created_at, id)` for the default/created_at ordering and `(account_id, volume, id)`
+ * for the volume ordering.
  */
 @Entity('igny8_keywords')
 @Index('igny8_keywords_seed_site_sector_uniq', ['seed_keyword_id', 'site_id', 'sector_id'], {
@@ -23,6 +25,7 @@ export type KeywordStatus = (typeof KEYWORD_STATUSES)[number];
 })
 @Index('igny8_keywords_site_status_disabled_idx', ['site_id', 'status', 'disabled'])
 @LiveListIndexes('igny8_keywords')
+@Index('igny8_keywords_account_volume_idx', ['account_id', 'volume', 'id'], { where: LIVE_ROWS })
 @Check('igny8_keywords_status_check', inList('status', KEYWORD_STATUSES))
 @Check('igny8_keywords_volume_override_check', '"volume_override" >= 0')
 @Check('igny8_keywords_difficulty_override_check', '"difficulty_override" BETWEEN 0 AND 100')
@@ -43,6 +46,14 @@ export class Keyword extends SiteSectorSoftEntity {
   /** Replaces the seed's difficulty (0–100) when set. */
   @Column({ type: 'smallint', nullable: true })
   difficulty_override: number | null;
+
+  /** The override, else the seed's volume: kept by triggers, read by lists in SQL only. */
+  @Column({ type: 'integer', insert: false, update: false, select: false })
+  volume: number;
+
+  /** The override, else the seed's difficulty: kept by triggers, read by lists in SQL only. */
+  @Column({ type: 'smallint', insert: false, update: false, select: false })
+  difficulty: number;
 
   @Column({ type: 'jsonb', default: () => "'[]'" })
   attribute_values: unknown[];
