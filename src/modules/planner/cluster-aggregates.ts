@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
 import { tenantSql } from '../../common/tenancy/tenant-sql.js';
-import { SeedKeyword } from '../catalogue/entities/seed-keyword.entity.js';
 import { Cluster } from './entities/cluster.entity.js';
 import { Keyword } from './entities/keyword.entity.js';
 import { WRITER_CONTENT } from './writer-tables.js';
@@ -67,7 +66,6 @@ export async function refreshClusters(
   const c2 = sql.table(Cluster, 'c2');
   const ct = sql.table(WRITER_CONTENT, 'ct');
   const k = sql.table(Keyword, 'k');
-  const s = sql.global(SeedKeyword, 's');
   await sql.query`
     UPDATE ${c}
        SET keywords_count = agg.keywords_count, volume = agg.volume, mapped_pages = agg.mapped_pages
@@ -81,8 +79,8 @@ export async function refreshClusters(
                AS mapped_pages
           FROM ${c2}
           LEFT JOIN LATERAL (
-            SELECT count(*) AS n, sum(COALESCE(k.volume_override, s.volume)) AS volume
-              FROM ${k} JOIN ${s} ON s.id = k.seed_keyword_id
+            SELECT count(*) AS n, sum(k.volume) AS volume
+              FROM ${k}
              WHERE ${k.scope} AND k.cluster_id = c2.id
                AND (k.deleted_at IS NULL OR k.deleted_cascade_id = c2.deleted_cascade_id)
           ) kw ON true

@@ -47,11 +47,11 @@ export class Keyword extends SiteSectorSoftEntity {
   @Column({ type: 'smallint', nullable: true })
   difficulty_override: number | null;
 
-  /** The override, else the seed's volume: kept by triggers, read by lists in SQL only. */
+  /** The override, else the seed's volume: kept by triggers, read in SQL only (lists, presenters, export). */
   @Column({ type: 'integer', insert: false, update: false, select: false })
   volume: number;
 
-  /** The override, else the seed's difficulty: kept by triggers, read by lists in SQL only. */
+  /** The override, else the seed's difficulty: kept by triggers, read in SQL only (lists, presenters, export). */
   @Column({ type: 'smallint', insert: false, update: false, select: false })
   difficulty: number;
 
