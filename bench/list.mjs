@@ -508,9 +508,8 @@ function table(results) {
   for (const large of results.filter((r) => r.dataset === 'large')) {
     const small = results.find((r) => r.dataset === 'small' && r.target === large.target);
     if (!small || !small.half.length || !large.half.length) continue;
-    const at = (side, percentile) => (r) => tenths(median(r.half.map((x) => x[side][percentile])));
     const compare = (side, percentile) => {
-      const [l, s] = [at(side, percentile)(large), at(side, percentile)(small)];
+      const [l, s] = [large, small].map((r) => tenths(median(r.half.map((x) => x[side][percentile]))));
       return `${percentile} ${l} / ${s} ms (×${(l / s).toFixed(2)})`;
     };
     lines.push(

@@ -2,29 +2,22 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 // A keyword's effective volume and difficulty — its override, else its seed keyword's value —
 // stored on the keyword so that an index can order a list by them (docs/performance.md#lists).
-// Triggers keep them right whatever writes the rows:
-// - on a keyword, every insert and every update of its seed, its overrides or the stored values
-//   themselves recomputes them from the seed;
-// - on a seed keyword, a change of its volume or difficulty rewrites the keywords made from it, in
-//   every account. That function runs as the tables' owner (SECURITY DEFINER), which row-level
-//   security does not bind, so a change by a connection scoped to one account still reaches all.
+// One trigger computes them, whatever writes the rows: on a keyword, every insert and every update of
+// its seed, its overrides or the stored values themselves recomputes them from the seed. The backfill
+// and a seed keyword's change of volume or difficulty go through it by touching the keywords' seed
+// column. The seed's function runs as the tables' owner (SECURITY DEFINER), which row-level security
+// does not bind, so a change by a connection scoped to one account still reaches every account.
 
 const KEYWORD_INPUTS = ['seed_keyword_id', 'volume_override', 'difficulty_override', 'volume', 'difficulty'];
+
+/** An update that changes nothing but fires the keyword trigger, which recomputes both values. */
+const TOUCH = '"seed_keyword_id" = "seed_keyword_id"';
 
 export class KeywordEffectiveValues1808200000000 implements MigrationInterface {
   name = 'KeywordEffectiveValues1808200000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "igny8_keywords" ADD "volume" integer, ADD "difficulty" smallint`);
-    await queryRunner.query(`
-      UPDATE "igny8_keywords" k
-         SET "volume" = COALESCE(k."volume_override", s."volume"),
-             "difficulty" = COALESCE(k."difficulty_override", s."difficulty")
-        FROM "igny8_seed_keywords" s
-       WHERE s."id" = k."seed_keyword_id"`);
-    await queryRunner.query(
-      `ALTER TABLE "igny8_keywords" ALTER "volume" SET NOT NULL, ALTER "difficulty" SET NOT NULL`,
-    );
     // A seed that does not exist leaves the overrides (or 0) for the foreign key to refuse the row.
     await queryRunner.query(`
       CREATE FUNCTION igny8_keyword_effective_values() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -42,14 +35,15 @@ export class KeywordEffectiveValues1808200000000 implements MigrationInterface {
       CREATE TRIGGER "igny8_keywords_effective_values"
         BEFORE INSERT OR UPDATE OF ${KEYWORD_INPUTS.map((column) => `"${column}"`).join(', ')}
         ON "igny8_keywords" FOR EACH ROW EXECUTE FUNCTION igny8_keyword_effective_values()`);
+    await queryRunner.query(`UPDATE "igny8_keywords" SET ${TOUCH}`);
+    await queryRunner.query(
+      `ALTER TABLE "igny8_keywords" ALTER "volume" SET NOT NULL, ALTER "difficulty" SET NOT NULL`,
+    );
     await queryRunner.query(`
       CREATE FUNCTION igny8_seed_keyword_values_changed() RETURNS trigger LANGUAGE plpgsql
         SECURITY DEFINER SET search_path = public, pg_temp AS $$
       BEGIN
-        UPDATE "igny8_keywords"
-           SET "volume" = COALESCE("volume_override", NEW."volume"),
-               "difficulty" = COALESCE("difficulty_override", NEW."difficulty")
-         WHERE "seed_keyword_id" = NEW."id";
+        UPDATE "igny8_keywords" SET ${TOUCH} WHERE "seed_keyword_id" = NEW."id";
         RETURN NULL;
       END $$`);
     await queryRunner.query(`
