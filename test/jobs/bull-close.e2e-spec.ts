@@ -37,6 +37,7 @@ describe.runIf(process.env.REDIS_URL)('BullJobDriver.close', () => {
   let clients: RedisClients;
   let queues: Map<QueueName, Queue>;
   let connections: Redis[];
+  let inspector: Redis;
   let runner: JobRunner;
   let started: Promise<void>;
   let release: () => void;
@@ -44,6 +45,7 @@ describe.runIf(process.env.REDIS_URL)('BullJobDriver.close', () => {
   beforeEach(async () => {
     vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     proxy = await TcpProxy.start(url);
+    inspector = new Redis(url);
     // Every connection through the proxy, with the options redisOptions() gives the app's.
     clients = new RedisClients({
       host: '127.0.0.1',
@@ -81,13 +83,16 @@ describe.runIf(process.env.REDIS_URL)('BullJobDriver.close', () => {
         runner.run(job.name, job.data, 1, String(job.id)),
       );
     }
-    // Every queue waits for jobs: its three connections (commands, events, blocking) are up.
-    await eventually('the queues to wait for jobs', () =>
-      Promise.resolve(
-        connections.length === 3 * QUEUE_NAMES.length &&
-          connections.every((connection) => connection.status === 'ready'),
-      ),
-    );
+    // Every queue waits for jobs: its blocking connection (which Bull names after the prefix and the
+    // queue) is in BRPOPLPUSH, so its start-up, whose commands would fail once the test drops the
+    // connections, is over.
+    await eventually('the queues to wait for jobs', async () => {
+      const list = (await inspector.client('LIST')) as string;
+      const waiting = list
+        .split('\n')
+        .filter((line) => line.includes(` name=${prefix}:`) && line.includes(' cmd=brpoplpush '));
+      return waiting.length === QUEUE_NAMES.length;
+    });
   });
 
   afterEach(async () => {
@@ -97,10 +102,9 @@ describe.runIf(process.env.REDIS_URL)('BullJobDriver.close', () => {
     await Promise.all([...queues.values()].map((queue) => queue.close()));
     await clients.closeAll();
     await proxy.close();
-    const redis = new Redis(url);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
+    const keys = await inspector.keys(`${prefix}:*`);
+    if (keys.length > 0) await inspector.del(...keys);
+    inspector.disconnect();
     vi.restoreAllMocks();
   });
 
