@@ -126,6 +126,18 @@ describe.runIf(process.env.REDIS_URL)('BullJobDriver.close', () => {
     expect(clients.isDown).toBe(false);
   });
 
+  it('closes at once, Bull included, when Redis is known to be gone', async () => {
+    proxy.cut();
+    await eventually('Redis to be reported down', () => Promise.resolve(clients.isDown));
+    await within(CLOSE_AFTER_JOBS_MS, 'closing the queues', close());
+    // Bull's own close goes on after the driver's; it must end too, without a rejection left unhandled.
+    await within(
+      CLOSE_AFTER_JOBS_MS,
+      'Bull closing the queues',
+      Promise.all([...queues.values()].map((queue) => queue.close())),
+    );
+  });
+
   it('still waits for a running job before it drops them', async () => {
     // Run the way a queue's processor runs it (whose own completion, behind the stalled proxy, could
     // not be recorded anyway).

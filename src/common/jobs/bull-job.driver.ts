@@ -95,7 +95,13 @@ export class BullJobDriver extends JobDriver implements BeforeApplicationShutdow
     this.closing ??= (async () => {
       const timers = new AbortController();
       const wait = (ms: number) => sleep(ms, false, { signal: timers.signal });
-      const closed = Promise.all(this.allQueues().map(([, queue]) => queue.close())).then(() => true);
+      // With Redis gone, Bull must not wait for its jobs (none could record its end anyway): that wait
+      // reconnects Bull's blocking connection, and the failed reconnection rejects a promise that
+      // nothing handles yet, which would end the worker with exit code 1.
+      const doNotWaitJobs = this.clients.isDown;
+      const closed = Promise.all(this.allQueues().map(([, queue]) => queue.close(doNotWaitJobs))).then(
+        () => true,
+      );
       const overdue = this.runner.whenIdle().then(() => wait(CLOSE_AFTER_JOBS_MS));
       const down = this.clients.whenDown().then(() => false);
       try {
