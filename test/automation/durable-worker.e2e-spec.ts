@@ -2,6 +2,7 @@ import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_NAMES } from '../../src/common/jobs/job-catalogue.js';
 import { setPools } from '../ai/support.js';
@@ -28,7 +29,7 @@ interface Worker {
 }
 
 describe.runIf(process.env.REDIS_URL && process.env.TEST_DATABASE_URL)(
-  'an automation run survives its worker being killed mid-stage (Bull, second worker process)',
+  'an automation run survives its worker being killed or stopped mid-stage (Bull, second worker process)',
   () => {
     let t: TestApp;
     let call: Api;
@@ -59,18 +60,27 @@ describe.runIf(process.env.REDIS_URL && process.env.TEST_DATABASE_URL)(
       call = api(t);
     });
 
-    afterAll(async () => {
-      for (const worker of workers) {
+    async function killWorkers(): Promise<void> {
+      for (const worker of workers.splice(0)) {
         if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+        await worker.exited;
       }
+    }
+
+    afterAll(async () => {
+      await killWorkers();
       for (const name of QUEUE_NAMES) await t.app.get<Queue>(getQueueToken(name)).obliterate({ force: true });
       await t.close();
     });
 
-    it(
-      'continues from its stage on another worker, never saving or charging an item twice',
+    it.each([
+      ['killed (SIGKILL): Bull hands its job to another worker once the job lock expires', 'SIGKILL'],
+      ['stopped (SIGTERM): it exits 0 after the current item and hands the run over itself', 'SIGTERM'],
+    ] as const)(
+      'continues from its stage on another worker when the first is %s, never saving or charging an item twice',
       { timeout: 240_000 },
-      async () => {
+      async (_, signal) => {
+        await killWorkers();
         const tenant = await seedTenant(t.app);
         await setPools(t, tenant, 100_000);
         await configure(call, tenant, true);
@@ -89,11 +99,19 @@ describe.runIf(process.env.REDIS_URL && process.env.TEST_DATABASE_URL)(
             (((await runRow(t, run_id)).stage_4_result as Json | null)?.items_processed as number) >= 2,
           120_000,
         );
-        first.child.kill('SIGKILL');
-        await first.exited;
+        first.child.kill(signal);
+        const exit = await Promise.race([first.exited, sleep(20_000).then(() => 'still running')]);
         const killedAt = await runRow(t, run_id);
         expect(killedAt.status).toBe('running');
-        expect(killedAt.current_stage).toBe(4);
+        if (signal === 'SIGTERM') {
+          // Without the interruption it would have waited for the whole run before exiting.
+          expect(exit, first.output().slice(-3000)).toBe(0);
+          expect(first.output()).toContain('Automation run handed over to another worker');
+          expect(killedAt.current_stage).toBeGreaterThanOrEqual(4);
+          expect(killedAt.current_stage).toBeLessThan(7);
+        } else {
+          expect(killedAt.current_stage).toBe(4);
+        }
 
         const second = startWorker();
         await eventually(

@@ -86,13 +86,16 @@ export class BullJobDriver extends JobDriver implements BeforeApplicationShutdow
   }
 
   /**
-   * Stops taking jobs and waits for the running ones (each within its queue's hard time limit), then
-   * gives the queues CLOSE_AFTER_JOBS_MS to close. When that is not enough (a connection that is
-   * reconnecting or gets no answer), or when Redis is or becomes unreachable meanwhile, it drops
-   * every connection so that nothing waits for Redis, and gives Bull a moment to wind down.
+   * Stops taking jobs, interrupts the running ones (their `interrupted` signal: a job that can stop
+   * early and be continued, an automation run between items, does so) and waits for them (each within
+   * its queue's hard time limit), then gives the queues CLOSE_AFTER_JOBS_MS to close. When that is not
+   * enough (a connection that is reconnecting or gets no answer), or when Redis is or becomes
+   * unreachable meanwhile, it drops every connection so that nothing waits for Redis, and gives Bull a
+   * moment to wind down.
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.runner.interrupt();
       const timers = new AbortController();
       const wait = (ms: number) => sleep(ms, false, { signal: timers.signal });
       // With Redis gone, Bull must not wait for its jobs (none could record its end anyway): that wait

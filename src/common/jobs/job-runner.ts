@@ -49,7 +49,7 @@ export class JobRunner {
     return this.limits[isJobName(name) ? JOB_DEFINITIONS[name].queue : 'maintenance'];
   }
 
-  /** Aborts the `interrupted` signal of every job attempt, running or to come (the inline driver's shutdown). */
+  /** Aborts the `interrupted` signal of every job attempt, running or to come (the drivers' shutdown). */
   interrupt(): void {
     this.interruption.abort();
   }

@@ -16,6 +16,7 @@ import type { PendingRow } from '../planner/planner-reads.js';
 import { PublishingSettingsService } from '../publishing-settings/publishing-settings.service.js';
 import { approveReviewedContent } from '../writer/writer-writes.js';
 import { AutomationLock } from './automation-lock.js';
+import { AutomationRecovery } from './automation-recovery.js';
 import { AutomationRunsService } from './automation-runs.service.js';
 import { AutomationRun, type StageResult } from './entities/automation-run.entity.js';
 import { RunEvents } from './run-events.js';
@@ -63,8 +64,10 @@ const REFUSED_CODE = 'insufficient_credits';
  * `current_stage`. Each stage selects its eligible items when it starts (so items made earlier in the run
  * are included), works through them in batches that never mix sectors, and writes its result after every
  * batch. The run's status is read again after every item, so a pause or cancel takes effect after the
- * current one. A job run again after a worker died continues the stage: it first finishes the AI task it
- * was running (the engine skips the items already saved and charged) and drops the tasks it had queued.
+ * current one, and so does a shutdown of the process (the run is then continued by another worker, or by
+ * the next start without Redis). A job run again after a worker died continues the stage: it first
+ * finishes the AI task it was running (the engine skips the items already saved and charged) and drops
+ * the tasks it had queued.
  */
 @Injectable()
 export class AutomationPipeline {
@@ -82,6 +85,7 @@ export class AutomationPipeline {
     private readonly events: RunEvents,
     private readonly log: RunLog,
     private readonly notifier: Notifier,
+    private readonly recovery: AutomationRecovery,
   ) {}
 
   @JobHandler('run_automation')
@@ -122,7 +126,10 @@ export class AutomationPipeline {
       await this.complete(execution);
       return { status: 'completed' };
     } catch (error) {
-      if (error instanceof Stopped) return { status: error.reason };
+      if (error instanceof Stopped) {
+        if (error.reason === 'interrupted') await this.recovery.handOver(run);
+        return { status: error.reason };
+      }
       if (error instanceof OutOfCredits) {
         await this.autoPause(execution);
         return { status: 'paused' };
@@ -339,8 +346,13 @@ export class AutomationPipeline {
     );
   }
 
-  /** Throws Stopped when the run was paused, cancelled or resumed elsewhere meanwhile (the item is done). */
+  /**
+   * Throws Stopped when the process is shutting down, or when the run was paused, cancelled or resumed
+   * elsewhere meanwhile (the item is done).
+   */
   private async checkpoint(execution: Execution, stage: StageNumber, result: StageResult): Promise<void> {
+    // The process is shutting down: the run stays `running` and continues from this item elsewhere.
+    if (execution.interrupted.aborted) throw new Stopped('interrupted');
     const current = await this.load(execution.run.run_id);
     const stop: Stop | null = !current
       ? 'gone'

@@ -10,7 +10,8 @@ import { AutomationRun } from './entities/automation-run.entity.js';
 /**
  * Without Redis the runs' jobs live in the API process and die with it: at start-up every `running` run
  * is queued again and continues from its current stage (docs/automation.md#durability). With Redis,
- * Bull hands a dead worker's job to another worker instead.
+ * Bull hands a dead worker's job to another worker instead, and a worker that shuts down hands its run
+ * over itself (`handOver`).
  */
 @Injectable()
 export class AutomationRecovery implements OnApplicationBootstrap {
@@ -43,10 +44,25 @@ export class AutomationRecovery implements OnApplicationBootstrap {
           bypassTenant: false,
           via: 'job',
         });
-        await this.jobs.enqueue('run_automation', { run_id: run.run_id }, { siteId: Number(run.site_id) });
+        await this.enqueue(run);
       });
     }
     if (runs.length > 0) this.logger.log({ runs: runs.length }, 'Automation runs continued after a restart');
     return runs.length;
+  }
+
+  /**
+   * A `running` run whose execution stopped because this process is shutting down (inside its job):
+   * with Bull it is queued again at once, for another worker to continue from where it stopped; the
+   * inline driver's jobs end with the process, so the next start queues it (`resumeRunning`).
+   */
+  async handOver(run: AutomationRun): Promise<void> {
+    if (this.driver instanceof InlineJobDriver) return;
+    await this.enqueue(run);
+    this.logger.log({ run_id: run.run_id }, 'Automation run handed over to another worker');
+  }
+
+  private async enqueue(run: AutomationRun): Promise<void> {
+    await this.jobs.enqueue('run_automation', { run_id: run.run_id }, { siteId: Number(run.site_id) });
   }
 }
