@@ -477,7 +477,7 @@ export class AutomationPipeline {
       try {
         await sleep(Math.min(DELAY_STEP_MS, until - Date.now()), undefined, { signal });
       } catch (error) {
-        // The process is shutting down: the run stays `running`, and the next start continues it.
+        // The process is shutting down: stopped as at a checkpoint, the run is continued elsewhere.
         if (execution.interrupted.aborted) throw new Stopped('interrupted');
         throw error;
       }
